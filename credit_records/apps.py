@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CreditRecordsConfig(AppConfig):
+    name = "credit_records"
+    verbose_name = _("Credit records")
+
+    def ready(self) -> None:
+        from .roles import sync_role_groups
+
+        # Every migrate (re)grants the role groups their permissions, so permissions added by
+        # later apps and models reach the roles without a manual step.
+        post_migrate.connect(sync_role_groups, dispatch_uid="chengxin_sync_role_groups")

@@ -1,0 +1,24 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# The workspace navigation: (label, URL name, permission needed). Later issues add entries.
+WORKSPACE_NAVIGATION = [
+    (_("Workspace"), "workspace:home", None),
+    (_("Departments"), "workspace:department_list", "credit_records.view_department"),
+    (_("Regions"), "workspace:region_list", "credit_records.view_region"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"workspace_nav": []}
+    current = request.path
+    items = []
+    for label, url_name, permission in WORKSPACE_NAVIGATION:
+        if permission and not user.has_perm(permission):
+            continue
+        url = reverse(url_name)
+        active = current == url if url_name == "workspace:home" else current.startswith(url)
+        items.append({"label": label, "url": url, "active": active})
+    return {"workspace_nav": items}

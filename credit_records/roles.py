@@ -1,0 +1,87 @@
+"""Roles are auth groups with model permissions, declared here in code.
+
+``sync_role_groups`` runs after every ``migrate`` and sets each group's permissions to
+exactly what is declared below, so a permission added with a new model reaches its roles
+without a manual step (and a permission granted by hand in the admin does not survive).
+"""
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Apps whose models the roles work on; Django's own auth tables stay with administrators.
+DOMAIN_APPS = ("credit_records", "procurement", "debt", "evaluations")
+
+
+class Role(models.TextChoices):
+    # The value is the group name stored in the database; the label is what users read.
+    ADMINISTRATOR = "Administrator", _("Administrator")
+    SUPERVISOR = "Supervisor", _("Supervisor")
+    LIAISON = "Department liaison", _("Department liaison")
+    AUDITOR = "Auditor", _("Auditor")
+
+
+# Roles whose members work in the Django admin as well as the workspace.
+STAFF_ROLES = {Role.ADMINISTRATOR, Role.SUPERVISOR, Role.AUDITOR}
+# Which scope each role needs: a region, a department, or none (sees everything).
+SCOPE_KIND = {
+    Role.ADMINISTRATOR: None,
+    Role.SUPERVISOR: "region",
+    Role.LIAISON: "department",
+    Role.AUDITOR: "region",
+}
+
+# Explicit grants per role: "app_label.model" -> actions (view, add, change, delete, import,
+# export). Auditors additionally get view and export on every domain model (see below).
+ROLE_GRANTS: dict[Role, dict[str, set[str]]] = {
+    Role.SUPERVISOR: {
+        "credit_records.region": {"view", "export"},
+        "credit_records.department": {"view", "add", "change", "import", "export"},
+    },
+    Role.LIAISON: {
+        "credit_records.region": {"view"},
+        "credit_records.department": {"view"},
+    },
+    Role.AUDITOR: {},
+}
+
+
+def role_of(user) -> Role | None:
+    """The user's role, from their groups; a superuser is an administrator."""
+    if user.is_superuser:
+        return Role.ADMINISTRATOR
+    if not user.is_authenticated or not user.pk:
+        return None
+    names = set(user.groups.values_list("name", flat=True))
+    for role in Role:  # declaration order is the precedence order
+        if role.value in names:
+            return role
+    return None
+
+
+def permissions_for(role: Role) -> models.QuerySet:
+    domain = Permission.objects.filter(content_type__app_label__in=DOMAIN_APPS)
+    if role == Role.ADMINISTRATOR:
+        return Permission.objects.all()
+    query = models.Q(pk__in=[])
+    if role == Role.AUDITOR:
+        query |= models.Q(codename__startswith="view_") | models.Q(codename__startswith="export_")
+        query &= models.Q(content_type__app_label__in=DOMAIN_APPS)
+    for label, actions in ROLE_GRANTS[role].items():
+        app_label, model = label.split(".")
+        query |= models.Q(
+            content_type__app_label=app_label,
+            content_type__model=model,
+            codename__in=[f"{action}_{model}" for action in actions],
+        )
+    return domain.filter(query) if role != Role.ADMINISTRATOR else domain
+
+
+def sync_role_groups(sender=None, using: str = "default", **kwargs) -> None:
+    """Create the role groups and give each exactly its declared permissions."""
+    if not apps.is_installed("django.contrib.auth"):
+        return
+    for role in Role:
+        group, _created = Group.objects.using(using).get_or_create(name=role.value)
+        group.permissions.set(permissions_for(role).using(using))
