@@ -1,6 +1,7 @@
 """FilterSets: one per model, shared by the workspace lists, the API and the exports."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +27,12 @@ class DepartmentFilter(django_filters.FilterSet):
         help_text=_("Includes the regions below it."),
     )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=DepartmentKind.choices)
-    active = django_filters.BooleanFilter(label=_("Active"))
+    active = django_filters.BooleanFilter(
+        label=_("Status"),
+        widget=forms.Select(
+            choices=[("", _("Any")), ("true", _("Active")), ("false", _("Inactive"))]
+        ),
+    )
 
     class Meta:
         model = Department
