@@ -5,7 +5,6 @@ import shutil
 from pathlib import Path
 
 import polib
-import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
