@@ -3,9 +3,29 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Department, DepartmentKind, Region, RegionLevel
+from .models import (
+    RECTIFYING_STATUSES,
+    Commendation,
+    CommendationLevel,
+    Commitment,
+    CommitmentStatus,
+    CreditRepairApplication,
+    Department,
+    DepartmentKind,
+    DishonestyRecord,
+    PublicOfficial,
+    RecordCategory,
+    RecordSource,
+    RecordStatus,
+    Rectification,
+    Region,
+    RegionLevel,
+    ReviewStatus,
+    Severity,
+)
 from .selectors import regions_in_scope
 from .validators import normalize_uscc
 
@@ -59,3 +79,208 @@ class RegionFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(name__icontains=value) | Q(code=value)) if value else queryset
+
+
+class DishonestyRecordFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        help_text=_("Decision number, department name or credit code"),
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"), queryset=_scoped_regions, method="in_region"
+    )
+    department = django_filters.CharFilter(
+        label=_("Department credit code"), field_name="department__uscc", method="by_uscc"
+    )
+    category = django_filters.MultipleChoiceFilter(
+        label=_("Category"), choices=RecordCategory.choices
+    )
+    severity = django_filters.MultipleChoiceFilter(label=_("Severity"), choices=Severity.choices)
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=RecordStatus.choices)
+    source = django_filters.ChoiceFilter(label=_("Source"), choices=RecordSource.choices)
+    decided_from = django_filters.DateFilter(
+        label=_("Decided from"),
+        field_name="decision_date",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    decided_to = django_filters.DateFilter(
+        label=_("Decided to"),
+        field_name="decision_date",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue"),
+        method="filter_overdue",
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
+    )
+
+    class Meta:
+        model = DishonestyRecord
+        fields = [
+            "q",
+            "region",
+            "department",
+            "category",
+            "severity",
+            "status",
+            "source",
+            "decided_from",
+            "decided_to",
+            "overdue",
+        ]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(decision_number__icontains=value)
+            | Q(department__name__icontains=value)
+            | Q(department__uscc=normalize_uscc(value))
+        )
+
+    def in_region(self, queryset, name, region):
+        return queryset.filter(department__region__path__startswith=region.path)
+
+    def by_uscc(self, queryset, name, value):
+        return queryset.filter(department__uscc=normalize_uscc(value)) if value else queryset
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(
+            status__in=RECTIFYING_STATUSES, rectification__deadline__lt=timezone.localdate()
+        )
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class PublicOfficialFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    department = django_filters.CharFilter(
+        label=_("Department credit code"), field_name="department__uscc", method="by_uscc"
+    )
+    active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = PublicOfficial
+        fields = ["q", "department", "active"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(employee_number=value) | Q(position__icontains=value)
+        )
+
+    def by_uscc(self, queryset, name, value):
+        return queryset.filter(department__uscc=normalize_uscc(value)) if value else queryset
+
+
+class CommendationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    department = django_filters.CharFilter(
+        label=_("Department credit code"), field_name="department__uscc", method="by_uscc"
+    )
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=CommendationLevel.choices)
+    date_from = django_filters.DateFilter(
+        label=_("From"),
+        field_name="date",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"),
+        field_name="date",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Commendation
+        fields = ["q", "department", "level", "date_from", "date_to"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(issuing_authority__icontains=value)
+            | Q(department__name__icontains=value)
+        )
+
+    def by_uscc(self, queryset, name, value):
+        return queryset.filter(department__uscc=normalize_uscc(value)) if value else queryset
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    department = django_filters.CharFilter(
+        label=_("Department credit code"), field_name="department__uscc", method="by_uscc"
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=CommitmentStatus.choices)
+    due_from = django_filters.DateFilter(
+        label=_("Due from"),
+        field_name="promised_date",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    due_to = django_filters.DateFilter(
+        label=_("Due to"),
+        field_name="promised_date",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Commitment
+        fields = ["q", "department", "status", "due_from", "due_to"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(content__icontains=value) | Q(department__name__icontains=value))
+
+    def by_uscc(self, queryset, name, value):
+        return queryset.filter(department__uscc=normalize_uscc(value)) if value else queryset
+
+
+class RectificationFilter(django_filters.FilterSet):
+    department = django_filters.CharFilter(label=_("Department credit code"), method="by_uscc")
+    deadline_from = django_filters.DateFilter(
+        label=_("Deadline from"), field_name="deadline", lookup_expr="gte"
+    )
+    deadline_to = django_filters.DateFilter(
+        label=_("Deadline to"), field_name="deadline", lookup_expr="lte"
+    )
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+
+    class Meta:
+        model = Rectification
+        fields = ["department", "deadline_from", "deadline_to", "overdue"]
+
+    def by_uscc(self, queryset, name, value):
+        return (
+            queryset.filter(record__department__uscc=normalize_uscc(value)) if value else queryset
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(record__status__in=RECTIFYING_STATUSES, deadline__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class CreditRepairFilter(django_filters.FilterSet):
+    department = django_filters.CharFilter(label=_("Department credit code"), method="by_uscc")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ReviewStatus.choices)
+
+    class Meta:
+        model = CreditRepairApplication
+        fields = ["department", "status"]
+
+    def by_uscc(self, queryset, name, value):
+        return (
+            queryset.filter(record__department__uscc=normalize_uscc(value)) if value else queryset
+        )

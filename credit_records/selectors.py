@@ -2,14 +2,33 @@
 queryset a user can reach (pages, admin, API, exports, autocomplete) goes through it.
 """
 
+import datetime
 from collections import Counter
+from dataclasses import dataclass
 from typing import TypeVar
 
-from django.db.models import Model, QuerySet
+from dateutil.relativedelta import relativedelta
+from django.db import models
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from .models import Department, DepartmentKind, Region, RegionLevel
+from .models import (
+    COUNTING_STATUSES,
+    OPEN_STATUSES,
+    RECTIFYING_STATUSES,
+    Department,
+    DepartmentKind,
+    DishonestyRecord,
+    RecordEvent,
+    RecordStatus,
+    Region,
+    RegionLevel,
+    Severity,
+)
+from .rules import DISCLOSURE_PERIODS, honours_restricted_until
 
 M = TypeVar("M", bound=Model)
 
@@ -91,3 +110,161 @@ def department_counts_by_region(user) -> list[dict]:
             count = sum(n for path, n in paths.items() if path.startswith(region.path))
         totals.append({"region": region, "departments": count})
     return totals
+
+
+# --------------------------------------------------------------------------------------------
+# Credit files
+# --------------------------------------------------------------------------------------------
+
+
+def records_in_scope(user) -> QuerySet[DishonestyRecord]:
+    return scope_queryset(
+        user,
+        DishonestyRecord.objects.select_related(
+            "department", "department__region", "rectification"
+        ),
+    )
+
+
+def honours_restriction_q(today: datetime.date | None = None) -> Q:
+    """Records that cancel their department's eligibility for honours (荣誉评选资格) today:
+    confirmed, not exempted and not closed, or closed less than the severity's minimum
+    disclosure period ago."""
+    today = today or timezone.localdate()
+    still_restricting = Q(pk__in=[])
+    for severity, period in DISCLOSURE_PERIODS.items():
+        # Restricted while today < closed_on + minimum period.
+        cutoff = today - relativedelta(months=period.minimum_months)
+        still_restricting |= Q(severity=severity, closed_on__gt=cutoff)
+    recently_closed = Q(status=RecordStatus.CLOSED) & still_restricting
+    return Q(status__in=OPEN_STATUSES) | recently_closed
+
+
+def with_honours_eligibility(
+    queryset: QuerySet[Department], today: datetime.date | None = None
+) -> QuerySet[Department]:
+    """Annotate ``honours_eligible`` on departments in one query (lists, exports)."""
+    restricting = DishonestyRecord.objects.filter(
+        honours_restriction_q(today), department=OuterRef("pk")
+    )
+    return queryset.annotate(honours_eligible=~Exists(restricting))
+
+
+@dataclass
+class HonoursStatus:
+    eligible: bool
+    restricting_records: list
+    restored_on: datetime.date | None  # None while any restricting record is still open
+
+
+def honours_status(department: Department, today: datetime.date | None = None) -> HonoursStatus:
+    today = today or timezone.localdate()
+    restricting = list(
+        department.records.filter(honours_restriction_q(today)).order_by("decision_date")
+    )
+    restored_on = None
+    if restricting and all(r.status == RecordStatus.CLOSED for r in restricting):
+        restored_on = max(honours_restricted_until(r.severity, r.closed_on) for r in restricting)
+    return HonoursStatus(not restricting, restricting, restored_on)
+
+
+class Grade(models.TextChoices):
+    A = "A", _lazy("Good")
+    B = "B", _lazy("Fair")
+    C = "C", _lazy("Watch")
+    D = "D", _lazy("Dishonest")
+
+
+@dataclass
+class Standing:
+    grade: Grade
+    reasons: list[str]
+
+
+def department_standing(department: Department, today: datetime.date | None = None) -> Standing:
+    """The department's current credit standing and the reasons behind it.
+
+    D: a serious record still open, or a rectification past its deadline; C: a general record
+    still open; B: only closed or minor records still inside their disclosure window;
+    A: nothing counting against it.
+    """
+    today = today or timezone.localdate()
+    records = list(
+        department.records.filter(status__in=COUNTING_STATUSES)
+        .exclude(disclosure_ended_early_on__isnull=False)
+        .filter(disclosure_ends__gt=today)
+        .select_related("rectification")
+    )
+    reasons: list[str] = []
+    grade = Grade.A
+    rank = {Grade.A: 0, Grade.B: 1, Grade.C: 2, Grade.D: 3}
+
+    def worse(candidate: Grade, reason: str) -> None:
+        nonlocal grade
+        reasons.append(reason)
+        if rank[candidate] > rank[grade]:
+            grade = candidate
+
+    for record in records:
+        label = f"{record.decision_number}（{record.get_severity_display()}）"
+        rectification = getattr(record, "rectification", None)
+        if (
+            record.status in RECTIFYING_STATUSES
+            and rectification is not None
+            and rectification.deadline < today
+        ):
+            worse(
+                Grade.D,
+                _("%(record)s: rectification overdue since %(date)s")
+                % {"record": label, "date": rectification.deadline.isoformat()},
+            )
+        elif record.status in OPEN_STATUSES and record.severity == Severity.SERIOUS:
+            worse(Grade.D, _("%(record)s: serious record not yet closed") % {"record": label})
+        elif record.status in OPEN_STATUSES and record.severity == Severity.GENERAL:
+            worse(Grade.C, _("%(record)s: general record not yet closed") % {"record": label})
+        else:
+            worse(
+                Grade.B,
+                _("%(record)s: disclosed until %(date)s")
+                % {"record": label, "date": record.disclosure_ends.isoformat()},
+            )
+    if not reasons:
+        reasons.append(_("No dishonesty record counts against this department."))
+    return Standing(grade, reasons)
+
+
+def record_timeline(record: DishonestyRecord) -> QuerySet[RecordEvent]:
+    return record.events.select_related("actor")
+
+
+def available_actions(record: DishonestyRecord, user) -> list[str]:
+    """The record actions ``user`` may take now (their slugs), for pages and the API."""
+    from .roles import Role
+
+    if scope_queryset(user, DishonestyRecord.objects.filter(pk=record.pk)).exists() is False:
+        return []
+    actions = [
+        transition.custom["slug"]
+        for transition in record.get_available_user_status_transitions(user)
+        if transition.name != "exempt"  # only through an approved fault-tolerance claim
+    ]
+    role = user.role
+    supervisor = user.is_superuser or role in (Role.SUPERVISOR, Role.ADMINISTRATOR)
+    liaison = role == Role.LIAISON
+    if supervisor and record.status in RECTIFYING_STATUSES:
+        actions.append("extend-deadline")
+    if (
+        (supervisor or liaison)
+        and record.status in (RecordStatus.CONFIRMED, RecordStatus.RECTIFICATION_REQUIRED)
+        and not record.fault_tolerance_claims.filter(status="pending").exists()
+    ):
+        actions.append("claim-fault-tolerance")
+    if (supervisor or liaison) and record.status in (RecordStatus.VERIFIED, RecordStatus.CLOSED):
+        today = timezone.localdate()
+        if (
+            record.minimum_period_ends <= today < record.disclosure_ends
+            and record.disclosure_ended_early_on is None
+            and not record.repair_applications.filter(status="pending").exists()
+        ):
+            actions.append("apply-credit-repair")
+    return actions

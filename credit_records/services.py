@@ -2,12 +2,51 @@
 acting user as ``actor``, one transaction, and the audit trail written with it.
 """
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils.translation import gettext as _
+import datetime
+from pathlib import Path
 
-from .models import Department, Region, User
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django_fsm import can_proceed, has_transition_perm
+
+from .models import (
+    RECTIFYING_STATUSES,
+    AccountabilityEntry,
+    Attachment,
+    Commendation,
+    Commitment,
+    CommitmentStatus,
+    CreditRepairApplication,
+    DeadlineExtension,
+    Department,
+    DishonestyRecord,
+    FaultToleranceClaim,
+    PublicOfficial,
+    RecordCategory,
+    RecordEvent,
+    RecordSource,
+    RecordStatus,
+    Rectification,
+    RectificationReport,
+    Region,
+    ReportDecision,
+    ReviewStatus,
+    Severity,
+    User,
+)
 from .roles import SCOPE_KIND, STAFF_ROLES, Role
+from .rules import (
+    add_working_days,
+    default_rectification_deadline,
+    disclosure_window,
+    validate_attachment,
+)
+from .selectors import scope_queryset
 
 
 def validate_role_scope(
@@ -54,3 +93,636 @@ def user_assign_role(
     user.groups.set([Group.objects.get(name=role.value)])
     user.__dict__.pop("role", None)
     return user
+
+
+# --------------------------------------------------------------------------------------------
+# Dishonesty records and their workflow
+# --------------------------------------------------------------------------------------------
+
+
+class WorkflowConflict(Exception):
+    """The action does not fit the object's current state (the API answers 409)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class OutOfScope(Http404):
+    """The object is outside the actor's scope: to them it does not exist."""
+
+
+def _ensure_in_scope(actor, model, pk) -> None:
+    if not scope_queryset(actor, model._default_manager.filter(pk=pk)).exists():
+        raise OutOfScope(
+            _("No %(name)s matches the given query.") % {"name": model._meta.verbose_name}
+        )
+
+
+def _ensure_role(actor, *roles: Role) -> None:
+    if actor is None:
+        return  # trusted system call (imports from the command line, periodic scans)
+    if actor.is_superuser or actor.role in roles or actor.role == Role.ADMINISTRATOR:
+        return
+    raise PermissionDenied(_("Your role does not allow this action."))
+
+
+def _locked_record(record: DishonestyRecord) -> DishonestyRecord:
+    """The record re-read under a row lock: two officials acting at once are serialised, and
+    the second one sees the first one's result."""
+    return (
+        DishonestyRecord.objects.select_for_update().select_related("department").get(pk=record.pk)
+    )
+
+
+def _log(record, *, action, actor, reason="", from_status="", to_status="") -> RecordEvent:
+    return RecordEvent.objects.create(
+        record=record,
+        action=action,
+        actor=actor,
+        reason=reason,
+        from_status=from_status,
+        to_status=to_status,
+    )
+
+
+def _save_with_history(instance, *, actor, reason: str) -> None:
+    instance._history_user = actor
+    instance._change_reason = reason[:100] if reason else ""
+    instance.save()
+
+
+def transition_label(method_name: str) -> str:
+    """The imperative label a record transition declares ("Verify the rectification")."""
+    field = DishonestyRecord._meta.get_field("status")
+    for candidate in field.get_all_transitions(DishonestyRecord):
+        if candidate.name == method_name:
+            return str(candidate.custom["label"])
+    return method_name
+
+
+def _run_transition(record, method_name: str, *, actor, reason: str) -> str:
+    """Check and apply one FSM transition on a locked record; returns the previous status."""
+    method = getattr(record, method_name)
+    if not can_proceed(method):
+        raise WorkflowConflict(
+            _("This record is “%(status)s”: “%(action)s” is not possible now.")
+            % {"status": record.get_status_display(), "action": transition_label(method_name)}
+        )
+    if actor is not None and not has_transition_perm(method, actor):
+        raise PermissionDenied(_("Your role does not allow this action on this record."))
+    previous = record.status
+    method()
+    return previous
+
+
+def _transition_label(method_name: str) -> str:
+    return str(ACTION_LABELS.get(method_name, method_name))
+
+
+# Labels of the record actions, for messages and the timeline.
+ACTION_LABELS = {
+    "created": _lazy("Record created"),
+    "updated": _lazy("Record edited"),
+    "confirm": _lazy("Confirmed"),
+    "require_rectification": _lazy("Rectification required"),
+    "submit_explanation": _lazy("Written explanation submitted"),
+    "submit_report": _lazy("Rectification report submitted"),
+    "verify": _lazy("Rectification verified"),
+    "return_report": _lazy("Report returned"),
+    "close": _lazy("Closed"),
+    "exempt": _lazy("Exempted after fault-tolerance review"),
+    "extend_deadline": _lazy("Deadline extended"),
+    "claim_filed": _lazy("Fault-tolerance claim filed"),
+    "claim_rejected": _lazy("Fault-tolerance claim rejected"),
+    "repair_applied": _lazy("Credit repair applied for"),
+    "repair_approved": _lazy("Credit repair approved"),
+    "repair_rejected": _lazy("Credit repair rejected"),
+    "attachment_added": _lazy("Evidence attached"),
+}
+
+
+def _record_step(record, method_name: str, *, actor, reason: str = "") -> DishonestyRecord:
+    previous = _run_transition(record, method_name, actor=actor, reason=reason)
+    _save_with_history(record, actor=actor, reason=reason or _transition_label(method_name))
+    _log(
+        record,
+        action=method_name,
+        actor=actor,
+        reason=reason,
+        from_status=previous,
+        to_status=record.status,
+    )
+    return record
+
+
+def _attach(files, *, actor, department, **owner) -> list[Attachment]:
+    attachments = []
+    for uploaded in files or []:
+        content_type = validate_attachment(uploaded)
+        attachments.append(
+            Attachment.objects.create(
+                file=uploaded,
+                original_name=Path(uploaded.name).name[:255],
+                content_type=content_type,
+                size=uploaded.size,
+                uploaded_by=actor,
+                department=department,
+                **owner,
+            )
+        )
+    return attachments
+
+
+def _require_text(value: str, field: str, message) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+@transaction.atomic
+def record_create(
+    *,
+    actor: User | None,
+    department: Department,
+    category: str,
+    severity: str,
+    decision_number: str,
+    issuing_authority: str,
+    decision_date,
+    facts: str,
+    officials=(),
+    internal_notes: str = "",
+    source: str = RecordSource.MANUAL,
+    files=(),
+) -> DishonestyRecord:
+    """Enter a new record as a draft; a supervisor confirms it."""
+    _ensure_role(actor, Role.SUPERVISOR)
+    if actor is not None:
+        _ensure_in_scope(actor, Department, department.pk)
+    minimum_ends, disclosure_ends = (None, None)
+    if severity in Severity.values and decision_date:
+        minimum_ends, disclosure_ends = disclosure_window(severity, decision_date)
+    record = DishonestyRecord(
+        department=department,
+        category=category,
+        severity=severity,
+        decision_number=(decision_number or "").strip(),
+        issuing_authority=(issuing_authority or "").strip(),
+        decision_date=decision_date,
+        facts=(facts or "").strip(),
+        internal_notes=internal_notes or "",
+        source=source,
+        minimum_period_ends=minimum_ends,
+        disclosure_ends=disclosure_ends,
+        created_by=actor,
+    )
+    record.full_clean(exclude=["status"])
+    _save_with_history(record, actor=actor, reason=str(ACTION_LABELS["created"]))
+    officials = list(officials)
+    for official in officials:
+        if official.department_id != department.pk:
+            raise ValidationError(
+                {"officials": _("%(name)s does not work in this department.") % {"name": official}}
+            )
+    record.officials.set(officials)
+    _attach(files, actor=actor, department=department, record=record)
+    _log(record, action="created", actor=actor, to_status=record.status)
+    return record
+
+
+@transaction.atomic
+def record_update(*, record: DishonestyRecord, actor: User | None, **changes) -> DishonestyRecord:
+    """Edit a draft. Once confirmed, a record's facts are fixed; corrections go on its timeline."""
+    _ensure_role(actor, Role.SUPERVISOR)
+    if actor is not None:
+        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+    record = _locked_record(record)
+    if record.status != RecordStatus.DRAFT:
+        raise WorkflowConflict(_("Only a draft can be edited; this record is confirmed."))
+    officials = changes.pop("officials", None)
+    editable = {
+        "category",
+        "severity",
+        "decision_number",
+        "issuing_authority",
+        "decision_date",
+        "facts",
+        "internal_notes",
+    }
+    for name, value in changes.items():
+        if name not in editable:
+            raise ValueError(f"{name} cannot be edited")
+        setattr(record, name, value)
+    record.minimum_period_ends, record.disclosure_ends = disclosure_window(
+        record.severity, record.decision_date
+    )
+    record.full_clean(exclude=["status"])
+    _save_with_history(record, actor=actor, reason=str(ACTION_LABELS["updated"]))
+    if officials is not None:
+        record.officials.set(officials)
+    _log(record, action="updated", actor=actor)
+    return record
+
+
+@transaction.atomic
+def record_confirm(*, record: DishonestyRecord, actor: User | None, reason: str = ""):
+    """Confirm a draft: it now counts against the department, and its responsible officials
+    get an accountability entry in their files."""
+    _ensure_role(actor, Role.SUPERVISOR)
+    if actor is not None:
+        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+    record = _locked_record(record)
+    _record_step(record, "confirm", actor=actor, reason=reason)
+    for official in record.officials.all():
+        AccountabilityEntry.objects.get_or_create(
+            official=official, record=record, defaults={"note": reason}
+        )
+    return record
+
+
+@transaction.atomic
+def record_require_rectification(
+    *,
+    record: DishonestyRecord,
+    actor: User | None,
+    deadline=None,
+    requirements: str = "",
+    reason: str = "",
+) -> DishonestyRecord:
+    """Require the department to explain the causes in writing and rectify by a deadline."""
+    _ensure_role(actor, Role.SUPERVISOR)
+    if actor is not None:
+        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+    record = _locked_record(record)
+    today = timezone.localdate()
+    deadline = deadline or default_rectification_deadline(today)
+    if deadline <= today:
+        raise ValidationError({"deadline": _("The deadline must be after today.")})
+    _record_step(record, "require_rectification", actor=actor, reason=reason)
+    Rectification.objects.create(record=record, deadline=deadline, requirements=requirements)
+    return record
+
+
+@transaction.atomic
+def record_submit_explanation(
+    *, record: DishonestyRecord, actor: User | None, explanation: str
+) -> DishonestyRecord:
+    """The liaison's written explanation of the causes (书面说明原因)."""
+    explanation = _require_text(
+        explanation, "explanation", _("Write the explanation of the causes.")
+    )
+    if actor is not None:
+        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+    record = _locked_record(record)
+    _record_step(record, "submit_explanation", actor=actor)
+    rectification = record.rectification
+    rectification.explanation = explanation
+    rectification.explanation_submitted_at = timezone.now()
+    rectification.explanation_submitted_by = actor
+    _save_with_history(rectification, actor=actor, reason=_transition_label("submit_explanation"))
+    return record
+
+
+@transaction.atomic
+def record_submit_report(
+    *, record: DishonestyRecord, actor: User | None, content: str, files=()
+) -> RectificationReport:
+    """The liaison reports what was done, with evidence."""
+    content = _require_text(content, "content", _("Describe what was done to rectify."))
+    if actor is not None:
+        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+    record = _locked_record(record)
+    _record_step(record, "submit_report", actor=actor)
+    report = RectificationReport.objects.create(
+        rectification=record.rectification, content=content, submitted_by=actor
+    )
+    _attach(files, actor=actor, department=record.department, report=report)
+    return report
+
+
+def _decide_report(record, *, actor, decision: str, reason: str) -> RectificationReport:
+    report = record.rectification.reports.filter(decision=ReportDecision.PENDING).last()
+    if report is None:
+        raise WorkflowConflict(_("There is no report awaiting verification."))
+    report.decision = decision
+    report.decision_reason = reason
+    report.decided_by = actor
+    report.decided_at = timezone.now()
+    _save_with_history(report, actor=actor, reason=reason)
+    return report
+
+
+@transaction.atomic
+def record_verify(*, record: DishonestyRecord, actor: User | None, reason: str = ""):
+    """Accept the latest report: the rectification is done."""
+    _ensure_role(actor, Role.SUPERVISOR)
+    if actor is not None:
+        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+    record = _locked_record(record)
+    _record_step(record, "verify", actor=actor, reason=reason)
+    _decide_report(record, actor=actor, decision=ReportDecision.ACCEPTED, reason=reason)
+    rectification = record.rectification
+    rectification.verified_at = timezone.now()
+    rectification.verified_by = actor
+    rectification.verification_reason = reason
+    _save_with_history(rectification, actor=actor, reason=_transition_label("verify"))
+    return record
+
+
+@transaction.atomic
+def record_return(*, record: DishonestyRecord, actor: User | None, reason: str):
+    """Send the latest report back with the reasons; the rectification goes on."""
+    reason = _require_text(reason, "reason", _("Say why the report is returned."))
+    _ensure_role(actor, Role.SUPERVISOR)
+    if actor is not None:
+        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+    record = _locked_record(record)
+    _record_step(record, "return_report", actor=actor, reason=reason)
+    _decide_report(record, actor=actor, decision=ReportDecision.RETURNED, reason=reason)
+    return record
+
+
+@transaction.atomic
+def record_close(*, record: DishonestyRecord, actor: User | None, reason: str = ""):
+    """Close a verified record, or a confirmed one that needs no rectification."""
+    _ensure_role(actor, Role.SUPERVISOR)
+    if actor is not None:
+        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+    record = _locked_record(record)
+    if record.status == RecordStatus.CONFIRMED:
+        reason = _require_text(
+            reason, "reason", _("Say why this record needs no rectification before closing it.")
+        )
+    record.closed_on = timezone.localdate()
+    _record_step(record, "close", actor=actor, reason=reason)
+    return record
+
+
+@transaction.atomic
+def rectification_extend(
+    *, record: DishonestyRecord, actor: User | None, new_deadline, reason: str
+) -> DeadlineExtension:
+    """A supervisor moves the deadline later, with a reason."""
+    reason = _require_text(reason, "reason", _("Give the reason for the extension."))
+    _ensure_role(actor, Role.SUPERVISOR)
+    if actor is not None:
+        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+    record = _locked_record(record)
+    if record.status not in RECTIFYING_STATUSES:
+        raise WorkflowConflict(_("Only a rectification under way can be extended."))
+    rectification = Rectification.objects.select_for_update().get(record=record)
+    if new_deadline is None or new_deadline <= rectification.deadline:
+        raise ValidationError(
+            {
+                "new_deadline": _("The new deadline must be later than %(deadline)s.")
+                % {"deadline": rectification.deadline.isoformat()}
+            }
+        )
+    extension = DeadlineExtension.objects.create(
+        rectification=rectification,
+        previous_deadline=rectification.deadline,
+        new_deadline=new_deadline,
+        reason=reason,
+        granted_by=actor,
+    )
+    rectification.deadline = new_deadline
+    _save_with_history(rectification, actor=actor, reason=reason)
+    _log(
+        record,
+        action="extend_deadline",
+        actor=actor,
+        reason=f"{extension.previous_deadline} → {new_deadline}: {reason}",
+    )
+    return extension
+
+
+@transaction.atomic
+def fault_tolerance_claim_file(
+    *, record: DishonestyRecord, actor: User | None, grounds: str, files=()
+) -> FaultToleranceClaim:
+    """The department (or its supervisor) claims fault tolerance (容错纠错)."""
+    grounds = _require_text(grounds, "grounds", _("State the grounds of the claim."))
+    if actor is not None:
+        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+        if not (
+            actor.role in (Role.SUPERVISOR, Role.ADMINISTRATOR, Role.LIAISON) or actor.is_superuser
+        ):
+            raise PermissionDenied(_("Your role does not allow this action."))
+    record = _locked_record(record)
+    if record.status not in (RecordStatus.CONFIRMED, RecordStatus.RECTIFICATION_REQUIRED):
+        raise WorkflowConflict(
+            _("A fault-tolerance claim can only be filed on a confirmed record.")
+        )
+    if record.fault_tolerance_claims.filter(status=ReviewStatus.PENDING).exists():
+        raise WorkflowConflict(_("This record already has a claim awaiting review."))
+    claim = FaultToleranceClaim.objects.create(record=record, grounds=grounds, filed_by=actor)
+    _attach(files, actor=actor, department=record.department, claim=claim)
+    _log(record, action="claim_filed", actor=actor, reason=grounds)
+    return claim
+
+
+@transaction.atomic
+def fault_tolerance_claim_review(
+    *, claim: FaultToleranceClaim, actor: User | None, approve: bool, reason: str
+) -> FaultToleranceClaim:
+    """A supervisor decides a claim; approval exempts the record (kept for audit)."""
+    reason = _require_text(reason, "reason", _("Give the reasons for the decision."))
+    _ensure_role(actor, Role.SUPERVISOR)
+    if actor is not None:
+        _ensure_in_scope(actor, FaultToleranceClaim, claim.pk)
+    record = _locked_record(claim.record)
+    claim = FaultToleranceClaim.objects.select_for_update().get(pk=claim.pk)
+    if claim.status != ReviewStatus.PENDING:
+        raise WorkflowConflict(_("This claim has already been decided."))
+    claim.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
+    claim.reviewed_by = actor
+    claim.reviewed_at = timezone.now()
+    claim.review_reason = reason
+    _save_with_history(claim, actor=actor, reason=reason)
+    if approve:
+        _record_step(record, "exempt", actor=actor, reason=reason)
+    else:
+        _log(record, action="claim_rejected", actor=actor, reason=reason)
+    return claim
+
+
+@transaction.atomic
+def credit_repair_apply(
+    *, record: DishonestyRecord, actor: User | None, commitment_text: str, statement: str = ""
+) -> CreditRepairApplication:
+    """Apply for credit repair: only for a rectified record whose minimum disclosure period
+    has passed, with a written credit commitment."""
+    commitment_text = _require_text(
+        commitment_text, "commitment_text", _("The credit commitment is required.")
+    )
+    if actor is not None:
+        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+        if not (
+            actor.role in (Role.SUPERVISOR, Role.ADMINISTRATOR, Role.LIAISON) or actor.is_superuser
+        ):
+            raise PermissionDenied(_("Your role does not allow this action."))
+    record = _locked_record(record)
+    today = timezone.localdate()
+    if record.status not in (RecordStatus.VERIFIED, RecordStatus.CLOSED):
+        raise WorkflowConflict(_("Credit repair needs a rectified record."))
+    if record.disclosure_ended_early_on or record.disclosure_ends <= today:
+        raise WorkflowConflict(_("This record is no longer disclosed; there is nothing to repair."))
+    if today < record.minimum_period_ends:
+        raise WorkflowConflict(
+            _(
+                "Credit repair can be applied for from %(date)s, when the minimum disclosure "
+                "period has passed."
+            )
+            % {"date": record.minimum_period_ends.isoformat()}
+        )
+    if record.repair_applications.filter(status=ReviewStatus.PENDING).exists():
+        raise WorkflowConflict(_("This record already has an application under review."))
+    application = CreditRepairApplication.objects.create(
+        record=record,
+        commitment_text=commitment_text,
+        statement=statement,
+        filed_by=actor,
+        review_due=add_working_days(today, settings.CHENGXIN_REPAIR_REVIEW_WORKING_DAYS),
+    )
+    _log(record, action="repair_applied", actor=actor, reason=statement)
+    return application
+
+
+@transaction.atomic
+def credit_repair_decide(
+    *, application: CreditRepairApplication, actor: User | None, approve: bool, reason: str
+) -> CreditRepairApplication:
+    """A supervisor decides; approval ends the record's public disclosure today."""
+    reason = _require_text(reason, "reason", _("Give the reasons for the decision."))
+    _ensure_role(actor, Role.SUPERVISOR)
+    if actor is not None:
+        _ensure_in_scope(actor, CreditRepairApplication, application.pk)
+    record = _locked_record(application.record)
+    application = CreditRepairApplication.objects.select_for_update().get(pk=application.pk)
+    if application.status != ReviewStatus.PENDING:
+        raise WorkflowConflict(_("This application has already been decided."))
+    application.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
+    application.decided_by = actor
+    application.decided_at = timezone.now()
+    application.decision_reason = reason
+    _save_with_history(application, actor=actor, reason=reason)
+    if approve:
+        record.disclosure_ended_early_on = timezone.localdate()
+        _save_with_history(record, actor=actor, reason=str(ACTION_LABELS["repair_approved"]))
+    _log(
+        record,
+        action="repair_approved" if approve else "repair_rejected",
+        actor=actor,
+        reason=reason,
+    )
+    return application
+
+
+@transaction.atomic
+def record_add_evidence(*, record: DishonestyRecord, actor: User | None, files) -> list:
+    if actor is not None:
+        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+        if actor.role == Role.AUDITOR:
+            raise PermissionDenied(_("Your role does not allow this action."))
+    attachments = _attach(files, actor=actor, department=record.department, record=record)
+    _log(
+        record,
+        action="attachment_added",
+        actor=actor,
+        reason="、".join(a.original_name for a in attachments),
+    )
+    return attachments
+
+
+# --------------------------------------------------------------------------------------------
+# Officials, commendations and commitments
+# --------------------------------------------------------------------------------------------
+
+
+def _check_department(actor, department) -> None:
+    _ensure_role(actor, Role.SUPERVISOR)
+    if actor is not None:
+        _ensure_in_scope(actor, Department, department.pk)
+
+
+@transaction.atomic
+def official_save(*, actor: User | None, official: PublicOfficial) -> PublicOfficial:
+    _check_department(actor, official.department)
+    official.full_clean()
+    _save_with_history(official, actor=actor, reason="")
+    return official
+
+
+@transaction.atomic
+def commendation_save(*, actor: User | None, commendation: Commendation) -> Commendation:
+    _check_department(actor, commendation.department)
+    commendation.full_clean()
+    _save_with_history(commendation, actor=actor, reason="")
+    return commendation
+
+
+@transaction.atomic
+def commitment_save(*, actor: User | None, commitment: Commitment) -> Commitment:
+    _check_department(actor, commitment.department)
+    if commitment.pk and commitment.status != CommitmentStatus.PENDING:
+        raise WorkflowConflict(_("An assessed commitment cannot be edited."))
+    commitment.full_clean()
+    _save_with_history(commitment, actor=actor, reason="")
+    return commitment
+
+
+@transaction.atomic
+def commitment_assess(
+    *, commitment: Commitment, actor: User | None, fulfilled: bool, evidence: str = "", files=()
+) -> Commitment:
+    """Record whether a commitment was kept."""
+    _check_department(actor, commitment.department)
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if commitment.status != CommitmentStatus.PENDING:
+        raise WorkflowConflict(_("This commitment has already been assessed."))
+    commitment.status = CommitmentStatus.FULFILLED if fulfilled else CommitmentStatus.BROKEN
+    commitment.evidence = evidence
+    commitment.assessed_at = timezone.now()
+    commitment.assessed_by = actor
+    _save_with_history(commitment, actor=actor, reason=commitment.get_status_display())
+    _attach(files, actor=actor, department=commitment.department, commitment=commitment)
+    return commitment
+
+
+@transaction.atomic
+def commitment_to_record(
+    *,
+    commitment: Commitment,
+    actor: User | None,
+    severity: str = Severity.GENERAL,
+    issuing_authority: str = "",
+) -> DishonestyRecord:
+    """Turn a broken commitment into a draft dishonesty record in one action."""
+    _check_department(actor, commitment.department)
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if commitment.status != CommitmentStatus.BROKEN:
+        raise WorkflowConflict(_("Only a broken commitment can become a dishonesty record."))
+    if commitment.resulting_record_id:
+        raise WorkflowConflict(_("This commitment already has a dishonesty record."))
+    today = timezone.localdate()
+    record = record_create(
+        actor=actor,
+        department=commitment.department,
+        category=RecordCategory.BROKEN_COMMITMENT,
+        severity=severity,
+        decision_number=_("Commitment %(number)s") % {"number": commitment.pk},
+        issuing_authority=issuing_authority
+        or (actor.scope_label if actor is not None else _("the system")),
+        decision_date=min(today, commitment.promised_date + datetime.timedelta(days=1)),
+        facts=_("Commitment made on %(made)s to be kept by %(due)s was broken: %(content)s")
+        % {
+            "made": timezone.localtime(commitment.created_at).date().isoformat(),
+            "due": commitment.promised_date.isoformat(),
+            "content": commitment.content,
+        },
+    )
+    commitment.resulting_record = record
+    _save_with_history(commitment, actor=actor, reason=str(ACTION_LABELS["created"]))
+    return record

@@ -148,6 +148,15 @@ EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="chengxin@localhost")
 
+# --- Domain defaults (BRIEF.md); each can be changed per deployment -------------------------
+# Days a department gets to rectify, unless the supervisor sets another deadline.
+CHENGXIN_RECTIFICATION_DAYS = env.int("CHENGXIN_RECTIFICATION_DAYS", default=30)
+# Working days the credit office has to decide a credit-repair application.
+CHENGXIN_REPAIR_REVIEW_WORKING_DAYS = env.int("CHENGXIN_REPAIR_REVIEW_WORKING_DAYS", default=10)
+# Largest evidence file accepted.
+CHENGXIN_ATTACHMENT_MAX_BYTES = env.int("CHENGXIN_ATTACHMENT_MAX_BYTES", default=20 * 2**20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+
 # --- Celery --------------------------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or "filesystem://"

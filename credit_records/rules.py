@@ -1,0 +1,121 @@
+"""Domain rules with numbers in them, in one place (BRIEF.md names their sources).
+
+Disclosure periods follow the NDRC credit-repair measures: minor records normally are not
+published (at most 3 months), general ones at least 3 months and at most 1 year, serious ones
+at least 1 year and at most 3 years, all counted from the decision date.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .models import Severity
+
+
+@dataclass(frozen=True)
+class DisclosurePeriod:
+    minimum_months: int
+    maximum_months: int
+    published_by_default: bool
+
+
+DISCLOSURE_PERIODS = {
+    Severity.MINOR: DisclosurePeriod(0, 3, published_by_default=False),
+    Severity.GENERAL: DisclosurePeriod(3, 12, published_by_default=True),
+    Severity.SERIOUS: DisclosurePeriod(12, 36, published_by_default=True),
+}
+
+
+def disclosure_window(severity: str, decision_date: datetime.date) -> tuple[datetime.date, ...]:
+    """(minimum period ends, disclosure ends): the first day on which credit repair may be
+    applied for, and the first day on which the record is no longer public."""
+    period = DISCLOSURE_PERIODS[Severity(severity)]
+    return (
+        decision_date + relativedelta(months=period.minimum_months),
+        decision_date + relativedelta(months=period.maximum_months),
+    )
+
+
+def honours_restricted_until(severity: str, closed_on: datetime.date) -> datetime.date:
+    """A closed record keeps its department out of honours for the severity's minimum
+    period after closing."""
+    period = DISCLOSURE_PERIODS[Severity(severity)]
+    return closed_on + relativedelta(months=period.minimum_months)
+
+
+def default_rectification_deadline(today: datetime.date) -> datetime.date:
+    return today + datetime.timedelta(days=settings.CHENGXIN_RECTIFICATION_DAYS)
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """``days`` working days after ``start`` (Monday to Friday; the deadlines work brings the
+    holiday calendar with 调休)."""
+    current = start
+    remaining = days
+    while remaining > 0:
+        current += datetime.timedelta(days=1)
+        if current.weekday() < 5:
+            remaining -= 1
+    return current
+
+
+# Evidence files: what we accept, recognised by their first bytes, not only by their name.
+ATTACHMENT_SIGNATURES = {
+    ".pdf": (b"%PDF-",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".ofd": (b"PK\x03\x04",),
+}
+ATTACHMENT_CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".ofd": "application/ofd",
+}
+
+
+def validate_attachment(uploaded) -> str:
+    """Check an uploaded evidence file; returns the content type to store."""
+    from pathlib import Path
+
+    suffix = Path(uploaded.name or "").suffix.lower()
+    if suffix not in ATTACHMENT_SIGNATURES:
+        raise ValidationError(
+            _("“%(name)s”: only %(types)s files are accepted."),
+            code="attachment_type",
+            params={
+                "name": uploaded.name,
+                "types": "、".join(sorted(s.lstrip(".").upper() for s in ATTACHMENT_SIGNATURES)),
+            },
+        )
+    limit = settings.CHENGXIN_ATTACHMENT_MAX_BYTES
+    if uploaded.size > limit:
+        raise ValidationError(
+            _("“%(name)s” is %(size).1f MB; the limit is %(limit).0f MB."),
+            code="attachment_size",
+            params={"name": uploaded.name, "size": uploaded.size / 2**20, "limit": limit / 2**20},
+        )
+    if uploaded.size == 0:
+        raise ValidationError(
+            _("“%(name)s” is empty."), code="attachment_empty", params={"name": uploaded.name}
+        )
+    uploaded.seek(0)
+    head = uploaded.read(16)
+    uploaded.seek(0)
+    if not head.startswith(ATTACHMENT_SIGNATURES[suffix]):
+        raise ValidationError(
+            _("“%(name)s” is not really a %(type)s file."),
+            code="attachment_content",
+            params={"name": uploaded.name, "type": suffix.lstrip(".").upper()},
+        )
+    return ATTACHMENT_CONTENT_TYPES[suffix]
