@@ -1,16 +1,46 @@
 """The Django admin for supervisors and administrators, scoped like every other page."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, TSV
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Department, Region, User
-from .resources import DepartmentResource, RegionResource, UserResource
+from . import services
+from .models import (
+    AccountabilityEntry,
+    Attachment,
+    Commendation,
+    Commitment,
+    CreditRepairApplication,
+    DeadlineExtension,
+    Department,
+    DishonestyRecord,
+    FaultToleranceClaim,
+    PublicOfficial,
+    RecordEvent,
+    RecordStatus,
+    Rectification,
+    RectificationReport,
+    Region,
+    User,
+)
+from .resources import (
+    CommendationResource,
+    CommitmentResource,
+    DepartmentResource,
+    DishonestyRecordResource,
+    PublicOfficialResource,
+    RegionResource,
+    UserResource,
+)
 from .roles import Role
 from .selectors import scope_queryset
 from .services import user_assign_role, validate_role_scope
@@ -21,7 +51,57 @@ admin.site.index_title = _("Administration")
 admin.site.site_url = "/"
 
 
-class ScopedAdminMixin:
+class RevertNeedsChangePermissionMixin:
+    """django-simple-history's revert view saves a POSTed form for anyone who may merely view
+    the object's history (an auditor could even set ``is_superuser`` on a user that way).
+    Reverting is a change: it needs the change permission."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class SpreadsheetRulesMixin:
+    """Imports are all-or-nothing at the confirm step too, and CSV opens in Excel.
+
+    import_export's confirm step saves the good rows of a file whose other rows fail (say a
+    region was deleted after the preview); here any failing row rolls the whole file back and
+    the user is sent back to the import form with the rows and reasons. Text exports start
+    with a UTF-8 byte order mark, without which Excel reads Chinese as the local code page.
+    """
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().process_dataset(dataset, form, request, **kwargs)
+
+    def process_result(self, result, request):
+        if not (result.has_errors() or result.has_validation_errors()):
+            return super().process_result(result, request)
+        problems = [
+            f"{number}: {error.error}" for number, errors in result.row_errors() for error in errors
+        ] + [f"{row.number}: {'; '.join(row.error.messages)}" for row in result.invalid_rows]
+        messages.error(
+            request,
+            _("Nothing was imported. Rows that failed (row: reason): %(problems)s")
+            % {"problems": " | ".join(problems)},
+        )
+        opts = self.model._meta
+        return HttpResponseRedirect(
+            reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_import", current_app=self.admin_site.name
+            )
+        )
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        if isinstance(file_format, CSV | TSV) and not kwargs.get("encoding"):
+            kwargs["encoding"] = "utf-8-sig"
+        return super().get_export_data(file_format, request, queryset, **kwargs)
+
+
+class ScopedAdminMixin(RevertNeedsChangePermissionMixin, SpreadsheetRulesMixin):
     """Every admin queryset, foreign-key choice and import/export goes through the scoping
     selector, so a supervisor's admin shows only their subtree."""
 
@@ -35,15 +115,32 @@ class ScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_resource_kwargs(self, request, *args, **kwargs):
+        # The resource scopes its instance lookups to this user. (import_export itself passes
+        # ``user=request.user`` to ``import_data``, which reaches the scoped widgets, so
+        # ``get_import_data_kwargs`` must not add it a second time.)
         return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
-
-    def get_import_data_kwargs(self, request, *args, **kwargs):
-        return {**super().get_import_data_kwargs(request, *args, **kwargs), "user": request.user}
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django's admin redirects to the index for a missing object; out of scope must be
         # indistinguishable from missing, and both are a 404 (ARCHITECTURE: scope is a 404).
         raise Http404(_("No %(name)s matches the given query.") % {"name": opts.verbose_name})
+
+    # django-simple-history's history view falls back to the historical rows when
+    # get_queryset() does not find the object, and its revert view does not use get_queryset()
+    # at all: both would show (and revert) objects outside the user's scope.
+    def _require_in_scope(self, request, object_id):
+        # Administrators keep the history of deleted objects; everyone else fails closed.
+        missing = self.get_object(request, unquote(object_id)) is None
+        if missing and not request.user.has_full_scope:
+            self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Region)
@@ -115,7 +212,13 @@ class PortalUserChangeForm(RoleFormMixin, UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(ImportExportModelAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(
+    RevertNeedsChangePermissionMixin,
+    SpreadsheetRulesMixin,
+    ImportExportModelAdmin,
+    DjangoUserAdmin,
+    SimpleHistoryAdmin,
+):
     """Users are managed by administrators only (the role's permissions say so)."""
 
     resource_classes = [UserResource]
@@ -173,3 +276,285 @@ class UserAdmin(ImportExportModelAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
                 department=form.cleaned_data.get("department"),
                 actor=request.user,
             )
+
+
+# --------------------------------------------------------------------------------------------
+# Credit files. Saves and workflow steps go through the services, like everywhere else.
+# --------------------------------------------------------------------------------------------
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RecordEventInline(ReadOnlyInline):
+    model = RecordEvent
+    fields = ["at", "action", "from_status", "to_status", "actor", "reason"]
+    readonly_fields = fields
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fk_name = "record"
+    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+
+def _run_service_action(modeladmin, request, queryset, run, done_message):
+    """Apply a service to each selected record; report successes and refusals."""
+    done, refused = 0, []
+    for record in queryset:
+        try:
+            run(record)
+        except (services.WorkflowConflict, PermissionDenied, ValidationError, Http404) as error:
+            message = (
+                getattr(error, "message", None)
+                or " ".join(getattr(error, "messages", []))
+                or str(error)
+            )
+            refused.append(f"{record.decision_number}: {message}")
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+    for line in refused:
+        modeladmin.message_user(request, line, messages.ERROR)
+
+
+@admin.register(DishonestyRecord)
+class DishonestyRecordAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [DishonestyRecordResource]
+    list_display = [
+        "decision_number",
+        "department",
+        "category",
+        "severity",
+        "decision_date",
+        "status",
+        "source",
+    ]
+    list_filter = [
+        "status",
+        "severity",
+        "category",
+        "source",
+        ("department__region", admin.RelatedOnlyFieldListFilter),
+        "decision_date",
+    ]
+    search_fields = ["decision_number", "department__name", "department__uscc", "facts"]
+    list_select_related = ["department"]
+    autocomplete_fields = ["department", "officials"]
+    date_hierarchy = "decision_date"
+    readonly_fields = [
+        "status",
+        "source",
+        "minimum_period_ends",
+        "disclosure_ends",
+        "disclosure_ended_early_on",
+        "closed_on",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "department",
+                    "category",
+                    "severity",
+                    "decision_number",
+                    "issuing_authority",
+                    "decision_date",
+                    "facts",
+                    "officials",
+                    "internal_notes",
+                ]
+            },
+        ),
+        (
+            _("Workflow and disclosure"),
+            {"fields": readonly_fields},
+        ),
+    ]
+    inlines = [RecordEventInline, AttachmentInline]
+    actions = ["confirm_records", "close_records"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != RecordStatus.DRAFT:
+            # Once confirmed, a record's facts are fixed; its workflow continues in the
+            # workspace.
+            return [*self.readonly_fields, *self.fieldsets[0][1]["fields"]]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            fields = {name: data[name] for name in form.changed_data if name != "department"}
+            if fields:
+                services.record_update(record=obj, actor=request.user, **fields)
+        else:
+            created = services.record_create(
+                actor=request.user,
+                department=data["department"],
+                category=data["category"],
+                severity=data["severity"],
+                decision_number=data["decision_number"],
+                issuing_authority=data["issuing_authority"],
+                decision_date=data["decision_date"],
+                facts=data["facts"],
+                officials=data.get("officials") or [],
+                internal_notes=data.get("internal_notes", ""),
+            )
+            obj.pk = created.pk
+            obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        # The service has already set the officials; only the inlines (read-only) remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    @admin.action(description=_("Confirm the selected drafts"))
+    def confirm_records(self, request, queryset):
+        _run_service_action(
+            self,
+            request,
+            queryset,
+            lambda record: services.record_confirm(record=record, actor=request.user),
+            _("%(count)d record(s) confirmed."),
+        )
+
+    @admin.action(description=_("Close the selected verified records"))
+    def close_records(self, request, queryset):
+        _run_service_action(
+            self,
+            request,
+            queryset,
+            lambda record: services.record_close(record=record, actor=request.user),
+            _("%(count)d record(s) closed."),
+        )
+
+
+class ServiceSavedAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    """An admin whose saves go through a ``*_save(actor=..., <model>=...)`` service."""
+
+    save_service = None
+
+    def save_model(self, request, obj, form, change):
+        type(self).save_service(request.user, obj)
+
+
+@admin.register(PublicOfficial)
+class PublicOfficialAdmin(ServiceSavedAdmin):
+    resource_classes = [PublicOfficialResource]
+    save_service = staticmethod(
+        lambda actor, obj: services.official_save(actor=actor, official=obj)
+    )
+    list_display = ["name", "employee_number", "department", "position", "active"]
+    list_filter = ["active", ("department__region", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "employee_number", "department__name", "department__uscc"]
+    list_select_related = ["department"]
+    autocomplete_fields = ["department"]
+
+
+@admin.register(Commendation)
+class CommendationAdmin(ServiceSavedAdmin):
+    resource_classes = [CommendationResource]
+    save_service = staticmethod(
+        lambda actor, obj: services.commendation_save(actor=actor, commendation=obj)
+    )
+    list_display = ["title", "level", "issuing_authority", "date", "department", "official"]
+    list_filter = ["level", "date"]
+    search_fields = ["title", "issuing_authority", "department__name", "department__uscc"]
+    list_select_related = ["department", "official"]
+    autocomplete_fields = ["department", "official"]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(ServiceSavedAdmin):
+    resource_classes = [CommitmentResource]
+    save_service = staticmethod(
+        lambda actor, obj: services.commitment_save(actor=actor, commitment=obj)
+    )
+    list_display = ["department", "short_content", "promised_date", "status", "resulting_record"]
+    list_filter = ["status", "promised_date"]
+    search_fields = ["content", "department__name", "department__uscc"]
+    list_select_related = ["department", "resulting_record"]
+    autocomplete_fields = ["department"]
+    readonly_fields = ["status", "evidence", "assessed_at", "assessed_by", "resulting_record"]
+
+    @admin.display(description=_("content"))
+    def short_content(self, obj):
+        return str(obj)
+
+
+class ReadOnlyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """Workflow objects: shown for reference and audit, changed only through the workspace."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReportInline(ReadOnlyInline):
+    model = RectificationReport
+    fields = ["submitted_at", "submitted_by", "content", "decision", "decision_reason"]
+    readonly_fields = fields
+
+
+class ExtensionInline(ReadOnlyInline):
+    model = DeadlineExtension
+    fields = ["granted_at", "previous_deadline", "new_deadline", "reason", "granted_by"]
+    readonly_fields = fields
+
+
+@admin.register(Rectification)
+class RectificationAdmin(ReadOnlyAdmin):
+    list_display = [
+        "record",
+        "deadline",
+        "escalation_level",
+        "explanation_submitted_at",
+        "verified_at",
+    ]
+    list_filter = ["escalation_level", "deadline"]
+    search_fields = ["record__decision_number", "record__department__name"]
+    list_select_related = ["record", "record__department"]
+    inlines = [ReportInline, ExtensionInline]
+
+
+@admin.register(FaultToleranceClaim)
+class FaultToleranceClaimAdmin(ReadOnlyAdmin):
+    list_display = ["record", "status", "filed_by", "filed_at", "reviewed_by", "reviewed_at"]
+    list_filter = ["status"]
+    search_fields = ["record__decision_number", "record__department__name", "grounds"]
+    list_select_related = ["record", "record__department", "filed_by", "reviewed_by"]
+
+
+@admin.register(CreditRepairApplication)
+class CreditRepairApplicationAdmin(ReadOnlyAdmin):
+    list_display = ["record", "status", "review_due", "filed_at", "decided_at"]
+    list_filter = ["status", "review_due"]
+    search_fields = ["record__decision_number", "record__department__name"]
+    list_select_related = ["record", "record__department"]
+
+
+@admin.register(AccountabilityEntry)
+class AccountabilityEntryAdmin(ReadOnlyAdmin):
+    list_display = ["official", "record", "created_at"]
+    search_fields = ["official__name", "official__employee_number", "record__decision_number"]
+    list_select_related = ["official", "official__department", "record", "record__department"]

@@ -4,7 +4,11 @@ from django.utils.translation import gettext_lazy as _
 # The workspace navigation: (label, URL name, permission needed). Later issues add entries.
 WORKSPACE_NAVIGATION = [
     (_("Workspace"), "workspace:home", None),
+    (_("Dishonesty records"), "workspace:record_list", "credit_records.view_dishonestyrecord"),
     (_("Departments"), "workspace:department_list", "credit_records.view_department"),
+    (_("Officials"), "workspace:official_list", "credit_records.view_publicofficial"),
+    (_("Commendations"), "workspace:commendation_list", "credit_records.view_commendation"),
+    (_("Commitments"), "workspace:commitment_list", "credit_records.view_commitment"),
     (_("Regions"), "workspace:region_list", "credit_records.view_region"),
 ]
 

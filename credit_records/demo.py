@@ -76,6 +76,327 @@ def demo_uscc(name: str, region_code: str, kind: str) -> str:
     return first17 + uscc_check_character(first17)
 
 
+# Officials: (department name, name, employee number, position)
+OFFICIALS = [
+    ("南京市财政局", "张晓明", "NJCZ-0102", "政府采购处处长"),
+    ("南京市财政局", "李建国", "NJCZ-0215", "国库处副处长"),
+    ("南京市交通运输局", "王丽华", "NJJT-0031", "建设管理处处长"),
+    ("苏州市住房和城乡建设局", "陈志强", "SZZJ-0120", "市场监管处处长"),
+    ("无锡市财政局", "刘海燕", "WXCZ-0088", "债务管理处处长"),
+    ("南京市市场监督管理局", "周文斌", "NJSJ-0301", "执法稽查局局长"),
+]
+
+# Records: (department, decision number, category, severity, authority, days ago, state,
+#           officials, facts). ``state`` names how far the workflow has gone.
+RECORDS = [
+    (
+        "南京市市场监督管理局",
+        "宁市监罚〔2026〕88号",
+        "administrative_penalty",
+        "general",
+        "南京市人民政府",
+        12,
+        "draft",
+        ["周文斌"],
+        "未按规定履行行政协议约定的支付义务，经督促后仍未整改。",
+    ),
+    (
+        "苏州市住房和城乡建设局",
+        "苏府督〔2026〕15号",
+        "broken_commitment",
+        "general",
+        "苏州市人民政府督查室",
+        40,
+        "confirmed",
+        ["陈志强"],
+        "对企业作出的项目配套承诺未按期兑现。",
+    ),
+    (
+        "南京市财政局",
+        "宁政督〔2026〕31号",
+        "sme_arrears",
+        "general",
+        "南京市人民政府督查室",
+        27,
+        "rectification_required",
+        ["张晓明"],
+        "拖欠中小企业货款超过合同约定期限60日以上。",
+    ),
+    (
+        "南京市交通运输局",
+        "宁纪〔2026〕7号",
+        "disciplinary_sanction",
+        "serious",
+        "中共南京市纪律检查委员会",
+        95,
+        "in_progress_overdue",
+        ["王丽华"],
+        "工程建设项目招标中违规指定供应商，相关责任人受到党纪处分。",
+    ),
+    (
+        "南京市财政局",
+        "(2026)苏0102民初1234号",
+        "court_judgment",
+        "general",
+        "南京市玄武区人民法院",
+        70,
+        "report_submitted",
+        ["李建国"],
+        "未履行生效判决确定的合同付款义务。",
+    ),
+    (
+        "无锡市财政局",
+        "锡审决〔2026〕19号",
+        "debt_default",
+        "serious",
+        "无锡市审计局",
+        150,
+        "verified",
+        ["刘海燕"],
+        "政府专项债券资金未按规定用途使用且逾期未还本付息。",
+    ),
+    (
+        "徐州市财政局",
+        "徐政罚〔2025〕42号",
+        "administrative_penalty",
+        "general",
+        "江苏省财政厅",
+        300,
+        "closed",
+        [],
+        "政府采购项目未在规定期限内签订合同。",
+    ),
+    (
+        "南通市财政局",
+        "通财监〔2025〕8号",
+        "procurement_violation",
+        "general",
+        "江苏省财政厅",
+        200,
+        "repaired",
+        [],
+        "采购文件设置歧视性条款，限制潜在供应商。",
+    ),
+    (
+        "常州市市场监督管理局",
+        "常纪问〔2026〕3号",
+        "accountability",
+        "general",
+        "中共常州市纪律检查委员会",
+        50,
+        "exempted",
+        [],
+        "疫情防控期间先行先试的便企措施引发程序瑕疵，经容错纠错认定免责。",
+    ),
+    (
+        "苏州市财政局",
+        "苏财罚〔2026〕21号",
+        "administrative_penalty",
+        "minor",
+        "苏州市人民政府",
+        35,
+        "claim_pending",
+        [],
+        "未按规定时限公开政府采购合同。",
+    ),
+    (
+        "扬州市住房和城乡建设局",
+        "扬法执〔2021〕55号",
+        "dishonest_debtor",
+        "serious",
+        "扬州市中级人民法院",
+        4 * 365 + 30,
+        "closed",
+        [],
+        "曾被列为失信被执行人，现已履行完毕并移出名单。",
+    ),
+]
+
+COMMENDATIONS = [
+    (
+        "江苏省诚信建设示范单位",
+        "provincial",
+        "江苏省社会信用体系建设领导小组",
+        220,
+        "昆山市人民政府",
+        None,
+    ),
+    (
+        "全国政务公开先进单位",
+        "national",
+        "国务院办公厅政务公开办公室",
+        400,
+        "苏州市人民政府办公室",
+        None,
+    ),
+    ("南京市优秀公务员", "city", "南京市人民政府", 120, "南京市财政局", "李建国"),
+]
+
+# (department, content, due in days (negative: past), state)
+COMMITMENTS = [
+    ("南京市财政局", "2026年底前清偿全部拖欠中小企业账款。", 34, "pending"),
+    ("苏州市发展和改革委员会", "重点项目审批时限压缩至15个工作日以内。", -60, "fulfilled"),
+    ("无锡市交通运输局", "按合同约定向施工企业支付工程进度款。", -20, "broken"),
+]
+
+
+def _users():
+    return {user.username: user for user in User.objects.all()}
+
+
+def _seed_credit_files(departments: dict[str, Department]) -> int:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from . import services
+    from .models import (
+        Commendation,
+        Commitment,
+        DishonestyRecord,
+        PublicOfficial,
+    )
+
+    today = timezone.localdate()
+    users = _users()
+    admin = users["admin"]
+    liaison = users["nanjing_liaison"]
+    officials = {}
+    for department_name, name, number, position in OFFICIALS:
+        officials[name], _created = PublicOfficial.objects.get_or_create(
+            department=departments[department_name],
+            employee_number=number,
+            defaults={"name": name, "position": position},
+        )
+    created = 0
+    for (
+        department_name,
+        number,
+        category,
+        severity,
+        authority,
+        days_ago,
+        state,
+        official_names,
+        facts,
+    ) in RECORDS:
+        department = departments[department_name]
+        if DishonestyRecord.objects.filter(department=department, decision_number=number).exists():
+            continue
+        created += 1
+        record = services.record_create(
+            actor=admin,
+            department=department,
+            category=category,
+            severity=severity,
+            decision_number=number,
+            issuing_authority=authority,
+            decision_date=today - timedelta(days=days_ago),
+            facts=facts,
+            officials=[officials[name] for name in official_names],
+        )
+        if state == "draft":
+            continue
+        record = services.record_confirm(record=record, actor=admin)
+        if state == "confirmed":
+            continue
+        if state in ("closed", "repaired") and days_ago > 365 * 3:
+            record = services.record_close(
+                record=record, actor=admin, reason="已履行完毕，无需另行整改。"
+            )
+            # Closed long ago: outside its disclosure window, kept for the audit trail.
+            DishonestyRecord.objects.filter(pk=record.pk).update(
+                closed_on=today - timedelta(days=days_ago - 60)
+            )
+            continue
+        if state == "exempted" or state == "claim_pending":
+            claim = services.fault_tolerance_claim_file(
+                record=record,
+                actor=admin,
+                grounds="属于探索性改革中的无意过失，已及时纠正，未造成重大损失。",
+            )
+            if state == "exempted":
+                services.fault_tolerance_claim_review(
+                    claim=claim, actor=admin, approve=True, reason="符合容错纠错情形，予以免责。"
+                )
+            continue
+        deadline = today + timedelta(days=3)
+        if state == "in_progress_overdue":
+            deadline = today + timedelta(days=1)
+        record = services.record_require_rectification(
+            record=record,
+            actor=admin,
+            deadline=deadline,
+            requirements="书面说明原因，限期完成整改并提交整改报告及证明材料。",
+        )
+        if state == "rectification_required":
+            continue
+        actor = liaison if department == liaison.department else None
+        record = services.record_submit_explanation(
+            record=record,
+            actor=actor,
+            explanation="相关处室对合同付款节点把关不严，内部审批流程过长。",
+        )
+        if state == "in_progress_overdue":
+            # The deadline has since passed without a report.
+            from .models import Rectification
+
+            Rectification.objects.filter(record=record).update(deadline=today - timedelta(days=9))
+            continue
+        services.record_submit_report(
+            record=record,
+            actor=actor,
+            content="已完成全部欠款支付，修订内部付款审批制度，并对责任人进行了约谈。",
+        )
+        if state == "report_submitted":
+            continue
+        record = services.record_verify(
+            record=record, actor=admin, reason="整改材料齐全，予以确认。"
+        )
+        if state == "verified":
+            continue
+        record = services.record_close(record=record, actor=admin)
+        if state == "repaired":
+            DishonestyRecord.objects.filter(pk=record.pk).update(
+                minimum_period_ends=today - timedelta(days=10)
+            )
+            record.refresh_from_db()
+            application = services.credit_repair_apply(
+                record=record,
+                actor=admin,
+                commitment_text="本单位承诺严格遵守政府采购法律法规，今后不再发生同类失信行为。",
+                statement="已纠正失信行为，履行相关义务。",
+            )
+            services.credit_repair_decide(
+                application=application, actor=admin, approve=True, reason="符合信用修复条件。"
+            )
+    for title, level, authority, days_ago, department_name, official_name in COMMENDATIONS:
+        Commendation.objects.get_or_create(
+            title=title,
+            department=departments[department_name],
+            defaults={
+                "level": level,
+                "issuing_authority": authority,
+                "date": today - timedelta(days=days_ago),
+                "official": officials.get(official_name) if official_name else None,
+            },
+        )
+    for department_name, content, due_in, state in COMMITMENTS:
+        commitment, was_created = Commitment.objects.get_or_create(
+            department=departments[department_name],
+            content=content,
+            defaults={"promised_date": today + timedelta(days=due_in)},
+        )
+        if was_created and state != "pending":
+            services.commitment_assess(
+                commitment=commitment,
+                actor=admin,
+                fulfilled=state == "fulfilled",
+                evidence="经核查，" + ("已按期兑现。" if state == "fulfilled" else "未按期兑现。"),
+            )
+    return created
+
+
 @transaction.atomic
 def seed_demo() -> dict[str, int]:
     created = {"regions": load_jiangsu_regions(Region), "departments": 0, "users": 0}
@@ -108,4 +429,5 @@ def seed_demo() -> dict[str, int]:
             department=departments[department_name] if department_name else None,
             actor=None,
         )
+    created["records"] = _seed_credit_files(departments)
     return created

@@ -16,6 +16,7 @@ from .models import (
     Department,
     DepartmentKind,
     DishonestyRecord,
+    FaultToleranceClaim,
     PublicOfficial,
     RecordCategory,
     RecordSource,
@@ -278,6 +279,20 @@ class CreditRepairFilter(django_filters.FilterSet):
 
     class Meta:
         model = CreditRepairApplication
+        fields = ["department", "status"]
+
+    def by_uscc(self, queryset, name, value):
+        return (
+            queryset.filter(record__department__uscc=normalize_uscc(value)) if value else queryset
+        )
+
+
+class FaultToleranceClaimFilter(django_filters.FilterSet):
+    department = django_filters.CharFilter(label=_("Department credit code"), method="by_uscc")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ReviewStatus.choices)
+
+    class Meta:
+        model = FaultToleranceClaim
         fields = ["department", "status"]
 
     def by_uscc(self, queryset, name, value):

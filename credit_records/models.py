@@ -619,6 +619,26 @@ class DishonestyRecord(ConcurrentTransitionMixin, models.Model):
         pass
 
 
+class RecordEventAction(models.TextChoices):
+    CREATED = "created", _("Record created")
+    UPDATED = "updated", _("Record edited")
+    CONFIRM = "confirm", _("Confirmed")
+    REQUIRE_RECTIFICATION = "require_rectification", _("Rectification required")
+    SUBMIT_EXPLANATION = "submit_explanation", _("Written explanation submitted")
+    SUBMIT_REPORT = "submit_report", _("Rectification report submitted")
+    VERIFY = "verify", _("Rectification verified")
+    RETURN_REPORT = "return_report", _("Report returned")
+    CLOSE = "close", _("Closed")
+    EXEMPT = "exempt", _("Exempted after fault-tolerance review")
+    EXTEND_DEADLINE = "extend_deadline", _("Deadline extended")
+    CLAIM_FILED = "claim_filed", _("Fault-tolerance claim filed")
+    CLAIM_REJECTED = "claim_rejected", _("Fault-tolerance claim rejected")
+    REPAIR_APPLIED = "repair_applied", _("Credit repair applied for")
+    REPAIR_APPROVED = "repair_approved", _("Credit repair approved")
+    REPAIR_REJECTED = "repair_rejected", _("Credit repair rejected")
+    ATTACHMENT_ADDED = "attachment_added", _("Evidence attached")
+
+
 class RecordEvent(models.Model):
     """One step in a record's timeline: who did what, when, from which state to which, why."""
 
@@ -628,7 +648,7 @@ class RecordEvent(models.Model):
         on_delete=models.CASCADE,
         related_name="events",
     )
-    action = models.CharField(_("action"), max_length=40)
+    action = models.CharField(_("action"), max_length=40, choices=RecordEventAction.choices)
     from_status = models.CharField(
         _("from status"), max_length=32, choices=RecordStatus.choices, blank=True
     )

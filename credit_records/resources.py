@@ -9,8 +9,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
-from .models import Department, DepartmentKind, Region, RegionLevel, User
+from .models import (
+    Commendation,
+    CommendationLevel,
+    Commitment,
+    CommitmentStatus,
+    Department,
+    DepartmentKind,
+    DishonestyRecord,
+    PublicOfficial,
+    RecordCategory,
+    RecordSource,
+    RecordStatus,
+    Region,
+    RegionLevel,
+    Severity,
+    User,
+)
 from .roles import Role
+from .exports import neutralise_formula
 from .selectors import scope_queryset
 from .validators import normalize_uscc
 
@@ -28,6 +45,12 @@ class ScopedResource(resources.ModelResource):
     def get_queryset(self):
         queryset = super().get_queryset()
         return queryset if self.user is None else scope_queryset(self.user, queryset)
+
+    def export_field(self, field, instance, **kwargs):
+        # import_export's own escaping only strips a leading "="; "+", "-", "@", tab and
+        # carriage return start formulas too.
+        value = super().export_field(field, instance, **kwargs)
+        return neutralise_formula(value) if isinstance(value, str) else value
 
 
 class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
@@ -237,3 +260,203 @@ class UserResource(ScopedResource):
             department=instance.department,
             actor=kwargs.get("user"),
         )
+
+
+class DishonestyRecordResource(ScopedResource):
+    """Records keyed by subject USCC + decision number. An import creates drafts (source:
+    import) or updates drafts; a confirmed record is never changed by a spreadsheet."""
+
+    department = fields.Field(
+        attribute="department",
+        column_name=gettext_lazy("unified social credit code"),
+        widget=ScopedForeignKeyWidget(Department, "uscc", normalize=normalize_uscc),
+    )
+    department_name = fields.Field(
+        attribute="department__name", column_name=gettext_lazy("department"), readonly=True
+    )
+    decision_number = fields.Field(
+        attribute="decision_number", column_name=gettext_lazy("decision document number")
+    )
+    category = fields.Field(
+        attribute="category",
+        column_name=gettext_lazy("category"),
+        widget=ChoiceLabelWidget(RecordCategory.choices),
+    )
+    severity = fields.Field(
+        attribute="severity",
+        column_name=gettext_lazy("severity"),
+        widget=ChoiceLabelWidget(Severity.choices),
+    )
+    issuing_authority = fields.Field(
+        attribute="issuing_authority", column_name=gettext_lazy("issuing authority")
+    )
+    decision_date = fields.Field(
+        attribute="decision_date",
+        column_name=gettext_lazy("decision date"),
+        widget=widgets.DateWidget(format="%Y-%m-%d"),
+    )
+    facts = fields.Field(attribute="facts", column_name=gettext_lazy("facts"))
+    status = fields.Field(
+        attribute="status",
+        column_name=gettext_lazy("status"),
+        widget=ChoiceLabelWidget(RecordStatus.choices),
+        readonly=True,
+    )
+    disclosure_ends = fields.Field(
+        attribute="disclosure_ends",
+        column_name=gettext_lazy("disclosure ends"),
+        widget=widgets.DateWidget(format="%Y-%m-%d"),
+        readonly=True,
+    )
+
+    class Meta:
+        model = DishonestyRecord
+        import_id_fields = ["department", "decision_number"]
+        fields = [
+            "department",
+            "department_name",
+            "decision_number",
+            "category",
+            "severity",
+            "issuing_authority",
+            "decision_date",
+            "facts",
+            "status",
+            "disclosure_ends",
+        ]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("department")
+
+    def before_import_row(self, row, **kwargs):
+        column = str(self.fields["department"].column_name)
+        if row.get(column):
+            row[column] = normalize_uscc(row[column])
+
+    def import_instance(self, instance, row, **kwargs):
+        from django.core.exceptions import ValidationError
+
+        from .rules import disclosure_window
+
+        if not instance._state.adding and instance.status != RecordStatus.DRAFT:
+            raise ValidationError(
+                _("Record %(number)s is already confirmed; a spreadsheet cannot change it.")
+                % {"number": instance.decision_number}
+            )
+        super().import_instance(instance, row, **kwargs)
+        if instance.severity in Severity.values and instance.decision_date:
+            instance.minimum_period_ends, instance.disclosure_ends = disclosure_window(
+                instance.severity, instance.decision_date
+            )
+        instance._imported_as_new = instance._state.adding
+        if instance._state.adding:
+            instance.source = RecordSource.IMPORT
+            instance.created_by = self.user
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        from django.core.exceptions import ValidationError
+
+        errors = dict(import_validation_errors or {})
+        try:
+            # The status is the workflow's: never validated (or set) from a spreadsheet.
+            instance.full_clean(exclude=[*errors.keys(), "status"], validate_unique=validate_unique)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        from .models import RecordEvent, RecordEventAction
+
+        RecordEvent.objects.create(
+            record=instance,
+            action=RecordEventAction.CREATED
+            if row.get("_new", True)
+            else RecordEventAction.UPDATED,
+            actor=self.user,
+            reason=_("Imported from a spreadsheet"),
+            to_status=instance.status,
+        )
+
+
+class PublicOfficialResource(ScopedResource):
+    department = fields.Field(
+        attribute="department",
+        column_name=gettext_lazy("unified social credit code"),
+        widget=ScopedForeignKeyWidget(Department, "uscc", normalize=normalize_uscc),
+    )
+    employee_number = fields.Field(
+        attribute="employee_number", column_name=gettext_lazy("employee number")
+    )
+    name = fields.Field(attribute="name", column_name=gettext_lazy("name"))
+    position = fields.Field(attribute="position", column_name=gettext_lazy("position"))
+    active = fields.Field(
+        attribute="active", column_name=gettext_lazy("active"), widget=widgets.BooleanWidget()
+    )
+
+    class Meta:
+        model = PublicOfficial
+        import_id_fields = ["department", "employee_number"]
+        fields = ["department", "employee_number", "name", "position", "active"]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+
+class CommendationResource(ScopedResource):
+    department = fields.Field(
+        attribute="department",
+        column_name=gettext_lazy("unified social credit code"),
+        widget=ScopedForeignKeyWidget(Department, "uscc", normalize=normalize_uscc),
+    )
+    title = fields.Field(attribute="title", column_name=gettext_lazy("title"))
+    level = fields.Field(
+        attribute="level",
+        column_name=gettext_lazy("level"),
+        widget=ChoiceLabelWidget(CommendationLevel.choices),
+    )
+    issuing_authority = fields.Field(
+        attribute="issuing_authority", column_name=gettext_lazy("issuing authority")
+    )
+    date = fields.Field(
+        attribute="date", column_name=gettext_lazy("date"), widget=widgets.DateWidget("%Y-%m-%d")
+    )
+
+    class Meta:
+        model = Commendation
+        import_id_fields = ["department", "title", "date"]
+        fields = ["department", "title", "level", "issuing_authority", "date"]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+
+class CommitmentResource(ScopedResource):
+    department = fields.Field(
+        attribute="department",
+        column_name=gettext_lazy("unified social credit code"),
+        widget=ScopedForeignKeyWidget(Department, "uscc", normalize=normalize_uscc),
+    )
+    content = fields.Field(attribute="content", column_name=gettext_lazy("content"))
+    promised_date = fields.Field(
+        attribute="promised_date",
+        column_name=gettext_lazy("promised date"),
+        widget=widgets.DateWidget("%Y-%m-%d"),
+    )
+    status = fields.Field(
+        attribute="status",
+        column_name=gettext_lazy("fulfilment status"),
+        widget=ChoiceLabelWidget(CommitmentStatus.choices),
+        readonly=True,
+    )
+
+    class Meta:
+        model = Commitment
+        import_id_fields = ["department", "content", "promised_date"]
+        fields = ["department", "content", "promised_date", "status"]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True

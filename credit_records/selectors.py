@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from dateutil.relativedelta import relativedelta
 from django.db import models
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, Model, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,9 +19,11 @@ from .models import (
     COUNTING_STATUSES,
     OPEN_STATUSES,
     RECTIFYING_STATUSES,
+    CreditRepairApplication,
     Department,
     DepartmentKind,
     DishonestyRecord,
+    FaultToleranceClaim,
     RecordEvent,
     RecordStatus,
     Region,
@@ -79,12 +81,34 @@ def departments_in_scope(user) -> QuerySet[Department]:
 def workspace_summary(user) -> dict[str, int]:
     """Headline counts for the workspace home, all within the user's scope."""
     departments = scope_queryset(user, Department.objects.all())
+    records = scope_queryset(user, DishonestyRecord.objects.all())
+    today = timezone.localdate()
     return {
         "regions": regions_in_scope(user).count(),
         "departments": departments.count(),
         "active_departments": departments.filter(active=True).count(),
         "organs": departments.filter(kind=DepartmentKind.ORGAN).count(),
         "institutions": departments.filter(kind=DepartmentKind.PUBLIC_INSTITUTION).count(),
+        **records.aggregate(
+            records_total=Count("pk", filter=~Q(status=RecordStatus.DRAFT)),
+            drafts=Count("pk", filter=Q(status=RecordStatus.DRAFT)),
+            rectifying=Count("pk", filter=Q(status__in=RECTIFYING_STATUSES)),
+            overdue=Count(
+                "pk",
+                filter=Q(status__in=RECTIFYING_STATUSES, rectification__deadline__lt=today),
+            ),
+            awaiting_verification=Count("pk", filter=Q(status=RecordStatus.REPORT_SUBMITTED)),
+            awaiting_explanation=Count("pk", filter=Q(status=RecordStatus.RECTIFICATION_REQUIRED)),
+        ),
+        "pending_claims": scope_queryset(
+            user, FaultToleranceClaim.objects.filter(status="pending")
+        ).count(),
+        "pending_repairs": scope_queryset(
+            user, CreditRepairApplication.objects.filter(status="pending")
+        ).count(),
+        "ineligible_departments": with_honours_eligibility(departments)
+        .filter(honours_eligible=False)
+        .count(),
     }
 
 
@@ -268,3 +292,34 @@ def available_actions(record: DishonestyRecord, user) -> list[str]:
         ):
             actions.append("apply-credit-repair")
     return actions
+
+
+def with_record_list_annotations(queryset: QuerySet[DishonestyRecord]) -> QuerySet:
+    """What record lists and exports show beside each record, in the same query: the
+    rectification deadline, whether it is overdue, and the department's honours eligibility."""
+    today = timezone.localdate()
+    restricting = DishonestyRecord.objects.filter(
+        honours_restriction_q(today), department=OuterRef("department")
+    )
+    return queryset.annotate(
+        deadline=F("rectification__deadline"),
+        overdue=Case(
+            When(
+                status__in=RECTIFYING_STATUSES,
+                rectification__deadline__lt=today,
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=models.BooleanField(),
+        ),
+        honours_eligible=~Exists(restricting),
+    )
+
+
+def department_timeline(department: Department) -> QuerySet[RecordEvent]:
+    """The latest steps across all of a department's records."""
+    return (
+        RecordEvent.objects.filter(record__department=department)
+        .select_related("record", "actor")
+        .order_by("-at", "-pk")
+    )

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import can_proceed, has_transition_perm
 
 from .models import (
@@ -29,6 +28,7 @@ from .models import (
     PublicOfficial,
     RecordCategory,
     RecordEvent,
+    RecordEventAction,
     RecordSource,
     RecordStatus,
     Rectification,
@@ -152,12 +152,12 @@ def _save_with_history(instance, *, actor, reason: str) -> None:
     instance.save()
 
 
-def transition_label(method_name: str) -> str:
+def transition_label(method_name: str):
     """The imperative label a record transition declares ("Verify the rectification")."""
     field = DishonestyRecord._meta.get_field("status")
     for candidate in field.get_all_transitions(DishonestyRecord):
         if candidate.name == method_name:
-            return str(candidate.custom["label"])
+            return candidate.custom["label"]
     return method_name
 
 
@@ -181,25 +181,7 @@ def _transition_label(method_name: str) -> str:
 
 
 # Labels of the record actions, for messages and the timeline.
-ACTION_LABELS = {
-    "created": _lazy("Record created"),
-    "updated": _lazy("Record edited"),
-    "confirm": _lazy("Confirmed"),
-    "require_rectification": _lazy("Rectification required"),
-    "submit_explanation": _lazy("Written explanation submitted"),
-    "submit_report": _lazy("Rectification report submitted"),
-    "verify": _lazy("Rectification verified"),
-    "return_report": _lazy("Report returned"),
-    "close": _lazy("Closed"),
-    "exempt": _lazy("Exempted after fault-tolerance review"),
-    "extend_deadline": _lazy("Deadline extended"),
-    "claim_filed": _lazy("Fault-tolerance claim filed"),
-    "claim_rejected": _lazy("Fault-tolerance claim rejected"),
-    "repair_applied": _lazy("Credit repair applied for"),
-    "repair_approved": _lazy("Credit repair approved"),
-    "repair_rejected": _lazy("Credit repair rejected"),
-    "attachment_added": _lazy("Evidence attached"),
-}
+ACTION_LABELS = dict(RecordEventAction.choices)
 
 
 def _record_step(record, method_name: str, *, actor, reason: str = "") -> DishonestyRecord:
@@ -645,6 +627,22 @@ def _check_department(actor, department) -> None:
     _ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
         _ensure_in_scope(actor, Department, department.pk)
+
+
+@transaction.atomic
+def department_save(*, actor: User | None, department: Department) -> Department:
+    """Create or edit a department: validated by the model (the credit code's checksum among
+    it), and only inside the actor's region, whether it is new, moved or edited in place."""
+    _ensure_role(actor, Role.SUPERVISOR)
+    department.full_clean()
+    if actor is not None:
+        if department.pk:
+            _ensure_in_scope(actor, Department, department.pk)
+        _ensure_in_scope(actor, Region, department.region_id)
+        if department.parent_id:
+            _ensure_in_scope(actor, Department, department.parent_id)
+    _save_with_history(department, actor=actor, reason="")
+    return department
 
 
 @transaction.atomic

@@ -61,7 +61,9 @@ def validate_uscc(value: str) -> None:
 
 def validate_region_code(value: str) -> None:
     """A GB/T 2260 administrative division code: six digits."""
-    if len(value) != 6 or not value.isdigit():
+    # isascii(): str.isdigit() also accepts full-width digits ("３２０１００") typed with a Chinese
+    # input method, which would be stored as a code no lookup of the real one ever finds.
+    if len(value) != 6 or not (value.isascii() and value.isdigit()):
         raise ValidationError(
             _("A region code is six digits (GB/T 2260), for example 320100."),
             code="region_code",

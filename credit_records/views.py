@@ -1,12 +1,64 @@
 """The officials' workspace pages. Views only read selectors and call services."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.views.generic import DetailView, TemplateView
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views import View
+from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
-from . import selectors
-from .filters import DepartmentFilter, RegionFilter
-from .models import Department, Region
+from . import selectors, services
+from .exports import Column, export_response
+from .filters import (
+    CommendationFilter,
+    CommitmentFilter,
+    DepartmentFilter,
+    DishonestyRecordFilter,
+    PublicOfficialFilter,
+    RegionFilter,
+)
+from .forms import (
+    CloseForm,
+    CommendationForm,
+    CommitmentAssessForm,
+    CommitmentForm,
+    CommitmentToRecordForm,
+    ConfirmForm,
+    CreditRepairForm,
+    DecisionForm,
+    EvidenceForm,
+    ExplanationForm,
+    ExtendDeadlineForm,
+    FaultToleranceClaimForm,
+    PublicOfficialForm,
+    RecordForm,
+    ReportForm,
+    RequireRectificationForm,
+    ReturnForm,
+    VerifyForm,
+)
+from .models import (
+    Attachment,
+    Commendation,
+    Commitment,
+    CreditRepairApplication,
+    Department,
+    DishonestyRecord,
+    FaultToleranceClaim,
+    PublicOfficial,
+    RecordStatus,
+    Region,
+)
+from .roles import Role
 
 
 class ScopedQuerysetMixin:
@@ -14,6 +66,44 @@ class ScopedQuerysetMixin:
 
     def get_queryset(self):
         return selectors.scope_queryset(self.request.user, super().get_queryset())
+
+
+class ExportMixin:
+    """``?export=csv`` or ``?export=xlsx`` on a filtered list downloads exactly its rows."""
+
+    export_permission: str = ""
+    export_filename: str = "export"
+
+    def export_columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt not in ("csv", "xlsx"):
+            return super().get(request, *args, **kwargs)
+        if not request.user.has_perm(self.export_permission):
+            raise PermissionDenied(_("Your role does not allow exports."))
+        filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
+        if not filterset.is_valid():
+            return super().get(request, *args, **kwargs)
+        stamp = timezone.localdate().isoformat()
+        name = str(self.export_filename)
+        return export_response(
+            fmt, filterset.qs, self.export_columns(), f"{name}-{stamp}", sheet=name
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_export"] = self.request.user.has_perm(self.export_permission)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("export", None)
+        context["export_query"] = query.urlencode()
+        return context
+
+
+def _label(model, field):
+    return str(model._meta.get_field(field).verbose_name)
 
 
 class WorkspaceHomeView(LoginRequiredMixin, TemplateView):
@@ -28,19 +118,40 @@ class WorkspaceHomeView(LoginRequiredMixin, TemplateView):
 
 
 class DepartmentListView(
-    LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, FilterView
+    LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, ExportMixin, FilterView
 ):
     permission_required = "credit_records.view_department"
+    export_permission = "credit_records.export_department"
+    export_filename = _lazy("departments")
     model = Department
     queryset = Department.objects.select_related("region", "parent")
     filterset_class = DepartmentFilter
     template_name = "credit_records/department_list.html"
     paginate_by = 25
 
+    def get_queryset(self):
+        return selectors.with_honours_eligibility(super().get_queryset())
+
+    def export_columns(self):
+        m = Department
+        return [
+            Column(_label(m, "name"), lambda d: d.name),
+            Column(_label(m, "uscc"), lambda d: d.uscc),
+            Column(_label(m, "region"), lambda d: d.region.name),
+            Column(_("Region code"), lambda d: d.region.code),
+            Column(_label(m, "kind"), lambda d: d.get_kind_display()),
+            Column(_label(m, "parent"), lambda d: d.parent.name if d.parent else ""),
+            Column(_label(m, "active"), lambda d: d.active),
+            Column(_("Eligible for honours"), lambda d: d.honours_eligible),
+        ]
+
 
 class DepartmentDetailView(
     LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, DetailView
 ):
+    """A department's credit profile: identity, standing, honours eligibility, records with
+    their timelines, commendations, commitments, rectifications and change history."""
+
     permission_required = "credit_records.view_department"
     model = Department
     queryset = Department.objects.select_related("region", "region__parent", "parent")
@@ -51,10 +162,24 @@ class DepartmentDetailView(
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         department = self.object
-        context["subordinates"] = selectors.scope_queryset(
-            self.request.user, department.subordinates.select_related("region")
+        user = self.request.user
+        records = selectors.with_record_list_annotations(
+            department.records.select_related("rectification")
         )
-        context["history"] = department.history.select_related("history_user")[:20]
+        context.update(
+            subordinates=selectors.scope_queryset(
+                user, department.subordinates.select_related("region")
+            ),
+            standing=selectors.department_standing(department),
+            honours=selectors.honours_status(department),
+            records=records,
+            events=selectors.department_timeline(department)[:30],
+            commendations=department.commendations.select_related("official"),
+            commitments=department.commitments.select_related("resulting_record"),
+            officials=department.officials.all(),
+            history=department.history.select_related("history_user")[:20],
+            can_add_record=user.has_perm("credit_records.add_dishonestyrecord"),
+        )
         return context
 
 
@@ -65,3 +190,608 @@ class RegionListView(LoginRequiredMixin, PermissionRequiredMixin, ScopedQueryset
     filterset_class = RegionFilter
     template_name = "credit_records/region_list.html"
     paginate_by = 50
+
+
+# --------------------------------------------------------------------------------------------
+# Credit files: records, their workflow, officials, commendations, commitments
+# --------------------------------------------------------------------------------------------
+
+
+class RecordListView(
+    LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, ExportMixin, FilterView
+):
+    permission_required = "credit_records.view_dishonestyrecord"
+    export_permission = "credit_records.export_dishonestyrecord"
+    export_filename = _lazy("dishonesty-records")
+    model = DishonestyRecord
+    queryset = DishonestyRecord.objects.select_related(
+        "department", "department__region", "rectification"
+    )
+    filterset_class = DishonestyRecordFilter
+    template_name = "credit_records/record_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return selectors.with_record_list_annotations(super().get_queryset())
+
+    def export_columns(self):
+        m = DishonestyRecord
+        return [
+            Column(_label(m, "decision_number"), lambda r: r.decision_number),
+            Column(_label(m, "department"), lambda r: r.department.name),
+            Column(_("Unified social credit code"), lambda r: r.department.uscc),
+            Column(_("Region"), lambda r: r.department.region.name),
+            Column(_label(m, "category"), lambda r: r.get_category_display()),
+            Column(_label(m, "severity"), lambda r: r.get_severity_display()),
+            Column(_label(m, "status"), lambda r: r.get_status_display()),
+            Column(_label(m, "issuing_authority"), lambda r: r.issuing_authority),
+            Column(_label(m, "decision_date"), lambda r: r.decision_date),
+            Column(_("Rectification deadline"), lambda r: r.deadline),
+            Column(_("Overdue"), lambda r: r.overdue),
+            Column(_label(m, "minimum_period_ends"), lambda r: r.minimum_period_ends),
+            Column(_label(m, "disclosure_ends"), lambda r: r.disclosure_ends),
+            Column(_("Honours eligibility of the department"), lambda r: r.honours_eligible),
+            Column(_label(m, "source"), lambda r: r.get_source_display()),
+            Column(_label(m, "facts"), lambda r: r.facts),
+        ]
+
+
+class RecordCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    permission_required = "credit_records.add_dishonestyrecord"
+    form_class = RecordForm
+    template_name = "credit_records/record_form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        uscc = self.request.GET.get("department")
+        if uscc and self.request.method == "GET":
+            department = selectors.scope_queryset(
+                self.request.user, Department.objects.filter(uscc=uscc)
+            ).first()
+            if department:
+                kwargs.setdefault("initial", {})["department"] = department
+        return kwargs
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            record = services.record_create(
+                actor=self.request.user,
+                department=data["department"],
+                category=data["category"],
+                severity=data["severity"],
+                decision_number=data["decision_number"],
+                issuing_authority=data["issuing_authority"],
+                decision_date=data["decision_date"],
+                facts=data["facts"],
+                officials=data["officials"],
+                internal_notes=data["internal_notes"],
+                files=data["files"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The record was saved as a draft."))
+        return redirect("workspace:record_detail", pk=record.pk)
+
+
+class RecordUpdateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    permission_required = "credit_records.change_dishonestyrecord"
+    form_class = RecordForm
+    template_name = "credit_records/record_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.record = selectors.get_in_scope_or_404(
+                request.user, DishonestyRecord.objects.all(), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.record}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(record=self.record, **kwargs)
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        try:
+            services.record_update(record=self.record, actor=self.request.user, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
+        except services.WorkflowConflict as conflict:
+            form.add_error(None, conflict.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The draft was updated."))
+        return redirect("workspace:record_detail", pk=self.record.pk)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@dataclass(frozen=True)
+class RecordAction:
+    label: str
+    form_class: type
+    run: Callable
+    style: str = "primary"
+
+
+def _files(data):
+    return data.get("files") or []
+
+
+RECORD_ACTIONS: dict[str, RecordAction] = {
+    "confirm": RecordAction(
+        services.transition_label("confirm"),
+        ConfirmForm,
+        lambda r, u, d: services.record_confirm(record=r, actor=u, reason=d["reason"]),
+    ),
+    "require-rectification": RecordAction(
+        services.transition_label("require_rectification"),
+        RequireRectificationForm,
+        lambda r, u, d: services.record_require_rectification(
+            record=r,
+            actor=u,
+            deadline=d["deadline"],
+            requirements=d["requirements"],
+            reason=d["reason"],
+        ),
+    ),
+    "submit-explanation": RecordAction(
+        services.transition_label("submit_explanation"),
+        ExplanationForm,
+        lambda r, u, d: services.record_submit_explanation(
+            record=r, actor=u, explanation=d["explanation"]
+        ),
+    ),
+    "submit-report": RecordAction(
+        services.transition_label("submit_report"),
+        ReportForm,
+        lambda r, u, d: services.record_submit_report(
+            record=r, actor=u, content=d["content"], files=_files(d)
+        ),
+    ),
+    "verify": RecordAction(
+        services.transition_label("verify"),
+        VerifyForm,
+        lambda r, u, d: services.record_verify(record=r, actor=u, reason=d["reason"]),
+    ),
+    "return": RecordAction(
+        services.transition_label("return_report"),
+        ReturnForm,
+        lambda r, u, d: services.record_return(record=r, actor=u, reason=d["reason"]),
+        style="secondary",
+    ),
+    "close": RecordAction(
+        services.transition_label("close"),
+        CloseForm,
+        lambda r, u, d: services.record_close(record=r, actor=u, reason=d["reason"]),
+        style="secondary",
+    ),
+    "extend-deadline": RecordAction(
+        _lazy("Extend the deadline"),
+        ExtendDeadlineForm,
+        lambda r, u, d: services.rectification_extend(
+            record=r, actor=u, new_deadline=d["new_deadline"], reason=d["reason"]
+        ),
+        style="secondary",
+    ),
+    "claim-fault-tolerance": RecordAction(
+        _lazy("Claim fault tolerance"),
+        FaultToleranceClaimForm,
+        lambda r, u, d: services.fault_tolerance_claim_file(
+            record=r, actor=u, grounds=d["grounds"], files=_files(d)
+        ),
+        style="secondary",
+    ),
+    "apply-credit-repair": RecordAction(
+        _lazy("Apply for credit repair"),
+        CreditRepairForm,
+        lambda r, u, d: services.credit_repair_apply(
+            record=r, actor=u, commitment_text=d["commitment_text"], statement=d["statement"]
+        ),
+        style="secondary",
+    ),
+    "add-evidence": RecordAction(
+        _lazy("Add evidence"),
+        EvidenceForm,
+        lambda r, u, d: services.record_add_evidence(record=r, actor=u, files=_files(d)),
+        style="secondary",
+    ),
+}
+
+
+def _record_detail_queryset():
+    return DishonestyRecord.objects.select_related(
+        "department", "department__region", "created_by"
+    ).prefetch_related("officials")
+
+
+class RecordDetailView(
+    LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, DetailView
+):
+    permission_required = "credit_records.view_dishonestyrecord"
+    model = DishonestyRecord
+    template_name = "credit_records/record_detail.html"
+    context_object_name = "record"
+
+    def get_queryset(self):
+        return _record_detail_queryset()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record = self.object
+        user = self.request.user
+        slugs = set(selectors.available_actions(record, user))
+        if user.role != Role.AUDITOR and record.status != RecordStatus.DRAFT:
+            slugs.add("add-evidence")
+        context.update(
+            actions=[
+                {
+                    "slug": slug,
+                    "action": RECORD_ACTIONS[slug],
+                    "form": RECORD_ACTIONS[slug].form_class(),
+                }
+                # In the registry's order: the step that moves the record on comes first.
+                for slug in RECORD_ACTIONS
+                if slug in slugs
+            ],
+            can_edit=record.status == RecordStatus.DRAFT
+            and user.has_perm("credit_records.change_dishonestyrecord"),
+            rectification=getattr(record, "rectification", None),
+            timeline=selectors.record_timeline(record),
+            attachments=record.attachments.all(),
+            claims=record.fault_tolerance_claims.select_related(
+                "filed_by", "reviewed_by"
+            ).prefetch_related("attachments"),
+            repairs=record.repair_applications.select_related("filed_by", "decided_by"),
+            history=record.history.select_related("history_user")[:30],
+            can_review=user.has_perm("credit_records.change_faulttoleranceclaim"),
+            can_decide_repair=user.has_perm("credit_records.change_creditrepairapplication"),
+            decision_form=DecisionForm(),
+            today=timezone.localdate(),
+        )
+        if context["rectification"] is not None:
+            context["reports"] = (
+                context["rectification"]
+                .reports.select_related("submitted_by", "decided_by")
+                .prefetch_related("attachments")
+            )
+            context["extensions"] = context["rectification"].extensions.select_related("granted_by")
+        return context
+
+
+class RecordActionView(LoginRequiredMixin, View):
+    """One workflow action on a record: GET shows its form, POST runs the service."""
+
+    template_name = "credit_records/record_action.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.action = RECORD_ACTIONS.get(kwargs["action"])
+        if self.action is None:
+            raise Http404(_("Unknown action."))
+        self.record = selectors.get_in_scope_or_404(
+            request.user, _record_detail_queryset(), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def handle_no_permission(self):
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(self.request.get_full_path())
+
+    def render(self, form, status=200):
+        return render(
+            self.request,
+            self.template_name,
+            {"record": self.record, "action": self.action, "form": form},
+            status=status,
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render(self.action.form_class())
+
+    def post(self, request, *args, **kwargs):
+        form = self.action.form_class(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        try:
+            self.action.run(self.record, request.user, form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.render(form, status=400)
+        except services.WorkflowConflict as conflict:
+            messages.error(request, conflict.message)
+            return self.render(form, status=409)
+        messages.success(request, _("Done: %(action)s.") % {"action": self.action.label})
+        return redirect("workspace:record_detail", pk=self.record.pk)
+
+
+class DecisionView(LoginRequiredMixin, View):
+    """A supervisor's decision on a fault-tolerance claim or a credit-repair application."""
+
+    model = None
+    service = None
+
+    def post(self, request, pk):
+        obj = selectors.get_in_scope_or_404(request.user, self.model.objects.all(), pk=pk)
+        form = DecisionForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
+            return redirect("workspace:record_detail", pk=obj.record_id)
+        try:
+            self.decide(obj, request.user, form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except services.WorkflowConflict as conflict:
+            messages.error(request, conflict.message)
+        else:
+            messages.success(request, _("The decision was recorded."))
+        return redirect("workspace:record_detail", pk=obj.record_id)
+
+
+class ClaimReviewView(DecisionView):
+    model = FaultToleranceClaim
+
+    def decide(self, claim, user, data):
+        services.fault_tolerance_claim_review(
+            claim=claim, actor=user, approve=data["approve"], reason=data["reason"]
+        )
+
+
+class RepairDecisionView(DecisionView):
+    model = CreditRepairApplication
+
+    def decide(self, application, user, data):
+        services.credit_repair_decide(
+            application=application, actor=user, approve=data["approve"], reason=data["reason"]
+        )
+
+
+class AttachmentDownloadView(LoginRequiredMixin, View):
+    """Evidence is never public: only signed-in users with the record in scope get it."""
+
+    def get(self, request, pk):
+        if not request.user.has_perm("credit_records.view_attachment"):
+            raise PermissionDenied
+        attachment = selectors.get_in_scope_or_404(request.user, Attachment.objects.all(), pk=pk)
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError:
+            raise Http404(_("The file is missing from storage.")) from None
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class OfficialListView(
+    LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, ExportMixin, FilterView
+):
+    permission_required = "credit_records.view_publicofficial"
+    export_permission = "credit_records.export_publicofficial"
+    export_filename = _lazy("public-officials")
+    model = PublicOfficial
+    queryset = PublicOfficial.objects.select_related("department").annotate(
+        record_count=Count("accountability_entries")
+    )
+    filterset_class = PublicOfficialFilter
+    template_name = "credit_records/official_list.html"
+    paginate_by = 25
+
+    def export_columns(self):
+        m = PublicOfficial
+        return [
+            Column(_label(m, "name"), lambda o: o.name),
+            Column(_label(m, "employee_number"), lambda o: o.employee_number),
+            Column(_label(m, "department"), lambda o: o.department.name),
+            Column(_label(m, "position"), lambda o: o.position),
+            Column(_label(m, "active"), lambda o: o.active),
+            Column(_("Accountability entries"), lambda o: o.record_count),
+        ]
+
+
+class OfficialDetailView(
+    LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, DetailView
+):
+    permission_required = "credit_records.view_publicofficial"
+    model = PublicOfficial
+    queryset = PublicOfficial.objects.select_related("department", "department__region")
+    template_name = "credit_records/official_detail.html"
+    context_object_name = "official"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["entries"] = self.object.accountability_entries.select_related("record")
+        context["commendations"] = self.object.commendations.all()
+        context["history"] = self.object.history.select_related("history_user")[:20]
+        return context
+
+
+class ServiceFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """Create or edit an object through a ``*_save`` service."""
+
+    template_name = "credit_records/simple_form.html"
+    model = None
+    save = None
+    success_url_name = ""
+    title = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = None
+        if request.user.is_authenticated and "pk" in kwargs:
+            self.object = selectors.get_in_scope_or_404(
+                request.user, self.model.objects.all(), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, object=self.object, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            type(self).save(actor=self.request.user, **{self.model._meta.model_name: form.instance})
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
+        except services.WorkflowConflict as conflict:
+            form.add_error(None, conflict.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect(self.success_url_name)
+
+
+class OfficialFormView(ServiceFormView):
+    permission_required = "credit_records.add_publicofficial"
+    form_class = PublicOfficialForm
+    model = PublicOfficial
+    save = staticmethod(
+        lambda actor, publicofficial: services.official_save(actor=actor, official=publicofficial)
+    )
+    success_url_name = "workspace:official_list"
+    title = _lazy("Public official")
+
+
+class CommendationListView(
+    LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, ExportMixin, FilterView
+):
+    permission_required = "credit_records.view_commendation"
+    export_permission = "credit_records.export_commendation"
+    export_filename = _lazy("commendations")
+    model = Commendation
+    queryset = Commendation.objects.select_related("department", "official")
+    filterset_class = CommendationFilter
+    template_name = "credit_records/commendation_list.html"
+    paginate_by = 25
+
+    def export_columns(self):
+        m = Commendation
+        return [
+            Column(_label(m, "title"), lambda c: c.title),
+            Column(_label(m, "level"), lambda c: c.get_level_display()),
+            Column(_label(m, "issuing_authority"), lambda c: c.issuing_authority),
+            Column(_label(m, "date"), lambda c: c.date),
+            Column(_label(m, "department"), lambda c: c.department.name),
+            Column(_label(m, "official"), lambda c: c.official.name if c.official else ""),
+        ]
+
+
+class CommendationFormView(ServiceFormView):
+    permission_required = "credit_records.add_commendation"
+    form_class = CommendationForm
+    model = Commendation
+    save = staticmethod(
+        lambda actor, commendation: services.commendation_save(
+            actor=actor, commendation=commendation
+        )
+    )
+    success_url_name = "workspace:commendation_list"
+    title = _lazy("Commendation")
+
+
+class CommitmentListView(
+    LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, ExportMixin, FilterView
+):
+    permission_required = "credit_records.view_commitment"
+    export_permission = "credit_records.export_commitment"
+    export_filename = _lazy("commitments")
+    model = Commitment
+    queryset = Commitment.objects.select_related("department", "resulting_record")
+    filterset_class = CommitmentFilter
+    template_name = "credit_records/commitment_list.html"
+    paginate_by = 25
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["assess_form"] = CommitmentAssessForm()
+        context["to_record_form"] = CommitmentToRecordForm()
+        context["can_change"] = self.request.user.has_perm("credit_records.change_commitment")
+        context["today"] = timezone.localdate()
+        return context
+
+    def export_columns(self):
+        m = Commitment
+        return [
+            Column(_label(m, "department"), lambda c: c.department.name),
+            Column(_label(m, "content"), lambda c: c.content),
+            Column(_label(m, "promised_date"), lambda c: c.promised_date),
+            Column(_label(m, "status"), lambda c: c.get_status_display()),
+            Column(_label(m, "evidence"), lambda c: c.evidence),
+            Column(
+                _label(m, "resulting_record"),
+                lambda c: c.resulting_record.decision_number if c.resulting_record else "",
+            ),
+        ]
+
+
+class CommitmentFormView(ServiceFormView):
+    permission_required = "credit_records.add_commitment"
+    form_class = CommitmentForm
+    model = Commitment
+    save = staticmethod(
+        lambda actor, commitment: services.commitment_save(actor=actor, commitment=commitment)
+    )
+    success_url_name = "workspace:commitment_list"
+    title = _lazy("Commitment")
+
+
+class CommitmentActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    permission_required = "credit_records.change_commitment"
+
+    def post(self, request, pk, action):
+        commitment = selectors.get_in_scope_or_404(request.user, Commitment.objects.all(), pk=pk)
+        form_class = {"assess": CommitmentAssessForm, "to-record": CommitmentToRecordForm}.get(
+            action
+        )
+        if form_class is None:
+            raise Http404(_("Unknown action."))
+        form = form_class(request.POST, request.FILES)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{label} {' '.join(errors)}")
+            return redirect("workspace:commitment_list")
+        data = form.cleaned_data
+        try:
+            if action == "assess":
+                services.commitment_assess(
+                    commitment=commitment,
+                    actor=request.user,
+                    fulfilled=data["fulfilled"],
+                    evidence=data["evidence"],
+                    files=data["files"],
+                )
+                messages.success(request, _("The assessment was recorded."))
+            else:
+                record = services.commitment_to_record(
+                    commitment=commitment,
+                    actor=request.user,
+                    severity=data["severity"],
+                    issuing_authority=data["issuing_authority"],
+                )
+                messages.success(request, _("A draft dishonesty record was created."))
+                return redirect("workspace:record_detail", pk=record.pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except services.WorkflowConflict as conflict:
+            messages.error(request, conflict.message)
+        return redirect("workspace:commitment_list")

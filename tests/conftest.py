@@ -101,3 +101,28 @@ def auditor(regions):
 @pytest.fixture
 def administrator(db):
     return UserFactory(username="administrator", role="Administrator", is_superuser=True)
+
+
+@pytest.fixture
+def jiangning_department(regions):
+    """A county-level department below Nanjing (江宁区, 320115)."""
+    return DepartmentFactory(name="南京市江宁区住房和城乡建设局", region=regions["320115"])
+
+
+@pytest.fixture
+def user_without_role(db):
+    """Signed in, but given no role and no scope."""
+    return UserFactory(username="nobody")
+
+
+@pytest.fixture
+def login():
+    """``login(user)`` returns a fresh test client signed in as ``user``."""
+    from django.test import Client
+
+    def _login(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return _login

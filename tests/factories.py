@@ -1,7 +1,20 @@
+import datetime
+
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from credit_records.models import Department, DepartmentKind, Region, User
+from credit_records import services
+from credit_records.models import (
+    Department,
+    DepartmentKind,
+    DishonestyRecord,
+    PublicOfficial,
+    RecordCategory,
+    Region,
+    Severity,
+    User,
+)
 from credit_records.roles import Role
 from credit_records.services import user_assign_role
 from credit_records.validators import USCC_ALPHABET, uscc_check_character
@@ -52,3 +65,34 @@ class UserFactory(DjangoModelFactory):
                 department=self.department,
                 actor=None,
             )
+
+
+class OfficialFactory(DjangoModelFactory):
+    class Meta:
+        model = PublicOfficial
+
+    name = factory.Sequence(lambda n: f"公职人员{n}")
+    employee_number = factory.Sequence(lambda n: f"E{n:05d}")
+    department = factory.SubFactory(DepartmentFactory)
+    position = "科长"
+
+
+class RecordFactory(factory.Factory):
+    """A draft dishonesty record, entered the way every record is: through
+    ``services.record_create`` (as the system, ``actor=None``). Decided a month ago, so it is
+    inside its disclosure window; pass ``decision_date`` to move it."""
+
+    class Meta:
+        model = DishonestyRecord
+
+    department = factory.SubFactory(DepartmentFactory)
+    category = RecordCategory.ADMINISTRATIVE_PENALTY
+    severity = Severity.GENERAL
+    decision_number = factory.Sequence(lambda n: f"苏财罚〔2026〕{n + 1}号")
+    issuing_authority = "江苏省财政厅"
+    decision_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    facts = "未按合同约定期限支付中小企业账款。"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.record_create(actor=kwargs.pop("actor", None), **kwargs)

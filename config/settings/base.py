@@ -194,6 +194,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Services' exceptions (conflict, permission, scope, validation) become HTTP answers here.
+    "EXCEPTION_HANDLER": "credit_records.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Chengxin API",
@@ -203,6 +205,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status"; each choice set gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "RecordStatusEnum": "credit_records.models.RecordStatus",
+        "ReviewStatusEnum": "credit_records.models.ReviewStatus",
+        "CommitmentStatusEnum": "credit_records.models.CommitmentStatus",
+    },
+    # Separate request components: writable fields and file uploads described as such.
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # django-import-export: importing and exporting each need their own explicit permission

@@ -14,7 +14,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data ready (new: {regions} regions, {departments} departments, "
-                "{users} users).".format(**created)
+                "{users} users, {records} records).".format(**created)
             )
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

@@ -1,0 +1,22 @@
+"""Mounted under ``/api/v1/`` (namespace ``api``)."""
+
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("regions", views.RegionViewSet, basename="region")
+router.register("departments", views.DepartmentViewSet, basename="department")
+router.register("officials", views.OfficialViewSet, basename="official")
+router.register("records", views.RecordViewSet, basename="record")
+router.register("rectifications", views.RectificationViewSet, basename="rectification")
+router.register(
+    "fault-tolerance-claims", views.FaultToleranceClaimViewSet, basename="fault-tolerance-claim"
+)
+router.register("commendations", views.CommendationViewSet, basename="commendation")
+router.register("commitments", views.CommitmentViewSet, basename="commitment")
+router.register("credit-repairs", views.CreditRepairViewSet, basename="credit-repair")
+
+urlpatterns = router.urls

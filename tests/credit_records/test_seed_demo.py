@@ -1,0 +1,127 @@
+"""``manage.py seed_demo``: believable demo data and one account per role, safe to run twice,
+never in production."""
+
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+
+from credit_records.models import Department, Region, User
+from credit_records.roles import Role
+from credit_records.selectors import departments_in_scope
+from credit_records.validators import validate_uscc
+
+PASSWORD = "chengxin-demo"
+# username -> (role, region code, department name)
+ACCOUNTS = {
+    "admin": (Role.ADMINISTRATOR, None, None),
+    "province": (Role.SUPERVISOR, "320000", None),
+    "nanjing": (Role.SUPERVISOR, "320100", None),
+    "suzhou": (Role.SUPERVISOR, "320500", None),
+    "nanjing_liaison": (Role.LIAISON, None, "南京市财政局"),
+    "auditor": (Role.AUDITOR, "320000", None),
+}
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {
+        "regions": Region.objects.count(),
+        "departments": Department.objects.count(),
+        "users": User.objects.count(),
+    }
+
+
+@pytest.fixture
+def seeded(db):
+    seed()
+
+
+@pytest.mark.parametrize("username", ACCOUNTS)
+def test_each_demo_account_signs_in_with_the_demo_password(seeded, username):
+    assert authenticate(username=username, password=PASSWORD) is not None
+
+
+@pytest.mark.parametrize(("username", "expected"), ACCOUNTS.items())
+def test_each_demo_account_has_its_role_and_scope(seeded, username, expected):
+    role, region_code, department_name = expected
+    user = User.objects.get(username=username)
+    assert user.role == role
+    assert (user.region.code if user.region else None) == region_code
+    assert (user.department.name if user.department else None) == department_name
+
+
+def test_the_demo_administrator_is_a_superuser_and_the_liaison_stays_out_of_the_admin(seeded):
+    assert User.objects.get(username="admin").is_superuser
+    assert not User.objects.get(username="nanjing_liaison").is_staff
+    assert User.objects.get(username="auditor").is_staff
+
+
+def test_the_demo_departments_spread_over_several_cities(seeded):
+    cities = set()
+    for department in Department.objects.select_related("region__parent"):
+        region = department.region
+        if region.level == "county":
+            region = region.parent
+        if region.level == "city":
+            cities.add(region.code)
+    assert {"320100", "320500"} <= cities
+    assert len(cities) >= 5
+
+
+def test_every_demo_department_has_a_valid_code_for_its_region_and_kind(seeded):
+    departments = list(Department.objects.select_related("region"))
+    assert len(departments) >= 10
+    for department in departments:
+        validate_uscc(department.uscc)
+        assert department.uscc[2:8] == department.region.code, department
+        prefix = "12" if department.kind == "institution" else "11"
+        assert department.uscc.startswith(prefix), department
+    assert len({department.uscc for department in departments}) == len(departments)
+
+
+def test_the_demo_nanjing_supervisor_signs_in_and_sees_only_nanjing(seeded, client):
+    response = client.post("/accounts/login/", {"username": "nanjing", "password": PASSWORD})
+    assert response.status_code == 302
+    listed = client.get("/workspace/departments/", {"page": 1}).context["paginator"].object_list
+    names = {department.name for department in listed}
+    assert "南京市财政局" in names
+    assert "南京市江宁区住房和城乡建设局" in names
+    assert not any(name.startswith(("苏州", "昆山", "无锡")) for name in names)
+    nanjing = User.objects.get(username="nanjing")
+    assert names == {department.name for department in departments_in_scope(nanjing)}
+
+
+def test_running_it_twice_creates_nothing_new(db):
+    seed()
+    before = counts()
+    memberships = {user.username: user.role for user in User.objects.all()}
+    seed()
+    assert counts() == before
+    assert {user.username: user.role for user in User.objects.all()} == memberships
+
+
+def test_running_it_again_resets_a_changed_demo_password(db):
+    seed()
+    user = User.objects.get(username="nanjing")
+    user.set_password("something-else-entirely")
+    user.save()
+    seed()
+    assert authenticate(username="nanjing", password=PASSWORD) is not None
+
+
+@override_settings(ENVIRONMENT="production")
+def test_it_refuses_to_run_in_production(db):
+    before = counts()
+    with pytest.raises(CommandError):
+        seed()
+    assert counts() == before
+    assert not User.objects.filter(username="admin").exists()

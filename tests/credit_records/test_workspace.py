@@ -1,0 +1,267 @@
+"""The officials' workspace: the home page's counts, the department list's filters and pages,
+and the language switch."""
+
+import re
+
+import pytest
+from django.utils.html import escape
+from django.utils.translation import gettext, override
+
+from credit_records.models import Department
+
+from ..factories import DepartmentFactory
+
+HOME = "/workspace/"
+LIST = "/workspace/departments/"
+
+
+@pytest.fixture
+def landscape(regions):
+    """Departments in Nanjing (city and counties) and in Suzhou, of both kinds."""
+    nanjing = [
+        DepartmentFactory(name="南京市财政局", region=regions["320100"]),
+        DepartmentFactory(name="南京市交通运输局", region=regions["320100"]),
+        DepartmentFactory(name="南京市政府采购中心", region=regions["320100"], kind="institution"),
+        DepartmentFactory(name="江宁区住房和城乡建设局", region=regions["320115"]),
+        DepartmentFactory(name="鼓楼区教育局", region=regions["320106"], active=False),
+    ]
+    suzhou = [
+        DepartmentFactory(name="苏州市财政局", region=regions["320500"]),
+        DepartmentFactory(name="昆山市财政局", region=regions["320583"]),
+        DepartmentFactory(name="苏州市立医院", region=regions["320500"], kind="institution"),
+    ]
+    return {"nanjing": nanjing, "suzhou": suzhou}
+
+
+def stat(response, label: str) -> int:
+    """The number shown next to a headline label on the home page."""
+    with override("zh-hans"):
+        translated = gettext(label)
+    page = response.content.decode()
+    match = re.search(
+        r'stat-value">\s*([\d,]+)\s*</span>\s*<span class="stat-label">\s*' + re.escape(translated),
+        page,
+    )
+    assert match, f"no headline {translated!r}"
+    return int(match.group(1).replace(",", ""))
+
+
+def listed(response) -> set[str]:
+    return {department.name for department in response.context["object_list"]}
+
+
+# --- Home ------------------------------------------------------------------------------------
+
+
+def test_the_home_page_counts_only_the_departments_in_a_nanjing_supervisors_scope(
+    login, nanjing_supervisor, landscape
+):
+    response = login(nanjing_supervisor).get(HOME)
+    nanjing = landscape["nanjing"]
+    assert stat(response, "Departments") == len(nanjing)
+    assert stat(response, "Active departments") == sum(d.active for d in nanjing)
+    assert stat(response, "Government organs") == sum(d.kind == "organ" for d in nanjing)
+    assert stat(response, "Public institutions") == sum(d.kind == "institution" for d in nanjing)
+
+
+def test_the_home_page_of_the_provincial_supervisor_counts_every_city(
+    login, province_supervisor, landscape
+):
+    response = login(province_supervisor).get(HOME)
+    assert stat(response, "Departments") == len(landscape["nanjing"]) + len(landscape["suzhou"])
+
+
+def test_the_home_page_of_a_liaison_counts_their_own_department(login, nanjing_liaison, landscape):
+    assert stat(login(nanjing_liaison).get(HOME), "Departments") == 1
+
+
+def test_the_home_page_of_a_user_without_a_role_counts_nothing(login, user_without_role, landscape):
+    response = login(user_without_role).get(HOME)
+    assert response.status_code == 200
+    assert stat(response, "Departments") == 0
+    assert stat(response, "Regions") == 0
+
+
+def test_the_provincial_home_page_breaks_departments_down_by_city(
+    login, province_supervisor, landscape
+):
+    rows = login(province_supervisor).get(HOME).context["by_region"]
+    by_city = {row["region"].code: row["departments"] for row in rows}
+    assert by_city["320100"] == len(landscape["nanjing"])  # the city and its counties
+    assert by_city["320500"] == len(landscape["suzhou"])
+    assert by_city["320200"] == 0
+    assert len(by_city) == 13
+
+
+def test_the_nanjing_home_page_breaks_departments_down_by_county(
+    login, nanjing_supervisor, landscape
+):
+    rows = login(nanjing_supervisor).get(HOME).context["by_region"]
+    counts = {row["region"].code: row["departments"] for row in rows}
+    assert counts["320100"] == 3  # directly in the city
+    assert counts["320115"] == 1
+    assert counts["320106"] == 1
+    assert "320500" not in counts
+
+
+# --- The department list -------------------------------------------------------------------
+
+
+def test_searching_by_part_of_a_name(login, province_supervisor, landscape):
+    response = login(province_supervisor).get(LIST, {"q": "财政"})
+    assert listed(response) == {"南京市财政局", "苏州市财政局", "昆山市财政局"}
+
+
+def test_searching_by_a_credit_code_typed_in_lower_case(login, province_supervisor, landscape):
+    target = landscape["suzhou"][1]
+    response = login(province_supervisor).get(LIST, {"q": f" {target.uscc.lower()} "})
+    assert listed(response) == {target.name}
+
+
+def test_a_search_cannot_reach_outside_the_scope(login, nanjing_supervisor, landscape):
+    target = landscape["suzhou"][0]
+    client = login(nanjing_supervisor)
+    assert listed(client.get(LIST, {"q": target.uscc})) == set()
+    assert listed(client.get(LIST, {"q": "苏州"})) == set()
+
+
+def test_filtering_by_a_city_includes_its_counties(login, province_supervisor, landscape, regions):
+    response = login(province_supervisor).get(LIST, {"region": regions["320100"].pk})
+    assert listed(response) == {department.name for department in landscape["nanjing"]}
+
+
+def test_filtering_by_a_county_shows_only_that_county(
+    login, province_supervisor, landscape, regions
+):
+    response = login(province_supervisor).get(LIST, {"region": regions["320583"].pk})
+    assert listed(response) == {"昆山市财政局"}
+
+
+def test_filtering_by_kind(login, province_supervisor, landscape):
+    response = login(province_supervisor).get(LIST, {"kind": "institution"})
+    assert listed(response) == {"南京市政府采购中心", "苏州市立医院"}
+
+
+def test_filtering_by_status(login, nanjing_supervisor, landscape):
+    client = login(nanjing_supervisor)
+    assert listed(client.get(LIST, {"active": "false"})) == {"鼓楼区教育局"}
+    assert "鼓楼区教育局" not in listed(client.get(LIST, {"active": "true"}))
+
+
+def test_filters_combine(login, province_supervisor, landscape, regions):
+    response = login(province_supervisor).get(
+        LIST, {"region": regions["320500"].pk, "kind": "organ", "q": "财政"}
+    )
+    assert listed(response) == {"苏州市财政局", "昆山市财政局"}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("kind", "bogus"), ("region", "99999999"), ("region", "abc")],
+)
+def test_an_unknown_filter_value_shows_a_form_error_instead_of_failing(
+    login, province_supervisor, landscape, field, value
+):
+    response = login(province_supervisor).get(LIST, {field: value})
+    assert response.status_code == 200
+    errors = response.context["filter"].form.errors
+    assert field in errors
+    assert escape(errors[field][0]) in response.content.decode()
+
+
+def test_a_region_outside_the_scope_is_an_unknown_filter_value(
+    login, nanjing_supervisor, landscape, regions
+):
+    response = login(nanjing_supervisor).get(LIST, {"region": regions["320500"].pk})
+    assert response.status_code == 200
+    assert "region" in response.context["filter"].form.errors
+    assert listed(response) == set()
+    assert "苏州市财政局" not in response.content.decode()
+
+
+def test_the_region_choices_offered_are_those_in_scope(login, nanjing_supervisor, regions):
+    response = login(nanjing_supervisor).get(LIST)
+    offered = {region.code for region in response.context["filter"].form.fields["region"].queryset}
+    assert offered == {code for code in regions if code.startswith("3201")}
+
+
+def test_a_long_list_is_split_into_pages_that_keep_the_filters(login, nanjing_supervisor, regions):
+    for number in range(30):
+        DepartmentFactory(name=f"南京测试局{number:02d}", region=regions["320100"])
+    DepartmentFactory(name="南京测试事业单位", region=regions["320100"], kind="institution")
+    client = login(nanjing_supervisor)
+
+    first = client.get(LIST, {"kind": "organ"})
+    page_size = first.context["paginator"].per_page
+    assert len(first.context["object_list"]) == page_size < 30
+    assert first.context["paginator"].count == 30
+    next_link = re.search(r'href="\?([^"]+)" rel="next"', first.content.decode()).group(1)
+    assert "kind=organ" in next_link and "page=2" in next_link
+
+    second = client.get(f"{LIST}?{next_link.replace('&amp;', '&')}")
+    assert len(second.context["object_list"]) == 30 - page_size
+    assert listed(first).isdisjoint(listed(second))
+    assert "南京测试事业单位" not in listed(first) | listed(second)
+
+
+def test_a_page_beyond_the_last_is_not_found_rather_than_an_error(
+    login, nanjing_supervisor, landscape
+):
+    assert login(nanjing_supervisor).get(LIST, {"page": 99}).status_code == 404
+
+
+def test_the_department_page_shows_its_code_region_and_subordinates(
+    login, nanjing_supervisor, regions
+):
+    parent = DepartmentFactory(name="南京市财政局", region=regions["320100"])
+    DepartmentFactory(name="南京市政府采购中心", region=regions["320100"], parent=parent)
+    response = login(nanjing_supervisor).get(f"{LIST}{parent.uscc}/")
+    page = response.content.decode()
+    assert parent.uscc in page
+    assert "南京市" in page
+    assert "南京市政府采购中心" in page
+
+
+def test_the_department_page_shows_its_change_history(login, nanjing_supervisor, regions):
+    department = DepartmentFactory(name="南京市财政局", region=regions["320100"])
+    department.name = "南京市财政局（新）"
+    department.save()
+    response = login(nanjing_supervisor).get(f"{LIST}{department.uscc}/")
+    assert len(response.context["history"]) == 2
+    assert Department.objects.get().name == "南京市财政局（新）"
+
+
+# --- Language --------------------------------------------------------------------------------
+
+
+def test_the_login_page_is_in_chinese_until_the_visitor_switches_to_english(client, db):
+    with override("zh-hans"):
+        chinese_sign_in = gettext("Sign in")
+    assert chinese_sign_in != "Sign in"  # the catalogue translates it
+
+    page = client.get("/accounts/login/").content.decode()
+    assert 'lang="zh-hans"' in page
+    assert chinese_sign_in in page
+
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    page = client.get("/accounts/login/").content.decode()
+    assert 'lang="en"' in page
+    assert "Sign in" in page
+    assert chinese_sign_in not in page
+
+
+def test_a_browser_asking_for_english_still_gets_chinese_by_default(client, db):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in page
+
+
+def test_the_workspace_follows_the_chosen_language(login, nanjing_supervisor, landscape):
+    client = login(nanjing_supervisor)
+    with override("zh-hans"):
+        chinese = gettext("Departments")
+    assert chinese in client.get(LIST).content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": LIST})
+    page = client.get(LIST).content.decode()
+    assert "<h1>Departments</h1>" in page
+    assert f"<h1>{chinese}</h1>" not in page

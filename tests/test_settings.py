@@ -1,0 +1,188 @@
+"""The settings modules, each loaded in a fresh interpreter with a controlled environment.
+
+The environment is stripped of everything the settings read, and ``CHENGXIN_VAR_DIR`` points
+at a temporary folder, so nothing here touches the repository's ``var/``.
+"""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+READ_SETTINGS = """
+import json, os, sys
+os.environ["DJANGO_SETTINGS_MODULE"] = sys.argv[1]
+from django.conf import settings
+names = sys.argv[2:]
+print(json.dumps({name: getattr(settings, name) for name in names}, default=str))
+"""
+
+
+def clean_environment(var_dir: Path, **variables: str) -> dict[str, str]:
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE")
+        and not name.startswith(("DJANGO_", "CHENGXIN_"))
+    }
+    env["CHENGXIN_VAR_DIR"] = str(var_dir)
+    env.update(variables)
+    return env
+
+
+def run(args, env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def read_settings(module: str, env: dict[str, str], *names: str) -> dict:
+    result = run(["-c", READ_SETTINGS, module, *names], env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def var_dir(tmp_path):
+    return tmp_path / "var"
+
+
+@pytest.fixture(autouse=True)
+def no_dotenv():
+    if (REPO / ".env").exists():
+        pytest.skip("a developer .env would override the defaults under test")
+
+
+def random_secret_key() -> str:
+    return secrets.token_urlsafe(64)
+
+
+# --- The embedded default ---------------------------------------------------------------------
+
+
+def test_with_no_environment_the_portal_runs_on_sqlite_and_a_filesystem_broker(var_dir):
+    settings = read_settings(
+        "config.settings.base",
+        clean_environment(var_dir),
+        "DATABASES",
+        "CELERY_BROKER_URL",
+        "CELERY_BROKER_TRANSPORT_OPTIONS",
+        "EMAIL_BACKEND",
+        "TIME_ZONE",
+        "LANGUAGE_CODE",
+        "USE_TZ",
+        "MEDIA_ROOT",
+        "STATIC_ROOT",
+        "ENVIRONMENT",
+    )
+    database = settings["DATABASES"]["default"]
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert Path(database["NAME"]).parent == var_dir
+    assert settings["CELERY_BROKER_URL"] == "filesystem://"
+    options = settings["CELERY_BROKER_TRANSPORT_OPTIONS"]
+    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        folder = Path(options[key])
+        assert folder.is_relative_to(var_dir), key
+        assert folder.is_dir(), f"{key} is created so a worker can start at once"
+    assert options["data_folder_in"] == options["data_folder_out"]
+    assert settings["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert settings["TIME_ZONE"] == "Asia/Shanghai"
+    assert settings["USE_TZ"] is True
+    assert settings["LANGUAGE_CODE"] == "zh-hans"
+    assert Path(settings["MEDIA_ROOT"]).is_relative_to(var_dir)
+    assert Path(settings["STATIC_ROOT"]).is_relative_to(var_dir)
+    assert settings["ENVIRONMENT"] == "development"
+
+
+def test_a_variable_set_to_the_empty_string_means_the_default(var_dir):
+    env = clean_environment(var_dir, DATABASE_URL="", CELERY_BROKER_URL="")
+    settings = read_settings("config.settings.base", env, "DATABASES", "CELERY_BROKER_URL")
+    assert settings["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert settings["CELERY_BROKER_URL"] == "filesystem://"
+
+
+# --- The same settings on PostgreSQL and Redis ------------------------------------------------
+
+
+def test_database_and_broker_urls_move_the_same_settings_onto_postgresql_and_redis(var_dir):
+    env = clean_environment(
+        var_dir,
+        DATABASE_URL="postgres://u@h:5432/db",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/3",
+    )
+    settings = read_settings("config.settings.base", env, "DATABASES", "CELERY_BROKER_URL")
+    database = settings["DATABASES"]["default"]
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["NAME"], database["USER"], database["HOST"], int(database["PORT"])) == (
+        "db",
+        "u",
+        "h",
+        5432,
+    )
+    assert database["CONN_HEALTH_CHECKS"] is True
+    assert settings["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/3"
+
+
+# --- Production refuses to start half-configured ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("missing", "present"),
+    [
+        ("DJANGO_SECRET_KEY", {"DJANGO_ALLOWED_HOSTS": "chengxin.example.gov.cn"}),
+        ("DJANGO_ALLOWED_HOSTS", {"DJANGO_SECRET_KEY": random_secret_key()}),
+    ],
+)
+def test_production_without_a_required_variable_fails_naming_it(var_dir, missing, present):
+    env = clean_environment(var_dir, DJANGO_SETTINGS_MODULE="config.settings.production", **present)
+    result = run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert missing in result.stderr
+
+
+def test_production_treats_an_empty_secret_key_as_missing(var_dir):
+    env = clean_environment(
+        var_dir,
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY="  ",
+        DJANGO_ALLOWED_HOSTS="chengxin.example.gov.cn",
+    )
+    result = run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_a_configured_production_passes_the_deployment_checks(var_dir):
+    env = clean_environment(
+        var_dir,
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY=random_secret_key(),
+        DJANGO_ALLOWED_HOSTS="chengxin.example.gov.cn,www.chengxin.example.gov.cn",
+    )
+    result = run(["manage.py", "check", "--deploy"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_never_runs_in_debug_mode(var_dir):
+    env = clean_environment(
+        var_dir,
+        DJANGO_SECRET_KEY=random_secret_key(),
+        DJANGO_ALLOWED_HOSTS="a.example.gov.cn, b.example.gov.cn",
+        DJANGO_DEBUG="true",
+    )
+    settings = read_settings(
+        "config.settings.production", env, "DEBUG", "ALLOWED_HOSTS", "ENVIRONMENT"
+    )
+    assert settings == {
+        "DEBUG": False,
+        "ALLOWED_HOSTS": ["a.example.gov.cn", "b.example.gov.cn"],
+        "ENVIRONMENT": "production",
+    }
