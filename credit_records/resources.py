@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
+from .exports import neutralise_formula
 from .models import (
     Commendation,
     CommendationLevel,
@@ -27,7 +28,6 @@ from .models import (
     User,
 )
 from .roles import Role
-from .exports import neutralise_formula
 from .selectors import scope_queryset
 from .validators import normalize_uscc
 
