@@ -52,6 +52,18 @@ class ScopedResource(resources.ModelResource):
         value = super().export_field(field, instance, **kwargs)
         return neutralise_formula(value) if isinstance(value, str) else value
 
+    def import_row(self, row, instance_loader, **kwargs):
+        # Undo export_field's apostrophe, so that re-importing an unchanged export changes
+        # nothing (a department named "=1+1" must not come back as "'=1+1").
+        for column, value in row.items():
+            if (
+                isinstance(value, str)
+                and value.startswith("'")
+                and neutralise_formula(value[1:]) == value
+            ):
+                row[column] = value[1:]
+        return super().import_row(row, instance_loader, **kwargs)
+
 
 class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
     """Looks a related row up by its natural key inside the importing user's scope and

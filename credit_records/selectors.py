@@ -13,7 +13,7 @@ from django.db.models import Case, Count, Exists, F, Model, OuterRef, Q, QuerySe
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from .models import (
     COUNTING_STATUSES,
@@ -193,10 +193,10 @@ def honours_status(department: Department, today: datetime.date | None = None) -
 
 
 class Grade(models.TextChoices):
-    A = "A", _lazy("Good")
-    B = "B", _lazy("Fair")
-    C = "C", _lazy("Watch")
-    D = "D", _lazy("Dishonest")
+    A = "A", gettext_lazy("Good")
+    B = "B", gettext_lazy("Fair")
+    C = "C", gettext_lazy("Watch")
+    D = "D", gettext_lazy("Dishonest")
 
 
 @dataclass

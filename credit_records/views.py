@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
@@ -122,7 +122,7 @@ class DepartmentListView(
 ):
     permission_required = "credit_records.view_department"
     export_permission = "credit_records.export_department"
-    export_filename = _lazy("departments")
+    export_filename = gettext_lazy("departments")
     model = Department
     queryset = Department.objects.select_related("region", "parent")
     filterset_class = DepartmentFilter
@@ -202,7 +202,7 @@ class RecordListView(
 ):
     permission_required = "credit_records.view_dishonestyrecord"
     export_permission = "credit_records.export_dishonestyrecord"
-    export_filename = _lazy("dishonesty-records")
+    export_filename = gettext_lazy("dishonesty-records")
     model = DishonestyRecord
     queryset = DishonestyRecord.objects.select_related(
         "department", "department__region", "rectification"
@@ -377,7 +377,7 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
         style="secondary",
     ),
     "extend-deadline": RecordAction(
-        _lazy("Extend the deadline"),
+        gettext_lazy("Extend the deadline"),
         ExtendDeadlineForm,
         lambda r, u, d: services.rectification_extend(
             record=r, actor=u, new_deadline=d["new_deadline"], reason=d["reason"]
@@ -385,7 +385,7 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
         style="secondary",
     ),
     "claim-fault-tolerance": RecordAction(
-        _lazy("Claim fault tolerance"),
+        gettext_lazy("Claim fault tolerance"),
         FaultToleranceClaimForm,
         lambda r, u, d: services.fault_tolerance_claim_file(
             record=r, actor=u, grounds=d["grounds"], files=_files(d)
@@ -393,7 +393,7 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
         style="secondary",
     ),
     "apply-credit-repair": RecordAction(
-        _lazy("Apply for credit repair"),
+        gettext_lazy("Apply for credit repair"),
         CreditRepairForm,
         lambda r, u, d: services.credit_repair_apply(
             record=r, actor=u, commitment_text=d["commitment_text"], statement=d["statement"]
@@ -401,7 +401,7 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
         style="secondary",
     ),
     "add-evidence": RecordAction(
-        _lazy("Add evidence"),
+        gettext_lazy("Add evidence"),
         EvidenceForm,
         lambda r, u, d: services.record_add_evidence(record=r, actor=u, files=_files(d)),
         style="secondary",
@@ -431,6 +431,16 @@ class RecordDetailView(
         record = self.object
         user = self.request.user
         slugs = set(selectors.available_actions(record, user))
+        claims = list(
+            record.fault_tolerance_claims.select_related(
+                "filed_by", "reviewed_by"
+            ).prefetch_related("attachments")
+        )
+        repairs = list(record.repair_applications.select_related("filed_by", "decided_by"))
+        for claim in claims:
+            claim.decision_form = DecisionForm(auto_id=f"claim{claim.pk}-%s")
+        for application in repairs:
+            application.decision_form = DecisionForm(auto_id=f"repair{application.pk}-%s")
         if user.role != Role.AUDITOR and record.status != RecordStatus.DRAFT:
             slugs.add("add-evidence")
         context.update(
@@ -438,7 +448,8 @@ class RecordDetailView(
                 {
                     "slug": slug,
                     "action": RECORD_ACTIONS[slug],
-                    "form": RECORD_ACTIONS[slug].form_class(),
+                    # Several forms share the page: keep their element ids apart.
+                    "form": RECORD_ACTIONS[slug].form_class(auto_id=f"{slug}-%s"),
                 }
                 # In the registry's order: the step that moves the record on comes first.
                 for slug in RECORD_ACTIONS
@@ -449,14 +460,11 @@ class RecordDetailView(
             rectification=getattr(record, "rectification", None),
             timeline=selectors.record_timeline(record),
             attachments=record.attachments.all(),
-            claims=record.fault_tolerance_claims.select_related(
-                "filed_by", "reviewed_by"
-            ).prefetch_related("attachments"),
-            repairs=record.repair_applications.select_related("filed_by", "decided_by"),
+            claims=claims,
+            repairs=repairs,
             history=record.history.select_related("history_user")[:30],
             can_review=user.has_perm("credit_records.change_faulttoleranceclaim"),
             can_decide_repair=user.has_perm("credit_records.change_creditrepairapplication"),
-            decision_form=DecisionForm(),
             today=timezone.localdate(),
         )
         if context["rectification"] is not None:
@@ -586,7 +594,7 @@ class OfficialListView(
 ):
     permission_required = "credit_records.view_publicofficial"
     export_permission = "credit_records.export_publicofficial"
-    export_filename = _lazy("public-officials")
+    export_filename = gettext_lazy("public-officials")
     model = PublicOfficial
     queryset = PublicOfficial.objects.select_related("department").annotate(
         record_count=Count("accountability_entries")
@@ -668,7 +676,7 @@ class OfficialFormView(ServiceFormView):
         lambda actor, publicofficial: services.official_save(actor=actor, official=publicofficial)
     )
     success_url_name = "workspace:official_list"
-    title = _lazy("Public official")
+    title = gettext_lazy("Public official")
 
 
 class CommendationListView(
@@ -676,7 +684,7 @@ class CommendationListView(
 ):
     permission_required = "credit_records.view_commendation"
     export_permission = "credit_records.export_commendation"
-    export_filename = _lazy("commendations")
+    export_filename = gettext_lazy("commendations")
     model = Commendation
     queryset = Commendation.objects.select_related("department", "official")
     filterset_class = CommendationFilter
@@ -705,7 +713,7 @@ class CommendationFormView(ServiceFormView):
         )
     )
     success_url_name = "workspace:commendation_list"
-    title = _lazy("Commendation")
+    title = gettext_lazy("Commendation")
 
 
 class CommitmentListView(
@@ -713,7 +721,7 @@ class CommitmentListView(
 ):
     permission_required = "credit_records.view_commitment"
     export_permission = "credit_records.export_commitment"
-    export_filename = _lazy("commitments")
+    export_filename = gettext_lazy("commitments")
     model = Commitment
     queryset = Commitment.objects.select_related("department", "resulting_record")
     filterset_class = CommitmentFilter
@@ -722,8 +730,12 @@ class CommitmentListView(
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["assess_form"] = CommitmentAssessForm()
-        context["to_record_form"] = CommitmentToRecordForm()
+        for commitment in context["object_list"]:
+            # One form per row, each with its own element ids.
+            commitment.assess_form = CommitmentAssessForm(auto_id=f"c{commitment.pk}-assess-%s")
+            commitment.to_record_form = CommitmentToRecordForm(
+                auto_id=f"c{commitment.pk}-record-%s"
+            )
         context["can_change"] = self.request.user.has_perm("credit_records.change_commitment")
         context["today"] = timezone.localdate()
         return context
@@ -751,7 +763,7 @@ class CommitmentFormView(ServiceFormView):
         lambda actor, commitment: services.commitment_save(actor=actor, commitment=commitment)
     )
     success_url_name = "workspace:commitment_list"
-    title = _lazy("Commitment")
+    title = gettext_lazy("Commitment")
 
 
 class CommitmentActionView(LoginRequiredMixin, PermissionRequiredMixin, View):

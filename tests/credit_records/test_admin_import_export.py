@@ -404,3 +404,18 @@ def test_other_formula_prefixes_are_neutralised_in_the_export(
     _header, *rows = export_csv(login(province_supervisor))
     [cell] = [row[1] for row in rows]
     assert not cell.startswith(("=", "+", "-", "@"))
+
+
+def test_re_importing_an_export_keeps_a_formula_like_name_as_it_was(
+    login, nanjing_supervisor, regions
+):
+    department = DepartmentFactory(name="=1+1", region=regions["320100"])
+    client = login(nanjing_supervisor)
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(export_csv(client))
+    file = SimpleUploadedFile("export.csv", buffer.getvalue().encode("utf-8-sig"), "text/csv")
+    preview = upload(client, file=file)
+    assert preview.context["result"].totals["skip"] == 1
+    confirm(client, preview)
+    department.refresh_from_db()
+    assert department.name == "=1+1"
