@@ -113,6 +113,10 @@ class OutOfScope(Http404):
 
 
 def _ensure_in_scope(actor, model, pk) -> None:
+    """The object must be in the actor's scope, and the actor must be allowed to change
+    anything at all (auditors read and export only)."""
+    if actor.role == Role.AUDITOR:
+        raise PermissionDenied(_("Your role does not allow this action."))
     if not scope_queryset(actor, model._default_manager.filter(pk=pk)).exists():
         raise OutOfScope(
             _("No %(name)s matches the given query.") % {"name": model._meta.verbose_name}
@@ -201,7 +205,10 @@ def _record_step(record, method_name: str, *, actor, reason: str = "") -> Dishon
 def _attach(files, *, actor, department, **owner) -> list[Attachment]:
     attachments = []
     for uploaded in files or []:
-        content_type = validate_attachment(uploaded)
+        try:
+            content_type = validate_attachment(uploaded)
+        except ValidationError as error:
+            raise ValidationError({"files": error.messages}) from error
         attachments.append(
             Attachment.objects.create(
                 file=uploaded,
@@ -352,11 +359,11 @@ def record_submit_explanation(
     *, record: DishonestyRecord, actor: User | None, explanation: str
 ) -> DishonestyRecord:
     """The liaison's written explanation of the causes (书面说明原因)."""
+    if actor is not None:
+        _ensure_in_scope(actor, DishonestyRecord, record.pk)
     explanation = _require_text(
         explanation, "explanation", _("Write the explanation of the causes.")
     )
-    if actor is not None:
-        _ensure_in_scope(actor, DishonestyRecord, record.pk)
     record = _locked_record(record)
     _record_step(record, "submit_explanation", actor=actor)
     rectification = record.rectification
@@ -372,9 +379,9 @@ def record_submit_report(
     *, record: DishonestyRecord, actor: User | None, content: str, files=()
 ) -> RectificationReport:
     """The liaison reports what was done, with evidence."""
-    content = _require_text(content, "content", _("Describe what was done to rectify."))
     if actor is not None:
         _ensure_in_scope(actor, DishonestyRecord, record.pk)
+    content = _require_text(content, "content", _("Describe what was done to rectify."))
     record = _locked_record(record)
     _record_step(record, "submit_report", actor=actor)
     report = RectificationReport.objects.create(
@@ -416,10 +423,10 @@ def record_verify(*, record: DishonestyRecord, actor: User | None, reason: str =
 @transaction.atomic
 def record_return(*, record: DishonestyRecord, actor: User | None, reason: str):
     """Send the latest report back with the reasons; the rectification goes on."""
-    reason = _require_text(reason, "reason", _("Say why the report is returned."))
     _ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
         _ensure_in_scope(actor, DishonestyRecord, record.pk)
+    reason = _require_text(reason, "reason", _("Say why the report is returned."))
     record = _locked_record(record)
     _record_step(record, "return_report", actor=actor, reason=reason)
     _decide_report(record, actor=actor, decision=ReportDecision.RETURNED, reason=reason)
@@ -447,10 +454,10 @@ def rectification_extend(
     *, record: DishonestyRecord, actor: User | None, new_deadline, reason: str
 ) -> DeadlineExtension:
     """A supervisor moves the deadline later, with a reason."""
-    reason = _require_text(reason, "reason", _("Give the reason for the extension."))
     _ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
         _ensure_in_scope(actor, DishonestyRecord, record.pk)
+    reason = _require_text(reason, "reason", _("Give the reason for the extension."))
     record = _locked_record(record)
     if record.status not in RECTIFYING_STATUSES:
         raise WorkflowConflict(_("Only a rectification under way can be extended."))
@@ -485,13 +492,13 @@ def fault_tolerance_claim_file(
     *, record: DishonestyRecord, actor: User | None, grounds: str, files=()
 ) -> FaultToleranceClaim:
     """The department (or its supervisor) claims fault tolerance (容错纠错)."""
-    grounds = _require_text(grounds, "grounds", _("State the grounds of the claim."))
     if actor is not None:
         _ensure_in_scope(actor, DishonestyRecord, record.pk)
         if not (
             actor.role in (Role.SUPERVISOR, Role.ADMINISTRATOR, Role.LIAISON) or actor.is_superuser
         ):
             raise PermissionDenied(_("Your role does not allow this action."))
+    grounds = _require_text(grounds, "grounds", _("State the grounds of the claim."))
     record = _locked_record(record)
     if record.status not in (RecordStatus.CONFIRMED, RecordStatus.RECTIFICATION_REQUIRED):
         raise WorkflowConflict(
@@ -510,10 +517,10 @@ def fault_tolerance_claim_review(
     *, claim: FaultToleranceClaim, actor: User | None, approve: bool, reason: str
 ) -> FaultToleranceClaim:
     """A supervisor decides a claim; approval exempts the record (kept for audit)."""
-    reason = _require_text(reason, "reason", _("Give the reasons for the decision."))
     _ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
         _ensure_in_scope(actor, FaultToleranceClaim, claim.pk)
+    reason = _require_text(reason, "reason", _("Give the reasons for the decision."))
     record = _locked_record(claim.record)
     claim = FaultToleranceClaim.objects.select_for_update().get(pk=claim.pk)
     if claim.status != ReviewStatus.PENDING:
@@ -536,15 +543,15 @@ def credit_repair_apply(
 ) -> CreditRepairApplication:
     """Apply for credit repair: only for a rectified record whose minimum disclosure period
     has passed, with a written credit commitment."""
-    commitment_text = _require_text(
-        commitment_text, "commitment_text", _("The credit commitment is required.")
-    )
     if actor is not None:
         _ensure_in_scope(actor, DishonestyRecord, record.pk)
         if not (
             actor.role in (Role.SUPERVISOR, Role.ADMINISTRATOR, Role.LIAISON) or actor.is_superuser
         ):
             raise PermissionDenied(_("Your role does not allow this action."))
+    commitment_text = _require_text(
+        commitment_text, "commitment_text", _("The credit commitment is required.")
+    )
     record = _locked_record(record)
     today = timezone.localdate()
     if record.status not in (RecordStatus.VERIFIED, RecordStatus.CLOSED):
@@ -577,10 +584,10 @@ def credit_repair_decide(
     *, application: CreditRepairApplication, actor: User | None, approve: bool, reason: str
 ) -> CreditRepairApplication:
     """A supervisor decides; approval ends the record's public disclosure today."""
-    reason = _require_text(reason, "reason", _("Give the reasons for the decision."))
     _ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
         _ensure_in_scope(actor, CreditRepairApplication, application.pk)
+    reason = _require_text(reason, "reason", _("Give the reasons for the decision."))
     record = _locked_record(application.record)
     application = CreditRepairApplication.objects.select_for_update().get(pk=application.pk)
     if application.status != ReviewStatus.PENDING:
@@ -608,6 +615,8 @@ def record_add_evidence(*, record: DishonestyRecord, actor: User | None, files) 
         _ensure_in_scope(actor, DishonestyRecord, record.pk)
         if actor.role == Role.AUDITOR:
             raise PermissionDenied(_("Your role does not allow this action."))
+    if not files:
+        raise ValidationError({"files": _("Choose at least one file.")})
     attachments = _attach(files, actor=actor, department=record.department, record=record)
     _log(
         record,

@@ -245,7 +245,7 @@ def test_an_evidence_file_that_is_not_what_its_name_says_is_refused(
     )
 
     assert response.status_code == 400
-    assert "non_field_errors" in response.json()
+    assert "PDF" in " ".join(response.json()["files"])
     nanjing_record.refresh_from_db()
     assert nanjing_record.status == RecordStatus.IN_PROGRESS
 
