@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Apps whose models the roles work on; Django's own auth tables stay with administrators.
 DOMAIN_APPS = ("credit_records", "procurement", "debt", "evaluations")
+ACCOUNT_MODELS = ("user", "historicaluser")
 
 
 class Role(models.TextChoices):
@@ -92,6 +93,8 @@ def permissions_for(role: Role) -> models.QuerySet:
     if role == Role.AUDITOR:
         query |= models.Q(codename__startswith="view_") | models.Q(codename__startswith="export_")
         query &= models.Q(content_type__app_label__in=DOMAIN_APPS)
+        # Accounts are the administrators' business, not part of the audited credit data.
+        query &= ~models.Q(content_type__model__in=ACCOUNT_MODELS)
     for label, actions in ROLE_GRANTS[role].items():
         app_label, model = label.split(".")
         query |= models.Q(

@@ -139,6 +139,14 @@ def test_a_supervisor_cannot_open_the_user_admin(login, nanjing_supervisor, audi
     assert client.get(f"/admin/credit_records/user/{auditor.pk}/change/").status_code == 403
 
 
+def test_an_auditor_cannot_list_or_export_the_accounts(login, auditor, nanjing_supervisor):
+    client = login(auditor)
+    assert client.get("/admin/credit_records/user/").status_code == 403
+    assert client.get("/admin/credit_records/user/export/").status_code == 403
+    assert not auditor.has_perm("credit_records.view_user")
+    assert auditor.has_perm("credit_records.view_department")
+
+
 # --- Assigning a role with its scope -------------------------------------------------------
 
 
