@@ -70,6 +70,17 @@ class RecordForm(forms.ModelForm):
     """Enter or edit a draft dishonesty record. Choices are limited to the user's scope."""
 
     files = MultipleFileField(label=_("Evidence"))
+    disclose = forms.TypedChoiceField(
+        label=_("Public disclosure"),
+        choices=[
+            ("", _("According to severity (minor records are not published)")),
+            ("yes", _("Publish within the disclosure window")),
+            ("no", _("Do not publish")),
+        ],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+    )
 
     class Meta:
         model = DishonestyRecord
@@ -83,6 +94,7 @@ class RecordForm(forms.ModelForm):
             "facts",
             "officials",
             "internal_notes",
+            "disclose",
         ]
         widgets = {
             "decision_date": DateInput(),
@@ -107,6 +119,7 @@ class RecordForm(forms.ModelForm):
         if self.instance.pk:
             del self.fields["department"]
             del self.fields["files"]
+            self.initial["disclose"] = "yes" if self.instance.disclose else "no"
 
 
 class ConfirmForm(forms.Form):

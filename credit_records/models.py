@@ -460,6 +460,14 @@ class DishonestyRecord(ConcurrentTransitionMixin, models.Model):
         default=RecordStatus.DRAFT,
         protected=True,
     )
+    disclose = models.BooleanField(
+        _("publish on the disclosure pages"),
+        default=True,
+        help_text=_(
+            "Minor records are normally not published; general and serious ones are, "
+            "within their disclosure window."
+        ),
+    )
     # Disclosure window from severity and decision date (BRIEF: credit repair measures).
     minimum_period_ends = models.DateField(
         _("minimum disclosure period ends"),

@@ -351,7 +351,7 @@ class DishonestyRecordResource(ScopedResource):
     def import_instance(self, instance, row, **kwargs):
         from django.core.exceptions import ValidationError
 
-        from .rules import disclosure_window
+        from .rules import DISCLOSURE_PERIODS, disclosure_window
 
         if not instance._state.adding and instance.status != RecordStatus.DRAFT:
             raise ValidationError(
@@ -367,6 +367,8 @@ class DishonestyRecordResource(ScopedResource):
         if instance._state.adding:
             instance.source = RecordSource.IMPORT
             instance.created_by = self.user
+            if instance.severity in Severity.values:
+                instance.disclose = DISCLOSURE_PERIODS[instance.severity].published_by_default
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         from django.core.exceptions import ValidationError

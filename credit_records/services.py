@@ -41,6 +41,7 @@ from .models import (
 )
 from .roles import SCOPE_KIND, STAFF_ROLES, Role
 from .rules import (
+    DISCLOSURE_PERIODS,
     add_working_days,
     default_rectification_deadline,
     disclosure_window,
@@ -129,6 +130,14 @@ def _ensure_role(actor, *roles: Role) -> None:
     if actor.is_superuser or actor.role in roles or actor.role == Role.ADMINISTRATOR:
         return
     raise PermissionDenied(_("Your role does not allow this action."))
+
+
+def _ensure_department_role(actor) -> None:
+    """The department's own steps (its explanation, its reports) are refused to every other
+    role whatever the record's state, as supervisors' steps are refused to liaisons: a
+    supervisor is told "not your role" (403), never "not possible now" (409)."""
+    if actor is not None and actor.role != Role.LIAISON:
+        raise PermissionDenied(_("Your role does not allow this action."))
 
 
 def _locked_record(record: DishonestyRecord) -> DishonestyRecord:
@@ -245,6 +254,7 @@ def record_create(
     internal_notes: str = "",
     source: str = RecordSource.MANUAL,
     files=(),
+    disclose: bool | None = None,
 ) -> DishonestyRecord:
     """Enter a new record as a draft; a supervisor confirms it."""
     _ensure_role(actor, Role.SUPERVISOR)
@@ -265,6 +275,9 @@ def record_create(
         source=source,
         minimum_period_ends=minimum_ends,
         disclosure_ends=disclosure_ends,
+        disclose=DISCLOSURE_PERIODS[severity].published_by_default
+        if disclose is None and severity in Severity.values
+        else bool(disclose),
         created_by=actor,
     )
     record.full_clean(exclude=["status"])
@@ -299,11 +312,14 @@ def record_update(*, record: DishonestyRecord, actor: User | None, **changes) ->
         "decision_date",
         "facts",
         "internal_notes",
+        "disclose",
     }
     for name, value in changes.items():
         if name not in editable:
             raise ValueError(f"{name} cannot be edited")
         setattr(record, name, value)
+    if record.disclose is None:
+        record.disclose = DISCLOSURE_PERIODS[Severity(record.severity)].published_by_default
     record.minimum_period_ends, record.disclosure_ends = disclosure_window(
         record.severity, record.decision_date
     )
@@ -359,6 +375,7 @@ def record_submit_explanation(
     *, record: DishonestyRecord, actor: User | None, explanation: str
 ) -> DishonestyRecord:
     """The liaison's written explanation of the causes (书面说明原因)."""
+    _ensure_department_role(actor)
     if actor is not None:
         _ensure_in_scope(actor, DishonestyRecord, record.pk)
     explanation = _require_text(
@@ -379,6 +396,7 @@ def record_submit_report(
     *, record: DishonestyRecord, actor: User | None, content: str, files=()
 ) -> RectificationReport:
     """The liaison reports what was done, with evidence."""
+    _ensure_department_role(actor)
     if actor is not None:
         _ensure_in_scope(actor, DishonestyRecord, record.pk)
     content = _require_text(content, "content", _("Describe what was done to rectify."))

@@ -268,6 +268,7 @@ class RecordCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
                 officials=data["officials"],
                 internal_notes=data["internal_notes"],
                 files=data["files"],
+                disclose=data["disclose"],
             )
         except ValidationError as error:
             _add_errors(form, error)
