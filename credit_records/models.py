@@ -181,6 +181,12 @@ class Department(models.Model):
         related_name="subordinates",
     )
     active = models.BooleanField(_("active"), default=True)
+    head_name = models.CharField(_("head of department"), max_length=50, blank=True)
+    head_email = models.EmailField(
+        _("head's email"),
+        blank=True,
+        help_text=_("Told by email when a rectification of this department becomes overdue."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -484,6 +490,10 @@ class DishonestyRecord(ConcurrentTransitionMixin, models.Model):
         help_text=_("Set when a credit repair is approved."),
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # Set by the escalation ladder's last step: honours stay restricted longer after closing.
+    honours_extended = models.BooleanField(_("honours restriction extended"), default=False)
+    # Set by the disclosure scan the day the record leaves public disclosure (audit entry).
+    disclosure_expired_on = models.DateField(_("left disclosure on"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -645,6 +655,10 @@ class RecordEventAction(models.TextChoices):
     REPAIR_APPROVED = "repair_approved", _("Credit repair approved")
     REPAIR_REJECTED = "repair_rejected", _("Credit repair rejected")
     ATTACHMENT_ADDED = "attachment_added", _("Evidence attached")
+    OVERDUE = "overdue", _("Rectification overdue")
+    ESCALATED = "escalated", _("Escalated to the parent region's credit office")
+    ACCOUNTABILITY_PROPOSED = "accountability_proposed", _("Accountability proposed")
+    DISCLOSURE_EXPIRED = "disclosure_expired", _("Left public disclosure (period ended)")
 
 
 class RecordEvent(models.Model):
@@ -781,6 +795,13 @@ class Rectification(models.Model):
         related_name="rectification",
     )
     deadline = models.DateField(_("deadline"), db_index=True)
+    explanation_due = models.DateField(
+        _("explanation due"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("The written explanation of causes is due by this day."),
+    )
     requirements = models.TextField(_("requirements"), blank=True)
     explanation = models.TextField(_("written explanation of causes"), blank=True)
     explanation_submitted_at = models.DateTimeField(
@@ -804,8 +825,17 @@ class Rectification(models.Model):
         related_name="+",
     )
     verification_reason = models.TextField(_("verification reasons"), blank=True)
-    # Raised step by step by the deadlines scan once the deadline has passed.
+    # Raised step by step by the deadlines scan once the deadline has passed: 1 overdue,
+    # 2 escalated to the parent region's office, 3 accountability proposed.
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    escalated_to = models.ForeignKey(
+        Region,
+        verbose_name=_("escalated to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="escalated_rectifications",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -1160,9 +1190,21 @@ class CreditRepairApplication(models.Model):
         return _("Credit repair of %(record)s") % {"record": self.record}
 
 
-class AccountabilityEntry(models.Model):
-    """An entry in a public official's file: held responsible for a dishonesty record."""
+class AccountabilityKind(models.TextChoices):
+    RESPONSIBLE = "responsible", _("Held responsible")
+    PROPOSAL = "proposal", _("Accountability proposed (rectification overdue)")
 
+
+class AccountabilityEntry(models.Model):
+    """An entry in a public official's file: held responsible for a dishonesty record, or
+    proposed for accountability when its rectification stays overdue."""
+
+    kind = models.CharField(
+        _("kind"),
+        max_length=12,
+        choices=AccountabilityKind.choices,
+        default=AccountabilityKind.RESPONSIBLE,
+    )
     official = models.ForeignKey(
         PublicOfficial,
         verbose_name=_("official"),
@@ -1189,9 +1231,109 @@ class AccountabilityEntry(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["official", "record"], name="accountability_once_per_record"
+                fields=["official", "record", "kind"], name="accountability_once_per_record"
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.official} · {self.record}"
+
+
+# --------------------------------------------------------------------------------------------
+# Deadlines: working-day calendar, reminders sent, notifications
+# --------------------------------------------------------------------------------------------
+
+
+class CalendarDay(models.Model):
+    """A day whose working status is not the default: weekends, public holidays, and the
+    weekend days worked instead (调休). A day without a row is a working day Monday to
+    Friday and a rest day at the weekend."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(_("working day"), default=False)
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.note}".strip()
+
+
+class ReminderLog(models.Model):
+    """One reminder stage sent for one deadline. The unique constraint is what makes each
+    stage happen once, however often and however concurrently the scan runs; a moved
+    deadline (an extension) gets its own stages."""
+
+    kind = models.CharField(_("deadline kind"), max_length=40)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    due_date = models.DateField(_("due date"))
+    days_before = models.SmallIntegerField(_("days before"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "due_date", "days_before"],
+                name="reminder_stage_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}#{self.object_id} {self.due_date} -{self.days_before}"
+
+
+class NotificationKind(models.TextChoices):
+    REMINDER = "reminder", _("Deadline reminder")
+    OVERDUE = "overdue", _("Rectification overdue")
+    ESCALATED = "escalated", _("Escalation")
+    ACCOUNTABILITY = "accountability", _("Accountability proposal")
+    WORKFLOW = "workflow", _("Workflow")
+
+
+class Notification(models.Model):
+    """An in-app notification, also sent by email. ``email_sent_at`` is claimed with a
+    conditional update, so each email goes out once even with several workers."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    message = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    record = models.ForeignKey(
+        DishonestyRecord,
+        verbose_name=_("record"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_sent_at = models.DateTimeField(_("email sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(
+                fields=["created_at"],
+                name="notification_email_pending",
+                condition=Q(email_sent_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
