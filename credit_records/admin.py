@@ -17,6 +17,7 @@ from . import services
 from .models import (
     AccountabilityEntry,
     Attachment,
+    CalendarDay,
     Commendation,
     Commitment,
     CreditRepairApplication,
@@ -24,12 +25,14 @@ from .models import (
     Department,
     DishonestyRecord,
     FaultToleranceClaim,
+    Notification,
     PublicOfficial,
     RecordEvent,
     RecordStatus,
     Rectification,
     RectificationReport,
     Region,
+    ReminderLog,
     User,
 )
 from .resources import (
@@ -558,3 +561,46 @@ class AccountabilityEntryAdmin(ReadOnlyAdmin):
     list_display = ["official", "record", "created_at"]
     search_fields = ["official__name", "official__employee_number", "record__decision_number"]
     list_select_related = ["official", "official__department", "record", "record__department"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """The working-day calendar: holidays and the weekend days worked instead (调休)."""
+
+    list_display = ["date", "weekday", "is_working_day", "note"]
+    list_filter = ["is_working_day", "date"]
+    list_editable = ["is_working_day", "note"]
+    search_fields = ["note"]
+    date_hierarchy = "date"
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, obj):
+        from django.utils.formats import date_format
+
+        return date_format(obj.date, "l")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "kind", "title", "read_at", "email_sent_at"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["title", "recipient__username"]
+    list_select_related = ["recipient"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    list_display = ["sent_at", "kind", "object_id", "due_date", "days_before"]
+    list_filter = ["kind", "days_before"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

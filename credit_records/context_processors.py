@@ -25,4 +25,6 @@ def navigation(request):
         url = reverse(url_name)
         active = current == url if url_name == "workspace:home" else current.startswith(url)
         items.append({"label": label, "url": url, "active": active})
-    return {"workspace_nav": items}
+    from .notifications import unread_count
+
+    return {"workspace_nav": items, "unread_notifications": unread_count(user)}

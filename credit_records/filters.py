@@ -299,3 +299,87 @@ class FaultToleranceClaimFilter(django_filters.FilterSet):
         return (
             queryset.filter(record__department__uscc=normalize_uscc(value)) if value else queryset
         )
+
+
+# --- Public disclosure -------------------------------------------------------------------------
+
+
+class PublicRegionField(forms.ModelChoiceField):
+    """Regions in tree order; a county is named with its city (鼓楼区 exists twice)."""
+
+    def label_from_instance(self, region):
+        if region.level == RegionLevel.COUNTY and region.parent_id:
+            return f"{region.parent.name} · {region.name}"
+        return region.name
+
+
+class PublicRegionFilter(django_filters.ModelChoiceFilter):
+    field_class = PublicRegionField
+
+
+def _decision_years():
+    """The years a published record can have been decided in: the longest disclosure period
+    reaches back at most that far."""
+    from dateutil.relativedelta import relativedelta
+
+    from .rules import DISCLOSURE_PERIODS
+
+    today = timezone.localdate()
+    longest = max(period.maximum_months for period in DISCLOSURE_PERIODS.values())
+    oldest = (today - relativedelta(months=longest)).year
+    return [(str(year), str(year)) for year in range(today.year, oldest - 1, -1)]
+
+
+class PublicRecordFilter(django_filters.FilterSet):
+    """The public record list's search and filters, shared by the page, its CSV and JSON
+    exports and the public API. Always applied to ``selectors.published_records``; every
+    filter is on public data, and each is served by an index (see ``DishonestyRecord.Meta``).
+    """
+
+    q = django_filters.CharFilter(
+        label=_("Department or credit code"),
+        method="search",
+        max_length=100,
+        help_text=_("Part of a department's name, or its unified social credit code."),
+    )
+    region = PublicRegionFilter(
+        label=_("Region"),
+        queryset=Region.objects.select_related("parent").order_by("path"),
+        to_field_name="code",
+        method="in_region",
+        empty_label=_("Any"),
+        help_text=_("Includes the regions below it."),
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=RecordCategory.choices, empty_label=_("Any")
+    )
+    severity = django_filters.ChoiceFilter(
+        label=_("Severity"), choices=Severity.choices, empty_label=_("Any")
+    )
+    year = django_filters.ChoiceFilter(
+        label=_("Year of decision"),
+        choices=_decision_years,
+        method="in_year",
+        empty_label=_("Any"),
+    )
+
+    class Meta:
+        model = DishonestyRecord
+        fields = ["q", "region", "category", "severity", "year"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        # Departments first (a few thousand rows), then their records through the index.
+        departments = Department.objects.filter(
+            Q(name__icontains=value) | Q(uscc=normalize_uscc(value))
+        )
+        return queryset.filter(department__in=departments.values("pk"))
+
+    def in_region(self, queryset, name, region):
+        departments = Department.objects.filter(region__path__startswith=region.path)
+        return queryset.filter(department__in=departments.values("pk"))
+
+    def in_year(self, queryset, name, value):
+        return queryset.filter(decision_date__year=int(value))

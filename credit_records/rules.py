@@ -40,27 +40,55 @@ def disclosure_window(severity: str, decision_date: datetime.date) -> tuple[date
     )
 
 
-def honours_restricted_until(severity: str, closed_on: datetime.date) -> datetime.date:
-    """A closed record keeps its department out of honours for the severity's minimum
-    period after closing."""
-    period = DISCLOSURE_PERIODS[Severity(severity)]
-    return closed_on + relativedelta(months=period.minimum_months)
+def honours_restriction_months(severity: str, extended: bool = False) -> int:
+    """How long after closing a record keeps its department out of honours: the severity's
+    minimum disclosure period, plus the extension the escalation ladder's last step adds."""
+    months = DISCLOSURE_PERIODS[Severity(severity)].minimum_months
+    return months + (settings.CHENGXIN_HONOURS_EXTENSION_MONTHS if extended else 0)
+
+
+def honours_restricted_until(
+    severity: str, closed_on: datetime.date, extended: bool = False
+) -> datetime.date:
+    return closed_on + relativedelta(months=honours_restriction_months(severity, extended))
 
 
 def default_rectification_deadline(today: datetime.date) -> datetime.date:
     return today + datetime.timedelta(days=settings.CHENGXIN_RECTIFICATION_DAYS)
 
 
+def is_working_day(day: datetime.date, exceptions: dict | None = None) -> bool:
+    """Working status of ``day``: the calendar's row if it has one (holidays, weekends,
+    调休 working weekends), else Monday to Friday."""
+    if exceptions is None:
+        from .models import CalendarDay
+
+        exceptions = dict(
+            CalendarDay.objects.filter(date=day).values_list("date", "is_working_day")
+        )
+    return exceptions.get(day, day.weekday() < 5)
+
+
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """``days`` working days after ``start`` (Monday to Friday; the deadlines work brings the
-    holiday calendar with 调休)."""
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += datetime.timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
+    """The day ``days`` working days after ``start``, by the working-day calendar."""
+    from .models import CalendarDay
+
+    # Holidays rarely stretch a period beyond three times its length; widen if they do.
+    span = max(days * 3 + 14, 30)
+    while True:
+        exceptions = dict(
+            CalendarDay.objects.filter(
+                date__gt=start, date__lte=start + datetime.timedelta(days=span)
+            ).values_list("date", "is_working_day")
+        )
+        current, remaining = start, days
+        while remaining > 0 and current < start + datetime.timedelta(days=span):
+            current += datetime.timedelta(days=1)
+            if is_working_day(current, exceptions):
+                remaining -= 1
+        if remaining == 0:
+            return current
+        span *= 2
 
 
 # Evidence files: what we accept, recognised by their first bytes, not only by their name.

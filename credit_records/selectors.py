@@ -26,11 +26,12 @@ from .models import (
     FaultToleranceClaim,
     RecordEvent,
     RecordStatus,
+    Rectification,
     Region,
     RegionLevel,
     Severity,
 )
-from .rules import DISCLOSURE_PERIODS, honours_restricted_until
+from .rules import DISCLOSURE_PERIODS, honours_restricted_until, honours_restriction_months
 
 M = TypeVar("M", bound=Model)
 
@@ -150,16 +151,37 @@ def records_in_scope(user) -> QuerySet[DishonestyRecord]:
     )
 
 
+def _last_closing_day_restored_by(
+    severity: str, today: datetime.date, extended: bool = False
+) -> datetime.date:
+    """The latest closing day whose honours restriction has ended by ``today``.
+
+    Not simply ``today`` minus the period: adding months clamps to the month's end, so a
+    record closed on 29 or 30 November is restored on 28 February, like one closed on the
+    28th. Start from the subtraction and step forward over the days that end together.
+    """
+    cutoff = today - relativedelta(months=honours_restriction_months(severity, extended))
+    while (
+        honours_restricted_until(severity, cutoff + datetime.timedelta(days=1), extended) <= today
+    ):
+        cutoff += datetime.timedelta(days=1)
+    return cutoff
+
+
 def honours_restriction_q(today: datetime.date | None = None) -> Q:
     """Records that cancel their department's eligibility for honours (荣誉评选资格) today:
     confirmed, not exempted and not closed, or closed less than the severity's minimum
     disclosure period ago."""
     today = today or timezone.localdate()
     still_restricting = Q(pk__in=[])
-    for severity, period in DISCLOSURE_PERIODS.items():
-        # Restricted while today < closed_on + minimum period.
-        cutoff = today - relativedelta(months=period.minimum_months)
-        still_restricting |= Q(severity=severity, closed_on__gt=cutoff)
+    for severity in DISCLOSURE_PERIODS:
+        for extended in (False, True):
+            # Restricted while today < honours_restricted_until(closed_on); the escalation
+            # ladder's last step extends the period.
+            cutoff = _last_closing_day_restored_by(severity, today, extended)
+            still_restricting |= Q(
+                severity=severity, honours_extended=extended, closed_on__gt=cutoff
+            )
     recently_closed = Q(status=RecordStatus.CLOSED) & still_restricting
     return Q(status__in=OPEN_STATUSES) | recently_closed
 
@@ -188,7 +210,10 @@ def honours_status(department: Department, today: datetime.date | None = None) -
     )
     restored_on = None
     if restricting and all(r.status == RecordStatus.CLOSED for r in restricting):
-        restored_on = max(honours_restricted_until(r.severity, r.closed_on) for r in restricting)
+        restored_on = max(
+            honours_restricted_until(r.severity, r.closed_on, r.honours_extended)
+            for r in restricting
+        )
     return HonoursStatus(not restricting, restricting, restored_on)
 
 
@@ -323,3 +348,188 @@ def department_timeline(department: Department) -> QuerySet[RecordEvent]:
         .select_related("record", "actor")
         .order_by("-at", "-pk")
     )
+
+
+def escalated_rectifications(user) -> QuerySet[Rectification]:
+    """Overdue rectifications escalated to the user's own credit office (step 2 and up);
+    administrators see every escalation."""
+    queryset = Rectification.objects.filter(
+        escalation_level__gte=2,
+        record__status__in=[RecordStatus.RECTIFICATION_REQUIRED, RecordStatus.IN_PROGRESS],
+    ).select_related("record", "record__department", "escalated_to")
+    if user.has_full_scope:
+        return queryset.order_by("deadline")
+    if user.region_id is None:
+        return queryset.none()
+    return queryset.filter(escalated_to=user.region_id).order_by("deadline")
+
+
+# --------------------------------------------------------------------------------------------
+# Public disclosure (以公开为常态，不公开为例外)
+#
+# Everything the anonymous pages, their exports and the public API show about dishonesty
+# records starts from ``published_records``; the rest is department and region data, which is
+# public. ``publication.public_record`` then decides which fields of a record leave the
+# portal, so no page or export reads a record's internal fields.
+# --------------------------------------------------------------------------------------------
+
+
+def published_records(today: datetime.date | None = None) -> QuerySet[DishonestyRecord]:
+    """The dishonesty records the public may see today.
+
+    Confirmed and not exempted (never a draft), marked for disclosure (minor records normally
+    are not), decided on or before today and inside their disclosure window: the window ends
+    on ``disclosure_ends`` (the severity's maximum period), or earlier on the day a credit
+    repair was approved (``disclosure_ended_early_on``).
+
+    The day-independent conditions are written exactly as the partial indexes of
+    ``DishonestyRecord`` state them, so PostgreSQL can use those indexes.
+    """
+    today = today or timezone.localdate()
+    return DishonestyRecord.objects.filter(
+        status__in=COUNTING_STATUSES,
+        disclose=True,
+        disclosure_ended_early_on__isnull=True,
+        decision_date__lte=today,
+        disclosure_ends__gt=today,
+    )
+
+
+def public_record_queryset(today: datetime.date | None = None) -> QuerySet[DishonestyRecord]:
+    """Published records with what their public representation shows, newest decision first:
+    department and region in the same query, the responsible officials (names only, masked
+    later) in one more."""
+    from .models import PublicOfficial
+
+    return (
+        published_records(today)
+        .select_related("department__region__parent", "rectification")
+        .prefetch_related(
+            models.Prefetch("officials", queryset=PublicOfficial.objects.only("pk", "name"))
+        )
+        .order_by("-decision_date", "-pk")
+    )
+
+
+def public_department_standing(
+    records: list[DishonestyRecord], today: datetime.date | None = None
+) -> Standing:
+    """``department_standing`` computed from published records only (pass the department's
+    ``published_records``, with their rectification): a record the public may not see neither
+    changes the grade nor appears among the reasons."""
+    today = today or timezone.localdate()
+    reasons: list[str] = []
+    grade = Grade.A
+    rank = {Grade.A: 0, Grade.B: 1, Grade.C: 2, Grade.D: 3}
+    for record in records:
+        label = f"{record.decision_number}（{record.get_severity_display()}）"
+        rectification = getattr(record, "rectification", None)
+        if (
+            record.status in RECTIFYING_STATUSES
+            and rectification is not None
+            and rectification.deadline < today
+        ):
+            candidate = Grade.D
+            reason = _("%(record)s: rectification overdue since %(date)s") % {
+                "record": label,
+                "date": rectification.deadline.isoformat(),
+            }
+        elif record.status in OPEN_STATUSES and record.severity == Severity.SERIOUS:
+            candidate = Grade.D
+            reason = _("%(record)s: serious record not yet closed") % {"record": label}
+        elif record.status in OPEN_STATUSES and record.severity == Severity.GENERAL:
+            candidate = Grade.C
+            reason = _("%(record)s: general record not yet closed") % {"record": label}
+        else:
+            candidate = Grade.B
+            reason = _("%(record)s: disclosed until %(date)s") % {
+                "record": label,
+                "date": record.disclosure_ends.isoformat(),
+            }
+        reasons.append(reason)
+        if rank[candidate] > rank[grade]:
+            grade = candidate
+    if not reasons:
+        reasons.append(_("No dishonesty record counts against this department."))
+    return Standing(grade, reasons)
+
+
+def public_honours_cancelled(today: datetime.date | None = None) -> QuerySet[Department]:
+    """Departments whose eligibility for honours a published record cancels today."""
+    today = today or timezone.localdate()
+    restricting = published_records(today).filter(
+        honours_restriction_q(today), department=OuterRef("pk")
+    )
+    return Department.objects.filter(Exists(restricting))
+
+
+def public_rectification_punctuality(today: datetime.date | None = None) -> dict[str, int]:
+    """Rectification on-time figures over published records, in one query.
+
+    ``due``: rectifications whose deadline (as extended, if it was) has passed, that is
+    deadline < today; ``on_time``: those of them verified on or before their deadline (the
+    verification day in the portal's time zone). Rectifications whose deadline is still ahead
+    are not counted yet, whether or not they are verified.
+    """
+    from django.db.models.functions import TruncDate
+
+    today = today or timezone.localdate()
+    return (
+        Rectification.objects.filter(record__in=published_records(today), deadline__lt=today)
+        .annotate(verified_on=TruncDate("verified_at"))
+        .aggregate(
+            due=Count("pk"),
+            on_time=Count("pk", filter=Q(verified_on__lte=F("deadline"))),
+        )
+    )
+
+
+def public_headline_figures(today: datetime.date | None = None) -> dict:
+    """The public home page's figures, as plain data (codes and numbers) that can be cached:
+    published records in total, by city (a city's counties included; province-level
+    departments apart), by category and by severity; departments with published records and
+    with cancelled honours eligibility; rectification punctuality."""
+    from django.db.models.functions import Substr
+
+    today = today or timezone.localdate()
+    published = published_records(today)
+    totals = published.aggregate(
+        records=Count("pk"), departments=Count("department", distinct=True)
+    )
+    # A region's path is its ancestors' codes and its own, "320000/320100/320115/": the
+    # first two segments name the city (or just the province).
+    by_prefix = {
+        row["prefix"]: row["count"]
+        for row in published.order_by()
+        .values(prefix=Substr("department__region__path", 1, 14))
+        .annotate(count=Count("pk"))
+    }
+    cities = []
+    province_level = 0
+    for prefix, count in by_prefix.items():
+        segments = [code for code in prefix.split("/") if code]
+        if len(segments) < 2:
+            province_level += count
+    for city in Region.objects.filter(level=RegionLevel.CITY).order_by("code"):
+        cities.append(
+            {"code": city.code, "name": city.name, "count": by_prefix.get(city.path[:14], 0)}
+        )
+    by_category = {
+        row["category"]: row["count"]
+        for row in published.order_by().values("category").annotate(count=Count("pk"))
+    }
+    by_severity = {
+        row["severity"]: row["count"]
+        for row in published.order_by().values("severity").annotate(count=Count("pk"))
+    }
+    return {
+        "today": today,
+        "records": totals["records"],
+        "departments": totals["departments"],
+        "province_level": province_level,
+        "cities": cities,
+        "by_category": by_category,
+        "by_severity": by_severity,
+        "honours_cancelled": public_honours_cancelled(today).count(),
+        "rectification": public_rectification_punctuality(today),
+    }

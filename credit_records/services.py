@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
 
 from .models import (
@@ -25,6 +26,7 @@ from .models import (
     Department,
     DishonestyRecord,
     FaultToleranceClaim,
+    NotificationKind,
     PublicOfficial,
     RecordCategory,
     RecordEvent,
@@ -211,25 +213,53 @@ def _record_step(record, method_name: str, *, actor, reason: str = "") -> Dishon
     return record
 
 
+def _tell(record, *, to: str, title, message="") -> None:
+    """Tell the department's liaisons or its supervising office about a workflow step, in
+    their own language, after commit (see notifications.notify)."""
+    from django.urls import reverse
+
+    from .notifications import liaisons_of, notify_translated, supervisors_of
+
+    recipients = (
+        liaisons_of(record.department)
+        if to == "liaisons"
+        else supervisors_of(record.department.region)
+    )
+    notify_translated(
+        recipients,
+        kind=NotificationKind.WORKFLOW,
+        describe=lambda: (
+            title % {"number": record.decision_number},
+            message % {"department": record.department.name} if message else "",
+        ),
+        url=reverse("workspace:record_detail", args=[record.pk]),
+        record=record,
+    )
+
+
 def _attach(files, *, actor, department, **owner) -> list[Attachment]:
-    attachments = []
+    # Check every file before storing any: a rolled-back transaction takes the rows back but
+    # not the files already written to storage, which would be left there orphaned.
+    checked, problems = [], []
     for uploaded in files or []:
         try:
-            content_type = validate_attachment(uploaded)
+            checked.append((uploaded, validate_attachment(uploaded)))
         except ValidationError as error:
-            raise ValidationError({"files": error.messages}) from error
-        attachments.append(
-            Attachment.objects.create(
-                file=uploaded,
-                original_name=Path(uploaded.name).name[:255],
-                content_type=content_type,
-                size=uploaded.size,
-                uploaded_by=actor,
-                department=department,
-                **owner,
-            )
+            problems.extend(error.messages)
+    if problems:
+        raise ValidationError({"files": problems})
+    return [
+        Attachment.objects.create(
+            file=uploaded,
+            original_name=Path(uploaded.name).name[:255],
+            content_type=content_type,
+            size=uploaded.size,
+            uploaded_by=actor,
+            department=department,
+            **owner,
         )
-    return attachments
+        for uploaded, content_type in checked
+    ]
 
 
 def _require_text(value: str, field: str, message) -> str:
@@ -366,7 +396,22 @@ def record_require_rectification(
     if deadline <= today:
         raise ValidationError({"deadline": _("The deadline must be after today.")})
     _record_step(record, "require_rectification", actor=actor, reason=reason)
-    Rectification.objects.create(record=record, deadline=deadline, requirements=requirements)
+    Rectification.objects.create(
+        record=record,
+        deadline=deadline,
+        explanation_due=min(
+            deadline, today + datetime.timedelta(days=settings.CHENGXIN_EXPLANATION_DAYS)
+        ),
+        requirements=requirements,
+    )
+    _tell(
+        record,
+        to="liaisons",
+        title=gettext_lazy("Rectification required: %(number)s"),
+        message=gettext_lazy(
+            "%(department)s must explain the causes in writing and rectify by the deadline."
+        ),
+    )
     return record
 
 
@@ -406,6 +451,12 @@ def record_submit_report(
         rectification=record.rectification, content=content, submitted_by=actor
     )
     _attach(files, actor=actor, department=record.department, report=report)
+    _tell(
+        record,
+        to="supervisors",
+        title=gettext_lazy("Rectification report to verify: %(number)s"),
+        message=gettext_lazy("%(department)s submitted a rectification report."),
+    )
     return report
 
 
@@ -435,6 +486,7 @@ def record_verify(*, record: DishonestyRecord, actor: User | None, reason: str =
     rectification.verified_by = actor
     rectification.verification_reason = reason
     _save_with_history(rectification, actor=actor, reason=_transition_label("verify"))
+    _tell(record, to="liaisons", title=gettext_lazy("Rectification verified: %(number)s"))
     return record
 
 
@@ -448,6 +500,7 @@ def record_return(*, record: DishonestyRecord, actor: User | None, reason: str):
     record = _locked_record(record)
     _record_step(record, "return_report", actor=actor, reason=reason)
     _decide_report(record, actor=actor, decision=ReportDecision.RETURNED, reason=reason)
+    _tell(record, to="liaisons", title=gettext_lazy("Rectification report returned: %(number)s"))
     return record
 
 

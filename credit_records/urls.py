@@ -40,6 +40,17 @@ urlpatterns = [
         views.CommendationFormView.as_view(),
         name="commendation_update",
     ),
+    path("notifications/", views.NotificationListView.as_view(), name="notification_list"),
+    path(
+        "notifications/read/",
+        views.NotificationReadView.as_view(),
+        name="notification_read_all",
+    ),
+    path(
+        "notifications/<int:pk>/read/",
+        views.NotificationReadView.as_view(),
+        name="notification_read",
+    ),
     path("commitments/", views.CommitmentListView.as_view(), name="commitment_list"),
     path("commitments/new/", views.CommitmentFormView.as_view(), name="commitment_create"),
     path(

@@ -8,15 +8,16 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import DetailView, FormView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from . import selectors, services
+from . import notifications, selectors, services
 from .exports import Column, export_response
 from .filters import (
     CommendationFilter,
@@ -54,6 +55,7 @@ from .models import (
     Department,
     DishonestyRecord,
     FaultToleranceClaim,
+    Notification,
     PublicOfficial,
     RecordStatus,
     Region,
@@ -114,6 +116,7 @@ class WorkspaceHomeView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         context["summary"] = selectors.workspace_summary(user)
         context["by_region"] = selectors.department_counts_by_region(user)
+        context["escalated"] = selectors.escalated_rectifications(user)[:20]
         return context
 
 
@@ -425,7 +428,9 @@ class RecordDetailView(
     context_object_name = "record"
 
     def get_queryset(self):
-        return _record_detail_queryset()
+        # Overriding get_queryset bypasses ScopedQuerysetMixin's: scope it here, or any
+        # signed-in official could open any record in the province by its number.
+        return selectors.scope_queryset(self.request.user, _record_detail_queryset())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -808,3 +813,33 @@ class CommitmentActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
         except services.WorkflowConflict as conflict:
             messages.error(request, conflict.message)
         return redirect("workspace:commitment_list")
+
+
+class NotificationListView(LoginRequiredMixin, ListView):
+    """The inbox: the user's own notifications, newest first."""
+
+    template_name = "credit_records/notification_list.html"
+    paginate_by = 30
+    context_object_name = "notifications"
+
+    def get_queryset(self):
+        queryset = Notification.objects.filter(recipient=self.request.user).select_related("record")
+        if self.request.GET.get("unread") == "1":
+            queryset = queryset.filter(read_at__isnull=True)
+        return queryset
+
+
+class NotificationReadView(LoginRequiredMixin, View):
+    """Mark one notification read and follow its link, or mark them all read."""
+
+    def post(self, request, pk=None):
+        if pk is None:
+            notifications.mark_read(user=request.user)
+            messages.success(request, _("All notifications are marked as read."))
+            return redirect("workspace:notification_list")
+        notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+        notifications.mark_read(user=request.user, notification_ids=[notification.pk])
+        target = notification.url
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+            return redirect(target)
+        return redirect("workspace:notification_list")

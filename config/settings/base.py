@@ -147,6 +147,8 @@ EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="chengxin@localhost")
+# The portal's address as users reach it, for links in emails.
+CHENGXIN_BASE_URL = env.str("CHENGXIN_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Domain defaults (BRIEF.md); each can be changed per deployment -------------------------
 # Days a department gets to rectify, unless the supervisor sets another deadline.
@@ -156,6 +158,19 @@ CHENGXIN_REPAIR_REVIEW_WORKING_DAYS = env.int("CHENGXIN_REPAIR_REVIEW_WORKING_DA
 # Largest evidence file accepted.
 CHENGXIN_ATTACHMENT_MAX_BYTES = env.int("CHENGXIN_ATTACHMENT_MAX_BYTES", default=20 * 2**20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+# Days before a deadline on which reminders go out (each stage once).
+CHENGXIN_REMINDER_DAYS = sorted(
+    env.list("CHENGXIN_REMINDER_DAYS", cast=int, default=[7, 3, 1]), reverse=True
+)
+# Days the written explanation of causes is due after rectification is required.
+CHENGXIN_EXPLANATION_DAYS = env.int("CHENGXIN_EXPLANATION_DAYS", default=10)
+# The escalation ladder of an overdue rectification: days after the deadline for step 1
+# (overdue), then the further days before step 2 (parent region) and step 3 (accountability).
+CHENGXIN_ESCALATION_DAYS = env.list("CHENGXIN_ESCALATION_DAYS", cast=int, default=[1, 15, 30])
+# Months added to a department's honours restriction by the ladder's last step.
+CHENGXIN_HONOURS_EXTENSION_MONTHS = env.int("CHENGXIN_HONOURS_EXTENSION_MONTHS", default=12)
+# How often beat runs the deadline scan (seconds). The scan is idempotent.
+CHENGXIN_SCAN_SECONDS = env.int("CHENGXIN_SCAN_SECONDS", default=60)
 
 # --- Celery --------------------------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"
@@ -180,8 +195,22 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Periodic scans are declared here, in code, and added by the issues that bring them.
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic scans, declared in code. Each derives its work from the database, so a run
+# missed while the broker was down is made up by the next one.
+CELERY_BEAT_SCHEDULE = {
+    "deadline-scan": {
+        "task": "credit_records.tasks.scan_deadlines",
+        "schedule": CHENGXIN_SCAN_SECONDS,
+        "options": {"expires": CHENGXIN_SCAN_SECONDS},
+    },
+    "send-pending-emails": {
+        "task": "credit_records.tasks.send_pending_emails",
+        "schedule": CHENGXIN_SCAN_SECONDS,
+        "options": {"expires": CHENGXIN_SCAN_SECONDS},
+    },
+}
+# Fail fast when the broker is down: a user's action must not hang on a side effect.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
 
 # --- Libraries -----------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,0 +1,469 @@
+"""The deadline scans: reminders before deadlines, the escalation ladder after a missed
+rectification deadline, and the end of public disclosure.
+
+Every scan derives its work from the database (indexed due dates) and makes each effect
+happen once with a unique constraint or a conditional update, so it is safe to run as often
+as beat likes, from several workers at once, and to miss a run (the next one catches up).
+
+Other apps plug their deadlines into the reminders with ``register(DeadlineSource(...))`` in
+their ``AppConfig.ready``.
+"""
+
+import datetime
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import (
+    COUNTING_STATUSES,
+    AccountabilityEntry,
+    AccountabilityKind,
+    Commitment,
+    CommitmentStatus,
+    CreditRepairApplication,
+    DishonestyRecord,
+    NotificationKind,
+    RecordEventAction,
+    RecordStatus,
+    Rectification,
+    ReminderLog,
+    ReviewStatus,
+)
+from .notifications import email_people, liaisons_of, notify_translated, supervisors_of
+
+logger = logging.getLogger(__name__)
+
+# The ladder runs while the department has to act; a submitted report pauses it (the
+# supervisor's turn) and verification ends it.
+LADDER_STATUSES = [RecordStatus.RECTIFICATION_REQUIRED, RecordStatus.IN_PROGRESS]
+
+
+@dataclass
+class DueItem:
+    """One deadline that may need a reminder."""
+
+    object_id: int
+    due_date: datetime.date
+    recipients: list
+    # Called under each recipient's language: (title, message) for ``days_left``.
+    describe: Callable[[int], tuple[str, str]]
+    url: str = ""
+    record: DishonestyRecord | None = None
+
+
+@dataclass
+class DeadlineSource:
+    """A kind of deadline: ``items(start, end)`` yields the DueItems due in that range."""
+
+    kind: str
+    items: Callable[[datetime.date, datetime.date], Iterable[DueItem]]
+    label: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+SOURCES: dict[str, DeadlineSource] = {}
+
+
+def register(source: DeadlineSource) -> None:
+    SOURCES[source.kind] = source
+
+
+def _record_url(record_id: int) -> str:
+    return reverse("workspace:record_detail", args=[record_id])
+
+
+def _days_phrase(days_left: int) -> str:
+    if days_left == 0:
+        return _("today")
+    return _("in %(days)d day(s)") % {"days": days_left}
+
+
+def _rectification_items(start, end):
+    rectifications = Rectification.objects.filter(
+        deadline__range=(start, end), record__status__in=LADDER_STATUSES
+    ).select_related("record", "record__department", "record__department__region")
+    for rectification in rectifications:
+        record = rectification.record
+        department = record.department
+
+        def describe(days_left, record=record, rectification=rectification):
+            return (
+                _("Rectification of %(number)s is due %(when)s")
+                % {"number": record.decision_number, "when": _days_phrase(days_left)},
+                _("%(department)s must complete the rectification of %(number)s by %(date)s.")
+                % {
+                    "department": record.department.name,
+                    "number": record.decision_number,
+                    "date": rectification.deadline.isoformat(),
+                },
+            )
+
+        yield DueItem(
+            object_id=rectification.pk,
+            due_date=rectification.deadline,
+            recipients=[*liaisons_of(department), *supervisors_of(department.region)],
+            describe=describe,
+            url=_record_url(record.pk),
+            record=record,
+        )
+
+
+def _explanation_items(start, end):
+    rectifications = Rectification.objects.filter(
+        explanation_due__range=(start, end),
+        record__status=RecordStatus.RECTIFICATION_REQUIRED,
+    ).select_related("record", "record__department", "record__department__region")
+    for rectification in rectifications:
+        record = rectification.record
+
+        def describe(days_left, record=record, rectification=rectification):
+            return (
+                _("The written explanation for %(number)s is due %(when)s")
+                % {"number": record.decision_number, "when": _days_phrase(days_left)},
+                _("%(department)s must explain the causes in writing by %(date)s.")
+                % {
+                    "department": record.department.name,
+                    "date": rectification.explanation_due.isoformat(),
+                },
+            )
+
+        yield DueItem(
+            object_id=rectification.pk,
+            due_date=rectification.explanation_due,
+            recipients=[
+                *liaisons_of(record.department),
+                *supervisors_of(record.department.region),
+            ],
+            describe=describe,
+            url=_record_url(record.pk),
+            record=record,
+        )
+
+
+def _commitment_items(start, end):
+    commitments = Commitment.objects.filter(
+        promised_date__range=(start, end), status=CommitmentStatus.PENDING
+    ).select_related("department", "department__region")
+    for commitment in commitments:
+
+        def describe(days_left, commitment=commitment):
+            return (
+                _("A commitment of %(department)s is due %(when)s")
+                % {"department": commitment.department.name, "when": _days_phrase(days_left)},
+                _("Promised for %(date)s: %(content)s")
+                % {"date": commitment.promised_date.isoformat(), "content": commitment.content},
+            )
+
+        yield DueItem(
+            object_id=commitment.pk,
+            due_date=commitment.promised_date,
+            recipients=[
+                *liaisons_of(commitment.department),
+                *supervisors_of(commitment.department.region),
+            ],
+            describe=describe,
+            url=reverse("workspace:commitment_list") + f"?department={commitment.department.uscc}",
+        )
+
+
+def _repair_review_items(start, end):
+    applications = CreditRepairApplication.objects.filter(
+        review_due__range=(start, end), status=ReviewStatus.PENDING
+    ).select_related("record", "record__department", "record__department__region")
+    for application in applications:
+        record = application.record
+
+        def describe(days_left, record=record, application=application):
+            return (
+                _("A credit-repair application for %(number)s must be decided %(when)s")
+                % {"number": record.decision_number, "when": _days_phrase(days_left)},
+                _("The review period of %(department)s's application ends on %(date)s.")
+                % {
+                    "department": record.department.name,
+                    "date": application.review_due.isoformat(),
+                },
+            )
+
+        yield DueItem(
+            object_id=application.pk,
+            due_date=application.review_due,
+            recipients=supervisors_of(record.department.region),
+            describe=describe,
+            url=_record_url(record.pk),
+            record=record,
+        )
+
+
+register(DeadlineSource("rectification", _rectification_items))
+register(DeadlineSource("explanation", _explanation_items))
+register(DeadlineSource("commitment", _commitment_items))
+register(DeadlineSource("repair_review", _repair_review_items))
+
+
+def send_reminders(today: datetime.date | None = None) -> int:
+    """Remind of every deadline reaching a reminder stage (default 7, 3 and 1 days before).
+    Returns how many reminders went out."""
+    today = today or timezone.localdate()
+    stages = sorted(settings.CHENGXIN_REMINDER_DAYS)
+    if not stages:
+        return 0
+    end = today + datetime.timedelta(days=max(stages))
+    sent = 0
+    for source in SOURCES.values():
+        for item in source.items(today, end):
+            days_left = (item.due_date - today).days
+            reached = [stage for stage in stages if stage >= days_left]
+            if days_left < 0 or not reached:
+                continue
+            current = min(reached)
+            with transaction.atomic():
+                try:
+                    with transaction.atomic():
+                        ReminderLog.objects.create(
+                            kind=source.kind,
+                            object_id=item.object_id,
+                            due_date=item.due_date,
+                            days_before=current,
+                        )
+                except IntegrityError:
+                    continue  # this stage went out already (or is going out right now)
+                # Earlier stages that were skipped (the deadline was set late) never go out.
+                ReminderLog.objects.bulk_create(
+                    [
+                        ReminderLog(
+                            kind=source.kind,
+                            object_id=item.object_id,
+                            due_date=item.due_date,
+                            days_before=stage,
+                        )
+                        for stage in reached
+                        if stage != current
+                    ],
+                    ignore_conflicts=True,
+                )
+                notify_translated(
+                    item.recipients,
+                    kind=NotificationKind.REMINDER,
+                    describe=item.describe,
+                    url=item.url,
+                    record=item.record,
+                    days_left=days_left,
+                )
+                sent += 1
+    return sent
+
+
+def _ladder_offsets() -> list[int]:
+    """Days after the deadline at which each step falls due: 1, 16, 46 by default."""
+    offsets, total = [], 0
+    for days in settings.CHENGXIN_ESCALATION_DAYS[:3]:
+        total += days
+        offsets.append(total)
+    return offsets
+
+
+def escalate_overdue(today: datetime.date | None = None) -> int:
+    """Take every overdue rectification up its ladder; returns the number of steps taken."""
+    today = today or timezone.localdate()
+    offsets = _ladder_offsets()
+    steps = 0
+    candidates = Rectification.objects.filter(
+        record__status__in=LADDER_STATUSES,
+        escalation_level__lt=len(offsets),
+        deadline__lte=today - datetime.timedelta(days=offsets[0]),
+    ).values_list("pk", "deadline", "escalation_level")
+    for pk, deadline, level in candidates:
+        for step, offset in enumerate(offsets, start=1):
+            if step <= level:
+                continue
+            if today < deadline + datetime.timedelta(days=offset):
+                break
+            if not _take_step(pk, step):
+                break
+            steps += 1
+    return steps
+
+
+@transaction.atomic
+def _take_step(rectification_id: int, step: int) -> bool:
+    """Claim one step with a conditional update (only one worker wins), then apply it."""
+    claimed = Rectification.objects.filter(
+        pk=rectification_id,
+        escalation_level=step - 1,
+        record__status__in=LADDER_STATUSES,
+    ).update(escalation_level=step)
+    if not claimed:
+        return False
+    rectification = Rectification.objects.select_related(
+        "record", "record__department", "record__department__region__parent"
+    ).get(pk=rectification_id)
+    {1: _step_overdue, 2: _step_escalate, 3: _step_accountability}[step](rectification)
+    return True
+
+
+def _event(record, action, reason: str) -> None:
+    from .services import _log
+
+    _log(record, action=action, actor=None, reason=reason)
+
+
+def _history(instance, reason: str) -> None:
+    instance._change_reason = reason[:100]
+    instance.save()
+
+
+def _step_overdue(rectification: Rectification) -> None:
+    record = rectification.record
+    department = record.department
+    reason = _("Deadline %(date)s passed without verified rectification.") % {
+        "date": rectification.deadline.isoformat()
+    }
+    _event(record, RecordEventAction.OVERDUE, reason)
+    _history(rectification, str(RecordEventAction.OVERDUE.label))
+    notify_translated(
+        [*liaisons_of(department), *supervisors_of(department.region)],
+        kind=NotificationKind.OVERDUE,
+        describe=lambda: (
+            _("Rectification of %(number)s is overdue") % {"number": record.decision_number},
+            _("%(department)s did not complete the rectification by %(date)s.")
+            % {"department": department.name, "date": rectification.deadline.isoformat()},
+        ),
+        url=_record_url(record.pk),
+        record=record,
+    )
+    if department.head_email:
+        with translation.override(settings.LANGUAGE_CODE):
+            email_people(
+                [department.head_email],
+                subject=_("[Chengxin] Rectification of %(number)s is overdue")
+                % {"number": record.decision_number},
+                body=_(
+                    "Dear %(head)s,\n\nthe rectification of %(number)s by %(department)s was "
+                    "due on %(date)s and has not been completed.\n"
+                )
+                % {
+                    "head": department.head_name or department.name,
+                    "number": record.decision_number,
+                    "department": department.name,
+                    "date": rectification.deadline.isoformat(),
+                },
+            )
+
+
+def _step_escalate(rectification: Rectification) -> None:
+    record = rectification.record
+    region = record.department.region
+    target = region.parent or region
+    rectification.escalated_to = target
+    reason = _("Escalated to the credit office of %(region)s.") % {"region": target.name}
+    _history(rectification, str(RecordEventAction.ESCALATED.label))
+    _event(record, RecordEventAction.ESCALATED, reason)
+    notify_translated(
+        supervisors_of(target),
+        kind=NotificationKind.ESCALATED,
+        describe=lambda: (
+            _("Escalated: rectification of %(number)s is overdue")
+            % {"number": record.decision_number},
+            _("%(department)s (%(region)s) has not rectified %(number)s, due %(date)s.")
+            % {
+                "department": record.department.name,
+                "region": region.name,
+                "number": record.decision_number,
+                "date": rectification.deadline.isoformat(),
+            },
+        ),
+        url=_record_url(record.pk),
+        record=record,
+    )
+
+
+def _step_accountability(rectification: Rectification) -> None:
+    record = rectification.record
+    officials = list(record.officials.all())
+    for official in officials:
+        AccountabilityEntry.objects.get_or_create(
+            official=official,
+            record=record,
+            kind=AccountabilityKind.PROPOSAL,
+            defaults={
+                "note": _("Rectification overdue since %(date)s.")
+                % {"date": rectification.deadline.isoformat()}
+            },
+        )
+    record = DishonestyRecord.objects.get(pk=record.pk)
+    record.honours_extended = True
+    _history(record, str(RecordEventAction.ACCOUNTABILITY_PROPOSED.label))
+    names = "、".join(official.name for official in officials) or _("no official recorded")
+    _event(
+        record,
+        RecordEventAction.ACCOUNTABILITY_PROPOSED,
+        _(
+            "Accountability proposed for: %(names)s; honours restriction extended by %(months)d "
+            "months."
+        )
+        % {"names": names, "months": settings.CHENGXIN_HONOURS_EXTENSION_MONTHS},
+    )
+    offices = supervisors_of(record.department.region)
+    if rectification.escalated_to_id:
+        offices += supervisors_of(rectification.escalated_to)
+    notify_translated(
+        offices,
+        kind=NotificationKind.ACCOUNTABILITY,
+        describe=lambda: (
+            _("Accountability proposed: %(number)s") % {"number": record.decision_number},
+            _(
+                "The rectification of %(number)s is still overdue; accountability is proposed "
+                "for: %(names)s."
+            )
+            % {"number": record.decision_number, "names": names},
+        ),
+        url=_record_url(record.pk),
+        record=record,
+    )
+
+
+def expire_disclosures(today: datetime.date | None = None) -> int:
+    """Write the audit entry of every record whose maximum disclosure period has ended. The
+    public pages already hide it by date; this records when it left."""
+    today = today or timezone.localdate()
+    due = DishonestyRecord.objects.filter(
+        disclosure_expired_on__isnull=True,
+        disclosure_ends__lte=today,
+        status__in=COUNTING_STATUSES,
+    ).values_list("pk", flat=True)
+    expired = 0
+    for pk in list(due):
+        with transaction.atomic():
+            claimed = DishonestyRecord.objects.filter(
+                pk=pk, disclosure_expired_on__isnull=True
+            ).update(disclosure_expired_on=today)
+            if not claimed:
+                continue
+            record = DishonestyRecord.objects.get(pk=pk)
+            _history(record, str(RecordEventAction.DISCLOSURE_EXPIRED.label))
+            _event(
+                record,
+                RecordEventAction.DISCLOSURE_EXPIRED,
+                _("The maximum disclosure period ended on %(date)s.")
+                % {"date": record.disclosure_ends.isoformat()},
+            )
+            expired += 1
+    return expired
+
+
+def run_scan(today: datetime.date | None = None) -> dict[str, int]:
+    """Everything the periodic scan does, in order; safe to run at any time."""
+    today = today or timezone.localdate()
+    result = {
+        "reminders": send_reminders(today),
+        "escalation_steps": escalate_overdue(today),
+        "disclosures_ended": expire_disclosures(today),
+    }
+    logger.info("Deadline scan for %s: %s", today, result)
+    return result
