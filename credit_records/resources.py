@@ -5,6 +5,7 @@ validated with ``full_clean``, so a file with any bad row is reported row by row
 nothing. The admin passes the importing user in, and every lookup is scoped to that user.
 """
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
@@ -29,7 +30,7 @@ from .models import (
 )
 from .roles import Role
 from .selectors import scope_queryset
-from .validators import normalize_uscc
+from .validators import normalize_uscc, validate_uscc
 
 
 class ScopedResource(resources.ModelResource):
@@ -64,14 +65,25 @@ class ScopedResource(resources.ModelResource):
                 row[column] = value[1:]
         return super().import_row(row, instance_loader, **kwargs)
 
+    def get_instance(self, instance_loader, row):
+        # A key column that resolves to nothing (an unknown or mistyped code) raises in the
+        # instance loader, and import_export then reports the row as a crash, and its preview
+        # hides every other row's validation errors. Treat the row as new instead: the
+        # column's own validation then reports the reason, next to the column, with the rest.
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:
+            return None
+
 
 class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
     """Looks a related row up by its natural key inside the importing user's scope and
     reports an unknown key as a row error instead of crashing."""
 
-    def __init__(self, model, field, *, normalize=None, **kwargs):
+    def __init__(self, model, field, *, normalize=None, validate=None, **kwargs):
         super().__init__(model, field, **kwargs)
         self.normalize = normalize
+        self.validate = validate
 
     def clean(self, value, row=None, **kwargs):
         value = "" if value is None else str(value).strip()
@@ -79,6 +91,13 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
             value = self.normalize(value)
         if not value:
             return None
+        if self.validate:
+            # Say what is wrong with a malformed key (a pilot-era code failing its checksum)
+            # rather than that no such row exists.
+            try:
+                self.validate(value)
+            except ValidationError as error:
+                raise ValueError(" ".join(error.messages)) from None
         resource_user = kwargs.get("user")
         queryset = self.model.objects.all()
         if resource_user is not None:
@@ -154,7 +173,9 @@ class DepartmentResource(ScopedResource):
     parent = fields.Field(
         attribute="parent",
         column_name=gettext_lazy("parent department code"),
-        widget=ScopedForeignKeyWidget(Department, "uscc", normalize=normalize_uscc),
+        widget=ScopedForeignKeyWidget(
+            Department, "uscc", normalize=normalize_uscc, validate=validate_uscc
+        ),
     )
     active = fields.Field(
         attribute="active", column_name=gettext_lazy("active"), widget=widgets.BooleanWidget()
@@ -193,7 +214,9 @@ class UserResource(ScopedResource):
     department = fields.Field(
         attribute="department",
         column_name=gettext_lazy("department code"),
-        widget=ScopedForeignKeyWidget(Department, "uscc", normalize=normalize_uscc),
+        widget=ScopedForeignKeyWidget(
+            Department, "uscc", normalize=normalize_uscc, validate=validate_uscc
+        ),
     )
     is_active = fields.Field(
         attribute="is_active", column_name=gettext_lazy("active"), widget=widgets.BooleanWidget()
@@ -281,7 +304,9 @@ class DishonestyRecordResource(ScopedResource):
     department = fields.Field(
         attribute="department",
         column_name=gettext_lazy("unified social credit code"),
-        widget=ScopedForeignKeyWidget(Department, "uscc", normalize=normalize_uscc),
+        widget=ScopedForeignKeyWidget(
+            Department, "uscc", normalize=normalize_uscc, validate=validate_uscc
+        ),
     )
     department_name = fields.Field(
         attribute="department__name", column_name=gettext_lazy("department"), readonly=True
@@ -349,15 +374,8 @@ class DishonestyRecordResource(ScopedResource):
             row[column] = normalize_uscc(row[column])
 
     def import_instance(self, instance, row, **kwargs):
-        from django.core.exceptions import ValidationError
-
         from .rules import DISCLOSURE_PERIODS, disclosure_window
 
-        if not instance._state.adding and instance.status != RecordStatus.DRAFT:
-            raise ValidationError(
-                _("Record %(number)s is already confirmed; a spreadsheet cannot change it.")
-                % {"number": instance.decision_number}
-            )
         super().import_instance(instance, row, **kwargs)
         if instance.severity in Severity.values and instance.decision_date:
             instance.minimum_period_ends, instance.disclosure_ends = disclosure_window(
@@ -371,12 +389,22 @@ class DishonestyRecordResource(ScopedResource):
                 instance.disclose = DISCLOSURE_PERIODS[instance.severity].published_by_default
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        from django.core.exceptions import ValidationError
-
         errors = dict(import_validation_errors or {})
+        if not instance._state.adding and instance.status != RecordStatus.DRAFT:
+            # Checked here, after skip_row: an unchanged row of a confirmed record (a
+            # re-imported export) is skipped; only a row that would change it is refused.
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                _("Record %(number)s is already confirmed; a spreadsheet cannot change it.")
+                % {"number": instance.decision_number}
+            )
+        # The status is the workflow's: never validated (or set) from a spreadsheet. The
+        # disclosure window is derived from severity and date: when those are wrong, their
+        # own errors say what to fix.
+        exclude = [*errors.keys(), "status"]
+        if instance.minimum_period_ends is None or instance.disclosure_ends is None:
+            exclude += ["minimum_period_ends", "disclosure_ends"]
         try:
-            # The status is the workflow's: never validated (or set) from a spreadsheet.
-            instance.full_clean(exclude=[*errors.keys(), "status"], validate_unique=validate_unique)
+            instance.full_clean(exclude=exclude, validate_unique=validate_unique)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if errors:
@@ -388,7 +416,7 @@ class DishonestyRecordResource(ScopedResource):
         RecordEvent.objects.create(
             record=instance,
             action=RecordEventAction.CREATED
-            if row.get("_new", True)
+            if getattr(instance, "_imported_as_new", True)
             else RecordEventAction.UPDATED,
             actor=self.user,
             reason=_("Imported from a spreadsheet"),
@@ -400,7 +428,9 @@ class PublicOfficialResource(ScopedResource):
     department = fields.Field(
         attribute="department",
         column_name=gettext_lazy("unified social credit code"),
-        widget=ScopedForeignKeyWidget(Department, "uscc", normalize=normalize_uscc),
+        widget=ScopedForeignKeyWidget(
+            Department, "uscc", normalize=normalize_uscc, validate=validate_uscc
+        ),
     )
     employee_number = fields.Field(
         attribute="employee_number", column_name=gettext_lazy("employee number")
@@ -424,7 +454,9 @@ class CommendationResource(ScopedResource):
     department = fields.Field(
         attribute="department",
         column_name=gettext_lazy("unified social credit code"),
-        widget=ScopedForeignKeyWidget(Department, "uscc", normalize=normalize_uscc),
+        widget=ScopedForeignKeyWidget(
+            Department, "uscc", normalize=normalize_uscc, validate=validate_uscc
+        ),
     )
     title = fields.Field(attribute="title", column_name=gettext_lazy("title"))
     level = fields.Field(
@@ -452,7 +484,9 @@ class CommitmentResource(ScopedResource):
     department = fields.Field(
         attribute="department",
         column_name=gettext_lazy("unified social credit code"),
-        widget=ScopedForeignKeyWidget(Department, "uscc", normalize=normalize_uscc),
+        widget=ScopedForeignKeyWidget(
+            Department, "uscc", normalize=normalize_uscc, validate=validate_uscc
+        ),
     )
     content = fields.Field(attribute="content", column_name=gettext_lazy("content"))
     promised_date = fields.Field(

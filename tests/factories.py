@@ -96,3 +96,64 @@ class RecordFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         return services.record_create(actor=kwargs.pop("actor", None), **kwargs)
+
+
+# The workflow path a record takes, in order; ``make_record`` walks it up to the state asked.
+RECORD_PATH = (
+    "draft",
+    "confirmed",
+    "rectification_required",
+    "in_progress",
+    "report_submitted",
+    "verified",
+    "closed",
+)
+
+
+def make_record(
+    department=None,
+    *,
+    actor=None,
+    liaison=None,
+    state="confirmed",
+    severity=Severity.GENERAL,
+    decision_date=None,
+    **fields,
+) -> DishonestyRecord:
+    """A record brought to ``state`` by the real services, step by step, the way users do it.
+
+    ``actor`` takes the supervisor's steps and ``liaison`` the department's; either may be
+    None (a trusted system call). ``state`` is one of ``RECORD_PATH`` or ``"exempted"``
+    (confirmed, then an approved fault-tolerance claim). "closed" goes through verification.
+    """
+    if decision_date is not None:
+        fields["decision_date"] = decision_date
+    record = RecordFactory(
+        department=department or DepartmentFactory(), severity=severity, actor=actor, **fields
+    )
+    target = "confirmed" if state == "exempted" else state
+    steps = {
+        "confirmed": lambda: services.record_confirm(record=record, actor=actor),
+        "rectification_required": lambda: services.record_require_rectification(
+            record=record, actor=actor, requirements="补缴款项并公开说明"
+        ),
+        "in_progress": lambda: services.record_submit_explanation(
+            record=record, actor=liaison, explanation="合同审批流程过长导致逾期付款。"
+        ),
+        "report_submitted": lambda: services.record_submit_report(
+            record=record, actor=liaison, content="已支付全部欠款并修订付款流程。"
+        ),
+        "verified": lambda: services.record_verify(record=record, actor=actor, reason="整改到位"),
+        "closed": lambda: services.record_close(record=record, actor=actor, reason="整改完成"),
+    }
+    for step in RECORD_PATH[1 : RECORD_PATH.index(target) + 1]:
+        steps[step]()
+    if state == "exempted":
+        claim = services.fault_tolerance_claim_file(
+            record=record, actor=liaison, grounds="先行先试中出现的失误，未谋取私利。"
+        )
+        services.fault_tolerance_claim_review(
+            claim=claim, actor=actor, approve=True, reason="符合容错情形"
+        )
+    record.refresh_from_db()
+    return record
