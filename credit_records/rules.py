@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from .models import Severity
@@ -129,9 +130,13 @@ def validate_attachment(uploaded) -> str:
     limit = settings.CHENGXIN_ATTACHMENT_MAX_BYTES
     if uploaded.size > limit:
         raise ValidationError(
-            _("“%(name)s” is %(size).1f MB; the limit is %(limit).0f MB."),
+            _("“%(name)s” is %(size)s; the limit is %(limit)s."),
             code="attachment_size",
-            params={"name": uploaded.name, "size": uploaded.size / 2**20, "limit": limit / 2**20},
+            params={
+                "name": uploaded.name,
+                "size": filesizeformat(uploaded.size),
+                "limit": filesizeformat(limit),
+            },
         )
     if uploaded.size == 0:
         raise ValidationError(
