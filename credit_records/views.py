@@ -60,6 +60,7 @@ from .models import (
     RecordStatus,
     Region,
 )
+from .profile import panels_for
 from .roles import Role
 
 
@@ -182,6 +183,7 @@ class DepartmentDetailView(
             officials=department.officials.all(),
             history=department.history.select_related("history_user")[:20],
             can_add_record=user.has_perm("credit_records.add_dishonestyrecord"),
+            extra_panels=panels_for(department, user),
         )
         return context
 

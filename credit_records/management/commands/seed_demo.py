@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -11,6 +13,16 @@ class Command(BaseCommand):
         if settings.ENVIRONMENT == "production":
             raise CommandError("Demo data must never be loaded into a production deployment.")
         created = seed_demo()
+        # Each app that has demo data of its own brings it after the core data.
+        for app_label in ("procurement", "debt", "evaluations"):
+            try:
+                module = import_module(f"{app_label}.demo")
+            except ModuleNotFoundError as error:
+                if error.name != f"{app_label}.demo":
+                    raise
+                continue
+            result = module.seed_demo()
+            self.stdout.write(f"{app_label}: {result}")
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data ready (new: {regions} regions, {departments} departments, "
