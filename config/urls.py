@@ -4,9 +4,16 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from credit_records import public
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="workspace:home", permanent=False)),
+    path("workspace/procurement/", include("procurement.urls")),
+    path("workspace/debt/", include("debt.urls")),
     path("workspace/", include("credit_records.urls")),
+    # The anonymous disclosure pages; robots.txt must sit at the root to be read.
+    path("public/", include("credit_records.public_urls")),
+    path("robots.txt", public.robots_txt, name="robots_txt"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -25,6 +32,8 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/procurement/", include("procurement.api.urls")),
+    path("api/v1/debt/", include("debt.api.urls")),
     path("api/v1/", include("credit_records.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -10,6 +10,10 @@ WORKSPACE_NAVIGATION = [
     (_("Commendations"), "workspace:commendation_list", "credit_records.view_commendation"),
     (_("Commitments"), "workspace:commitment_list", "credit_records.view_commitment"),
     (_("Regions"), "workspace:region_list", "credit_records.view_region"),
+    (_("Government debt"), "debt:overview", "debt.view_debtprofile"),
+    (_("Debt warnings"), "debt:warning_list", "debt.view_riskwarning"),
+    (_("Procurement"), "procurement:project_list", "procurement.view_procurementproject"),
+    (_("Red flags"), "procurement:flag_list", "procurement.view_redflag"),
 ]
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -292,11 +293,16 @@ def escalate_overdue(today: datetime.date | None = None) -> int:
 
 @transaction.atomic
 def _take_step(rectification_id: int, step: int) -> bool:
-    """Claim one step with a conditional update (only one worker wins), then apply it."""
+    """Claim one step with a conditional update (only one worker wins), then apply it.
+
+    The record's status is tested through ``record_id__in`` on purpose: a filter across the
+    join (``record__status__in``) makes Django write ``WHERE id IN (SELECT … JOIN …)``, the
+    level test moves into that subquery, and PostgreSQL's recheck of a row a concurrent scan
+    has just updated then reads the subquery's stale snapshot: both workers "win" the step."""
     claimed = Rectification.objects.filter(
         pk=rectification_id,
         escalation_level=step - 1,
-        record__status__in=LADDER_STATUSES,
+        record_id__in=DishonestyRecord.objects.filter(status__in=LADDER_STATUSES).values("pk"),
     ).update(escalation_level=step)
     if not claimed:
         return False
@@ -396,6 +402,9 @@ def _step_accountability(rectification: Rectification) -> None:
                 % {"date": rectification.deadline.isoformat()}
             },
         )
+    # The claim raised the level with an update(), which writes no history row; steps 1
+    # and 2 save the rectification, and so must this one.
+    _history(rectification, str(RecordEventAction.ACCOUNTABILITY_PROPOSED.label))
     record = DishonestyRecord.objects.get(pk=record.pk)
     record.honours_extended = True
     _history(record, str(RecordEventAction.ACCOUNTABILITY_PROPOSED.label))
@@ -430,19 +439,26 @@ def _step_accountability(rectification: Rectification) -> None:
 
 def expire_disclosures(today: datetime.date | None = None) -> int:
     """Write the audit entry of every record whose maximum disclosure period has ended. The
-    public pages already hide it by date; this records when it left."""
+    public pages already hide it by date; this records when it left: on ``disclosure_ends``,
+    even when the scan notices it days later.
+
+    Only records that were publicly disclosed until then: one never published (``disclose``
+    off) or taken off early by an approved credit repair (which wrote its own entry) did not
+    leave public disclosure on that day."""
     today = today or timezone.localdate()
     due = DishonestyRecord.objects.filter(
         disclosure_expired_on__isnull=True,
         disclosure_ends__lte=today,
         status__in=COUNTING_STATUSES,
+        disclose=True,
+        disclosure_ended_early_on__isnull=True,
     ).values_list("pk", flat=True)
     expired = 0
     for pk in list(due):
         with transaction.atomic():
             claimed = DishonestyRecord.objects.filter(
                 pk=pk, disclosure_expired_on__isnull=True
-            ).update(disclosure_expired_on=today)
+            ).update(disclosure_expired_on=F("disclosure_ends"))
             if not claimed:
                 continue
             record = DishonestyRecord.objects.get(pk=pk)

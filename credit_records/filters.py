@@ -304,17 +304,28 @@ class FaultToleranceClaimFilter(django_filters.FilterSet):
 # --- Public disclosure -------------------------------------------------------------------------
 
 
-class PublicRegionField(forms.ModelChoiceField):
-    """Regions in tree order; a county is named with its city (鼓楼区 exists twice)."""
+def public_regions() -> dict[str, tuple[str, str]]:
+    """Every region's code → (label, path), in tree order, for the public filters. Kept in
+    the cache for ``CHENGXIN_PUBLIC_CACHE_SECONDS``: regions change a few times a decade, and
+    this spares every public list a query and its region lookup another. A county is named
+    with its city (there is a 鼓楼区 in Nanjing and one in Xuzhou)."""
+    from django.conf import settings
+    from django.core.cache import cache
 
-    def label_from_instance(self, region):
-        if region.level == RegionLevel.COUNTY and region.parent_id:
-            return f"{region.parent.name} · {region.name}"
-        return region.name
+    regions = cache.get("public:regions")
+    if regions is None:
+        regions = {}
+        for region in Region.objects.select_related("parent").order_by("path"):
+            label = region.name
+            if region.level == RegionLevel.COUNTY and region.parent_id:
+                label = f"{region.parent.name} · {region.name}"
+            regions[region.code] = (label, region.path)
+        cache.set("public:regions", regions, settings.CHENGXIN_PUBLIC_CACHE_SECONDS)
+    return regions
 
 
-class PublicRegionFilter(django_filters.ModelChoiceFilter):
-    field_class = PublicRegionField
+def _public_region_choices():
+    return [(code, label) for code, (label, _path) in public_regions().items()]
 
 
 def _decision_years():
@@ -340,12 +351,12 @@ class PublicRecordFilter(django_filters.FilterSet):
         label=_("Department or credit code"),
         method="search",
         max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
         help_text=_("Part of a department's name, or its unified social credit code."),
     )
-    region = PublicRegionFilter(
+    region = django_filters.ChoiceFilter(
         label=_("Region"),
-        queryset=Region.objects.select_related("parent").order_by("path"),
-        to_field_name="code",
+        choices=_public_region_choices,
         method="in_region",
         empty_label=_("Any"),
         help_text=_("Includes the regions below it."),
@@ -377,8 +388,9 @@ class PublicRecordFilter(django_filters.FilterSet):
         )
         return queryset.filter(department__in=departments.values("pk"))
 
-    def in_region(self, queryset, name, region):
-        departments = Department.objects.filter(region__path__startswith=region.path)
+    def in_region(self, queryset, name, code):
+        _label, path = public_regions()[code]
+        departments = Department.objects.filter(region__path__startswith=path)
         return queryset.filter(department__in=departments.values("pk"))
 
     def in_year(self, queryset, name, value):

@@ -537,6 +537,48 @@ class DishonestyRecord(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["department", "status"], name="record_department_status"),
             models.Index(fields=["category", "severity"], name="record_category_severity"),
             models.Index(fields=["disclosure_ends"], name="record_disclosure_ends"),
+            # The public pages (selectors.published_records): partial indexes over the records
+            # that may be published at all, with exactly the selector's day-independent
+            # conditions, so PostgreSQL knows it may use them. Each serves one filter in the
+            # list's order, (decision_date, id) descending, which keyset pagination seeks in;
+            # disclosure_ends comes last so that counting needs no table reads (a key column,
+            # not INCLUDE, which SQLite does not support).
+            models.Index(
+                fields=["decision_date", "id", "disclosure_ends"],
+                condition=Q(
+                    status__in=COUNTING_STATUSES,
+                    disclose=True,
+                    disclosure_ended_early_on__isnull=True,
+                ),
+                name="record_public_date",
+            ),
+            models.Index(
+                fields=["department", "decision_date", "id", "disclosure_ends"],
+                condition=Q(
+                    status__in=COUNTING_STATUSES,
+                    disclose=True,
+                    disclosure_ended_early_on__isnull=True,
+                ),
+                name="record_public_department",
+            ),
+            models.Index(
+                fields=["category", "decision_date", "id", "disclosure_ends"],
+                condition=Q(
+                    status__in=COUNTING_STATUSES,
+                    disclose=True,
+                    disclosure_ended_early_on__isnull=True,
+                ),
+                name="record_public_category",
+            ),
+            models.Index(
+                fields=["severity", "decision_date", "id", "disclosure_ends"],
+                condition=Q(
+                    status__in=COUNTING_STATUSES,
+                    disclose=True,
+                    disclosure_ended_early_on__isnull=True,
+                ),
+                name="record_public_severity",
+            ),
         ]
 
     def __str__(self) -> str:

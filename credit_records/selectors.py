@@ -405,7 +405,9 @@ def public_record_queryset(today: datetime.date | None = None) -> QuerySet[Disho
         published_records(today)
         .select_related("department__region__parent", "rectification")
         .prefetch_related(
-            models.Prefetch("officials", queryset=PublicOfficial.objects.only("pk", "name"))
+            models.Prefetch(
+                "officials", queryset=PublicOfficial.objects.only("pk", "name").order_by("pk")
+            )
         )
         .order_by("-decision_date", "-pk")
     )

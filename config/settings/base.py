@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
     "import_export",
     "rest_framework",
@@ -105,6 +106,11 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache keeps the public pages' counts and the public API's rate-limit history. Django's
+# in-process memory cache by default; several web processes should share one, e.g.
+# CACHE_URL=redis://127.0.0.1:6379/1.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 AUTH_USER_MODEL = "credit_records.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workspace:home"
@@ -158,6 +164,12 @@ CHENGXIN_REPAIR_REVIEW_WORKING_DAYS = env.int("CHENGXIN_REPAIR_REVIEW_WORKING_DA
 # Largest evidence file accepted.
 CHENGXIN_ATTACHMENT_MAX_BYTES = env.int("CHENGXIN_ATTACHMENT_MAX_BYTES", default=20 * 2**20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+# Public disclosure pages: how long browsers and shared caches may keep a page (seconds), how
+# long the server keeps a list's count and the home page's figures, and the public API's
+# rate limit per client address.
+CHENGXIN_PUBLIC_MAX_AGE = env.int("CHENGXIN_PUBLIC_MAX_AGE", default=300)
+CHENGXIN_PUBLIC_CACHE_SECONDS = env.int("CHENGXIN_PUBLIC_CACHE_SECONDS", default=120)
+CHENGXIN_PUBLIC_API_RATE = env.str("CHENGXIN_PUBLIC_API_RATE", default="60/minute")
 # Days before a deadline on which reminders go out (each stage once).
 CHENGXIN_REMINDER_DAYS = sorted(
     env.list("CHENGXIN_REMINDER_DAYS", cast=int, default=[7, 3, 1]), reverse=True
@@ -171,6 +183,64 @@ CHENGXIN_ESCALATION_DAYS = env.list("CHENGXIN_ESCALATION_DAYS", cast=int, defaul
 CHENGXIN_HONOURS_EXTENSION_MONTHS = env.int("CHENGXIN_HONOURS_EXTENSION_MONTHS", default=12)
 # How often beat runs the deadline scan (seconds). The scan is idempotent.
 CHENGXIN_SCAN_SECONDS = env.int("CHENGXIN_SCAN_SECONDS", default=60)
+
+# --- Government procurement (procurement/rules.py); rates and shares are decimal strings ---
+# Days from the award to the contract's signing, and working days from signing to filing.
+CHENGXIN_PROCUREMENT_SIGNING_DAYS = env.int("CHENGXIN_PROCUREMENT_SIGNING_DAYS", default=30)
+CHENGXIN_PROCUREMENT_FILING_WORKING_DAYS = env.int(
+    "CHENGXIN_PROCUREMENT_FILING_WORKING_DAYS", default=7
+)
+# Supplementary contracts may add at most this share of the contract amount.
+CHENGXIN_PROCUREMENT_SUPPLEMENTARY_CAP = env.str(
+    "CHENGXIN_PROCUREMENT_SUPPLEMENTARY_CAP", default="0.10"
+)
+# SMEs are paid within 30 days of delivery/acceptance, or the agreed term up to 60 days.
+CHENGXIN_PROCUREMENT_SME_PAYMENT_DAYS = env.int("CHENGXIN_PROCUREMENT_SME_PAYMENT_DAYS", default=30)
+CHENGXIN_PROCUREMENT_SME_PAYMENT_MAX_DAYS = env.int(
+    "CHENGXIN_PROCUREMENT_SME_PAYMENT_MAX_DAYS", default=60
+)
+# Late interest per day when the contract agrees none (0.05%).
+CHENGXIN_PROCUREMENT_LATE_INTEREST_DAILY_RATE = env.str(
+    "CHENGXIN_PROCUREMENT_LATE_INTEREST_DAILY_RATE", default="0.0005"
+)
+# Days after delivery by which acceptance should be done.
+CHENGXIN_PROCUREMENT_ACCEPTANCE_DAYS = env.int("CHENGXIN_PROCUREMENT_ACCEPTANCE_DAYS", default=30)
+# A purchaser's single-source share of a year's awarded amount above which a flag is raised,
+# once it has at least this many awarded projects that year.
+CHENGXIN_PROCUREMENT_SINGLE_SOURCE_SHARE = env.str(
+    "CHENGXIN_PROCUREMENT_SINGLE_SOURCE_SHARE", default="0.30"
+)
+CHENGXIN_PROCUREMENT_SINGLE_SOURCE_MIN_PROJECTS = env.int(
+    "CHENGXIN_PROCUREMENT_SINGLE_SOURCE_MIN_PROJECTS", default=3
+)
+# Purchaser credit score: start, points per serious and general violation, years a general
+# (and a serious, 0 = no limit) violation counts, and the scores for 5, 4, 3 and 2 stars.
+CHENGXIN_PROCUREMENT_SCORE_START = env.int("CHENGXIN_PROCUREMENT_SCORE_START", default=100)
+CHENGXIN_PROCUREMENT_SCORE_SERIOUS = env.int("CHENGXIN_PROCUREMENT_SCORE_SERIOUS", default=50)
+CHENGXIN_PROCUREMENT_SCORE_GENERAL = env.int("CHENGXIN_PROCUREMENT_SCORE_GENERAL", default=5)
+CHENGXIN_PROCUREMENT_GENERAL_COUNTS_YEARS = env.int(
+    "CHENGXIN_PROCUREMENT_GENERAL_COUNTS_YEARS", default=2
+)
+CHENGXIN_PROCUREMENT_SERIOUS_COUNTS_YEARS = env.int(
+    "CHENGXIN_PROCUREMENT_SERIOUS_COUNTS_YEARS", default=0
+)
+CHENGXIN_PROCUREMENT_STAR_THRESHOLDS = env.list(
+    "CHENGXIN_PROCUREMENT_STAR_THRESHOLDS", cast=int, default=[90, 80, 70, 60]
+)
+# Prefix of the OCDS ocid of every project ("<prefix>-<project id>").
+CHENGXIN_PROCUREMENT_OCID_PREFIX = env.str(
+    "CHENGXIN_PROCUREMENT_OCID_PREFIX", default="ocds-chengxin"
+)
+# How often beat runs the red-flag scan (seconds). The scan is idempotent.
+CHENGXIN_PROCUREMENT_SCAN_SECONDS = env.int("CHENGXIN_PROCUREMENT_SCAN_SECONDS", default=3600)
+# Local government debt (BRIEF.md): the debt-ratio percentages from which the yellow, orange
+# and red grades start (below yellow is green), the days a region has to answer an issued risk
+# warning, and the days after the overdue notice before it goes to the parent region's office.
+CHENGXIN_DEBT_YELLOW_FROM = env.str("CHENGXIN_DEBT_YELLOW_FROM", default="120")
+CHENGXIN_DEBT_ORANGE_FROM = env.str("CHENGXIN_DEBT_ORANGE_FROM", default="200")
+CHENGXIN_DEBT_RED_FROM = env.str("CHENGXIN_DEBT_RED_FROM", default="300")
+CHENGXIN_DEBT_WARNING_RESPONSE_DAYS = env.int("CHENGXIN_DEBT_WARNING_RESPONSE_DAYS", default=30)
+CHENGXIN_DEBT_WARNING_ESCALATION_DAYS = env.int("CHENGXIN_DEBT_WARNING_ESCALATION_DAYS", default=15)
 
 # --- Celery --------------------------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"
@@ -208,6 +278,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": CHENGXIN_SCAN_SECONDS,
         "options": {"expires": CHENGXIN_SCAN_SECONDS},
     },
+    "procurement-red-flag-scan": {
+        "task": "procurement.tasks.scan_red_flags",
+        "schedule": CHENGXIN_PROCUREMENT_SCAN_SECONDS,
+        "options": {"expires": CHENGXIN_PROCUREMENT_SCAN_SECONDS},
+    },
+    "debt-warning-scan": {
+        "task": "debt.tasks.scan_warnings",
+        "schedule": CHENGXIN_SCAN_SECONDS,
+        "options": {"expires": CHENGXIN_SCAN_SECONDS},
+    },
 }
 # Fail fast when the broker is down: a user's action must not hang on a side effect.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
@@ -225,6 +305,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Services' exceptions (conflict, permission, scope, validation) become HTTP answers here.
     "EXCEPTION_HANDLER": "credit_records.api.exceptions.exception_handler",
+    # Only the public endpoints are throttled (``credit_records.api.public``).
+    "DEFAULT_THROTTLE_RATES": {"public": CHENGXIN_PUBLIC_API_RATE},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Chengxin API",
@@ -239,6 +321,10 @@ SPECTACULAR_SETTINGS = {
         "RecordStatusEnum": "credit_records.models.RecordStatus",
         "ReviewStatusEnum": "credit_records.models.ReviewStatus",
         "CommitmentStatusEnum": "credit_records.models.CommitmentStatus",
+        "SeverityEnum": "credit_records.models.Severity",
+        "ViolationSeverityEnum": "procurement.models.ViolationSeverity",
+        "ViolationKindEnum": "procurement.models.ViolationKind",
+        "FlagStatusEnum": "procurement.models.FlagStatus",
     },
     # Separate request components: writable fields and file uploads described as such.
     "COMPONENT_SPLIT_REQUEST": True,

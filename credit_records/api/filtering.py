@@ -51,7 +51,7 @@ class StrictDjangoFilterBackend(DjangoFilterBackend):
         if filterset_class is not None:
             allowed |= set(filterset_class.base_filters)
         paginator = getattr(view, "paginator", None)
-        for attribute in ("page_query_param", "page_size_query_param"):
+        for attribute in ("page_query_param", "page_size_query_param", "cursor_query_param"):
             name = getattr(paginator, attribute, None)
             if name:
                 allowed.add(name)

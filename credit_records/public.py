@@ -1,0 +1,387 @@
+"""The anonymous disclosure pages under ``/public/`` (以公开为常态，不公开为例外).
+
+Built only from ``selectors.published_records`` (through ``public_record_queryset``) and
+public department and region data; templates receive ``publication.PublicRecord`` objects,
+never model instances, so a page cannot show a field the disclosure rules keep back.
+
+No sign-in, no JavaScript, no cookies set: every page may be kept by browsers and shared
+caches for a few minutes (``CHENGXIN_PUBLIC_MAX_AGE``). The language switch is the only
+form; it posts to ``set_language`` without a CSRF token (see ``language``), so that pages
+need no CSRF cookie, which would stop shared caches from keeping them.
+"""
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap as sitemap_view
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
+from django.views.i18n import set_language
+
+from . import selectors
+from .exports import csv_response
+from .filters import PublicRecordFilter
+from .keyset import InvalidCursor, paginate
+from .models import Department, RecordCategory, Severity
+from .publication import public_commendation, public_csv_columns, public_record
+from .validators import normalize_uscc
+
+PAGE_SIZE = 25
+
+
+# --- Navigation ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicNavItem:
+    label: str
+    url_name: str
+
+
+# The public navigation. The evaluation results, procurement and debt disclosure pages come
+# with later issues: each adds a URL with the name below (in ``public_urls.py``, or included
+# there from its app), and the item turns from "coming soon" into a link by itself.
+PUBLIC_NAVIGATION = [
+    PublicNavItem(_("Home"), "public:home"),
+    PublicNavItem(_("Dishonesty records"), "public:record_list"),
+    PublicNavItem(_("Evaluation results"), "public:evaluations"),
+    PublicNavItem(_("Government procurement"), "public:procurement"),
+    PublicNavItem(_("Government debt"), "public:debt"),
+]
+
+
+def public_navigation(request) -> list[dict]:
+    items = []
+    for item in PUBLIC_NAVIGATION:
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            url = None
+        if url is None:
+            current = False
+        elif item.url_name == "public:home":
+            current = request.path == url
+        else:
+            current = request.path.startswith(url)
+        items.append({"label": item.label, "url": url, "current": current})
+    return items
+
+
+# --- Caching ---------------------------------------------------------------------------------
+
+
+def public_page(view):
+    """Anonymous, user-independent answers: cacheable by browsers and shared caches for
+    ``CHENGXIN_PUBLIC_MAX_AGE`` seconds. They vary by the language cookie only (the portal
+    ignores Accept-Language: Chinese unless the visitor chose otherwise)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            patch_cache_control(response, public=True, max_age=settings.CHENGXIN_PUBLIC_MAX_AGE)
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
+    return require_safe(wrapper)
+
+
+def cached_count(queryset) -> int:
+    """``queryset.count()``, kept for ``CHENGXIN_PUBLIC_CACHE_SECONDS``: counting 100,000
+    rows on every page view is the one cost that grows with the data. The key is the query
+    itself, whose parameters include today's date."""
+    sql, params = queryset.query.sql_with_params()
+    key = "public:count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    count = cache.get(key)
+    if count is None:
+        count = queryset.count()
+        cache.set(key, count, settings.CHENGXIN_PUBLIC_CACHE_SECONDS)
+    return count
+
+
+def headline_figures(today: datetime.date) -> dict:
+    key = f"public:figures:{today.isoformat()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = selectors.public_headline_figures(today)
+        cache.set(key, figures, settings.CHENGXIN_PUBLIC_CACHE_SECONDS)
+    return figures
+
+
+def render_public(request, template: str, context: dict, status: int = 200) -> HttpResponse:
+    context = {"public_nav": public_navigation(request), **context}
+    return render(request, template, context, status=status)
+
+
+# --- Pages -----------------------------------------------------------------------------------
+
+
+@public_page
+def home(request):
+    today = timezone.localdate()
+    figures = headline_figures(today)
+    categories = [
+        {"code": code, "label": label, "count": figures["by_category"].get(code, 0)}
+        for code, label in RecordCategory.choices
+    ]
+    severities = [
+        {"code": code, "label": label, "count": figures["by_severity"].get(code, 0)}
+        for code, label in Severity.choices
+    ]
+    rectification = figures["rectification"]
+    on_time_rate = (
+        round(100 * rectification["on_time"] / rectification["due"])
+        if rectification["due"]
+        else None
+    )
+    return render_public(
+        request,
+        "public/home.html",
+        {
+            "today": today,
+            "figures": figures,
+            "categories": categories,
+            "severities": severities,
+            "on_time_rate": on_time_rate,
+        },
+    )
+
+
+def _filter_query(request) -> str:
+    """The list's current filter as a query string, without the page position."""
+    return urlencode(
+        [
+            (name, request.GET[name])
+            for name in PublicRecordFilter.base_filters
+            if request.GET.get(name)
+        ]
+    )
+
+
+def _filtered(request, today: datetime.date):
+    return PublicRecordFilter(request.GET, queryset=selectors.public_record_queryset(today))
+
+
+@public_page
+def record_list(request):
+    today = timezone.localdate()
+    filterset = _filtered(request, today)
+    query = _filter_query(request)
+    context = {
+        "filter": filterset,
+        "query": query,
+        "filtered": bool(query),
+        "csv_url": _with_query(reverse("public:record_list_csv"), query),
+        "json_url": _with_query(reverse("public:record_list_json"), query),
+        "api_url": _with_query(reverse("api:public-record-list"), query),
+        "rows": [],
+        "count": 0,
+    }
+    if not filterset.is_valid():
+        return render_public(request, "public/record_list.html", context, status=400)
+    try:
+        page = paginate(filterset.qs, request.GET.get("cursor"), PAGE_SIZE)
+    except InvalidCursor:
+        context["invalid_cursor"] = True
+        return render_public(request, "public/record_list.html", context, status=400)
+    base = _with_query(request.path, query)
+    separator = "&" if query else "?"
+
+    def link(cursor):
+        return f"{base}{separator}{urlencode({'cursor': cursor})}" if cursor else None
+
+    context.update(
+        rows=[public_record(record) for record in page.rows],
+        count=cached_count(filterset.qs),
+        page=page,
+        first_url=None if page.is_first else base,
+        previous_url=link(page.previous_cursor),
+        next_url=link(page.next_cursor),
+        last_url=link(page.last_cursor),
+    )
+    return render_public(request, "public/record_list.html", context)
+
+
+def _with_query(path: str, query: str) -> str:
+    return f"{path}?{query}" if query else path
+
+
+class _Urls:
+    """Absolute URLs of records and departments for the exports, without a ``reverse`` per
+    row (a 100,000-row export would spend seconds on it)."""
+
+    def __init__(self, request):
+        self.records = request.build_absolute_uri(reverse("public:record_list"))
+        self.request = request
+        self.departments: dict[str, str] = {}
+
+    def record(self, row) -> str:
+        return f"{self.records}{row.pk}/"
+
+    def department(self, row) -> str:
+        uscc = row.department_uscc
+        if uscc not in self.departments:
+            self.departments[uscc] = self.request.build_absolute_uri(
+                reverse("public:department", args=[uscc])
+            )
+        return self.departments[uscc]
+
+
+def _export_rows(filterset):
+    for record in filterset.qs.iterator(chunk_size=2000):
+        yield public_record(record)
+
+
+def _export_filename(today: datetime.date, suffix: str) -> str:
+    return f"chengxin-public-records-{today.isoformat()}{suffix}"
+
+
+@public_page
+def record_list_csv(request):
+    """The list's current filter as CSV: UTF-8 with a BOM, formula-like cells neutralised
+    (``exports.csv_response``), every matching row, streamed."""
+    today = timezone.localdate()
+    filterset = _filtered(request, today)
+    if not filterset.is_valid():
+        return JsonResponse({"errors": filterset.form.errors.get_json_data()}, status=400)
+    urls = _Urls(request)
+    return csv_response(
+        _export_rows(filterset), public_csv_columns(urls.record), _export_filename(today, "")
+    )
+
+
+@public_page
+def record_list_json(request):
+    """The list's current filter as JSON, streamed: the same fields as the public API."""
+    today = timezone.localdate()
+    filterset = _filtered(request, today)
+    if not filterset.is_valid():
+        return JsonResponse({"errors": filterset.form.errors.get_json_data()}, status=400)
+    urls = _Urls(request)
+    filters = {name: request.GET[name] for name in filterset.base_filters if request.GET.get(name)}
+
+    def stream():
+        head = {"generated_on": today.isoformat(), "filters": filters}
+        yield json.dumps(head, ensure_ascii=False)[:-1] + ', "results": ['
+        for index, row in enumerate(_export_rows(filterset)):
+            data = row.as_dict(url=urls.record(row), department_url=urls.department(row))
+            yield ("," if index else "") + json.dumps(data, ensure_ascii=False)
+        yield "]}"
+
+    response = StreamingHttpResponse(
+        (chunk.encode("utf-8") for chunk in stream()),
+        content_type="application/json; charset=utf-8",
+    )
+    filename = _export_filename(today, ".json")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@public_page
+def record_detail(request, pk: int):
+    record = selectors.public_record_queryset().filter(pk=pk).first()
+    if record is None:
+        # Never published, or no longer: the same answer either way.
+        raise Http404(_("No published record matches the given query."))
+    return render_public(request, "public/record_detail.html", {"record": public_record(record)})
+
+
+@public_page
+def department_detail(request, uscc: str):
+    code = normalize_uscc(uscc)
+    if code != uscc:
+        return redirect("public:department", uscc=code, permanent=True)
+    department = get_object_or_404(
+        Department.objects.select_related("region__parent", "parent"), uscc=code
+    )
+    today = timezone.localdate()
+    records = list(selectors.public_record_queryset(today).filter(department=department))
+    commendations = department.commendations.select_related("official").order_by("-date", "-pk")
+    return render_public(
+        request,
+        "public/department_detail.html",
+        {
+            "department": department,
+            "region": department.region,
+            "records": [public_record(record) for record in records],
+            "standing": selectors.public_department_standing(records, today),
+            "honours_cancelled": selectors.public_honours_cancelled(today)
+            .filter(pk=department.pk)
+            .exists(),
+            "commendations": [public_commendation(c) for c in commendations],
+            "records_query": urlencode({"q": department.uscc}),
+        },
+    )
+
+
+# --- Language, robots.txt, sitemap ----------------------------------------------------------
+
+# The language switch of the public pages. Exempt from CSRF, which would need a CSRF cookie
+# on every page (and pages with cookies are not kept by shared caches); the worst a forged
+# request can do is switch a visitor's language.
+language = csrf_exempt(set_language)
+
+
+@public_page
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        # Exports, and the list's endless filter and page combinations, are not for crawlers;
+        # every record is reachable from the department pages in the sitemap.
+        f"Disallow: {reverse('public:record_list_csv')}",
+        f"Disallow: {reverse('public:record_list_json')}",
+        f"Disallow: {reverse('public:record_list')}?",
+        f"Allow: {reverse('public:home')}",
+        "Disallow: /",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('public:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+class PublicPagesSitemap(Sitemap):
+    changefreq = "daily"
+    priority = 1.0
+
+    def items(self):
+        return ["public:home", "public:record_list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class DepartmentSitemap(Sitemap):
+    """Every department's public page; Django splits the sitemap into pages of 50,000."""
+
+    changefreq = "daily"
+    priority = 0.6
+
+    def items(self):
+        return Department.objects.order_by("pk").only("uscc", "updated_at")
+
+    def location(self, department):
+        return reverse("public:department", args=[department.uscc])
+
+    def lastmod(self, department):
+        return department.updated_at
+
+
+SITEMAPS = {"pages": PublicPagesSitemap, "departments": DepartmentSitemap}
+
+
+@public_page
+def sitemap(request):
+    return sitemap_view(request, sitemaps=SITEMAPS)

@@ -1,0 +1,24 @@
+"""The public disclosure pages, mounted at ``/public/`` (namespace ``public``).
+
+Later issues add their disclosure pages here under the names the navigation already
+reserves (``public.PUBLIC_NAVIGATION``): ``evaluations``, ``procurement``, ``debt``.
+"""
+
+from django.urls import include, path
+
+from . import public
+
+app_name = "public"
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("records/", public.record_list, name="record_list"),
+    path("records.csv", public.record_list_csv, name="record_list_csv"),
+    path("records.json", public.record_list_json, name="record_list_json"),
+    path("records/<int:pk>/", public.record_detail, name="record"),
+    path("departments/<str:uscc>/", public.department_detail, name="department"),
+    path("language/", public.language, name="language"),
+    path("sitemap.xml", public.sitemap, name="sitemap"),
+    path("procurement/", include("procurement.public_urls")),
+    path("debt/", include("debt.public_urls")),
+]

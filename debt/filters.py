@@ -1,0 +1,157 @@
+"""FilterSets of the debt app: one per model, shared by the workspace lists, their
+exports and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from credit_records.models import Region
+from credit_records.selectors import regions_in_scope
+
+from .models import (
+    BondIssue,
+    BondType,
+    CreditRating,
+    DebtAudit,
+    DebtProfile,
+    EmergencyEvent,
+    EmergencyLevel,
+    EmergencyStatus,
+    Grade,
+    RiskAssessment,
+    RiskWarning,
+    TermAssessment,
+    WarningKind,
+    WarningStatus,
+)
+
+
+def _scoped_regions(request):
+    if request is None:
+        return Region.objects.none()
+    return regions_in_scope(request.user)
+
+
+def _in_subtree(queryset, name, region):
+    """The rows of ``region`` and every region below it (``name`` is the path to it)."""
+    return queryset.filter(**{f"{name}__path__startswith": region.path})
+
+
+def region_filter(lookup: str = "region"):
+    return django_filters.ModelChoiceFilter(
+        label=_("Region"),
+        queryset=_scoped_regions,
+        field_name=lookup,
+        method=_in_subtree,
+        help_text=_("Includes the regions below it."),
+    )
+
+
+class DebtProfileFilter(django_filters.FilterSet):
+    region = region_filter()
+    year = django_filters.NumberFilter(label=_("Year"))
+    grade = django_filters.ChoiceFilter(
+        label=_("Grade"), choices=Grade.choices, field_name="assessment__grade"
+    )
+    limit_breached = django_filters.BooleanFilter(
+        label=_("Balance above limit"), method="filter_breached"
+    )
+
+    class Meta:
+        model = DebtProfile
+        fields = ["region", "year", "grade", "limit_breached"]
+
+    def filter_breached(self, queryset, name, value):
+        breached = Q(assessment__general_limit_breached=True) | Q(
+            assessment__special_limit_breached=True
+        )
+        return queryset.filter(breached) if value else queryset.exclude(breached)
+
+
+class RiskAssessmentFilter(django_filters.FilterSet):
+    region = region_filter("profile__region")
+    year = django_filters.NumberFilter(label=_("Year"), field_name="profile__year")
+    grade = django_filters.MultipleChoiceFilter(label=_("Grade"), choices=Grade.choices)
+
+    class Meta:
+        model = RiskAssessment
+        fields = ["region", "year", "grade"]
+
+
+class RiskWarningFilter(django_filters.FilterSet):
+    region = region_filter()
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=WarningStatus.choices)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=WarningKind.choices)
+    grade = django_filters.ChoiceFilter(label=_("Grade"), choices=Grade.choices)
+    overdue = django_filters.BooleanFilter(label=_("Response overdue"), method="filter_overdue")
+
+    class Meta:
+        model = RiskWarning
+        fields = ["region", "status", "kind", "grade", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        from django.utils import timezone
+
+        overdue = Q(status=WarningStatus.ISSUED, response_deadline__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class BondIssueFilter(django_filters.FilterSet):
+    region = region_filter()
+    bond_type = django_filters.ChoiceFilter(label=_("Type"), choices=BondType.choices)
+    issued_from = django_filters.DateFilter(
+        label=_("Issued from"), field_name="issue_date", lookup_expr="gte"
+    )
+    issued_to = django_filters.DateFilter(
+        label=_("Issued until"), field_name="issue_date", lookup_expr="lte"
+    )
+
+    class Meta:
+        model = BondIssue
+        fields = ["region", "bond_type", "issued_from", "issued_to"]
+
+
+class CreditRatingFilter(django_filters.FilterSet):
+    region = region_filter()
+    agency = django_filters.CharFilter(label=_("Rating agency"), lookup_expr="icontains")
+
+    class Meta:
+        model = CreditRating
+        fields = ["region", "agency"]
+
+
+class EmergencyEventFilter(django_filters.FilterSet):
+    region = region_filter()
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=EmergencyLevel.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=EmergencyStatus.choices)
+
+    class Meta:
+        model = EmergencyEvent
+        fields = ["region", "level", "status"]
+
+
+class DebtAuditFilter(django_filters.FilterSet):
+    region = region_filter()
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+
+    class Meta:
+        model = DebtAudit
+        fields = ["region", "q"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(leading_official__icontains=value)
+            | Q(report_number__icontains=value)
+            | Q(findings__icontains=value)
+        )
+
+
+class TermAssessmentFilter(django_filters.FilterSet):
+    region = region_filter()
+
+    class Meta:
+        model = TermAssessment
+        fields = ["region"]

@@ -1,0 +1,453 @@
+"""Writes of the debt app. Like every service in the portal: keyword-only arguments, the
+acting user as ``actor`` (None for trusted system calls: imports from the command line,
+scans, demo data), role and scope checked first, one transaction, the audit trail written
+with the change, side effects after commit.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from credit_records.models import (
+    Department,
+    NotificationKind,
+    RecordCategory,
+    RecordSource,
+    Region,
+    User,
+)
+from credit_records.notifications import notify_translated, supervisors_of
+from credit_records.roles import Role
+from credit_records.selectors import scope_queryset
+from credit_records.services import (
+    OutOfScope,
+    WorkflowConflict,
+    _ensure_in_scope,
+    _ensure_role,
+    _save_with_history,
+    record_create,
+)
+
+from . import indicators
+from .models import (
+    DebtDefault,
+    DebtProfile,
+    Grade,
+    RiskAssessment,
+    RiskWarning,
+    WarningKind,
+)
+
+__all__ = ["OutOfScope", "WorkflowConflict"]
+
+
+def region_government(region: Region) -> Department | None:
+    """The region's people's government (人民政府): the subject of a debt-default record."""
+    return (
+        Department.objects.filter(region=region, active=True, name__endswith="人民政府")
+        .order_by("name")
+        .first()
+    )
+
+
+def _ensure_region_in_scope(actor, region: Region | None) -> None:
+    """A write about ``region`` needs the region inside the actor's scope."""
+    if actor is None or region is None:
+        return
+    if actor.role == Role.AUDITOR:
+        raise PermissionDenied(_("Your role does not allow this action."))
+    if not scope_queryset(actor, Region.objects.filter(pk=region.pk)).exists():
+        raise OutOfScope(
+            _("No %(name)s matches the given query.") % {"name": Region._meta.verbose_name}
+        )
+
+
+def _warning_url(warning: RiskWarning) -> str:
+    return reverse("debt:warning_detail", args=[warning.pk])
+
+
+# --------------------------------------------------------------------------------------------
+# Debt profiles and their assessment
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def profile_save(*, actor: User | None, profile: DebtProfile) -> DebtProfile:
+    """Create or update a debt profile, then (re)compute its risk assessment, and the next
+    year's too (its new-debt ratio depends on this year's balance)."""
+    _ensure_role(actor, Role.SUPERVISOR)
+    if actor is not None and profile.pk:
+        _ensure_in_scope(actor, DebtProfile, profile.pk)
+    _ensure_region_in_scope(actor, profile.region if profile.region_id else None)
+    profile.full_clean()
+    adding = profile._state.adding
+    _save_with_history(
+        profile,
+        actor=actor,
+        reason=_("Debt profile created") if adding else _("Debt profile updated"),
+    )
+    assessment_compute(profile=profile, actor=actor)
+    following = DebtProfile.objects.filter(region=profile.region, year=profile.year + 1).first()
+    if following is not None:
+        assessment_compute(profile=following, actor=actor)
+    return profile
+
+
+def profile_create(*, actor: User | None, region: Region, year: int, **amounts) -> DebtProfile:
+    return profile_save(actor=actor, profile=DebtProfile(region=region, year=year, **amounts))
+
+
+def _inputs(profile: DebtProfile) -> indicators.Inputs:
+    previous = (
+        DebtProfile.objects.filter(region_id=profile.region_id, year=profile.year - 1)
+        .only("general_balance", "special_balance")
+        .first()
+    )
+    return indicators.Inputs(
+        general_limit=profile.general_limit,
+        special_limit=profile.special_limit,
+        general_balance=profile.general_balance,
+        special_balance=profile.special_balance,
+        financial_capacity=profile.financial_capacity,
+        principal_due=profile.principal_due,
+        interest_due=profile.interest_due,
+        overdue_amount=profile.overdue_amount,
+        new_debt=profile.new_debt,
+        previous_balance=previous.total_balance if previous else None,
+    )
+
+
+@transaction.atomic
+def assessment_compute(*, profile: DebtProfile, actor: User | None) -> RiskAssessment:
+    """Compute (or recompute) a profile's risk assessment from its figures and the current
+    thresholds. When the grade crosses into a worse grade than before (the previous
+    assessment of this profile, else last year's), a draft warning is prepared for the
+    supervisor to issue."""
+    _ensure_role(actor, Role.SUPERVISOR)
+    if actor is not None:
+        _ensure_in_scope(actor, DebtProfile, profile.pk)
+    inputs = _inputs(profile)
+    thresholds = indicators.Thresholds.from_settings()
+    result = indicators.compute(inputs, thresholds)
+    assessment = RiskAssessment.objects.select_for_update().filter(profile=profile).first()
+    if assessment is not None:
+        previous_grade = assessment.grade
+    else:
+        last_year = RiskAssessment.objects.filter(
+            profile__region_id=profile.region_id, profile__year=profile.year - 1
+        ).first()
+        previous_grade = last_year.grade if last_year else None
+        assessment = RiskAssessment(profile=profile)
+    assessment.total_balance = inputs.total_balance
+    assessment.total_limit = inputs.total_limit
+    assessment.financial_capacity = inputs.financial_capacity
+    assessment.debt_service = inputs.debt_service
+    assessment.overdue_amount = inputs.overdue_amount
+    assessment.new_debt = inputs.new_debt
+    assessment.previous_balance = inputs.previous_balance
+    assessment.yellow_threshold = thresholds.yellow
+    assessment.orange_threshold = thresholds.orange
+    assessment.red_threshold = thresholds.red
+    assessment.debt_ratio = result.debt_ratio
+    assessment.limit_utilisation = result.limit_utilisation
+    assessment.debt_service_ratio = result.debt_service_ratio
+    assessment.overdue_ratio = result.overdue_ratio
+    assessment.new_debt_ratio = result.new_debt_ratio
+    assessment.grade = result.grade
+    assessment.general_limit_breached = result.general_limit_breached
+    assessment.special_limit_breached = result.special_limit_breached
+    assessment.computed_at = timezone.now()
+    assessment.computed_by = actor
+    _save_with_history(assessment, actor=actor, reason=_("Risk assessment computed"))
+    if result.grade != Grade.GREEN and indicators.worse(result.grade, previous_grade):
+        _draft_automatic_warning(assessment, previous_grade=previous_grade, actor=actor)
+    return assessment
+
+
+def _draft_automatic_warning(assessment: RiskAssessment, *, previous_grade, actor) -> None:
+    profile = assessment.profile
+    grade = Grade(assessment.grade)
+    if RiskWarning.objects.filter(profile=profile, grade=grade, automatic=True).exists():
+        return
+    reason = _(
+        "The %(year)s debt ratio of %(region)s is %(ratio)s%%, in the %(grade)s grade "
+        "(previously %(previous)s)."
+    ) % {
+        "year": profile.year,
+        "region": profile.region.name,
+        "ratio": assessment.debt_ratio,
+        "grade": grade.label,
+        "previous": Grade(previous_grade).label if previous_grade else _("not assessed"),
+    }
+    if assessment.limit_breached:
+        reason += " " + _("The debt balance exceeds the approved limit.")
+    warning = RiskWarning(
+        region=profile.region,
+        profile=profile,
+        grade=grade,
+        kind=WarningKind.PROMPT if grade == Grade.YELLOW else WarningKind.WARNING,
+        title=_("%(region)s %(year)s: debt risk %(grade)s")
+        % {"region": profile.region.name, "year": profile.year, "grade": grade.label},
+        reason=reason,
+        required_response=_(
+            "Explain the causes and submit a plan to bring the debt ratio down, with measures "
+            "and dates."
+        ),
+        automatic=True,
+        created_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            _save_with_history(warning, actor=actor, reason=_("Drafted by the risk assessment"))
+    except IntegrityError:
+        return  # drafted at the same moment by a concurrent recomputation
+    notify_translated(
+        supervisors_of(profile.region),
+        kind=NotificationKind.WORKFLOW,
+        describe=lambda: (
+            _("Draft debt-risk warning for %(region)s") % {"region": profile.region.name},
+            _("The %(year)s assessment of %(region)s is %(grade)s; review and issue the draft.")
+            % {"year": profile.year, "region": profile.region.name, "grade": grade.label},
+        ),
+        url=_warning_url(warning),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Risk warnings: draft → issued (deadline) → responded → closed; a draft may be withdrawn
+# --------------------------------------------------------------------------------------------
+
+
+def _require_text(value, field: str, message) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+@transaction.atomic
+def warning_create(
+    *,
+    actor: User | None,
+    region: Region,
+    title: str,
+    reason: str,
+    kind: str = WarningKind.WARNING,
+    required_response: str = "",
+    profile: DebtProfile | None = None,
+) -> RiskWarning:
+    """A supervisor's own draft warning or prompt to a region."""
+    _ensure_role(actor, Role.SUPERVISOR)
+    _ensure_region_in_scope(actor, region)
+    if profile is not None and profile.region_id != region.pk:
+        raise ValidationError({"profile": _("The debt profile belongs to another region.")})
+    warning = RiskWarning(
+        region=region,
+        profile=profile,
+        grade=profile.assessment.grade
+        if profile is not None and hasattr(profile, "assessment")
+        else "",
+        kind=kind,
+        title=(title or "").strip(),
+        reason=(reason or "").strip(),
+        required_response=(required_response or "").strip(),
+        created_by=actor,
+    )
+    warning.full_clean(exclude=["status"])
+    _save_with_history(warning, actor=actor, reason=_("Warning drafted"))
+    return warning
+
+
+def _locked_warning(actor, warning: RiskWarning) -> RiskWarning:
+    _ensure_role(actor, Role.SUPERVISOR)
+    if actor is not None:
+        _ensure_in_scope(actor, RiskWarning, warning.pk)
+    return RiskWarning.objects.select_for_update().select_related("region").get(pk=warning.pk)
+
+
+def _transition(warning: RiskWarning, method_name: str, label: str) -> None:
+    method = getattr(warning, method_name)
+    if not can_proceed(method):
+        raise WorkflowConflict(
+            _("This warning is “%(status)s”: “%(action)s” is not possible now.")
+            % {"status": warning.get_status_display(), "action": label}
+        )
+    method()
+
+
+@transaction.atomic
+def warning_issue(
+    *,
+    actor: User | None,
+    warning: RiskWarning,
+    required_response: str = "",
+    response_deadline: datetime.date | None = None,
+) -> RiskWarning:
+    """Issue a draft to the region: it must answer ``required_response`` by the deadline
+    (default ``CHENGXIN_DEBT_WARNING_RESPONSE_DAYS`` from today)."""
+    warning = _locked_warning(actor, warning)
+    _transition(warning, "issue", _("Issue"))
+    today = timezone.localdate()
+    deadline = response_deadline or today + datetime.timedelta(
+        days=settings.CHENGXIN_DEBT_WARNING_RESPONSE_DAYS
+    )
+    if deadline < today:
+        raise ValidationError({"response_deadline": _("The deadline cannot be in the past.")})
+    warning.required_response = _require_text(
+        required_response or warning.required_response,
+        "required_response",
+        _("Say what the region must answer."),
+    )
+    warning.response_deadline = deadline
+    warning.issued_at = timezone.now()
+    warning.issued_by = actor
+    warning.escalation_level = 0
+    _save_with_history(warning, actor=actor, reason=_("Warning issued"))
+    region = warning.region
+    notify_translated(
+        supervisors_of(region),
+        kind=NotificationKind.WORKFLOW,
+        describe=lambda: (
+            _("Debt-risk warning issued to %(region)s") % {"region": region.name},
+            _("%(title)s. A response is due by %(date)s.")
+            % {"title": warning.title, "date": deadline.isoformat()},
+        ),
+        url=_warning_url(warning),
+    )
+    return warning
+
+
+@transaction.atomic
+def warning_respond(*, actor: User | None, warning: RiskWarning, response: str) -> RiskWarning:
+    """Record the region's response to an issued warning."""
+    warning = _locked_warning(actor, warning)
+    _transition(warning, "respond", _("Record the response"))
+    warning.response = _require_text(response, "response", _("Enter the response."))
+    warning.responded_at = timezone.now()
+    warning.responded_by = actor
+    _save_with_history(warning, actor=actor, reason=_("Response recorded"))
+    if warning.issued_by_id and warning.issued_by_id != getattr(actor, "pk", None):
+        notify_translated(
+            [warning.issued_by],
+            kind=NotificationKind.WORKFLOW,
+            describe=lambda: (
+                _("%(region)s responded to a debt-risk warning") % {"region": warning.region.name},
+                warning.title,
+            ),
+            url=_warning_url(warning),
+        )
+    return warning
+
+
+@transaction.atomic
+def warning_close(*, actor: User | None, warning: RiskWarning, note: str) -> RiskWarning:
+    warning = _locked_warning(actor, warning)
+    _transition(warning, "close", _("Close"))
+    warning.closing_note = _require_text(note, "note", _("Say why the warning is closed."))
+    warning.closed_at = timezone.now()
+    warning.closed_by = actor
+    _save_with_history(warning, actor=actor, reason=_("Warning closed"))
+    return warning
+
+
+@transaction.atomic
+def warning_withdraw(*, actor: User | None, warning: RiskWarning, note: str) -> RiskWarning:
+    warning = _locked_warning(actor, warning)
+    _transition(warning, "withdraw", _("Withdraw"))
+    warning.closing_note = _require_text(note, "note", _("Say why the draft is withdrawn."))
+    warning.closed_at = timezone.now()
+    warning.closed_by = actor
+    _save_with_history(warning, actor=actor, reason=_("Draft withdrawn"))
+    return warning
+
+
+# --------------------------------------------------------------------------------------------
+# Emergencies, audits, term assessments, bonds, ratings: plain region-scoped records
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def debt_record_save(*, actor: User | None, instance):
+    """Create or update an emergency event, audit, term assessment, bond issue or credit
+    rating: both the stored object and the region it is given must be in scope."""
+    _ensure_role(actor, Role.SUPERVISOR)
+    model = type(instance)
+    if actor is not None and instance.pk:
+        _ensure_in_scope(actor, model, instance.pk)
+    _ensure_region_in_scope(actor, instance.region if instance.region_id else None)
+    instance.full_clean()
+    label = model._meta.verbose_name
+    _save_with_history(
+        instance,
+        actor=actor,
+        reason=(_("%(model)s created") if instance._state.adding else _("%(model)s updated"))
+        % {"model": label},
+    )
+    return instance
+
+
+# --------------------------------------------------------------------------------------------
+# Debt default → dishonesty record of the region's government
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def debt_default_report(
+    *,
+    actor: User | None,
+    profile: DebtProfile,
+    severity: str,
+    decision_number: str,
+    issuing_authority: str,
+    decision_date: datetime.date,
+    facts: str,
+    department: Department | None = None,
+) -> DebtDefault:
+    """An overdue or defaulted payment becomes a draft dishonesty record (category debt
+    default, source debt) against the region's government, through the credit-records
+    service, linked to the profile both ways."""
+    _ensure_role(actor, Role.SUPERVISOR)
+    if actor is not None:
+        _ensure_in_scope(actor, DebtProfile, profile.pk)
+    if not profile.overdue_amount or profile.overdue_amount <= 0:
+        raise ValidationError(
+            _("The %(year)s profile of %(region)s shows no overdue debt.")
+            % {"year": profile.year, "region": profile.region.name}
+        )
+    department = department or region_government(profile.region)
+    if department is None:
+        raise ValidationError(
+            {
+                "department": _(
+                    "%(region)s has no people's government (人民政府) among its departments; "
+                    "choose the department."
+                )
+                % {"region": profile.region.name}
+            }
+        )
+    if department.region_id != profile.region_id:
+        raise ValidationError({"department": _("Choose a department of the profile's region.")})
+    record = record_create(
+        actor=actor,
+        department=department,
+        category=RecordCategory.DEBT_DEFAULT,
+        severity=severity,
+        decision_number=decision_number,
+        issuing_authority=issuing_authority,
+        decision_date=decision_date,
+        facts=facts,
+        source=RecordSource.DEBT,
+        internal_notes=_("From the %(year)s debt profile of %(region)s (overdue: %(amount)s).")
+        % {"year": profile.year, "region": profile.region.name, "amount": profile.overdue_amount},
+    )
+    link = DebtDefault(
+        profile=profile, record=record, overdue_amount=profile.overdue_amount, created_by=actor
+    )
+    _save_with_history(link, actor=actor, reason=_("Debt default recorded"))
+    return link

@@ -1,0 +1,638 @@
+"""The debt workspace pages (``/workspace/debt/``). Views read selectors and call services;
+every queryset starts from the user's scope, so another region's debt is a 404."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView, FormView, TemplateView
+from django_filters.views import FilterView
+
+from credit_records.exports import Column
+from credit_records.selectors import get_in_scope_or_404
+from credit_records.views import ExportMixin, ScopedQuerysetMixin, _add_errors
+
+from . import charts, selectors, services
+from .filters import (
+    BondIssueFilter,
+    CreditRatingFilter,
+    DebtAuditFilter,
+    DebtProfileFilter,
+    EmergencyEventFilter,
+    RiskAssessmentFilter,
+    RiskWarningFilter,
+    TermAssessmentFilter,
+)
+from .forms import DebtDefaultForm, DebtProfileForm, IssueForm, NoteForm, RespondForm, WarningForm
+from .indicators import Thresholds
+from .models import (
+    BondIssue,
+    CreditRating,
+    DebtAudit,
+    DebtProfile,
+    EmergencyEvent,
+    RiskAssessment,
+    RiskWarning,
+    TermAssessment,
+)
+
+VIEW_DEBT = "debt.view_debtprofile"
+
+
+def _label(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+class DebtPageMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    permission_required = VIEW_DEBT
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["debt_tabs"] = debt_tabs(self.request)
+        return context
+
+
+def debt_tabs(request) -> list[dict]:
+    """The debt section's own navigation, limited to what the user may see."""
+    tabs = [
+        (_("Overview"), "debt:overview", VIEW_DEBT),
+        (_("Debt profiles"), "debt:profile_list", VIEW_DEBT),
+        (_("Risk assessments"), "debt:assessment_list", "debt.view_riskassessment"),
+        (_("Risk warnings"), "debt:warning_list", "debt.view_riskwarning"),
+        (_("Emergencies"), "debt:emergency_list", "debt.view_emergencyevent"),
+        (_("Audits"), "debt:audit_list", "debt.view_debtaudit"),
+        (_("Term assessments"), "debt:term_list", "debt.view_termassessment"),
+        (_("Bonds"), "debt:bond_list", "debt.view_bondissue"),
+        (_("Credit ratings"), "debt:rating_list", "debt.view_creditrating"),
+    ]
+    items = []
+    for label, name, permission in tabs:
+        if request.user.has_perm(permission):
+            url = reverse(name)
+            items.append({"label": label, "url": url, "active": request.path == url})
+    return items
+
+
+# --- overview and a region's page -----------------------------------------------------------
+
+
+class OverviewView(DebtPageMixin, TemplateView):
+    """The regions in scope side by side for one year: table, grade counts and chart."""
+
+    template_name = "debt/overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        years = selectors.profile_years(user)
+        try:
+            year = int(self.request.GET.get("year") or (years[0] if years else 0))
+        except ValueError:
+            year = years[0] if years else 0
+        rows = selectors.overview(user, year) if years else []
+        context.update(
+            years=years,
+            year=year,
+            rows=rows,
+            grades=selectors.grade_counts(rows),
+            chart=charts.regions_by_grade_chart(rows, year) if rows else "",
+            thresholds=Thresholds.from_settings(),
+            open_warnings=selectors.warnings(user)
+            .filter(status__in=["draft", "issued", "responded"])
+            .order_by(F("response_deadline").asc(nulls_last=True), "-created_at")[:10],
+        )
+        return context
+
+
+class RegionDebtView(DebtPageMixin, TemplateView):
+    """A region's debt over the years: indicators, charts, warnings, events, audits."""
+
+    template_name = "debt/region_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        region = selectors.region_for(user, kwargs["code"])
+        page = selectors.region_page(user, region)
+        context.update(page)
+        context.update(
+            region=region,
+            charts=charts.region_charts(region, page["series"]) if page["series"] else {},
+            latest=page["series"][-1] if page["series"] else None,
+            thresholds=Thresholds.from_settings(),
+            can_change=user.has_perm("debt.change_debtprofile"),
+        )
+        return context
+
+
+# --- lists with filters and exports ---------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    text: object
+    url: str = ""
+
+
+class DebtListView(DebtPageMixin, ScopedQuerysetMixin, ExportMixin, FilterView):
+    """A filtered list whose table shows the same columns as its export."""
+
+    template_name = "debt/object_list.html"
+    paginate_by = 25
+    title = ""
+    lead = ""
+    link_first_column = True
+
+    def row_url(self, obj) -> str:
+        return reverse("debt:region_detail", args=[self.region_of(obj).code])
+
+    def region_of(self, obj):
+        return obj.region
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        columns = self.export_columns()
+        rows = []
+        for obj in context["object_list"]:
+            cells = [Cell(column.value(obj)) for column in columns]
+            if self.link_first_column:
+                cells[0].url = self.row_url(obj)
+            rows.append(cells)
+        context.update(
+            title=self.title, lead=self.lead, headers=[c.header for c in columns], rows=rows
+        )
+        context["create_url"] = self.create_url()
+        return context
+
+    def create_url(self) -> str:
+        return ""
+
+
+def _yes_no(value: bool) -> str:
+    return _("Yes") if value else _("No")
+
+
+class ProfileListView(DebtListView):
+    permission_required = VIEW_DEBT
+    export_permission = "debt.export_debtprofile"
+    export_filename = gettext_lazy("debt-profiles")
+    model = DebtProfile
+    queryset = DebtProfile.objects.select_related("region", "assessment")
+    filterset_class = DebtProfileFilter
+    title = gettext_lazy("Debt profiles")
+    lead = gettext_lazy("Limits, balances and financial capacity per region and year, in 亿元.")
+
+    def row_url(self, obj):
+        return reverse("debt:profile_update", args=[obj.pk])
+
+    def create_url(self):
+        if self.request.user.has_perm("debt.add_debtprofile"):
+            return reverse("debt:profile_create")
+        return ""
+
+    def export_columns(self):
+        m = DebtProfile
+
+        def grade(p):
+            assessment = getattr(p, "assessment", None)
+            return assessment.get_grade_display() if assessment else ""
+
+        return [
+            Column(_("Region"), lambda p: p.region.name),
+            Column(_("Region code"), lambda p: p.region.code),
+            Column(_label(m, "year"), lambda p: p.year),
+            Column(_label(m, "general_limit"), lambda p: p.general_limit),
+            Column(_label(m, "special_limit"), lambda p: p.special_limit),
+            Column(_label(m, "general_balance"), lambda p: p.general_balance),
+            Column(_label(m, "special_balance"), lambda p: p.special_balance),
+            Column(_label(m, "financial_capacity"), lambda p: p.financial_capacity),
+            Column(_label(m, "principal_due"), lambda p: p.principal_due),
+            Column(_label(m, "interest_due"), lambda p: p.interest_due),
+            Column(_label(m, "overdue_amount"), lambda p: p.overdue_amount),
+            Column(_label(m, "new_debt"), lambda p: p.new_debt),
+            Column(_("Grade"), grade),
+        ]
+
+
+class AssessmentListView(DebtListView):
+    permission_required = "debt.view_riskassessment"
+    export_permission = "debt.export_riskassessment"
+    export_filename = gettext_lazy("debt-risk-assessments")
+    model = RiskAssessment
+    queryset = RiskAssessment.objects.select_related("profile__region")
+    filterset_class = RiskAssessmentFilter
+    title = gettext_lazy("Risk assessments")
+    lead = gettext_lazy("Indicators computed from each debt profile, in percent.")
+
+    def region_of(self, obj):
+        return obj.profile.region
+
+    def export_columns(self):
+        m = RiskAssessment
+        return [
+            Column(_("Region"), lambda a: a.profile.region.name),
+            Column(_("Year"), lambda a: a.profile.year),
+            Column(_label(m, "debt_ratio"), lambda a: a.debt_ratio),
+            Column(_label(m, "limit_utilisation"), lambda a: a.limit_utilisation),
+            Column(_label(m, "debt_service_ratio"), lambda a: a.debt_service_ratio),
+            Column(_label(m, "overdue_ratio"), lambda a: a.overdue_ratio),
+            Column(_label(m, "new_debt_ratio"), lambda a: a.new_debt_ratio),
+            Column(_label(m, "grade"), lambda a: a.get_grade_display()),
+            Column(_("Balance above limit"), lambda a: _yes_no(a.limit_breached)),
+            Column(_label(m, "computed_at"), lambda a: a.computed_at),
+        ]
+
+
+class WarningListView(DebtListView):
+    permission_required = "debt.view_riskwarning"
+    export_permission = "debt.export_riskwarning"
+    export_filename = gettext_lazy("debt-risk-warnings")
+    model = RiskWarning
+    queryset = RiskWarning.objects.select_related("region")
+    filterset_class = RiskWarningFilter
+    title = gettext_lazy("Risk warnings")
+    lead = gettext_lazy("Prompts and warnings to regions: draft, issued, responded, closed.")
+
+    def row_url(self, obj):
+        return reverse("debt:warning_detail", args=[obj.pk])
+
+    def create_url(self):
+        if self.request.user.has_perm("debt.add_riskwarning"):
+            return reverse("debt:warning_create")
+        return ""
+
+    def export_columns(self):
+        m = RiskWarning
+        return [
+            Column(_label(m, "title"), lambda w: w.title),
+            Column(_("Region"), lambda w: w.region.name),
+            Column(_label(m, "kind"), lambda w: w.get_kind_display()),
+            Column(_label(m, "grade"), lambda w: w.get_grade_display()),
+            Column(_label(m, "status"), lambda w: w.get_status_display()),
+            Column(_label(m, "response_deadline"), lambda w: w.response_deadline),
+            Column(_("Response overdue"), lambda w: _yes_no(w.is_overdue)),
+            Column(_label(m, "issued_at"), lambda w: w.issued_at),
+            Column(_label(m, "responded_at"), lambda w: w.responded_at),
+        ]
+
+
+class EmergencyListView(DebtListView):
+    permission_required = "debt.view_emergencyevent"
+    export_permission = "debt.export_emergencyevent"
+    export_filename = gettext_lazy("debt-emergencies")
+    model = EmergencyEvent
+    queryset = EmergencyEvent.objects.select_related("region")
+    filterset_class = EmergencyEventFilter
+    title = gettext_lazy("Debt emergency events")
+    lead = gettext_lazy("Debt-risk events by level (国办函〔2016〕88号) and the response to them.")
+
+    def export_columns(self):
+        m = EmergencyEvent
+        return [
+            Column(_("Region"), lambda e: e.region.name),
+            Column(_label(m, "title"), lambda e: e.title),
+            Column(_label(m, "level"), lambda e: e.get_level_display()),
+            Column(_label(m, "status"), lambda e: e.get_status_display()),
+            Column(_label(m, "occurred_on"), lambda e: e.occurred_on),
+            Column(_label(m, "amount_involved"), lambda e: e.amount_involved),
+            Column(_label(m, "actions_taken"), lambda e: e.actions_taken),
+            Column(_label(m, "resolved_on"), lambda e: e.resolved_on),
+        ]
+
+
+class AuditListView(DebtListView):
+    permission_required = "debt.view_debtaudit"
+    export_permission = "debt.export_debtaudit"
+    export_filename = gettext_lazy("debt-audits")
+    model = DebtAudit
+    queryset = DebtAudit.objects.select_related("region")
+    filterset_class = DebtAuditFilter
+    title = gettext_lazy("Debt audits")
+    lead = gettext_lazy("Debt within the economic-responsibility audits of leading officials.")
+
+    def export_columns(self):
+        m = DebtAudit
+        return [
+            Column(_("Region"), lambda a: a.region.name),
+            Column(_label(m, "report_number"), lambda a: a.report_number),
+            Column(_label(m, "leading_official"), lambda a: a.leading_official),
+            Column(_label(m, "position"), lambda a: a.position),
+            Column(_label(m, "term_start"), lambda a: a.term_start),
+            Column(_label(m, "term_end"), lambda a: a.term_end),
+            Column(_label(m, "report_date"), lambda a: a.report_date),
+            Column(_label(m, "findings"), lambda a: a.findings),
+            Column(_label(m, "accountability"), lambda a: a.accountability),
+        ]
+
+
+class TermListView(DebtListView):
+    permission_required = "debt.view_termassessment"
+    export_permission = "debt.export_termassessment"
+    export_filename = gettext_lazy("debt-term-assessments")
+    model = TermAssessment
+    queryset = TermAssessment.objects.select_related("region")
+    filterset_class = TermAssessmentFilter
+    title = gettext_lazy("Term assessments")
+    lead = gettext_lazy("Each government's borrowing, use and management of debt over its term.")
+
+    def export_columns(self):
+        m = TermAssessment
+        return [
+            Column(_("Region"), lambda t: t.region.name),
+            Column(_label(m, "period_start"), lambda t: t.period_start),
+            Column(_label(m, "period_end"), lambda t: t.period_end),
+            Column(_label(m, "borrowing_score"), lambda t: t.borrowing_score),
+            Column(_label(m, "use_score"), lambda t: t.use_score),
+            Column(_label(m, "management_score"), lambda t: t.management_score),
+            Column(_("Average score"), lambda t: t.total_score),
+            Column(_label(m, "conclusion"), lambda t: t.get_conclusion_display()),
+        ]
+
+
+class BondListView(DebtListView):
+    permission_required = "debt.view_bondissue"
+    export_permission = "debt.export_bondissue"
+    export_filename = gettext_lazy("debt-bonds")
+    model = BondIssue
+    queryset = BondIssue.objects.select_related("region")
+    filterset_class = BondIssueFilter
+    title = gettext_lazy("Bond issues")
+    lead = gettext_lazy("Local government bonds, amounts in 亿元.")
+
+    def export_columns(self):
+        m = BondIssue
+        return [
+            Column(_("Region"), lambda b: b.region.name),
+            Column(_label(m, "code"), lambda b: b.code),
+            Column(_label(m, "name"), lambda b: b.name),
+            Column(_label(m, "bond_type"), lambda b: b.get_bond_type_display()),
+            Column(_label(m, "amount"), lambda b: b.amount),
+            Column(_label(m, "rate"), lambda b: b.rate),
+            Column(_label(m, "issue_date"), lambda b: b.issue_date),
+            Column(_label(m, "maturity_date"), lambda b: b.maturity_date),
+            Column(_label(m, "project"), lambda b: b.project),
+        ]
+
+
+class RatingListView(DebtListView):
+    permission_required = "debt.view_creditrating"
+    export_permission = "debt.export_creditrating"
+    export_filename = gettext_lazy("debt-credit-ratings")
+    model = CreditRating
+    queryset = CreditRating.objects.select_related("region")
+    filterset_class = CreditRatingFilter
+    title = gettext_lazy("Credit ratings")
+    lead = gettext_lazy("Ratings of regional government debt by rating agencies.")
+
+    def export_columns(self):
+        m = CreditRating
+        return [
+            Column(_("Region"), lambda r: r.region.name),
+            Column(_label(m, "agency"), lambda r: r.agency),
+            Column(_label(m, "rating"), lambda r: r.rating),
+            Column(_label(m, "outlook"), lambda r: r.get_outlook_display()),
+            Column(_label(m, "rated_on"), lambda r: r.rated_on),
+        ]
+
+
+# --- debt profiles: forms, recomputation, debt default --------------------------------------
+
+
+class ProfileFormView(DebtPageMixin, FormView):
+    form_class = DebtProfileForm
+    template_name = "debt/form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.profile = None
+        if request.user.is_authenticated and "pk" in kwargs:
+            self.profile = get_in_scope_or_404(
+                request.user, DebtProfile.objects.select_related("region"), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_required(self):
+        return ["debt.change_debtprofile" if self.profile else "debt.add_debtprofile"]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.profile}
+
+    def get_context_data(self, **kwargs):
+        title = (
+            _("Edit the debt profile %(profile)s") % {"profile": self.profile}
+            if self.profile
+            else _("New debt profile")
+        )
+        return super().get_context_data(title=title, profile=self.profile, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            profile = services.profile_save(actor=self.request.user, profile=form.instance)
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The debt profile was saved and assessed."))
+        return redirect("debt:region_detail", code=profile.region.code)
+
+
+class ProfileRecomputeView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    permission_required = "debt.change_debtprofile"
+
+    def post(self, request, pk):
+        profile = get_in_scope_or_404(
+            request.user, DebtProfile.objects.select_related("region"), pk=pk
+        )
+        services.assessment_compute(profile=profile, actor=request.user)
+        messages.success(request, _("The risk assessment was recomputed."))
+        return redirect("debt:region_detail", code=profile.region.code)
+
+
+class DebtDefaultView(DebtPageMixin, FormView):
+    """Turn a profile's overdue debt into a draft dishonesty record of the government."""
+
+    permission_required = ["debt.change_debtprofile", "credit_records.add_dishonestyrecord"]
+    form_class = DebtDefaultForm
+    template_name = "debt/form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.profile = get_in_scope_or_404(
+                request.user, DebtProfile.objects.select_related("region"), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "profile": self.profile}
+
+    def get_initial(self):
+        government = services.region_government(self.profile.region)
+        return {
+            "department": government,
+            "facts": _(
+                "Overdue government debt of %(amount)s (100 million yuan) at the end of %(year)s."
+            )
+            % {"amount": self.profile.overdue_amount, "year": self.profile.year},
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Record a debt default of %(region)s") % {"region": self.profile.region},
+            profile=self.profile,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            link = services.debt_default_report(
+                actor=self.request.user, profile=self.profile, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("A draft dishonesty record was created."))
+        return redirect("workspace:record_detail", pk=link.record_id)
+
+
+# --- risk warnings and their lifecycle ------------------------------------------------------
+
+
+class WarningCreateView(DebtPageMixin, FormView):
+    permission_required = "debt.add_riskwarning"
+    form_class = WarningForm
+    template_name = "debt/form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        code = self.request.GET.get("region")
+        if code:
+            region = selectors.regions_in_scope(self.request.user).filter(code=code).first()
+            return {"region": region}
+        return {}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("New risk warning"), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            warning = services.warning_create(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The warning was saved as a draft."))
+        return redirect("debt:warning_detail", pk=warning.pk)
+
+
+@dataclass(frozen=True)
+class WarningAction:
+    label: str
+    form_class: type
+    run: object
+    statuses: tuple
+    style: str = "primary"
+
+
+WARNING_ACTIONS = {
+    "issue": WarningAction(
+        gettext_lazy("Issue"),
+        IssueForm,
+        lambda w, u, d: services.warning_issue(actor=u, warning=w, **d),
+        ("draft",),
+    ),
+    "respond": WarningAction(
+        gettext_lazy("Record the response"),
+        RespondForm,
+        lambda w, u, d: services.warning_respond(actor=u, warning=w, **d),
+        ("issued",),
+    ),
+    "close": WarningAction(
+        gettext_lazy("Close"),
+        NoteForm,
+        lambda w, u, d: services.warning_close(actor=u, warning=w, **d),
+        ("issued", "responded"),
+        "secondary",
+    ),
+    "withdraw": WarningAction(
+        gettext_lazy("Withdraw"),
+        NoteForm,
+        lambda w, u, d: services.warning_withdraw(actor=u, warning=w, **d),
+        ("draft",),
+        "secondary",
+    ),
+}
+
+
+class WarningDetailView(DebtPageMixin, ScopedQuerysetMixin, DetailView):
+    permission_required = "debt.view_riskwarning"
+    model = RiskWarning
+    queryset = RiskWarning.objects.select_related(
+        "region", "profile", "profile__assessment", "issued_by", "responded_by", "closed_by"
+    )
+    template_name = "debt/warning_detail.html"
+    context_object_name = "warning"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        warning = self.object
+        can_act = self.request.user.has_perm("debt.change_riskwarning")
+        context.update(
+            actions=[
+                {
+                    "slug": slug,
+                    "action": action,
+                    "form": action.form_class(auto_id=f"{slug}-%s"),
+                }
+                for slug, action in WARNING_ACTIONS.items()
+                if can_act and warning.status in action.statuses
+            ],
+            history=warning.history.select_related("history_user")[:30],
+            today=timezone.localdate(),
+        )
+        return context
+
+
+class WarningActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    permission_required = "debt.change_riskwarning"
+    template_name = "debt/warning_action.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.action = WARNING_ACTIONS.get(kwargs["action"])
+        if self.action is None:
+            raise Http404(_("Unknown action."))
+        self.warning = get_in_scope_or_404(
+            request.user, RiskWarning.objects.select_related("region"), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, form, status=200):
+        context = {"warning": self.warning, "action": self.action, "form": form}
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render(self.action.form_class())
+
+    def post(self, request, *args, **kwargs):
+        form = self.action.form_class(request.POST)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        try:
+            self.action.run(self.warning, request.user, form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.render(form, status=400)
+        except services.WorkflowConflict as conflict:
+            messages.error(request, conflict.message)
+            return self.render(form, status=409)
+        messages.success(request, _("Done: %(action)s.") % {"action": self.action.label})
+        return redirect("debt:warning_detail", pk=self.warning.pk)

@@ -1,0 +1,153 @@
+"""The admin: scoped like every other page, saves through the services, spreadsheets for
+suppliers, projects, contracts and payments. Flags and violations are decided in the
+workspace (their forms ask for reasons), so they are read-only here."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from credit_records.admin import (
+    ReadOnlyAdmin,
+    RevertNeedsChangePermissionMixin,
+    ServiceSavedAdmin,
+    SpreadsheetRulesMixin,
+)
+
+from . import services
+from .models import Acceptance, Contract, Payment, ProcurementProject, RedFlag, Supplier, Violation
+from .resources import ContractResource, PaymentResource, ProjectResource, SupplierResource
+from .selectors import suppliers_for
+
+
+@admin.register(Supplier)
+class SupplierAdmin(
+    RevertNeedsChangePermissionMixin,
+    SpreadsheetRulesMixin,
+    ImportExportModelAdmin,
+    SimpleHistoryAdmin,
+):
+    """The shared supplier register (see ``Supplier``): every official with a scope sees it."""
+
+    resource_classes = [SupplierResource]
+    list_display = ["name", "uscc", "is_sme"]
+    list_filter = ["is_sme"]
+    search_fields = ["name", "uscc"]
+
+    def get_queryset(self, request):
+        return suppliers_for(request.user)
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
+
+    def save_model(self, request, obj, form, change):
+        services.supplier_save(actor=request.user, supplier=obj)
+
+
+class ContractInline(admin.StackedInline):
+    model = Contract
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["number", "signed_date", "amount", "supplementary_amount", "filed_date"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProcurementProject)
+class ProcurementProjectAdmin(ServiceSavedAdmin):
+    resource_classes = [ProjectResource]
+    save_service = staticmethod(lambda actor, obj: services.project_save(actor=actor, project=obj))
+    list_display = [
+        "code",
+        "title",
+        "purchaser",
+        "method",
+        "budget",
+        "notice_date",
+        "award_date",
+        "supplier",
+        "award_amount",
+    ]
+    list_filter = ["method", ("purchaser__region", admin.RelatedOnlyFieldListFilter), "notice_date"]
+    search_fields = ["code", "title", "purchaser__name", "purchaser__uscc", "supplier__name"]
+    list_select_related = ["purchaser", "supplier"]
+    autocomplete_fields = ["purchaser", "supplier"]
+    date_hierarchy = "notice_date"
+    inlines = [ContractInline]
+
+
+@admin.register(Contract)
+class ContractAdmin(ServiceSavedAdmin):
+    resource_classes = [ContractResource]
+    save_service = staticmethod(
+        lambda actor, obj: services.contract_save(actor=actor, contract=obj)
+    )
+    list_display = [
+        "project",
+        "number",
+        "signed_date",
+        "amount",
+        "supplementary_amount",
+        "payment_term_days",
+        "filed_date",
+    ]
+    list_filter = ["signed_date", "payment_after_acceptance"]
+    search_fields = ["number", "project__code", "project__title", "project__purchaser__name"]
+    list_select_related = ["project", "project__purchaser"]
+    autocomplete_fields = ["project"]
+
+
+@admin.register(Acceptance)
+class AcceptanceAdmin(ServiceSavedAdmin):
+    save_service = staticmethod(
+        lambda actor, obj: services.acceptance_save(actor=actor, acceptance=obj)
+    )
+    list_display = ["contract", "delivery_date", "acceptance_date", "result"]
+    list_filter = ["result"]
+    search_fields = ["contract__project__code", "contract__project__title"]
+    list_select_related = ["contract", "contract__project"]
+    autocomplete_fields = ["contract"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(ServiceSavedAdmin):
+    resource_classes = [PaymentResource]
+    save_service = staticmethod(lambda actor, obj: services.payment_save(actor=actor, payment=obj))
+    list_display = [
+        "contract",
+        "sequence",
+        "amount",
+        "due_date",
+        "paid_date",
+        "late_days",
+        "late_interest",
+    ]
+    list_filter = ["paid_date", "due_date"]
+    search_fields = ["contract__project__code", "contract__project__title"]
+    list_select_related = ["contract", "contract__project"]
+    autocomplete_fields = ["contract"]
+    readonly_fields = ["due_date", "late_days", "late_interest"]
+
+
+@admin.register(RedFlag)
+class RedFlagAdmin(ReadOnlyAdmin):
+    list_display = ["rule", "purchaser", "project", "status", "raised_at", "decided_by"]
+    list_filter = ["rule", "status"]
+    search_fields = ["purchaser__name", "purchaser__uscc", "project__code"]
+    list_select_related = ["purchaser", "project", "decided_by"]
+    readonly_fields = ["finding"]
+
+    @admin.display(description=_("evidence"))
+    def finding(self, obj):
+        return obj.describe()
+
+
+@admin.register(Violation)
+class ViolationAdmin(ReadOnlyAdmin):
+    list_display = ["decision_number", "purchaser", "kind", "severity", "decided_on", "record"]
+    list_filter = ["kind", "severity", "decided_on"]
+    search_fields = ["decision_number", "purchaser__name", "purchaser__uscc"]
+    list_select_related = ["purchaser", "record"]

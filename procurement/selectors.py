@@ -1,0 +1,237 @@
+"""Reads. Every queryset a user reaches starts from ``credit_records.selectors.scope_queryset``;
+the public pages read only the published selectors at the bottom."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from credit_records.models import Department
+from credit_records.selectors import scope_queryset
+
+from . import rules
+from .models import (
+    AcceptanceResult,
+    Contract,
+    FlagStatus,
+    Payment,
+    ProcurementMethod,
+    ProcurementProject,
+    RedFlag,
+    Stage,
+    Supplier,
+    Violation,
+)
+
+
+def suppliers_for(user) -> QuerySet[Supplier]:
+    """The shared supplier register: every active official with a scope sees all of it (see
+    ``Supplier``); anyone without a scope sees none."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Supplier.objects.none()
+    if user.has_full_scope or user.region_id or user.department_id:
+        return Supplier.objects.all()
+    return Supplier.objects.none()
+
+
+def projects_in_scope(user) -> QuerySet[ProcurementProject]:
+    return scope_queryset(
+        user,
+        ProcurementProject.objects.select_related(
+            "purchaser", "purchaser__region", "supplier", "contract", "contract__acceptance"
+        ),
+    )
+
+
+def stage_q(stage: str) -> Q:
+    """Projects at ``stage``, as one filter (lists and exports)."""
+    accepted = Q(contract__acceptance__result=AcceptanceResult.PASSED)
+    with_payments = Q(pk__in=Payment.objects.values("contract__project"))
+    unpaid = Q(pk__in=Payment.objects.filter(paid_date__isnull=True).values("contract__project"))
+    all_paid = with_payments & ~unpaid
+    return {
+        Stage.NOTICED: Q(award_date__isnull=True),
+        Stage.AWARDED: Q(award_date__isnull=False, contract__isnull=True),
+        Stage.CONTRACTED: Q(contract__isnull=False) & ~accepted,
+        Stage.ACCEPTED: accepted & ~all_paid,
+        Stage.PAID: accepted & all_paid,
+    }[stage]
+
+
+def project_life(project: ProcurementProject) -> dict:
+    """Everything the project page shows, in the order of its life."""
+    contract = getattr(project, "contract", None)
+    acceptance = getattr(contract, "acceptance", None) if contract else None
+    payments = list(contract.payments.order_by("sequence")) if contract else []
+    today = timezone.localdate()
+    deadlines = {}
+    if project.award_date:
+        deadlines["signing"] = rules.signing_deadline(project.award_date)
+    if contract:
+        deadlines["filing"] = rules.filing_deadline(contract.signed_date)
+        deadlines["supplementary_cap"] = rules.supplementary_cap(contract.amount)
+    if acceptance:
+        deadlines["acceptance"] = rules.acceptance_deadline(acceptance.delivery_date)
+    for payment in payments:
+        payment.overdue = (
+            payment.paid_date is None and payment.due_date and payment.due_date < today
+        )
+        if payment.overdue:
+            days = rules.days_late(payment.due_date, today)
+            payment.interest_so_far = rules.late_interest(payment.amount, days)
+            payment.days_so_far = days
+    return {
+        "contract": contract,
+        "acceptance": acceptance,
+        "payments": payments,
+        "deadlines": deadlines,
+        "flags": list(
+            RedFlag.objects.filter(Q(project=project) | Q(payment__contract__project=project))
+            .select_related("payment", "decided_by")
+            .order_by("raised_at", "pk")
+        ),
+        "violations": list(project.violations.select_related("record")),
+        "stage": project.stage(),
+        "today": today,
+    }
+
+
+# --- purchaser credit ------------------------------------------------------------------------
+
+
+@dataclass
+class PurchaserScore:
+    score: int
+    stars: int
+    reasons: list[str] = field(default_factory=list)
+    counted: list = field(default_factory=list)
+
+
+def purchaser_score(department: Department, today: datetime.date | None = None) -> PurchaserScore:
+    """The purchaser's credit score and the reasons behind it: start at 100, each counting
+    violation deducts its points (serious 50, general 5 for two years), never below 0."""
+    today = today or timezone.localdate()
+    start = settings.CHENGXIN_PROCUREMENT_SCORE_START
+    score = start
+    reasons = [_("Starting score: %(points)d") % {"points": start}]
+    counted = []
+    violations = department.procurement_violations.filter(decided_on__lte=today).order_by(
+        "decided_on", "pk"
+    )
+    for violation in violations:
+        until = rules.violation_counts_until(violation.severity, violation.decided_on)
+        if until is not None and until <= today:
+            continue
+        points = rules.violation_points(violation.severity)
+        score -= points
+        counted.append(violation)
+        label = f"{violation.decision_number}（{violation.get_severity_display()}）"
+        if until is None:
+            reasons.append(
+                _("%(violation)s: %(kind)s, −%(points)d")
+                % {"violation": label, "kind": violation.get_kind_display(), "points": points}
+            )
+        else:
+            reasons.append(
+                _("%(violation)s: %(kind)s, −%(points)d until %(date)s")
+                % {
+                    "violation": label,
+                    "kind": violation.get_kind_display(),
+                    "points": points,
+                    "date": until.isoformat(),
+                }
+            )
+    score = max(score, 0)
+    if not counted:
+        reasons.append(_("No procurement violation counts against this purchaser."))
+    return PurchaserScore(score, rules.stars(score), reasons, counted)
+
+
+def purchaser_summary(department: Department) -> dict:
+    projects = department.procurement_projects.all()
+    figures = projects.aggregate(
+        projects=Count("pk"),
+        awarded=Count("pk", filter=Q(award_date__isnull=False)),
+        awarded_amount=Sum("award_amount"),
+    )
+    figures["open_flags"] = department.procurement_flags.filter(status=FlagStatus.OPEN).count()
+    figures.update(
+        payment_punctuality(Payment.objects.filter(contract__project__purchaser=department))
+    )
+    return figures
+
+
+def payment_punctuality(payments: QuerySet[Payment], today: datetime.date | None = None) -> dict:
+    """Payments whose due date has passed or that were paid, and how many were on time: paid
+    no later than due. The rate is a percentage, or None when nothing is due yet."""
+    today = today or timezone.localdate()
+    counts = payments.filter(due_date__isnull=False).aggregate(
+        due=Count("pk", filter=Q(paid_date__isnull=False) | Q(due_date__lt=today)),
+        on_time=Count("pk", filter=Q(paid_date__isnull=False, late_days=0)),
+    )
+    rate = None
+    if counts["due"]:
+        rate = (Decimal(100) * counts["on_time"] / counts["due"]).quantize(Decimal("0.1"))
+    return {
+        "payments_due": counts["due"],
+        "payments_on_time": counts["on_time"],
+        "on_time_rate": rate,
+    }
+
+
+# --- public disclosure ------------------------------------------------------------------------
+#
+# What the public sees of procurement is what the law already makes public: notices, awards
+# (supplier and amount), contracts (amount, dates) and how punctually the purchaser pays.
+# Red flags, violations in progress and internal notes never appear here; a violation that
+# became a published dishonesty record is on the dishonesty-record pages.
+
+
+def public_projects() -> QuerySet[ProcurementProject]:
+    return ProcurementProject.objects.select_related(
+        "purchaser", "purchaser__region", "supplier", "contract", "contract__acceptance"
+    ).prefetch_related(
+        Prefetch("contract__payments", queryset=Payment.objects.order_by("sequence"))
+    )
+
+
+def public_purchasers() -> QuerySet[Department]:
+    return (
+        Department.objects.filter(procurement_projects__isnull=False)
+        .annotate(
+            project_count=Count("procurement_projects", distinct=True),
+            awarded_amount=Sum("procurement_projects__award_amount"),
+        )
+        .select_related("region")
+        .order_by("region__code", "name")
+    )
+
+
+def single_source_by_year(department_id: int, year: int) -> dict:
+    awarded = ProcurementProject.objects.filter(
+        purchaser_id=department_id, award_date__year=year, award_amount__isnull=False
+    )
+    figures = awarded.aggregate(
+        total=Sum("award_amount"),
+        single=Sum("award_amount", filter=Q(method=ProcurementMethod.SINGLE_SOURCE)),
+        projects=Count("pk"),
+    )
+    return {
+        "total": figures["total"] or Decimal("0"),
+        "single": figures["single"] or Decimal("0"),
+        "projects": figures["projects"],
+    }
+
+
+def contracts_in_scope(user) -> QuerySet[Contract]:
+    return scope_queryset(
+        user, Contract.objects.select_related("project", "project__purchaser", "project__supplier")
+    )
+
+
+def violations_in_scope(user) -> QuerySet[Violation]:
+    return scope_queryset(user, Violation.objects.select_related("purchaser", "project", "record"))

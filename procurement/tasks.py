@@ -1,0 +1,11 @@
+"""Celery tasks: thin wrappers over the services. The scan is idempotent (one flag per rule
+and object), so it is acknowledged late and safe to run from several workers."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
+def scan_red_flags() -> dict[str, int]:
+    return services.scan()

@@ -1,0 +1,506 @@
+"""The officials' procurement pages under ``/workspace/procurement/``. Views read selectors
+and call services; every object comes from the user's scope (else 404)."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Max, Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView, FormView
+from django_filters.views import FilterView
+
+from credit_records.exports import Column
+from credit_records.models import Department
+from credit_records.selectors import get_in_scope_or_404, scope_queryset
+from credit_records.services import WorkflowConflict
+from credit_records.views import ExportMixin, ScopedQuerysetMixin, _add_errors
+
+from . import selectors, services
+from .filters import ContractFilter, PaymentFilter, ProjectFilter, RedFlagFilter, ViolationFilter
+from .forms import (
+    AcceptanceForm,
+    ContractForm,
+    FlagConfirmForm,
+    FlagDismissForm,
+    PaymentForm,
+    ProjectForm,
+    ViolationForm,
+)
+from .models import (
+    Acceptance,
+    Contract,
+    FlagStatus,
+    Payment,
+    ProcurementProject,
+    RedFlag,
+    Violation,
+)
+
+
+def _label(model, field):
+    return str(model._meta.get_field(field).verbose_name)
+
+
+def _money(value):
+    return "" if value is None else f"{value:.2f}"
+
+
+# --------------------------------------------------------------------------------------------
+# Lists
+# --------------------------------------------------------------------------------------------
+
+
+class ScopedListView(
+    LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, ExportMixin, FilterView
+):
+    paginate_by = 25
+
+
+class ProjectListView(ScopedListView):
+    permission_required = "procurement.view_procurementproject"
+    export_permission = "procurement.export_procurementproject"
+    export_filename = gettext_lazy("procurement-projects")
+    model = ProcurementProject
+    queryset = ProcurementProject.objects.select_related(
+        "purchaser", "purchaser__region", "supplier", "contract", "contract__acceptance"
+    ).annotate(open_flags=Count("flags", filter=Q(flags__status=FlagStatus.OPEN), distinct=True))
+    # The stage reads the payments: one query for the page, not one per row.
+    queryset = queryset.prefetch_related("contract__payments").order_by("-notice_date", "-pk")
+    filterset_class = ProjectFilter
+    template_name = "procurement/project_list.html"
+
+    def export_columns(self):
+        m = ProcurementProject
+        return [
+            Column(_label(m, "code"), lambda p: p.code),
+            Column(_label(m, "title"), lambda p: p.title),
+            Column(_label(m, "purchaser"), lambda p: p.purchaser.name),
+            Column(_("Purchaser credit code"), lambda p: p.purchaser.uscc),
+            Column(_("Region"), lambda p: p.purchaser.region.name),
+            Column(_label(m, "method"), lambda p: p.get_method_display()),
+            Column(_label(m, "budget"), lambda p: _money(p.budget)),
+            Column(_label(m, "notice_date"), lambda p: p.notice_date),
+            Column(_label(m, "award_date"), lambda p: p.award_date),
+            Column(_label(m, "supplier"), lambda p: p.supplier.name if p.supplier else ""),
+            Column(_label(m, "award_amount"), lambda p: _money(p.award_amount)),
+            Column(_("Stage"), lambda p: p.stage().label),
+            Column(_("Open red flags"), lambda p: p.open_flags),
+        ]
+
+
+class ContractListView(ScopedListView):
+    permission_required = "procurement.view_contract"
+    export_permission = "procurement.export_contract"
+    export_filename = gettext_lazy("procurement-contracts")
+    model = Contract
+    queryset = Contract.objects.select_related(
+        "project", "project__purchaser", "project__supplier", "acceptance"
+    )
+    filterset_class = ContractFilter
+    template_name = "procurement/contract_list.html"
+
+    def export_columns(self):
+        m = Contract
+        return [
+            Column(_("Project code"), lambda c: c.project.code),
+            Column(_("Project"), lambda c: c.project.title),
+            Column(_("Purchaser"), lambda c: c.project.purchaser.name),
+            Column(_("Supplier"), lambda c: c.project.supplier.name if c.project.supplier else ""),
+            Column(_label(m, "number"), lambda c: c.number),
+            Column(_label(m, "signed_date"), lambda c: c.signed_date),
+            Column(_label(m, "amount"), lambda c: _money(c.amount)),
+            Column(_label(m, "supplementary_amount"), lambda c: _money(c.supplementary_amount)),
+            Column(_label(m, "payment_term_days"), lambda c: c.payment_term_days),
+            Column(_label(m, "payment_after_acceptance"), lambda c: c.payment_after_acceptance),
+            Column(_label(m, "filed_date"), lambda c: c.filed_date),
+            Column(
+                _("Acceptance"),
+                lambda c: c.acceptance.get_result_display() if hasattr(c, "acceptance") else "",
+            ),
+        ]
+
+
+class PaymentListView(ScopedListView):
+    permission_required = "procurement.view_payment"
+    export_permission = "procurement.export_payment"
+    export_filename = gettext_lazy("procurement-payments")
+    model = Payment
+    queryset = Payment.objects.select_related(
+        "contract",
+        "contract__project",
+        "contract__project__purchaser",
+        "contract__project__supplier",
+    ).order_by("-due_date", "-pk")
+    filterset_class = PaymentFilter
+    template_name = "procurement/payment_list.html"
+
+    def get_context_data(self, **kwargs):
+        from django.utils import timezone
+
+        return super().get_context_data(today=timezone.localdate(), **kwargs)
+
+    def export_columns(self):
+        m = Payment
+        return [
+            Column(_("Project code"), lambda p: p.contract.project.code),
+            Column(_("Purchaser"), lambda p: p.contract.project.purchaser.name),
+            Column(
+                _("Supplier"),
+                lambda p: p.contract.project.supplier.name if p.contract.project.supplier else "",
+            ),
+            Column(
+                _("SME"),
+                lambda p: bool(p.contract.project.supplier and p.contract.project.supplier.is_sme),
+            ),
+            Column(_label(m, "sequence"), lambda p: p.sequence),
+            Column(_label(m, "amount"), lambda p: _money(p.amount)),
+            Column(_label(m, "due_date"), lambda p: p.due_date),
+            Column(_label(m, "paid_date"), lambda p: p.paid_date),
+            Column(_label(m, "late_days"), lambda p: p.late_days),
+            Column(_label(m, "late_interest"), lambda p: _money(p.late_interest)),
+        ]
+
+
+class FlagListView(ScopedListView):
+    permission_required = "procurement.view_redflag"
+    export_permission = "procurement.export_redflag"
+    export_filename = gettext_lazy("procurement-red-flags")
+    model = RedFlag
+    queryset = RedFlag.objects.select_related("purchaser", "project", "decided_by")
+    filterset_class = RedFlagFilter
+    template_name = "procurement/flag_list.html"
+
+    def export_columns(self):
+        m = RedFlag
+        return [
+            Column(_label(m, "rule"), lambda f: f.get_rule_display()),
+            Column(_label(m, "purchaser"), lambda f: f.purchaser.name),
+            Column(_("Project code"), lambda f: f.project.code if f.project else ""),
+            Column(_label(m, "evidence"), lambda f: f.describe()),
+            Column(_label(m, "status"), lambda f: f.get_status_display()),
+            Column(_label(m, "reason"), lambda f: f.reason),
+            Column(_label(m, "raised_at"), lambda f: f.raised_at),
+            Column(_label(m, "decided_at"), lambda f: f.decided_at),
+        ]
+
+
+class ViolationListView(ScopedListView):
+    permission_required = "procurement.view_violation"
+    export_permission = "procurement.export_violation"
+    export_filename = gettext_lazy("procurement-violations")
+    model = Violation
+    queryset = Violation.objects.select_related("purchaser", "project", "record")
+    filterset_class = ViolationFilter
+    template_name = "procurement/violation_list.html"
+
+    def export_columns(self):
+        m = Violation
+        return [
+            Column(_label(m, "decision_number"), lambda v: v.decision_number),
+            Column(_label(m, "purchaser"), lambda v: v.purchaser.name),
+            Column(_("Purchaser credit code"), lambda v: v.purchaser.uscc),
+            Column(_("Project code"), lambda v: v.project.code if v.project else ""),
+            Column(_label(m, "kind"), lambda v: v.get_kind_display()),
+            Column(_label(m, "severity"), lambda v: v.get_severity_display()),
+            Column(_label(m, "issuing_authority"), lambda v: v.issuing_authority),
+            Column(_label(m, "decided_on"), lambda v: v.decided_on),
+            Column(_label(m, "facts"), lambda v: v.facts),
+            Column(_label(m, "record"), lambda v: v.record.decision_number if v.record else ""),
+        ]
+
+
+# --------------------------------------------------------------------------------------------
+# Pages
+# --------------------------------------------------------------------------------------------
+
+
+class ProjectDetailView(
+    LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, DetailView
+):
+    """A project's whole life: notice → award → contract → acceptance → payments, with the
+    deadlines the rules set and the flags raised on the way."""
+
+    permission_required = "procurement.view_procurementproject"
+    model = ProcurementProject
+    queryset = ProcurementProject.objects.select_related(
+        "purchaser", "purchaser__region", "supplier"
+    )
+    template_name = "procurement/project_detail.html"
+    context_object_name = "project"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(selectors.project_life(self.object))
+        context["can_change"] = user.has_perm("procurement.change_procurementproject")
+        context["can_decide"] = user.has_perm("procurement.change_redflag")
+        context["history"] = self.object.history.select_related("history_user")[:15]
+        return context
+
+
+class PurchaserDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+    """A purchaser's procurement credit: score and its reasons, projects, flags, violations."""
+
+    permission_required = "procurement.view_procurementproject"
+    model = Department
+    slug_field = "uscc"
+    slug_url_kwarg = "uscc"
+    template_name = "procurement/purchaser_detail.html"
+    context_object_name = "department"
+
+    def get_queryset(self):
+        return scope_queryset(self.request.user, Department.objects.select_related("region"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        department = self.object
+        context.update(
+            score=selectors.purchaser_score(department),
+            summary=selectors.purchaser_summary(department),
+            projects=department.procurement_projects.select_related(
+                "supplier", "contract", "contract__acceptance"
+            )[:50],
+            flags=department.procurement_flags.select_related("project").filter(
+                status=FlagStatus.OPEN
+            ),
+            violations=department.procurement_violations.select_related("project", "record"),
+        )
+        return context
+
+
+class ViolationDetailView(
+    LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, DetailView
+):
+    permission_required = "procurement.view_violation"
+    model = Violation
+    queryset = Violation.objects.select_related("purchaser", "project", "flag", "record")
+    template_name = "procurement/violation_detail.html"
+    context_object_name = "violation"
+
+
+# --------------------------------------------------------------------------------------------
+# Forms
+# --------------------------------------------------------------------------------------------
+
+
+class ServiceModelFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """A model form whose save goes through a service; its errors go next to the fields."""
+
+    template_name = "procurement/form.html"
+    title = ""
+
+    def get_instance(self):
+        raise NotImplementedError
+
+    def save(self, obj):
+        raise NotImplementedError
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.instance, "user": self.request.user}
+
+    def dispatch(self, request, *args, **kwargs):
+        self.project = None
+        if request.user.is_authenticated and "pk" in kwargs:
+            self.project = get_in_scope_or_404(
+                request.user,
+                ProcurementProject.objects.select_related("purchaser", "supplier"),
+                pk=kwargs["pk"],
+            )
+        if request.user.is_authenticated:
+            self.instance = self.get_instance()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, project=self.project, **kwargs)
+
+    def form_valid(self, form):
+        obj = form.save(commit=False)
+        try:
+            obj = self.save(obj)
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
+        except WorkflowConflict as conflict:
+            form.add_error(None, conflict.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        project = self.project or obj
+        return redirect("procurement:project_detail", pk=project.pk)
+
+
+class ProjectCreateView(ServiceModelFormView):
+    permission_required = "procurement.add_procurementproject"
+    form_class = ProjectForm
+    title = gettext_lazy("New procurement project")
+
+    def get_instance(self):
+        return ProcurementProject()
+
+    def save(self, obj):
+        return services.project_save(actor=self.request.user, project=obj)
+
+
+class ProjectUpdateView(ServiceModelFormView):
+    permission_required = "procurement.change_procurementproject"
+    form_class = ProjectForm
+    title = gettext_lazy("Notice and award")
+
+    def get_instance(self):
+        return self.project
+
+    def save(self, obj):
+        return services.project_save(actor=self.request.user, project=obj)
+
+
+class ContractFormView(ServiceModelFormView):
+    permission_required = "procurement.change_procurementproject"
+    form_class = ContractForm
+    title = gettext_lazy("Contract")
+
+    def get_instance(self):
+        return Contract.objects.filter(project=self.project).first() or Contract(
+            project=self.project
+        )
+
+    def save(self, obj):
+        return services.contract_save(actor=self.request.user, contract=obj)
+
+
+class AcceptanceFormView(ServiceModelFormView):
+    permission_required = "procurement.change_procurementproject"
+    form_class = AcceptanceForm
+    title = gettext_lazy("Delivery and acceptance")
+
+    def get_instance(self):
+        contract = get_in_scope_or_404(
+            self.request.user, Contract.objects.all(), project=self.project
+        )
+        return Acceptance.objects.filter(contract=contract).first() or Acceptance(contract=contract)
+
+    def save(self, obj):
+        return services.acceptance_save(actor=self.request.user, acceptance=obj)
+
+
+class PaymentFormView(ServiceModelFormView):
+    permission_required = "procurement.change_procurementproject"
+    form_class = PaymentForm
+    title = gettext_lazy("Payment")
+
+    def get_instance(self):
+        contract = get_in_scope_or_404(
+            self.request.user, Contract.objects.all(), project=self.project
+        )
+        if "payment" in self.kwargs:
+            return get_in_scope_or_404(
+                self.request.user, contract.payments.all(), pk=self.kwargs["payment"]
+            )
+        last = contract.payments.aggregate(last=Max("sequence"))["last"] or 0
+        return Payment(contract=contract, sequence=last + 1)
+
+    def get_initial(self):
+        return {"sequence": self.instance.sequence}
+
+    def save(self, obj):
+        return services.payment_save(actor=self.request.user, payment=obj)
+
+
+class ViolationCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    permission_required = "procurement.add_violation"
+    form_class = ViolationForm
+    template_name = "procurement/form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        initial = super().get_initial()
+        project_id = self.request.GET.get("project")
+        if project_id and project_id.isdigit():
+            project = scope_queryset(
+                self.request.user, ProcurementProject.objects.filter(pk=project_id)
+            ).first()
+            if project is not None:
+                initial.update(project=project, purchaser=project.purchaser)
+        return initial
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("New procurement violation"), **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            violation = services.violation_create(actor=self.request.user, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The violation was recorded."))
+        return redirect("procurement:violation_detail", pk=violation.pk)
+
+
+class FlagActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Confirm a flag as a violation, or dismiss it with reasons."""
+
+    permission_required = "procurement.change_redflag"
+    template_name = "procurement/flag_action.html"
+    forms = {"confirm": FlagConfirmForm, "dismiss": FlagDismissForm}
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.flag = get_in_scope_or_404(
+                request.user,
+                RedFlag.objects.select_related("purchaser", "project"),
+                pk=kwargs["pk"],
+            )
+            self.action = kwargs["action"]
+            if self.action not in self.forms:
+                from django.http import Http404
+
+                raise Http404(_("Unknown action."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def make_form(self, data=None):
+        if self.action == "confirm":
+            return FlagConfirmForm(data, flag=self.flag)
+        return FlagDismissForm(data)
+
+    def render(self, form, status=200):
+        title = _("Confirm as violation") if self.action == "confirm" else _("Dismiss the flag")
+        return render(
+            self.request,
+            self.template_name,
+            {"flag": self.flag, "form": form, "title": title},
+            status=status,
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render(self.make_form())
+
+    def post(self, request, *args, **kwargs):
+        form = self.make_form(request.POST)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        try:
+            if self.action == "confirm":
+                violation = services.flag_confirm(
+                    actor=request.user, flag=self.flag, **form.cleaned_data
+                )
+            else:
+                services.flag_dismiss(
+                    actor=request.user, flag=self.flag, reason=form.cleaned_data["reason"]
+                )
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.render(form, status=400)
+        except WorkflowConflict as conflict:
+            messages.error(request, conflict.message)
+            return self.render(form, status=409)
+        if self.action == "confirm":
+            messages.success(request, _("The flag was confirmed as a violation."))
+            return redirect("procurement:violation_detail", pk=violation.pk)
+        messages.success(request, _("The flag was dismissed."))
+        if self.flag.project_id:
+            return redirect("procurement:project_detail", pk=self.flag.project_id)
+        return redirect("procurement:flag_list")

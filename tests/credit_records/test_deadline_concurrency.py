@@ -1,0 +1,201 @@
+"""Two workers running the deadline scan at the same moment on PostgreSQL: every reminder,
+escalation step, accountability proposal, disclosure expiry and email happens once."""
+
+import datetime
+import threading
+import time
+
+import pytest
+from django.core import mail
+from django.db import close_old_connections, connection
+
+from credit_records import deadlines, services
+from credit_records.models import (
+    AccountabilityEntry,
+    AccountabilityKind,
+    Commitment,
+    DishonestyRecord,
+    Notification,
+    NotificationKind,
+    RecordEvent,
+    Rectification,
+    ReminderLog,
+)
+
+from ..factories import OfficialFactory, UserFactory, make_record
+from .deadline_support import at, celery_eager, rectifying_record
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+TODAY = datetime.date(2026, 6, 1)
+
+
+@pytest.fixture(autouse=True)
+def _in_process_celery():
+    """Queued emails are sent in-process, so each one is seen (and none reaches a broker)."""
+    with celery_eager():
+        yield
+
+
+@pytest.fixture
+def everything_due(require_postgres, time_machine, regions, jiangning_department):
+    """On 1 June 2026: a rectification three days from its deadline, one a commitment due
+    tomorrow, one rectification 60 days overdue with all three ladder steps due, and a record
+    whose disclosure ended yesterday."""
+    department = jiangning_department
+    liaison = UserFactory(
+        username="jiangning-liaison",
+        role="Department liaison",
+        department=department,
+        email="liaison@jiangning.gov.cn",
+    )
+    office = UserFactory(
+        username="jiangning-office",
+        role="Supervisor",
+        region=regions["320115"],
+        email="office@jiangning.gov.cn",
+    )
+    UserFactory(
+        username="nanjing", role="Supervisor", region=regions["320100"], email="nj@nanjing.gov.cn"
+    )
+    officials = [OfficialFactory(department=department) for _ in range(2)]
+
+    time_machine.move_to(at(datetime.date(2025, 5, 31)), tick=False)
+    expiring = make_record(department, state="confirmed", decision_date=datetime.date(2025, 5, 31))
+    time_machine.move_to(at(datetime.date(2026, 3, 1)), tick=False)
+    overdue = rectifying_record(
+        department,
+        deadline=datetime.date(2026, 4, 2),
+        supervisor=office,
+        liaison=liaison,
+        officials=officials,
+    )
+    time_machine.move_to(at(TODAY), tick=False)
+    soon = rectifying_record(
+        department, deadline=TODAY + datetime.timedelta(days=3), supervisor=office, liaison=liaison
+    )
+    commitment = services.commitment_save(
+        actor=office,
+        commitment=Commitment(
+            department=department,
+            content="按期清偿账款",
+            promised_date=TODAY + datetime.timedelta(days=1),
+        ),
+    )
+    Notification.objects.all().delete()
+    mail.outbox.clear()
+    return {"expiring": expiring, "overdue": overdue, "soon": soon, "commitment": commitment}
+
+
+def side_by_side(call, workers=2):
+    """Run ``call`` in ``workers`` threads released together, each on its own connection."""
+    start = threading.Barrier(workers, timeout=20)
+    outcomes = [None] * workers
+
+    def run(index):
+        try:
+            start.wait()
+            outcomes[index] = call()
+        except Exception as error:  # reported below, with the others' results
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a scan hung"
+    close_old_connections()
+    return outcomes
+
+
+@pytest.fixture
+def slow_steps(monkeypatch):
+    """Each ladder step takes a moment inside its transaction, as a busy worker's would: the
+    other worker reaches the same step while the first still holds it."""
+    for name in ("_step_overdue", "_step_escalate", "_step_accountability"):
+        step = getattr(deadlines, name)
+
+        def slowed(rectification, step=step):
+            time.sleep(0.3)
+            step(rectification)
+
+        monkeypatch.setattr(deadlines, name, slowed)
+
+
+def test_two_workers_scanning_at_once_take_every_effect_exactly_once(everything_due, slow_steps):
+    outcomes = side_by_side(deadlines.run_scan)
+
+    errors = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+    assert errors == []
+    # Between them the two scans did each thing once.
+    assert sum(outcome["reminders"] for outcome in outcomes) == 2
+    assert sum(outcome["escalation_steps"] for outcome in outcomes) == 3
+    assert sum(outcome["disclosures_ended"] for outcome in outcomes) == 1
+
+    soon, overdue = everything_due["soon"], everything_due["overdue"]
+    assert sorted(ReminderLog.objects.values_list("kind", "object_id", "days_before")) == sorted(
+        [
+            ("rectification", soon.rectification.pk, 3),
+            ("rectification", soon.rectification.pk, 7),  # passed before it was set: skipped
+            ("commitment", everything_due["commitment"].pk, 1),
+            ("commitment", everything_due["commitment"].pk, 3),
+            ("commitment", everything_due["commitment"].pk, 7),
+        ]
+    )
+    assert sorted(Notification.objects.values_list("kind", "recipient__username")) == sorted(
+        [
+            (NotificationKind.REMINDER, "jiangning-liaison"),  # rectification due in 3 days
+            (NotificationKind.REMINDER, "jiangning-office"),
+            (NotificationKind.REMINDER, "jiangning-liaison"),  # commitment due tomorrow
+            (NotificationKind.REMINDER, "jiangning-office"),
+            (NotificationKind.OVERDUE, "jiangning-liaison"),
+            (NotificationKind.OVERDUE, "jiangning-office"),
+            (NotificationKind.ESCALATED, "nanjing"),
+            (NotificationKind.ACCOUNTABILITY, "jiangning-office"),
+            (NotificationKind.ACCOUNTABILITY, "nanjing"),
+        ]
+    )
+    assert sorted(
+        RecordEvent.objects.filter(
+            action__in=["overdue", "escalated", "accountability_proposed", "disclosure_expired"]
+        ).values_list("record_id", "action")
+    ) == sorted(
+        [
+            (overdue.pk, "overdue"),
+            (overdue.pk, "escalated"),
+            (overdue.pk, "accountability_proposed"),
+            (everything_due["expiring"].pk, "disclosure_expired"),
+        ]
+    )
+    assert AccountabilityEntry.objects.filter(kind=AccountabilityKind.PROPOSAL).count() == 2
+    rectification = Rectification.objects.get(record=overdue)
+    assert rectification.escalation_level == 3
+    assert [
+        row.escalation_level
+        for row in rectification.history.order_by("history_id")
+        if row.escalation_level
+    ] == [1, 2, 3]
+    assert (
+        DishonestyRecord.objects.get(pk=everything_due["expiring"].pk)
+        .history.filter(disclosure_expired_on__isnull=False)
+        .count()
+        == 1
+    )
+    # Every notification emailed once.
+    assert Notification.objects.filter(email_sent_at__isnull=True).count() == 0
+    assert len(mail.outbox) == Notification.objects.count() == 9
+
+
+def test_many_scans_racing_repeatedly_still_take_each_step_once(everything_due):
+    for _ in range(3):
+        side_by_side(deadlines.run_scan, workers=4)
+
+    assert RecordEvent.objects.filter(action="overdue").count() == 1
+    assert RecordEvent.objects.filter(action="escalated").count() == 1
+    assert RecordEvent.objects.filter(action="accountability_proposed").count() == 1
+    assert RecordEvent.objects.filter(action="disclosure_expired").count() == 1
+    assert Notification.objects.count() == 9
+    assert len(mail.outbox) == 9

@@ -1,0 +1,201 @@
+"""Spreadsheets: projects, contracts and payments by natural keys, row-level errors,
+all-or-nothing; through the resources and once through the admin's upload form."""
+
+import io
+from decimal import Decimal
+
+import pytest
+import tablib
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from procurement.models import Contract, Payment, ProcurementProject, RedFlag
+from procurement.resources import ContractResource, PaymentResource, ProjectResource
+
+from ..factories import valid_uscc
+from .helpers import make_acceptance, make_contract, make_project, make_supplier
+
+pytestmark = pytest.mark.django_db
+
+
+def dataset(resource, rows):
+    """A sheet with every column the resource knows, headed as users see them."""
+    keys = list(resource.fields)
+    data = tablib.Dataset(headers=[str(resource.fields[key].column_name) for key in keys])
+    for row in rows:
+        data.append([row.get(key, "") for key in keys])
+    return data
+
+
+def run(resource, rows, user, dry_run=False):
+    return resource.import_data(
+        dataset(resource, rows),
+        dry_run=dry_run,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+        user=user,
+    )
+
+
+def errors_by_row(result):
+    errors = {row.number: dict(row.field_specific_errors) for row in result.invalid_rows}
+    for number, row_errors in result.row_errors():
+        errors.setdefault(number, {})["row"] = [str(e.error) for e in row_errors]
+    return errors
+
+
+def project_row(department, supplier, **changes):
+    row = {
+        "purchaser": department.uscc,
+        "code": "IMP-1",
+        "title": "导入项目",
+        "method": "open_tender",
+        "budget": "100000",
+        "notice_date": "2026-05-01",
+        "award_date": "2026-05-20",
+        "supplier": supplier.uscc,
+        "award_amount": "90000",
+    }
+    row.update(changes)
+    return row
+
+
+def test_projects_import_by_purchaser_code_and_project_code(nanjing_supervisor, purchaser):
+    supplier = make_supplier()
+    result = run(
+        ProjectResource(user=nanjing_supervisor),
+        [project_row(purchaser, supplier)],
+        nanjing_supervisor,
+    )
+    assert not result.has_errors() and not result.has_validation_errors()
+    project = ProcurementProject.objects.get(purchaser=purchaser, code="IMP-1")
+    assert project.award_amount == Decimal("90000")
+    # The same key updates the same project.
+    run(
+        ProjectResource(user=nanjing_supervisor),
+        [project_row(purchaser, supplier, award_amount="95000")],
+        nanjing_supervisor,
+    )
+    project.refresh_from_db()
+    assert project.award_amount == Decimal("95000")
+    assert ProcurementProject.objects.count() == 1
+
+
+def test_a_file_with_a_bad_code_or_an_unknown_purchaser_saves_nothing(
+    nanjing_supervisor, purchaser, suzhou_purchaser
+):
+    supplier = make_supplier()
+    good = valid_uscc(777, "320100")
+    bad = good[:17] + ("0" if good[17] != "0" else "1")
+    rows = [
+        project_row(purchaser, supplier, code="OK-1"),
+        project_row(purchaser, supplier, code="BAD-1", purchaser=bad),
+        project_row(purchaser, supplier, code="BAD-2", purchaser=good),  # no such department
+        project_row(purchaser, supplier, code="BAD-3", purchaser=suzhou_purchaser.uscc),
+        project_row(purchaser, supplier, code="BAD-4", award_date="2026-04-01"),
+    ]
+    result = run(ProjectResource(user=nanjing_supervisor), rows, nanjing_supervisor)
+    errors = errors_by_row(result)
+    assert set(errors) == {2, 3, 4, 5}
+    assert errors[2]["purchaser"]  # the checksum message
+    assert good in " ".join(errors[3]["purchaser"])
+    assert suzhou_purchaser.uscc in " ".join(errors[4]["purchaser"])  # out of scope = unknown
+    assert not ProcurementProject.objects.exists()
+
+
+def test_contracts_and_payments_name_their_project_by_natural_key(nanjing_supervisor, purchaser):
+    project = make_project(purchaser, code="NK-1")
+    contract_rows = [
+        {
+            "purchaser": purchaser.uscc.lower(),
+            "project": "NK-1",
+            "number": "HT-1",
+            "signed_date": "2026-03-10",
+            "amount": "100000",
+            "supplementary_amount": "20000",
+            "payment_term_days": "",
+            "payment_after_acceptance": "1",
+            "filed_date": "2026-03-12",
+        }
+    ]
+    result = run(ContractResource(user=nanjing_supervisor), contract_rows, nanjing_supervisor)
+    assert not result.has_validation_errors(), errors_by_row(result)
+    contract = Contract.objects.get(project=project)
+    assert RedFlag.objects.filter(project=project, rule="supplementary_over_cap").exists()
+    make_acceptance(contract)
+    payment_rows = [
+        {
+            "purchaser": purchaser.uscc,
+            "contract": "NK-1",
+            "sequence": "1",
+            "amount": "60000",
+            "paid_date": "2026-04-01",
+        },
+        {
+            "purchaser": purchaser.uscc,
+            "contract": "NK-1",
+            "sequence": "2",
+            "amount": "40000",
+            "paid_date": "",
+        },
+    ]
+    result = run(PaymentResource(user=nanjing_supervisor), payment_rows, nanjing_supervisor)
+    assert not result.has_validation_errors(), errors_by_row(result)
+    first = Payment.objects.get(contract=contract, sequence=1)
+    assert first.due_date == contract.acceptance.acceptance_date + __import__("datetime").timedelta(
+        days=30
+    )
+
+
+def test_a_payment_for_a_project_without_contract_is_a_row_error(nanjing_supervisor, purchaser):
+    make_project(purchaser, code="NC-1")
+    rows = [{"purchaser": purchaser.uscc, "contract": "NC-1", "sequence": "1", "amount": "1"}]
+    result = run(PaymentResource(user=nanjing_supervisor), rows, nanjing_supervisor)
+    errors = errors_by_row(result)
+    assert "NC-1" in " ".join(errors[1]["contract"])
+    assert not Payment.objects.exists()
+
+
+def test_the_admin_upload_reports_rows_and_imports_nothing(login, nanjing_supervisor, purchaser):
+    supplier = make_supplier()
+    resource = ProjectResource(user=nanjing_supervisor)
+    data = dataset(
+        resource,
+        [
+            project_row(purchaser, supplier, code="ADM-1"),
+            project_row(purchaser, supplier, code="ADM-2", budget="-5"),
+        ],
+    )
+    upload = SimpleUploadedFile(
+        "projects.csv", io.BytesIO(data.export("csv").encode("utf-8-sig")).getvalue(), "text/csv"
+    )
+    client = login(nanjing_supervisor)
+    from django.contrib import admin
+
+    model_admin = admin.site._registry[ProcurementProject]
+    csv_index = [f().get_title() for f in model_admin.get_import_formats()].index("csv")
+    response = client.post(
+        "/admin/procurement/procurementproject/import/",
+        {"resource": "0", "format": str(csv_index), "import_file": upload},
+    )
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert [row.number for row in result.invalid_rows] == [2]
+    assert response.context.get("confirm_form") is None
+    assert not ProcurementProject.objects.exists()
+
+
+def test_a_contract_already_on_file_is_updated_not_duplicated(nanjing_supervisor, purchaser):
+    project = make_project(purchaser, code="UP-1")
+    make_contract(project, amount="100000")
+    rows = [
+        {
+            "purchaser": purchaser.uscc,
+            "project": "UP-1",
+            "signed_date": "2026-03-05",
+            "amount": "110000",
+            "supplementary_amount": "0",
+            "payment_after_acceptance": "1",
+        }
+    ]
+    run(ContractResource(user=nanjing_supervisor), rows, nanjing_supervisor)
+    assert Contract.objects.get().amount == Decimal("110000")
