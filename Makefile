@@ -19,11 +19,11 @@ $(BIN)/activate:
 # Installs are stamped so repeated runs are instant; editing pyproject.toml or the lock
 # file triggers a reinstall.
 $(VENV)/.installed: $(BIN)/activate pyproject.toml requirements.lock
-	$(PIP) install --quiet -c requirements.lock -e .
+	$(PIP) install --quiet -c requirements.lock -e '.[fast-xlsx]'
 	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed
-	$(PIP) install --quiet -c requirements.lock -e '.[dev]'
+	$(PIP) install --quiet -c requirements.lock -e '.[dev,fast-xlsx]'
 	@touch $@
 
 migrate: $(VENV)/.installed

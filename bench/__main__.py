@@ -1,4 +1,6 @@
-"""``python -m bench``: the public disclosure pages with 100,000 published records.
+"""``python -m bench``: every benchmark; ``python -m bench public`` the public disclosure pages
+with 100,000 published records, ``python -m bench exports`` the spreadsheet exports and
+imports (bench/exports.py). Options after ``python -m bench`` alone go to the public one.
 
 Fills a scratch PostgreSQL database (``DATABASE_URL``, default
 postgres://postgres@127.0.0.1:5432/chengxin_bench, created if missing) with 100,000
@@ -280,7 +282,24 @@ def offset_reference(published: int, runs: int) -> list[float]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["exports"]:
+        from bench import exports
+
+        return exports.main(argv[1:])
+    if argv[:1] == ["public"]:
+        return public(argv[1:])
+    if argv:
+        return public(argv)
+    from bench import exports
+
+    return public([]) or exports.main([])
+
+
+def public(argv) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench public", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--records", type=int, default=100_000, help="published records")
     parser.add_argument("--runs", type=int, default=30, help="timed requests per page")
     parser.add_argument("--rebuild", action="store_true", help="recreate the data")

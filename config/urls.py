@@ -1,15 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config.health import healthz
 from credit_records import public
+from credit_records.views import site_root
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="workspace:home", permanent=False)),
+    path("", site_root, name="root"),
+    path("healthz", healthz, name="healthz"),
     path("workspace/procurement/", include("procurement.urls")),
     path("workspace/debt/", include("debt.urls")),
+    path("workspace/evaluations/", include("evaluations.urls")),
     path("workspace/", include("credit_records.urls")),
     # The anonymous disclosure pages; robots.txt must sit at the root to be read.
     path("public/", include("credit_records.public_urls")),
@@ -34,6 +37,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/procurement/", include("procurement.api.urls")),
     path("api/v1/debt/", include("debt.api.urls")),
+    path("api/v1/evaluations/", include("evaluations.api.urls")),
     path("api/v1/", include("credit_records.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

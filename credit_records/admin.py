@@ -7,13 +7,14 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, TSV
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import import_errors, services
 from .models import (
     AccountabilityEntry,
     Attachment,
@@ -80,16 +81,40 @@ class SpreadsheetRulesMixin:
         kwargs.setdefault("rollback_on_validation_errors", True)
         return super().process_dataset(dataset, form, request, **kwargs)
 
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        result = context.get("result")
+        if result is not None and (result.has_errors() or result.has_validation_errors()):
+            upload = request.FILES.get("import_file")
+            self._keep_error_report(request, result, import_errors.sheet_name(upload))
+            messages.error(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("Some rows cannot be imported."),
+                    self._error_report_url(),
+                    _("Download the rows and reasons (CSV)"),
+                ),
+            )
+        return response
+
     def process_result(self, result, request):
         if not (result.has_errors() or result.has_validation_errors()):
             return super().process_result(result, request)
         problems = [
             f"{number}: {error.error}" for number, errors in result.row_errors() for error in errors
         ] + [f"{row.number}: {'; '.join(row.error.messages)}" for row in result.invalid_rows]
+        self._keep_error_report(request, result, request.POST.get("original_file_name", ""))
         messages.error(
             request,
-            _("Nothing was imported. Rows that failed (row: reason): %(problems)s")
-            % {"problems": " | ".join(problems)},
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("Nothing was imported. Rows that failed (row: reason): %(problems)s")
+                % {"problems": " | ".join(problems)},
+                self._error_report_url(),
+                _("Download the rows and reasons (CSV)"),
+            ),
         )
         opts = self.model._meta
         return HttpResponseRedirect(
@@ -97,6 +122,39 @@ class SpreadsheetRulesMixin:
                 f"admin:{opts.app_label}_{opts.model_name}_import", current_app=self.admin_site.name
             )
         )
+
+    def _keep_error_report(self, request, result, sheet):
+        resource = self.get_import_resource_classes(request)[0]()
+        import_errors.store(
+            request, self.opts.label_lower, import_errors.problems(result, resource, sheet)
+        )
+
+    def _error_report_url(self):
+        opts = self.model._meta
+        return reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_import_errors",
+            current_app=self.admin_site.name,
+        )
+
+    def get_urls(self):
+        if not hasattr(self, "import_action"):  # an admin without imports
+            return super().get_urls()
+        opts = self.model._meta
+        return [
+            path(
+                "import-errors/",
+                self.admin_site.admin_view(self.import_errors_view),
+                name=f"{opts.app_label}_{opts.model_name}_import_errors",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_errors_view(self, request):
+        """The last failed import's rows and reasons, as CSV."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        filename = f"{self.opts.model_name}-import-errors"
+        return import_errors.report_response(request, self.opts.label_lower, filename)
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         if isinstance(file_format, CSV | TSV) and not kwargs.get("encoding"):

@@ -14,6 +14,7 @@ WORKSPACE_NAVIGATION = [
     (_("Debt warnings"), "debt:warning_list", "debt.view_riskwarning"),
     (_("Procurement"), "procurement:project_list", "procurement.view_procurementproject"),
     (_("Red flags"), "procurement:flag_list", "procurement.view_redflag"),
+    (_("Integrity evaluations"), "evaluations:round_list", "evaluations.view_round"),
 ]
 
 

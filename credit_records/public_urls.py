@@ -21,4 +21,5 @@ urlpatterns = [
     path("sitemap.xml", public.sitemap, name="sitemap"),
     path("procurement/", include("procurement.public_urls")),
     path("debt/", include("debt.public_urls")),
+    path("evaluations/", include("evaluations.public_urls")),
 ]

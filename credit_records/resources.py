@@ -5,10 +5,14 @@ validated with ``full_clean``, so a file with any bad row is reported row by row
 nothing. The admin passes the importing user in, and every lookup is scoped to that user.
 """
 
+from contextvars import ContextVar
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
+from import_export.instance_loaders import ModelInstanceLoader
 
 from .exports import neutralise_formula
 from .models import (
@@ -32,6 +36,54 @@ from .roles import Role
 from .selectors import scope_queryset
 from .validators import normalize_uscc, validate_uscc
 
+# Rows already looked up by natural key during the current import (hits only: a miss may be
+# created by a later row of the same file). Set by ScopedResource.import_data.
+_found: ContextVar[dict | None] = ContextVar("import_lookups", default=None)
+
+
+def _key_value(value):
+    return value.pk if isinstance(value, models.Model) else value
+
+
+class NaturalKeyInstanceLoader(ModelInstanceLoader):
+    """Loads every existing row that the file names in one query, for composite natural keys
+    too (import_export's CachedInstanceLoader takes one key column only): a 10,000-row file
+    costs one lookup query instead of 10,000."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.key_fields = [resource.fields[name] for name in resource.get_import_id_fields()]
+        self.existing = {}
+        rows = dataset.dict if dataset is not None else []
+        for field in resource.get_import_fields():
+            if isinstance(field.widget, ScopedForeignKeyWidget) and field.column_name:
+                column = str(field.column_name)
+                field.widget.prefetch((row.get(column) for row in rows), user=resource.user)
+        wanted = [set() for _field in self.key_fields]
+        for row in rows:
+            try:
+                key = self.key(row)
+            except (ValueError, ValidationError, KeyError):
+                continue  # reported by the row's own validation
+            for values, value in zip(wanted, key, strict=True):
+                values.add(value)
+        if not all(wanted):
+            return
+        model = resource._meta.model
+        attnames = [model._meta.get_field(field.attribute).attname for field in self.key_fields]
+        queryset = self.get_queryset().filter(
+            **{f"{attname}__in": values for attname, values in zip(attnames, wanted, strict=True)}
+        )
+        for instance in queryset:
+            self.existing[tuple(getattr(instance, attname) for attname in attnames)] = instance
+
+    def key(self, row):
+        user = self.resource.user
+        return tuple(_key_value(field.clean(row, user=user)) for field in self.key_fields)
+
+    def get_instance(self, row):
+        return self.existing.get(self.key(row))
+
 
 class ScopedResource(resources.ModelResource):
     """A resource that only reads and updates rows inside the importing user's scope.
@@ -52,6 +104,13 @@ class ScopedResource(resources.ModelResource):
         # carriage return start formulas too.
         value = super().export_field(field, instance, **kwargs)
         return neutralise_formula(value) if isinstance(value, str) else value
+
+    def import_data(self, *args, **kwargs):
+        token = _found.set({})
+        try:
+            return super().import_data(*args, **kwargs)
+        finally:
+            _found.reset(token)
 
     def import_row(self, row, instance_loader, **kwargs):
         # Undo export_field's apostrophe, so that re-importing an unchanged export changes
@@ -85,6 +144,26 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
         self.normalize = normalize
         self.validate = validate
 
+    def prefetch(self, values, *, user) -> None:
+        """Looks every key in ``values`` up in one query, for the rest of this import."""
+        found = _found.get()
+        if found is None:
+            return
+        keys = set()
+        for value in values:
+            value = "" if value is None else str(value).strip()
+            if value and self.normalize:
+                value = self.normalize(value)
+            if value:
+                keys.add(value)
+        queryset = self.model.objects.filter(**{f"{self.field}__in": keys})
+        if user is not None:
+            queryset = scope_queryset(user, queryset)
+        for obj in queryset:
+            found[(self.model, self.field, getattr(obj, self.field), getattr(user, "pk", None))] = (
+                obj
+            )
+
     def clean(self, value, row=None, **kwargs):
         value = "" if value is None else str(value).strip()
         if self.normalize and value:
@@ -99,11 +178,18 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
             except ValidationError as error:
                 raise ValueError(" ".join(error.messages)) from None
         resource_user = kwargs.get("user")
+        found = _found.get()
+        cache_key = (self.model, self.field, value, getattr(resource_user, "pk", None))
+        if found is not None and cache_key in found:
+            return found[cache_key]
         queryset = self.model.objects.all()
         if resource_user is not None:
             queryset = scope_queryset(resource_user, queryset)
         try:
-            return queryset.get(**{self.field: value})
+            obj = queryset.get(**{self.field: value})
+            if found is not None:
+                found[cache_key] = obj
+            return obj
         except self.model.DoesNotExist:
             raise ValueError(
                 _("No %(model)s “%(value)s” exists in your scope.")
@@ -364,9 +450,22 @@ class DishonestyRecordResource(ScopedResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
+        instance_loader_class = NaturalKeyInstanceLoader
 
     def get_queryset(self):
         return super().get_queryset().select_related("department")
+
+    # The preview (a dry run) validates every row without saving it: records never refer to
+    # one another, so saving and rolling back would only add four queries a row (the record,
+    # its history row, its event, its officials). The confirm step saves, all or nothing, and
+    # the database's constraints still guard it.
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if not kwargs.get("dry_run"):
+            super().save_instance(instance, is_create, row, **kwargs)
+
+    def save_m2m(self, instance, row, **kwargs):
+        if not kwargs.get("dry_run"):
+            super().save_m2m(instance, row, **kwargs)
 
     def before_import_row(self, row, **kwargs):
         column = str(self.fields["department"].column_name)
@@ -403,8 +502,25 @@ class DishonestyRecordResource(ScopedResource):
         exclude = [*errors.keys(), "status"]
         if instance.minimum_period_ends is None or instance.disclosure_ends is None:
             exclude += ["minimum_period_ends", "disclosure_ends"]
+        validate_constraints = True
+        if instance.department_id is not None and instance._state.adding:
+            # Each of these would be a query a row. The department was found by the scoped
+            # widget and the creator is the importing user; the natural-key loader looked this
+            # department and number up, so a new row's key is free; the disclosure window is
+            # derived above and checked here. The database's constraints still guard the save.
+            exclude += ["department", "created_by"]
+            validate_unique = validate_constraints = False
+            ends = (instance.minimum_period_ends, instance.disclosure_ends)
+            if None not in ends and not instance.decision_date <= ends[0] <= ends[1]:
+                errors.setdefault(NON_FIELD_ERRORS, []).append(
+                    _("The disclosure window is not ordered.")
+                )
         try:
-            instance.full_clean(exclude=exclude, validate_unique=validate_unique)
+            instance.full_clean(
+                exclude=exclude,
+                validate_unique=validate_unique,
+                validate_constraints=validate_constraints,
+            )
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if errors:

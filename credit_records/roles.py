@@ -67,6 +67,12 @@ ROLE_GRANTS: dict[Role, dict[str, set[str]]] = {
         "debt.bondissue": {"view", "add", "change", "import", "export"},
         "debt.creditrating": {"view", "add", "change", "import", "export"},
         "debt.debtdefault": {"view"},
+        "evaluations.scheme": {"view", "change"},
+        "evaluations.dimension": {"view", "change"},
+        "evaluations.indicator": {"view", "change"},
+        "evaluations.round": {"view", "add", "change", "export"},
+        "evaluations.roundsubject": {"view", "export"},
+        "evaluations.score": {"view", "add", "change", "export"},
     },
     Role.LIAISON: {
         "credit_records.region": {"view"},

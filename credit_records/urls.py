@@ -16,6 +16,11 @@ urlpatterns = [
     path("records/", views.RecordListView.as_view(), name="record_list"),
     path("records/new/", views.RecordCreateView.as_view(), name="record_create"),
     path("records/<int:pk>/", views.RecordDetailView.as_view(), name="record_detail"),
+    path(
+        "records/<int:pk>/history/",
+        views.RecordHistoryExportView.as_view(),
+        name="record_history_export",
+    ),
     path("records/<int:pk>/edit/", views.RecordUpdateView.as_view(), name="record_update"),
     path(
         "records/<int:pk>/<slug:action>/",

@@ -18,7 +18,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from . import notifications, selectors, services
-from .exports import Column, export_response
+from .exports import HISTORY_FORMATS, Column, export_response, history_response
 from .filters import (
     CommendationFilter,
     CommitmentFilter,
@@ -72,17 +72,23 @@ class ScopedQuerysetMixin:
 
 
 class ExportMixin:
-    """``?export=csv`` or ``?export=xlsx`` on a filtered list downloads exactly its rows."""
+    """``?export=csv`` or ``?export=xlsx`` on a filtered list downloads exactly its rows;
+    with ``export_history`` set, ``?export=history-csv`` or ``?export=history-xlsx`` downloads
+    their audit trail (who, when, what changed), under the same permission and scope."""
 
     export_permission: str = ""
     export_filename: str = "export"
+    export_history: bool = False
+    # The historical model's field that names each object in the history export.
+    export_history_label: str | None = None
 
     def export_columns(self) -> list[Column]:
         raise NotImplementedError
 
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("export")
-        if fmt not in ("csv", "xlsx"):
+        history = self.export_history and fmt in HISTORY_FORMATS
+        if fmt not in ("csv", "xlsx") and not history:
             return super().get(request, *args, **kwargs)
         if not request.user.has_perm(self.export_permission):
             raise PermissionDenied(_("Your role does not allow exports."))
@@ -91,6 +97,14 @@ class ExportMixin:
             return super().get(request, *args, **kwargs)
         stamp = timezone.localdate().isoformat()
         name = str(self.export_filename)
+        if history:
+            return history_response(
+                HISTORY_FORMATS[fmt],
+                filterset.qs.model,
+                filterset.qs,
+                f"{name}-{_('history')}-{stamp}",
+                label_field=self.export_history_label,
+            )
         return export_response(
             fmt, filterset.qs, self.export_columns(), f"{name}-{stamp}", sheet=name
         )
@@ -98,6 +112,7 @@ class ExportMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_export"] = self.request.user.has_perm(self.export_permission)
+        context["can_export_history"] = context["can_export"] and self.export_history
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("export", None)
@@ -208,6 +223,8 @@ class RecordListView(
     permission_required = "credit_records.view_dishonestyrecord"
     export_permission = "credit_records.export_dishonestyrecord"
     export_filename = gettext_lazy("dishonesty-records")
+    export_history = True
+    export_history_label = "decision_number"
     model = DishonestyRecord
     queryset = DishonestyRecord.objects.select_related(
         "department", "department__region", "rectification"
@@ -220,25 +237,55 @@ class RecordListView(
         return selectors.with_record_list_annotations(super().get_queryset())
 
     def export_columns(self):
-        m = DishonestyRecord
-        return [
-            Column(_label(m, "decision_number"), lambda r: r.decision_number),
-            Column(_label(m, "department"), lambda r: r.department.name),
-            Column(_("Unified social credit code"), lambda r: r.department.uscc),
-            Column(_("Region"), lambda r: r.department.region.name),
-            Column(_label(m, "category"), lambda r: r.get_category_display()),
-            Column(_label(m, "severity"), lambda r: r.get_severity_display()),
-            Column(_label(m, "status"), lambda r: r.get_status_display()),
-            Column(_label(m, "issuing_authority"), lambda r: r.issuing_authority),
-            Column(_label(m, "decision_date"), lambda r: r.decision_date),
-            Column(_("Rectification deadline"), lambda r: r.deadline),
-            Column(_("Overdue"), lambda r: r.overdue),
-            Column(_label(m, "minimum_period_ends"), lambda r: r.minimum_period_ends),
-            Column(_label(m, "disclosure_ends"), lambda r: r.disclosure_ends),
-            Column(_("Honours eligibility of the department"), lambda r: r.honours_eligible),
-            Column(_label(m, "source"), lambda r: r.get_source_display()),
-            Column(_label(m, "facts"), lambda r: r.facts),
-        ]
+        return record_export_columns()
+
+
+def record_export_columns() -> list[Column]:
+    """The record list's columns, read with one ``values_list()`` query (no model instances:
+    see credit_records/exports.py and docs/exports.md)."""
+    m = DishonestyRecord
+    return [
+        Column.field(_label(m, "decision_number"), "decision_number"),
+        Column.field(_label(m, "department"), "department__name"),
+        Column.field(_("Unified social credit code"), "department__uscc"),
+        Column.field(_("Region"), "department__region__name"),
+        Column.choice(_label(m, "category"), "category", m._meta.get_field("category").choices),
+        Column.choice(_label(m, "severity"), "severity", m._meta.get_field("severity").choices),
+        Column.choice(_label(m, "status"), "status", m._meta.get_field("status").choices),
+        Column.field(_label(m, "issuing_authority"), "issuing_authority"),
+        Column.field(_label(m, "decision_date"), "decision_date"),
+        Column.field(_("Rectification deadline"), "deadline"),
+        Column.field(_("Overdue"), "overdue"),
+        Column.field(_label(m, "minimum_period_ends"), "minimum_period_ends"),
+        Column.field(_label(m, "disclosure_ends"), "disclosure_ends"),
+        Column.field(_("Honours eligibility of the department"), "honours_eligible"),
+        Column.choice(_label(m, "source"), "source", m._meta.get_field("source").choices),
+        Column.field(_label(m, "facts"), "facts"),
+    ]
+
+
+class RecordHistoryExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """The change history of one record (``?format=csv`` or ``xlsx``), for an auditor's file."""
+
+    permission_required = (
+        "credit_records.view_dishonestyrecord",
+        "credit_records.export_dishonestyrecord",
+    )
+
+    def get(self, request, pk):
+        record = get_object_or_404(
+            selectors.scope_queryset(request.user, DishonestyRecord.objects.all()), pk=pk
+        )
+        fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+        stamp = timezone.localdate().isoformat()
+        return history_response(
+            fmt,
+            DishonestyRecord,
+            DishonestyRecord.objects.filter(pk=record.pk),
+            f"{record.decision_number}-{_('history')}-{stamp}",
+            label_field="decision_number",
+            with_m2m=True,
+        )
 
 
 class RecordCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
@@ -471,6 +518,7 @@ class RecordDetailView(
             claims=claims,
             repairs=repairs,
             history=record.history.select_related("history_user")[:30],
+            can_export_history=user.has_perm("credit_records.export_dishonestyrecord"),
             can_review=user.has_perm("credit_records.change_faulttoleranceclaim"),
             can_decide_repair=user.has_perm("credit_records.change_creditrepairapplication"),
             today=timezone.localdate(),
@@ -845,3 +893,8 @@ class NotificationReadView(LoginRequiredMixin, View):
         if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
             return redirect(target)
         return redirect("workspace:notification_list")
+
+
+def site_root(request):
+    """Officials land on their workspace; everyone else on the public disclosure pages."""
+    return redirect("workspace:home" if request.user.is_authenticated else "public:home")

@@ -1,1 +1,391 @@
-"""Models of this app arrive with its issue; see ARCHITECTURE.md for the layout."""
+"""Regional government-integrity evaluations: schemes of weighted indicators, rounds that
+score a set of regions (or departments) over a period, and the scores and results.
+
+Scope: a round belongs to its organising region (``scope_region_lookup = "organiser"``) and
+each of its subjects to the subject's region. While a round is unpublished, a region
+supervisor sees the subjects (and their scores) inside their own subtree, so a city sees its
+counties' results in draft; once published, every signed-in user may read the round
+(``selectors.rounds`` and ``selectors.subjects``). Schemes are shared reference data.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from credit_records.models import Department, Region
+
+POINTS = {"max_digits": 7, "decimal_places": 2}
+
+
+class IndicatorKind(models.TextChoices):
+    COMPUTED = "computed", _("Computed from the data")
+    MANUAL = "manual", _("Scored by evaluators")
+    BONUS = "bonus", _("Bonus item")
+    DEDUCTION = "deduction", _("Deduction item")
+
+
+# Kinds whose score (0–100) is weighted into the total; bonus and deduction items add or
+# subtract their points directly.
+WEIGHTED_KINDS = (IndicatorKind.COMPUTED, IndicatorKind.MANUAL)
+
+
+class Scheme(models.Model):
+    """An evaluation scheme: dimensions of weighted indicators. Shared by every region."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    is_default = models.BooleanField(
+        _("our default scheme"),
+        default=False,
+        help_text=_("The portal's default scheme; no official weights have been published."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    # Reference data, like the scoring rules: not scoped (see ``selectors.schemes``).
+    scope_region_lookup = None
+    scope_department_lookup = None
+
+    class Meta:
+        verbose_name = _("evaluation scheme")
+        verbose_name_plural = _("evaluation schemes")
+        ordering = ["-is_default", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Dimension(models.Model):
+    """A dimension of a scheme (for the default scheme: one of the five principles)."""
+
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="dimensions"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    weight = models.DecimalField(
+        _("weight"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        **POINTS,
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    scope_region_lookup = None
+    scope_department_lookup = None
+
+    class Meta:
+        verbose_name = _("dimension")
+        verbose_name_plural = _("dimensions")
+        ordering = ["scheme", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "name"], name="evaluation_dimension_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(models.Model):
+    """One indicator. Computed indicators name a formula of ``indicators.REGISTRY``; manual
+    ones are scored 0–100 by evaluators with evidence; bonus and deduction items carry at
+    most ``max_points`` points each, added to or taken from the total."""
+
+    dimension = models.ForeignKey(
+        Dimension,
+        verbose_name=_("dimension"),
+        on_delete=models.CASCADE,
+        related_name="indicators",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=IndicatorKind.choices)
+    formula_key = models.CharField(_("formula"), max_length=50, blank=True)
+    formula_text = models.TextField(_("how it is scored"), blank=True)
+    weight = models.DecimalField(
+        _("weight"),
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        **POINTS,
+    )
+    max_points = models.DecimalField(
+        _("maximum points"),
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("For bonus and deduction items."),
+        **POINTS,
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    scope_region_lookup = None
+    scope_department_lookup = None
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["dimension__order", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "name"], name="evaluation_indicator_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_weighted(self) -> bool:
+        return self.kind in WEIGHTED_KINDS
+
+
+class SubjectLevel(models.TextChoices):
+    CITY = "city", _("Cities")
+    COUNTY = "county", _("Counties")
+    DEPARTMENT = "department", _("Departments")
+
+
+class RoundStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SCORING = "scoring", _("Scoring")
+    REVIEW = "review", _("Under review")
+    PUBLISHED = "published", _("Published")
+
+
+class ComputationStatus(models.TextChoices):
+    IDLE = "idle", _("Not computed")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Computing")
+    DONE = "done", _("Computed")
+    FAILED = "failed", _("Failed")
+
+
+class Round(ConcurrentTransitionMixin, models.Model):
+    """An evaluation round: a scheme applied to subjects over a period, organised by a region.
+
+    draft → scoring → review → published; the transitions are called only from
+    ``services``. Publishing freezes the results: a published round is never recomputed.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="rounds"
+    )
+    organiser = models.ForeignKey(
+        Region,
+        verbose_name=_("organising region"),
+        on_delete=models.PROTECT,
+        related_name="evaluation_rounds",
+    )
+    level = models.CharField(_("subjects"), max_length=10, choices=SubjectLevel.choices)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    status = FSMField(
+        _("status"),
+        max_length=10,
+        choices=RoundStatus.choices,
+        default=RoundStatus.DRAFT,
+        protected=True,
+    )
+    computation_status = models.CharField(
+        _("computation"),
+        max_length=10,
+        choices=ComputationStatus.choices,
+        default=ComputationStatus.IDLE,
+    )
+    progress = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
+        _("progress (%)"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+    )
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    computation_error = models.TextField(_("computation error"), blank=True)
+    # The grade cut-offs the results were graded with, frozen at publication.
+    grade_cutoffs = models.JSONField(_("grade cut-offs"), default=list, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    scope_region_lookup = "organiser"
+    scope_department_lookup = None
+
+    class Meta:
+        verbose_name = _("evaluation round")
+        verbose_name_plural = _("evaluation rounds")
+        ordering = ["-period_end", "name"]
+        permissions = [("export_round", _("Can export evaluation results"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="evaluation_round_period_order",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == RoundStatus.PUBLISHED
+
+    @property
+    def is_computing(self) -> bool:
+        return self.computation_status in (ComputationStatus.QUEUED, ComputationStatus.RUNNING)
+
+    @transition(field=status, source=RoundStatus.DRAFT, target=RoundStatus.SCORING)
+    def start_scoring(self) -> None:
+        pass
+
+    @transition(field=status, source=RoundStatus.SCORING, target=RoundStatus.REVIEW)
+    def submit_for_review(self) -> None:
+        pass
+
+    @transition(field=status, source=RoundStatus.REVIEW, target=RoundStatus.SCORING)
+    def return_to_scoring(self) -> None:
+        pass
+
+    @transition(field=status, source=RoundStatus.REVIEW, target=RoundStatus.PUBLISHED)
+    def publish(self) -> None:
+        pass
+
+
+class Grade(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+
+
+class RoundSubject(models.Model):
+    """One evaluated region (or department) in a round, with its result: weighted base,
+    bonus and deduction points, total, grade, rank and the change against the previous
+    published round. Kept up to date while the round is open; frozen when published."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="subjects"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    dimension_scores = models.JSONField(_("dimension subtotals"), default=dict, blank=True)
+    base = models.DecimalField(_("weighted score"), null=True, blank=True, **POINTS)
+    bonus = models.DecimalField(_("bonus points"), default=Decimal(0), **POINTS)
+    deduction = models.DecimalField(_("deduction points"), default=Decimal(0), **POINTS)
+    total = models.DecimalField(_("total"), null=True, blank=True, **POINTS)
+    grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, blank=True)
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    previous_total = models.DecimalField(_("previous total"), null=True, blank=True, **POINTS)
+    change = models.DecimalField(_("change"), null=True, blank=True, **POINTS)
+
+    history = HistoricalRecords()
+
+    scope_region_lookup = "region"
+    scope_department_lookup = None
+
+    class Meta:
+        verbose_name = _("evaluated subject")
+        verbose_name_plural = _("evaluated subjects")
+        ordering = ["round", "rank", "region__code", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "region"],
+                condition=Q(department__isnull=True),
+                name="evaluation_subject_region_once",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "department"],
+                condition=Q(department__isnull=False),
+                name="evaluation_subject_department_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScoreSource(models.TextChoices):
+    COMPUTED = "computed", _("Computed")
+    MANUAL = "manual", _("Entered by an evaluator")
+
+
+class Score(models.Model):
+    """One indicator's score for one subject: the value (0–100, or points for bonus and
+    deduction items), the weight used, the weighted value and how it was obtained."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="scores"
+    )
+    subject = models.ForeignKey(
+        RoundSubject, verbose_name=_("subject"), on_delete=models.CASCADE, related_name="scores"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="scores"
+    )
+    source = models.CharField(_("source"), max_length=10, choices=ScoreSource.choices)
+    value = models.DecimalField(_("score"), null=True, blank=True, **POINTS)
+    weight = models.DecimalField(_("weight"), default=Decimal(0), **POINTS)
+    weighted_value = models.DecimalField(_("weighted score"), null=True, blank=True, **POINTS)
+    explanation = models.JSONField(_("how it was obtained"), default=dict, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scored by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    scope_region_lookup = "subject__region"
+    scope_department_lookup = None
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        ordering = ["subject", "indicator__dimension__order", "indicator__order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "subject", "indicator"], name="evaluation_score_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} · {self.indicator}"

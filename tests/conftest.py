@@ -19,6 +19,16 @@ REQUIRE_SERVICES = os.environ.get("CHENGXIN_REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHENGXIN_CHROMIUM", "/usr/bin/chromium")
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request in English (LocaleMiddleware activates it in the test's thread) must not
+    leak into the next test, whose spreadsheet headers are built in the default language."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 def skip_or_fail(reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"{reason} (required: CHENGXIN_REQUIRE_SERVICES=1)", pytrace=False)

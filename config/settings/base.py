@@ -152,6 +152,8 @@ EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
+# A hung mail server must not hold a worker until the task time limit.
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="chengxin@localhost")
 # The portal's address as users reach it, for links in emails.
 CHENGXIN_BASE_URL = env.str("CHENGXIN_BASE_URL", default="http://127.0.0.1:8000")
@@ -242,6 +244,11 @@ CHENGXIN_DEBT_RED_FROM = env.str("CHENGXIN_DEBT_RED_FROM", default="300")
 CHENGXIN_DEBT_WARNING_RESPONSE_DAYS = env.int("CHENGXIN_DEBT_WARNING_RESPONSE_DAYS", default=30)
 CHENGXIN_DEBT_WARNING_ESCALATION_DAYS = env.int("CHENGXIN_DEBT_WARNING_ESCALATION_DAYS", default=15)
 
+# Integrity evaluations: the lowest totals of the grades 优秀, 良好 and 合格 (below: 不合格).
+CHENGXIN_EVALUATION_GRADES = env.list(
+    "CHENGXIN_EVALUATION_GRADES", cast=str, default=["90", "80", "60"]
+)
+
 # --- Celery --------------------------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or "filesystem://"
@@ -325,6 +332,12 @@ SPECTACULAR_SETTINGS = {
         "ViolationSeverityEnum": "procurement.models.ViolationSeverity",
         "ViolationKindEnum": "procurement.models.ViolationKind",
         "FlagStatusEnum": "procurement.models.FlagStatus",
+        "RoundStatusEnum": "evaluations.models.RoundStatus",
+        "EvaluationGradeEnum": "evaluations.models.Grade",
+        "ScoreSourceEnum": "evaluations.models.ScoreSource",
+        # Kept under their names from before the evaluations' own "grade" and "source".
+        "GradeEnum": "debt.models.Grade",
+        "SourceEnum": "credit_records.models.RecordSource",
     },
     # Separate request components: writable fields and file uploads described as such.
     "COMPONENT_SPLIT_REQUEST": True,

@@ -1,0 +1,35 @@
+"""FilterSets of the evaluations app, shared by the workspace list and the API."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from .models import Round, RoundStatus, RoundSubject, Scheme, Score, SubjectLevel
+
+
+class RoundFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("status"), choices=RoundStatus.choices)
+    level = django_filters.ChoiceFilter(label=_("subjects"), choices=SubjectLevel.choices)
+    scheme = django_filters.ModelChoiceFilter(label=_("scheme"), queryset=Scheme.objects.all())
+    year = django_filters.NumberFilter(label=_("year"), field_name="period_end__year")
+
+    class Meta:
+        model = Round
+        fields = ["status", "level", "scheme", "year"]
+
+
+class RoundSubjectFilter(django_filters.FilterSet):
+    round = django_filters.NumberFilter(label=_("round"), field_name="round_id")
+    grade = django_filters.CharFilter(label=_("grade"))
+
+    class Meta:
+        model = RoundSubject
+        fields = ["round", "grade"]
+
+
+class ScoreFilter(django_filters.FilterSet):
+    round = django_filters.NumberFilter(label=_("round"), field_name="round_id")
+    subject = django_filters.NumberFilter(label=_("subject"), field_name="subject_id")
+
+    class Meta:
+        model = Score
+        fields = ["round", "subject"]

@@ -1,0 +1,65 @@
+"""Forms of the evaluations workspace; each is handed to a service, whose errors are shown
+next to the fields."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from credit_records.models import RegionLevel
+from credit_records.selectors import regions_in_scope
+
+from .models import Round, Scheme
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class RoundForm(forms.ModelForm):
+    class Meta:
+        model = Round
+        fields = ["name", "scheme", "organiser", "level", "period_start", "period_end"]
+        widgets = {"period_start": DateInput(), "period_end": DateInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organiser"].queryset = regions_in_scope(user).exclude(level=RegionLevel.COUNTY)
+        self.fields["scheme"].queryset = Scheme.objects.all()
+        self.fields["scheme"].initial = Scheme.objects.filter(is_default=True).first()
+
+
+class ScoreForm(forms.Form):
+    indicator = forms.IntegerField(widget=forms.HiddenInput)
+    value = forms.DecimalField(label=_("score"), max_digits=7, decimal_places=2)
+    evidence = forms.CharField(
+        label=_("evidence"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class WeightsForm(forms.Form):
+    """One weight field per dimension and per weighted indicator of a scheme."""
+
+    def __init__(self, *args, scheme: Scheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scheme = scheme
+        self.rows = []
+        for dimension in scheme.dimensions.prefetch_related("indicators"):
+            name = f"d{dimension.pk}"
+            self.fields[name] = forms.DecimalField(
+                label=dimension.name, initial=dimension.weight, max_digits=7, decimal_places=2
+            )
+            items = []
+            for indicator in dimension.indicators.all():
+                if not indicator.is_weighted:
+                    continue
+                field_name = f"i{indicator.pk}"
+                self.fields[field_name] = forms.DecimalField(
+                    label=indicator.name, initial=indicator.weight, max_digits=7, decimal_places=2
+                )
+                items.append(self[field_name])
+            self.rows.append({"dimension": self[name], "indicators": items})
+
+    def weights(self) -> tuple[dict, dict]:
+        dimensions, indicators = {}, {}
+        for name, value in self.cleaned_data.items():
+            (dimensions if name[0] == "d" else indicators)[int(name[1:])] = value
+        return dimensions, indicators

@@ -1,0 +1,343 @@
+"""The registry of computed indicators.
+
+Each formula is a function ``(subject, period) -> (score, inputs)``: ``subject`` is a
+``RoundSubject`` (a region and its whole subtree, or one department), ``period`` a
+``Period``; ``score`` is a ``Decimal`` between 0 and 100 (two places) and ``inputs`` a JSON-able
+dict saying which figures and which records counted, shown beside the score. Each formula's
+documentation (``Formula.text``) is copied onto the indicators that use it.
+
+A subject with nothing to measure (no departments, no projects, no debt profile) scores
+full marks on that indicator, and its inputs say so (``"no_data": true``).
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from credit_records.models import (
+    COUNTING_STATUSES,
+    Commitment,
+    CommitmentStatus,
+    Department,
+    DishonestyRecord,
+    Rectification,
+)
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date
+
+
+@dataclass(frozen=True)
+class Formula:
+    key: str
+    label: str
+    text: str
+    function: Callable
+
+
+REGISTRY: dict[str, Formula] = {}
+
+
+def register(key: str, label, text):
+    def decorator(function):
+        REGISTRY[key] = Formula(key=key, label=label, text=text, function=function)
+        return function
+
+    return decorator
+
+
+def choices() -> list[tuple[str, str]]:
+    return [(formula.key, formula.label) for formula in REGISTRY.values()]
+
+
+def compute(key: str, subject, period: Period) -> tuple[Decimal, dict]:
+    score, inputs = REGISTRY[key].function(subject, period)
+    return clamp(score), inputs
+
+
+def clamp(value) -> Decimal:
+    value = Decimal(value)
+    return min(max(value, Decimal(0)), HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def ratio(part: int, whole: int) -> Decimal:
+    """``part`` per 100 of ``whole``, to two places."""
+    return (HUNDRED * part / whole).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def departments(subject) -> QuerySet[Department]:
+    """The departments a subject answers for: its own, or every active one in its subtree."""
+    if subject.department_id:
+        return Department.objects.filter(pk=subject.department_id)
+    return Department.objects.filter(region__path__startswith=subject.region.path, active=True)
+
+
+def _department_q(subject, prefix: str) -> Q:
+    if subject.department_id:
+        return Q(**{f"{prefix}department_id": subject.department_id})
+    return Q(**{f"{prefix}department__region__path__startswith": subject.region.path})
+
+
+# --- 依法行政 / 失信惩戒: dishonesty records and their rectification ---------------------------
+
+
+@register(
+    "records_per_100_departments",
+    _("Dishonesty records per 100 departments"),
+    _(
+        "Confirmed (not exempted) dishonesty records decided in the period, per 100 active "
+        "departments of the subject. Score = 100 − 10 × records per 100 departments, at least 0."
+    ),
+)
+def records_per_100_departments(subject, period: Period):
+    department_count = departments(subject).count()
+    records = DishonestyRecord.objects.filter(
+        _department_q(subject, ""),
+        status__in=COUNTING_STATUSES,
+        decision_date__range=(period.start, period.end),
+    )
+    record_ids = sorted(records.values_list("pk", flat=True))
+    if not department_count:
+        return HUNDRED, {"departments": 0, "records": len(record_ids), "no_data": True}
+    rate = ratio(len(record_ids), department_count)
+    return HUNDRED - 10 * rate, {
+        "departments": department_count,
+        "records": len(record_ids),
+        "per_100_departments": str(rate),
+        "record_ids": record_ids,
+    }
+
+
+def _rectifications(subject, period: Period) -> QuerySet[Rectification]:
+    return Rectification.objects.filter(
+        _department_q(subject, "record__"), deadline__range=(period.start, period.end)
+    )
+
+
+@register(
+    "rectification_on_time",
+    _("On-time rectification rate"),
+    _(
+        "Rectifications whose deadline fell in the period and has passed (or that were verified): "
+        "the share verified on or before the deadline. Score = the rate, as a percentage."
+    ),
+)
+def rectification_on_time(subject, period: Period):
+    today = timezone.localdate()
+    due, on_time = [], []
+    rows = _rectifications(subject, period).values_list("record_id", "deadline", "verified_at")
+    for record_id, deadline, verified_at in rows:
+        if verified_at is None and deadline >= today:
+            continue  # not due yet
+        due.append(record_id)
+        if verified_at is not None and timezone.localdate(verified_at) <= deadline:
+            on_time.append(record_id)
+    if not due:
+        return HUNDRED, {"due": 0, "on_time": 0, "no_data": True}
+    return ratio(len(on_time), len(due)), {
+        "due": len(due),
+        "on_time": len(on_time),
+        "record_ids": sorted(due),
+        "on_time_record_ids": sorted(on_time),
+    }
+
+
+@register(
+    "escalated_rectifications",
+    _("Escalated rectifications"),
+    _(
+        "Rectifications with a deadline in the period that were escalated to the parent "
+        "region's office or further (escalation level 2 or more). Score = 100 − 20 × escalations, "
+        "at least 0."
+    ),
+)
+def escalated_rectifications(subject, period: Period):
+    record_ids = sorted(
+        _rectifications(subject, period)
+        .filter(escalation_level__gte=2)
+        .values_list("record_id", flat=True)
+    )
+    return HUNDRED - 20 * len(record_ids), {
+        "escalated": len(record_ids),
+        "record_ids": record_ids,
+    }
+
+
+# --- 守信践诺: commitments ----------------------------------------------------------------------
+
+
+@register(
+    "commitments_kept",
+    _("Commitments kept"),
+    _(
+        "Public commitments promised for a day in the period and assessed: the share fulfilled. "
+        "Score = the rate, as a percentage."
+    ),
+)
+def commitments_kept(subject, period: Period):
+    rows = list(
+        Commitment.objects.filter(
+            _department_q(subject, ""),
+            promised_date__range=(period.start, period.end),
+            status__in=[CommitmentStatus.FULFILLED, CommitmentStatus.BROKEN],
+        ).values_list("pk", "status")
+    )
+    if not rows:
+        return HUNDRED, {"assessed": 0, "kept": 0, "no_data": True}
+    kept = sorted(pk for pk, status in rows if status == CommitmentStatus.FULFILLED)
+    broken = sorted(pk for pk, status in rows if status == CommitmentStatus.BROKEN)
+    return ratio(len(kept), len(rows)), {
+        "assessed": len(rows),
+        "kept": len(kept),
+        "commitment_ids": kept,
+        "broken_commitment_ids": broken,
+    }
+
+
+# --- procurement --------------------------------------------------------------------------------
+
+
+def _purchaser_q(subject, prefix: str) -> Q:
+    if subject.department_id:
+        return Q(**{f"{prefix}purchaser_id": subject.department_id})
+    return Q(**{f"{prefix}purchaser__region__path__startswith": subject.region.path})
+
+
+@register(
+    "procurement_red_flags",
+    _("Procurement red flags per 100 projects"),
+    _(
+        "Red flags not dismissed, on projects (or their payments) noticed in the period, per 100 "
+        "such projects. Score = 100 − 10 × flags per 100 projects, at least 0."
+    ),
+)
+def procurement_red_flags(subject, period: Period):
+    from procurement.models import FlagStatus, ProcurementProject, RedFlag
+
+    projects = ProcurementProject.objects.filter(
+        _purchaser_q(subject, ""), notice_date__range=(period.start, period.end)
+    )
+    project_ids = list(projects.values_list("pk", flat=True))
+    if not project_ids:
+        return HUNDRED, {"projects": 0, "flags": 0, "no_data": True}
+    flag_ids = sorted(
+        RedFlag.objects.filter(
+            Q(project_id__in=project_ids) | Q(payment__contract__project_id__in=project_ids)
+        )
+        .exclude(status=FlagStatus.DISMISSED)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    rate = ratio(len(flag_ids), len(project_ids))
+    return HUNDRED - 10 * rate, {
+        "projects": len(project_ids),
+        "flags": len(flag_ids),
+        "per_100_projects": str(rate),
+        "flag_ids": flag_ids,
+    }
+
+
+@register(
+    "sme_payment_on_time",
+    _("On-time payment of SMEs"),
+    _(
+        "Payments to small and medium-sized suppliers falling due in the period that were paid "
+        "or are overdue: the share paid on time. Score = the rate, as a percentage."
+    ),
+)
+def sme_payment_on_time(subject, period: Period):
+    from procurement.models import Payment
+
+    today = timezone.localdate()
+    rows = list(
+        Payment.objects.filter(
+            _purchaser_q(subject, "contract__project__"),
+            contract__project__supplier__is_sme=True,
+            due_date__range=(period.start, period.end),
+        )
+        .filter(Q(paid_date__isnull=False) | Q(due_date__lt=today))
+        .values_list("pk", "paid_date", "late_days")
+    )
+    if not rows:
+        return HUNDRED, {"payments_due": 0, "on_time": 0, "no_data": True}
+    on_time = sorted(pk for pk, paid, late in rows if paid is not None and late == 0)
+    late = sorted(pk for pk, _paid, _late in rows if pk not in on_time)
+    return ratio(len(on_time), len(rows)), {
+        "payments_due": len(rows),
+        "on_time": len(on_time),
+        "payment_ids": sorted(pk for pk, *_rest in rows),
+        "late_payment_ids": late,
+    }
+
+
+# --- debt -----------------------------------------------------------------------------------------
+
+GRADE_SCORES = {"green": 100, "yellow": 80, "orange": 60, "red": 30}
+
+
+def _assessment(subject, period: Period):
+    from debt.models import RiskAssessment
+
+    if subject.department_id:
+        return None
+    return (
+        RiskAssessment.objects.filter(
+            profile__region_id=subject.region_id, profile__year=period.end.year
+        )
+        .select_related("profile")
+        .first()
+    )
+
+
+@register(
+    "debt_risk_grade",
+    _("Debt risk grade"),
+    _(
+        "The debt risk grade of the subject's debt profile for the year the period ends in: "
+        "green 100, yellow 80, orange 60, red 30."
+    ),
+)
+def debt_risk_grade(subject, period: Period):
+    assessment = _assessment(subject, period)
+    if assessment is None:
+        return HUNDRED, {"year": period.end.year, "no_data": True}
+    return Decimal(GRADE_SCORES[assessment.grade]), {
+        "year": period.end.year,
+        "grade": assessment.grade,
+        "debt_ratio": str(assessment.debt_ratio),
+        "assessment_id": assessment.pk,
+    }
+
+
+@register(
+    "debt_limit_compliance",
+    _("Debt limit compliance"),
+    _(
+        "Whether the debt balances stayed within their approved limits in the year the period "
+        "ends in (100), or exceeded them (0); 20 points off for overdue debt."
+    ),
+)
+def debt_limit_compliance(subject, period: Period):
+    assessment = _assessment(subject, period)
+    if assessment is None:
+        return HUNDRED, {"year": period.end.year, "no_data": True}
+    score = Decimal(0) if assessment.limit_breached else HUNDRED
+    if assessment.overdue_amount and assessment.overdue_amount > 0:
+        score -= 20
+    return score, {
+        "year": period.end.year,
+        "limit_breached": assessment.limit_breached,
+        "overdue_amount": str(assessment.overdue_amount or 0),
+        "assessment_id": assessment.pk,
+    }

@@ -1,0 +1,99 @@
+"""Reads of the evaluations app, every one starting from ``scope_queryset``.
+
+What a signed-in user may read of a round:
+
+* a published round, whole: results are public once published;
+* an unpublished round organised in their subtree, whole (they run it);
+* an unpublished round with subjects in their subtree, but only those subjects: a city
+  sees its own counties' (or itself's) results in a province round while it is in draft.
+"""
+
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from credit_records.selectors import scope_queryset
+
+from .models import Round, RoundStatus, RoundSubject, Scheme, Score
+
+
+def schemes(user) -> QuerySet[Scheme]:
+    """Schemes are shared reference data: every signed-in user may read them."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scheme.objects.none()
+    return Scheme.objects.prefetch_related("dimensions__indicators")
+
+
+def rounds(user) -> QuerySet[Round]:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Round.objects.none()
+    organised = scope_queryset(user, Round.objects.all()).values("pk")
+    with_subjects = scope_queryset(user, RoundSubject.objects.all()).values("round_id")
+    return (
+        Round.objects.filter(
+            Q(status=RoundStatus.PUBLISHED) | Q(pk__in=organised) | Q(pk__in=with_subjects)
+        )
+        .select_related("scheme", "organiser")
+        .distinct()
+    )
+
+
+def round_for(user, pk) -> Round:
+    try:
+        return rounds(user).get(pk=pk)
+    except (Round.DoesNotExist, ValueError):
+        raise Http404(
+            _("No %(name)s matches the given query.") % {"name": Round._meta.verbose_name}
+        ) from None
+
+
+def organises(user, evaluation_round: Round) -> bool:
+    """Whether the user's scope holds the round's organising region (they may run it)."""
+    return scope_queryset(user, Round.objects.filter(pk=evaluation_round.pk)).exists()
+
+
+def subjects(user, evaluation_round: Round) -> QuerySet[RoundSubject]:
+    """The round's subjects the user may see, best first."""
+    queryset = RoundSubject.objects.filter(round=evaluation_round).select_related(
+        "region", "department"
+    )
+    if not (evaluation_round.is_published or organises(user, evaluation_round)):
+        queryset = scope_queryset(user, queryset)
+    return queryset.order_by(F("rank").asc(nulls_last=True), "region__code", "name")
+
+
+def results(user) -> QuerySet[RoundSubject]:
+    """Every result row the user may see, across rounds (the same rule as ``subjects``)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return RoundSubject.objects.none()
+    organised = scope_queryset(user, Round.objects.all()).values("pk")
+    own = scope_queryset(user, RoundSubject.objects.all()).values("pk")
+    return RoundSubject.objects.filter(
+        Q(round__status=RoundStatus.PUBLISHED) | Q(round__in=organised) | Q(pk__in=own)
+    ).select_related("region", "department")
+
+
+def scores(user, evaluation_round: Round) -> QuerySet[Score]:
+    return Score.objects.filter(subject__in=subjects(user, evaluation_round)).select_related(
+        "indicator__dimension", "subject", "scored_by"
+    )
+
+
+def subject_for(user, evaluation_round: Round, pk) -> RoundSubject:
+    try:
+        return subjects(user, evaluation_round).get(pk=pk)
+    except (RoundSubject.DoesNotExist, ValueError):
+        raise Http404(
+            _("No %(name)s matches the given query.") % {"name": RoundSubject._meta.verbose_name}
+        ) from None
+
+
+def published_rounds() -> QuerySet[Round]:
+    """What the public results page may show."""
+    return Round.objects.filter(status=RoundStatus.PUBLISHED).select_related("scheme", "organiser")
+
+
+def dimension_names(evaluation_round: Round) -> list[str]:
+    return list(
+        evaluation_round.scheme.dimensions.order_by("order", "pk").values_list("name", flat=True)
+    )

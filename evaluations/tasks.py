@@ -1,0 +1,17 @@
+"""Celery tasks of the evaluations app: thin wrappers over the services."""
+
+from celery import shared_task
+
+from . import services
+from .models import Round
+
+
+@shared_task(acks_late=True)
+def compute_round(round_id: int) -> int | None:
+    """Compute a round queued by ``services.round_request_computation`` (who may ask was
+    checked then). A round published in the meantime is left alone."""
+    evaluation_round = Round.objects.filter(pk=round_id).first()
+    if evaluation_round is None or evaluation_round.is_published:
+        return None
+    services.round_compute(actor=None, round=evaluation_round)
+    return evaluation_round.progress

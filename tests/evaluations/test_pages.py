@@ -1,0 +1,166 @@
+"""The workspace pages, the XLSX export, the public results page and the API."""
+
+import io
+
+import openpyxl
+import pytest
+
+from evaluations import services
+
+from .support import county_round, scored_round, small_scheme
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_round_page_shows_results_chart_and_actions(regions, nanjing_supervisor, login):
+    evaluation_round = scored_round(regions, actor=nanjing_supervisor)
+    page = login(nanjing_supervisor).get(f"/workspace/evaluations/rounds/{evaluation_round.pk}/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "江宁区" in body and "68.00" in body
+    assert "<svg" in body
+    assert "/action/publish/" in body
+    assert 'http-equiv="refresh"' not in body
+
+
+def test_the_round_page_refreshes_itself_while_computing(regions, nanjing_supervisor, login):
+    evaluation_round = county_round(regions, small_scheme())
+    type(evaluation_round).objects.filter(pk=evaluation_round.pk).update(
+        computation_status="running", progress=40
+    )
+    page = login(nanjing_supervisor).get(f"/workspace/evaluations/rounds/{evaluation_round.pk}/")
+    body = page.content.decode()
+    assert 'http-equiv="refresh"' in body
+    assert 'value="40"' in body
+
+
+def test_a_round_out_of_scope_is_a_404(regions, suzhou_supervisor, login):
+    evaluation_round = county_round(regions, small_scheme())
+    page = login(suzhou_supervisor).get(f"/workspace/evaluations/rounds/{evaluation_round.pk}/")
+    assert page.status_code == 404
+
+
+def test_an_evaluator_enters_a_manual_score_in_the_form(regions, nanjing_supervisor, login):
+    evaluation_round = county_round(regions, small_scheme())
+    services.round_start_scoring(actor=None, round=evaluation_round)
+    services.round_compute(actor=None, round=evaluation_round)
+    subject = evaluation_round.subjects.get(region__code="320115")
+    indicator = evaluation_round.scheme.dimensions.get(name="守信").indicators.get(name="B")
+    url = f"/workspace/evaluations/rounds/{evaluation_round.pk}/subjects/{subject.pk}/"
+    client = login(nanjing_supervisor)
+    refused = client.post(url, {"indicator": indicator.pk, "value": "80", "evidence": ""})
+    assert refused.status_code == 200
+    assert subject.scores.get(indicator=indicator).value is None
+    saved = client.post(url, {"indicator": indicator.pk, "value": "80", "evidence": "核查材料"})
+    assert saved.status_code == 302
+    score = subject.scores.get(indicator=indicator)
+    assert (score.value, score.evidence, score.scored_by) == (80, "核查材料", nanjing_supervisor)
+
+
+def test_the_weights_form_refuses_weights_not_totalling_100(regions, province_supervisor, login):
+    scheme = services.default_scheme()
+    first = scheme.dimensions.first()
+    data = {f"d{d.pk}": str(d.weight) for d in scheme.dimensions.all()}
+    for d in scheme.dimensions.all():
+        for i in d.indicators.all():
+            if i.is_weighted:
+                data[f"i{i.pk}"] = str(i.weight)
+    data[f"d{first.pk}"] = "30"
+    page = login(province_supervisor).post(f"/workspace/evaluations/schemes/{scheme.pk}/", data)
+    assert page.status_code == 200
+    assert "110.00" in page.content.decode()
+
+
+def test_the_xlsx_export_has_a_row_per_subject(regions, nanjing_supervisor, login):
+    evaluation_round = scored_round(regions, actor=nanjing_supervisor)
+    response = login(nanjing_supervisor).get(
+        f"/workspace/evaluations/rounds/{evaluation_round.pk}/export.xlsx"
+    )
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert "测试轮次" in rows[0][0]
+    assert rows[1][2:4] == ("守信", "履约")
+    assert rows[2][:2] == (1, "玄武区")
+    assert rows[3][0:4] == (2, "江宁区", 36, 30)
+    assert rows[3][7] == 68
+    assert len(rows) == 4
+
+
+def test_the_public_page_shows_only_published_rounds(regions, client):
+    published = scored_round(regions)
+    services.round_publish(actor=None, round=published)
+    type(published).objects.filter(pk=published.pk).update(name="已公布的轮次")
+    draft = county_round(regions, published.scheme)
+    type(draft).objects.filter(pk=draft.pk).update(name="草稿轮次")
+
+    page = client.get("/public/evaluations/")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "已公布的轮次" in body and "68.00" in body
+    assert "草稿轮次" not in body
+    assert (
+        client.get(f"/public/evaluations/?round={draft.pk}").content.decode().count("草稿轮次") == 0
+    )
+
+
+def test_the_api_lists_rounds_results_and_refuses_actions_to_auditors(
+    regions, nanjing_supervisor, auditor, login
+):
+    evaluation_round = scored_round(regions, actor=nanjing_supervisor)
+    client = login(nanjing_supervisor)
+    rounds = client.get("/api/v1/evaluations/rounds/").json()
+    assert [r["id"] for r in rounds["results"]] == [evaluation_round.pk]
+    results = client.get(f"/api/v1/evaluations/rounds/{evaluation_round.pk}/results/").json()
+    assert [r["total"] for r in results] == ["98.00", "68.00"]
+    assert client.get("/api/v1/evaluations/schemes/").status_code == 200
+    assert client.get("/api/v1/evaluations/results/").json()["count"] == 2
+
+    assert (
+        login(auditor)
+        .post(f"/api/v1/evaluations/rounds/{evaluation_round.pk}/publish/")
+        .status_code
+        == 403
+    )
+    published = client.post(f"/api/v1/evaluations/rounds/{evaluation_round.pk}/publish/")
+    assert published.status_code == 200 and published.json()["status"] == "published"
+    conflict = client.post(f"/api/v1/evaluations/rounds/{evaluation_round.pk}/compute/")
+    assert conflict.status_code == 409
+
+
+def test_a_supervisor_creates_a_round_and_lists_it(regions, nanjing_supervisor, login):
+    services.default_scheme()
+    client = login(nanjing_supervisor)
+    form = client.get("/workspace/evaluations/rounds/new/")
+    assert form.status_code == 200
+    scheme = services.default_scheme()
+    response = client.post(
+        "/workspace/evaluations/rounds/new/",
+        {
+            "name": "南京市县区评价",
+            "scheme": scheme.pk,
+            "organiser": regions["320100"].pk,
+            "level": "county",
+            "period_start": "2025-01-01",
+            "period_end": "2025-12-31",
+        },
+    )
+    assert response.status_code == 302
+    listing = client.get("/workspace/evaluations/").content.decode()
+    assert "南京市县区评价" in listing
+    evaluation_round = type(scheme).objects.get(pk=scheme.pk).rounds.get()
+    assert evaluation_round.subjects.count() == 11  # Nanjing's eleven districts
+
+
+def test_the_scheme_pages_label_the_default_scheme(regions, nanjing_supervisor, login):
+    scheme = services.default_scheme()
+    client = login(nanjing_supervisor)
+    listing = client.get("/workspace/evaluations/schemes/").content.decode()
+    assert scheme.name in listing
+    detail = client.get(f"/workspace/evaluations/schemes/{scheme.pk}/").content.decode()
+    assert "依法行政" in detail and "失信惩戒" in detail
+
+
+def test_the_navigation_offers_evaluations_to_supervisors(regions, nanjing_supervisor, login):
+    page = login(nanjing_supervisor).get("/workspace/evaluations/").content.decode()
+    assert 'href="/workspace/evaluations/"' in page

@@ -1,0 +1,162 @@
+"""Who may move a round, what each role and region sees, and the computation task."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from evaluations import selectors, services, tasks
+from evaluations.models import ComputationStatus, Round, RoundStatus
+
+from .support import county_round, scored_round, small_scheme
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def test_a_supervisor_moves_their_round_through_its_lifecycle(regions, nanjing_supervisor):
+    evaluation_round = scored_round(regions, actor=nanjing_supervisor)
+    assert evaluation_round.status == RoundStatus.REVIEW
+    services.round_return_to_scoring(actor=nanjing_supervisor, round=evaluation_round)
+    services.round_submit_for_review(actor=nanjing_supervisor, round=evaluation_round)
+    services.round_publish(actor=nanjing_supervisor, round=evaluation_round)
+    evaluation_round.refresh_from_db()
+    assert evaluation_round.status == RoundStatus.PUBLISHED
+    assert evaluation_round.published_by == nanjing_supervisor
+    assert evaluation_round.history.count() >= 4
+
+
+def test_a_transition_out_of_order_is_a_conflict(regions, nanjing_supervisor):
+    evaluation_round = county_round(regions, small_scheme(), actor=nanjing_supervisor)
+    with pytest.raises(services.WorkflowConflict):
+        services.round_publish(actor=nanjing_supervisor, round=evaluation_round)
+    assert Round.objects.get(pk=evaluation_round.pk).status == RoundStatus.DRAFT
+
+
+def test_a_round_with_missing_scores_cannot_be_published(regions):
+    evaluation_round = county_round(regions, small_scheme())
+    services.round_start_scoring(actor=None, round=evaluation_round)
+    services.round_compute(actor=None, round=evaluation_round)
+    services.round_submit_for_review(actor=None, round=evaluation_round)
+    with pytest.raises(services.WorkflowConflict):
+        services.round_publish(actor=None, round=evaluation_round)
+
+
+@pytest.mark.parametrize("who", ["auditor", "nanjing_liaison"])
+def test_auditors_and_liaisons_cannot_move_a_round(regions, who, request):
+    user = request.getfixturevalue(who)
+    evaluation_round = county_round(regions, small_scheme())
+    with pytest.raises(PermissionDenied):
+        services.round_start_scoring(actor=user, round=evaluation_round)
+    with pytest.raises(PermissionDenied):
+        services.round_request_computation(actor=user, round=evaluation_round)
+
+
+def test_another_citys_supervisor_cannot_move_a_round(regions, suzhou_supervisor):
+    evaluation_round = county_round(regions, small_scheme())
+    with pytest.raises(services.OutOfScope):
+        services.round_start_scoring(actor=suzhou_supervisor, round=evaluation_round)
+
+
+def test_a_city_sees_its_own_counties_draft_results_and_not_another_citys(
+    regions, nanjing_supervisor, suzhou_supervisor, province_supervisor
+):
+    # A province round over counties of Nanjing and Suzhou, still a draft.
+    evaluation_round = county_round(
+        regions, small_scheme(), organiser="320000", subjects=("320115", "320102", "320505")
+    )
+    services.round_start_scoring(actor=None, round=evaluation_round)
+    services.round_compute(actor=None, round=evaluation_round)
+
+    assert evaluation_round in selectors.rounds(nanjing_supervisor)
+    nanjing_sees = {s.region.code for s in selectors.subjects(nanjing_supervisor, evaluation_round)}
+    assert nanjing_sees == {"320115", "320102"}
+    nanjing_scores = {
+        s.subject.region.code for s in selectors.scores(nanjing_supervisor, evaluation_round)
+    }
+    assert "320505" not in nanjing_scores
+    suzhou_sees = {s.region.code for s in selectors.subjects(suzhou_supervisor, evaluation_round)}
+    assert suzhou_sees == {"320505"}
+    province_sees = {
+        s.region.code for s in selectors.subjects(province_supervisor, evaluation_round)
+    }
+    assert province_sees == {"320115", "320102", "320505"}
+
+
+def test_a_citys_draft_round_is_invisible_to_another_city_until_published(
+    regions, nanjing_supervisor, suzhou_supervisor, auditor
+):
+    evaluation_round = scored_round(regions, actor=nanjing_supervisor)
+    assert evaluation_round not in selectors.rounds(suzhou_supervisor)
+    services.round_publish(actor=nanjing_supervisor, round=evaluation_round)
+    for user in (suzhou_supervisor, auditor):
+        assert evaluation_round in selectors.rounds(user)
+        assert selectors.subjects(user, evaluation_round).count() == 2
+
+
+def test_the_task_computes_and_records_its_progress(regions, monkeypatch):
+    evaluation_round = county_round(regions, small_scheme())
+    seen = []
+    original = services._score_subject
+
+    def spy(round_, subject, indicator, period):
+        seen.append(Round.objects.get(pk=round_.pk).progress)
+        return original(round_, subject, indicator, period)
+
+    monkeypatch.setattr(services, "_score_subject", spy)
+    tasks.compute_round(evaluation_round.pk)
+
+    evaluation_round.refresh_from_db()
+    assert evaluation_round.computation_status == ComputationStatus.DONE
+    assert evaluation_round.progress == 100
+    assert evaluation_round.computed_at is not None
+    # Five indicators for the first subject at 0%, five for the second at 50%.
+    assert seen == [0] * 5 + [50] * 5
+
+
+def test_requesting_a_computation_queues_the_task_after_commit(
+    regions, nanjing_supervisor, monkeypatch, django_capture_on_commit_callbacks
+):
+    evaluation_round = county_round(regions, small_scheme())
+    queued = []
+    monkeypatch.setattr(tasks.compute_round, "delay", lambda pk: queued.append(pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.round_request_computation(actor=nanjing_supervisor, round=evaluation_round)
+    evaluation_round.refresh_from_db()
+    assert evaluation_round.computation_status == ComputationStatus.QUEUED
+    assert queued == [evaluation_round.pk]
+
+
+def test_a_failing_queue_is_shown_on_the_round(
+    regions, monkeypatch, django_capture_on_commit_callbacks
+):
+    evaluation_round = county_round(regions, small_scheme())
+
+    def broken(pk):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.compute_round, "delay", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.round_request_computation(actor=None, round=evaluation_round)
+    evaluation_round.refresh_from_db()
+    assert evaluation_round.computation_status == ComputationStatus.FAILED
+    assert "broker down" in evaluation_round.computation_error
+
+
+def test_the_task_leaves_a_published_round_alone(regions):
+    evaluation_round = scored_round(regions)
+    services.round_publish(actor=None, round=evaluation_round)
+    assert tasks.compute_round(evaluation_round.pk) is None
+
+
+def test_the_results_across_rounds_follow_the_same_scope(
+    regions, nanjing_supervisor, suzhou_supervisor
+):
+    evaluation_round = county_round(
+        regions, small_scheme(), organiser="320000", subjects=("320115", "320505")
+    )
+    assert {s.region.code for s in selectors.results(nanjing_supervisor)} == {"320115"}
+    assert {s.region.code for s in selectors.results(suzhou_supervisor)} == {"320505"}
+    evaluation_round.subjects.update(total=D("90"))
+    type(evaluation_round).objects.filter(pk=evaluation_round.pk).update(status="published")
+    assert selectors.results(suzhou_supervisor).count() == 2
