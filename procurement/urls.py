@@ -1,12 +1,14 @@
 """The procurement workspace, mounted at ``/workspace/procurement/`` (namespace ``procurement``)."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "procurement"
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="procurement:project_list"), name="index"),
     path("projects/", views.ProjectListView.as_view(), name="project_list"),
     path("projects/new/", views.ProjectCreateView.as_view(), name="project_create"),
     path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
