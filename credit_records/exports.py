@@ -11,6 +11,7 @@ installed, and by XlsxWriter in constant-memory mode otherwise; both are tested.
 
 import csv
 import datetime
+import itertools
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -172,10 +173,16 @@ def _column_width(header) -> int:
 def write_xlsx(handle, rows: Iterable[list[str]], headers: list[str], sheet: str) -> None:
     """Writes the rows (lists of cell texts) as one text-only worksheet into ``handle``,
     in constant memory, with rustpy-xlsxwriter when installed and XlsxWriter otherwise."""
-    if rustpy_xlsxwriter is not None and len(set(headers)) == len(headers):
-        write_xlsx_rust(handle, rows, headers, sheet)
+    rows = iter(rows)
+    first = next(rows, None)
+    # rustpy-xlsxwriter takes its headers from the first row's keys: with no rows it would
+    # write a sheet without headers, so an empty export goes through XlsxWriter.
+    if first is not None and rustpy_xlsxwriter is not None and len(set(headers)) == len(headers):
+        write_xlsx_rust(handle, itertools.chain([first], rows), headers, sheet)
     else:
-        write_xlsx_python(handle, rows, headers, sheet)
+        write_xlsx_python(
+            handle, [] if first is None else itertools.chain([first], rows), headers, sheet
+        )
 
 
 def write_xlsx_rust(handle, rows, headers, sheet) -> None:

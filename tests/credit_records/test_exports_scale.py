@@ -336,3 +336,18 @@ def test_the_history_names_the_officials_added_to_a_record(
     rows = csv_rows(login(auditor).get(f"/workspace/records/{record.pk}/history/"))
 
     assert any("李四" in row[6] for row in rows[1:]), rows
+
+
+def test_an_empty_xlsx_export_still_has_its_header_row():
+    import io
+
+    import openpyxl
+
+    from credit_records.exports import write_xlsx
+
+    handle = io.BytesIO()
+    write_xlsx(handle, [], ["决定文号", "部门"], "失信记录")
+    handle.seek(0)
+    sheet = openpyxl.load_workbook(handle).active
+    assert [cell.value for cell in sheet[1]] == ["决定文号", "部门"]
+    assert sheet.max_row == 1
