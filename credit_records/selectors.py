@@ -290,7 +290,7 @@ def available_actions(record: DishonestyRecord, user) -> list[str]:
     """The record actions ``user`` may take now (their slugs), for pages and the API."""
     from .roles import Role
 
-    if scope_queryset(user, DishonestyRecord.objects.filter(pk=record.pk)).exists() is False:
+    if not scope_queryset(user, DishonestyRecord.objects.filter(pk=record.pk)).exists():
         return []
     actions = [
         transition.custom["slug"]
