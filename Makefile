@@ -9,6 +9,8 @@ PIP := $(BIN)/pip --disable-pip-version-check
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# make bench BENCH=load (or public, exports): one benchmark; empty runs them all.
+BENCH ?=
 
 .PHONY: run test lint format migrate demo messages bench lock clean
 
@@ -53,7 +55,7 @@ messages: $(VENV)/.installed-dev
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 bench: $(VENV)/.installed-dev
-	@if [ -d bench ]; then $(PY) -m bench; else echo "No benchmarks yet."; fi
+	@if [ -d bench ]; then $(PY) -m bench $(BENCH); else echo "No benchmarks yet."; fi
 
 lock: $(VENV)/.installed-dev
 	$(PIP) freeze --exclude-editable | sed '1i # Exact versions of every installed package; pip installs with `-c requirements.lock`.\n# Regenerate after changing pyproject.toml: make lock' > requirements.lock

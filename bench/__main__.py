@@ -1,6 +1,8 @@
 """``python -m bench``: every benchmark; ``python -m bench public`` the public disclosure pages
 with 100,000 published records, ``python -m bench exports`` the spreadsheet exports and
-imports (bench/exports.py). Options after ``python -m bench`` alone go to the public one.
+imports (bench/exports.py), ``python -m bench imports`` validated record imports through the
+admin's resource (bench/imports.py), ``python -m bench load`` the whole portal under gunicorn
+and wrk (bench/load.py). Options after ``python -m bench`` alone go to the public one.
 
 Fills a scratch PostgreSQL database (``DATABASE_URL``, default
 postgres://postgres@127.0.0.1:5432/chengxin_bench, created if missing) with 100,000
@@ -287,13 +289,26 @@ def main(argv=None) -> int:
         from bench import exports
 
         return exports.main(argv[1:])
+    if argv[:1] == ["imports"]:
+        from bench import imports
+
+        return imports.main(argv[1:])
+    if argv[:1] == ["load"]:
+        from bench import load
+
+        return load.main(argv[1:])
     if argv[:1] == ["public"]:
         return public(argv[1:])
     if argv:
         return public(argv)
-    from bench import exports
+    from bench import exports, imports, load
 
-    return public([]) or exports.main([])
+    if public([]) or exports.main([]) or imports.main([]):
+        return 1
+    if load.require_wrk() is None:
+        print("Skipping the load benchmark (no wrk).")
+        return 0
+    return load.main([])
 
 
 def public(argv) -> int:
@@ -311,6 +326,9 @@ def public(argv) -> int:
         print("The benchmark needs PostgreSQL: set DATABASE_URL=postgres://…", file=sys.stderr)
         return 2
     ensure_database(url)
+    # This benchmark times the rendering; the rendered-page cache (credit_records/public_cache.py)
+    # would answer the "warm" requests without any. ``python -m bench load`` measures that.
+    os.environ.setdefault("CHENGXIN_PUBLIC_PAGE_CACHE_SECONDS", "0")
     setup_django(url)
     from django.core.cache import cache
     from django.db import connection

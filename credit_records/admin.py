@@ -12,9 +12,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, TSV
+from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import import_errors, services
+from .exports import neutralise_formula
 from .models import (
     AccountabilityEntry,
     Attachment,
@@ -46,6 +48,7 @@ from .resources import (
     UserResource,
 )
 from .roles import Role
+from .rules import validate_import_file
 from .selectors import scope_queryset
 from .services import user_assign_role, validate_role_scope
 
@@ -68,6 +71,26 @@ class RevertNeedsChangePermissionMixin:
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class ContentCheckedImportForm(ImportForm):
+    """The import form, refusing a file whose content is not of the chosen format (an HTML
+    page or a program renamed .xlsx or .csv) with a translated error next to the field."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.import_formats = formats
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, choice = cleaned.get("import_file"), cleaned.get("format")
+        if upload and choice not in (None, ""):
+            extension = self.import_formats[int(choice)]().get_extension()
+            try:
+                validate_import_file(upload, extension)
+            except ValidationError as error:
+                self.add_error("import_file", error)
+        return cleaned
+
+
 class SpreadsheetRulesMixin:
     """Imports are all-or-nothing at the confirm step too, and CSV opens in Excel.
 
@@ -76,6 +99,8 @@ class SpreadsheetRulesMixin:
     the user is sent back to the import form with the rows and reasons. Text exports start
     with a UTF-8 byte order mark, without which Excel reads Chinese as the local code page.
     """
+
+    import_form_class = ContentCheckedImportForm
 
     def process_dataset(self, dataset, form, request, **kwargs):
         kwargs.setdefault("rollback_on_validation_errors", True)
@@ -137,7 +162,8 @@ class SpreadsheetRulesMixin:
         )
 
     def get_urls(self):
-        if not hasattr(self, "import_action"):  # an admin without imports
+        # An admin without imports. (Not ``import_action``: this mixin defines it for all.)
+        if not hasattr(self, "has_import_permission"):
             return super().get_urls()
         opts = self.model._meta
         return [
@@ -155,6 +181,19 @@ class SpreadsheetRulesMixin:
             raise PermissionDenied
         filename = f"{self.opts.model_name}-import-errors"
         return import_errors.report_response(request, self.opts.label_lower, filename)
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        # import_export's own escaping (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT) only drops a
+        # leading "="; a cell starting with +, -, @, a tab or a carriage return still runs as
+        # a formula in Excel or WPS. Every text cell is neutralised like the workspace's.
+        dataset = super().get_data_for_export(request, queryset, **kwargs)
+        rows = [
+            [neutralise_formula(cell) if isinstance(cell, str) else cell for cell in row]
+            for row in dataset
+        ]
+        del dataset[:]
+        dataset.extend(rows)
+        return dataset
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         if isinstance(file_format, CSV | TSV) and not kwargs.get("encoding"):
@@ -638,8 +677,20 @@ class CalendarDayAdmin(admin.ModelAdmin):
         return date_format(obj.date, "l")
 
 
+class PersonalAdminMixin:
+    """Rows that belong to a user, not to a region or department (the models have no scope
+    lookups): the scoping selector fails closed, so only administrators see any. Roles are
+    not granted these models either (``roles.PERSONAL_MODELS``)."""
+
+    def get_queryset(self, request):
+        return scope_queryset(request.user, super().get_queryset(request))
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404(_("No %(name)s matches the given query.") % {"name": opts.verbose_name})
+
+
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(PersonalAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "recipient", "kind", "title", "read_at", "email_sent_at"]
     list_filter = ["kind", "created_at"]
     search_fields = ["title", "recipient__username"]
@@ -653,7 +704,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
+class ReminderLogAdmin(PersonalAdminMixin, admin.ModelAdmin):
     list_display = ["sent_at", "kind", "object_id", "due_date", "days_before"]
     list_filter = ["kind", "days_before"]
 

@@ -24,6 +24,7 @@ try:  # optional: the fast writer (pip install ".[fast-xlsx]")
     import rustpy_xlsxwriter
 except ImportError:  # pragma: no cover - XlsxWriter is the tested fallback
     rustpy_xlsxwriter = None
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,6 +52,13 @@ class Column:
         """A choice field shown as its translated label."""
         labels = {value: str(label) for value, label in choices}
         return cls(header, source=source, convert=lambda value: labels.get(value, value))
+
+    def of(self, obj):
+        """The column's value for one model instance (a page's table, or the slow path)."""
+        if self.value is not None:
+            return self.value(obj)
+        value = _lookup(obj, self.source)
+        return self.convert(value) if self.convert is not None else value
 
 
 def cell_text(value) -> str:
@@ -94,10 +102,7 @@ def _rows(queryset: Iterable, columns: list[Column]):
         queryset.iterator(chunk_size=CHUNK_SIZE) if hasattr(queryset, "iterator") else queryset
     )
     for obj in iterator:
-        yield [
-            cell_text(column.value(obj) if column.value else _lookup(obj, column.source))
-            for column in columns
-        ]
+        yield [cell_text(column.of(obj)) for column in columns]
 
 
 def _value_rows(queryset, columns: list[Column]):
@@ -132,7 +137,10 @@ def _lookup(obj, source: str):
     for part in source.split("__"):
         if obj is None:
             return None
-        obj = getattr(obj, part)
+        try:
+            obj = getattr(obj, part)
+        except ObjectDoesNotExist:  # a missing reverse one-to-one reads as None, as in SQL
+            return None
     return obj
 
 
@@ -150,17 +158,18 @@ def csv_response(queryset, columns: list[Column], filename: str) -> StreamingHtt
     return _csv_stream(headers, _rows(queryset, columns), filename)
 
 
-def _csv_stream(headers: list[str], rows: Iterable[list[str]], filename: str):
+def csv_chunks(headers: list[str], rows: Iterable[list[str]]):
+    """The CSV file as encoded chunks: a byte order mark, the header, one chunk a row."""
     writer = csv.writer(_Echo())
+    yield "\ufeff".encode()
+    yield writer.writerow(headers).encode("utf-8")
+    for row in rows:
+        yield writer.writerow(row).encode("utf-8")
 
-    def stream():
-        yield "\ufeff"
-        yield writer.writerow(headers)
-        for row in rows:
-            yield writer.writerow(row)
 
+def _csv_stream(headers: list[str], rows: Iterable[list[str]], filename: str):
     response = StreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in stream()), content_type="text/csv; charset=utf-8"
+        csv_chunks(headers, rows), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = _disposition(f"{filename}.csv")
     return response
@@ -237,6 +246,21 @@ def xlsx_response(queryset, columns: list[Column], filename: str, sheet: str) ->
         filename=f"{filename}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+def export_rows(queryset, columns: list[Column]):
+    """The rows of an export as lists of cell texts, exactly as ``?export=`` writes them."""
+    return _rows(queryset, columns)
+
+
+def write_export(handle, fmt: str, rows: Iterable[list[str]], headers: list[str], sheet: str):
+    """Writes an export into the binary file ``handle`` in constant memory: the same bytes
+    as the CSV download, or the same workbook as the XLSX one (background exports)."""
+    if fmt == "xlsx":
+        write_xlsx(handle, rows, headers, sheet)
+        return
+    for chunk in csv_chunks(headers, rows):
+        handle.write(chunk)
 
 
 def export_response(fmt: str, queryset, columns: list[Column], filename: str, sheet: str):

@@ -17,3 +17,19 @@ class PortalLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class PermissionsPolicyMiddleware:
+    """Sends the Permissions-Policy header (``CHENGXIN_PERMISSIONS_POLICY``): the portal uses
+    no camera, microphone, location and the like, so no page, nor anything injected into one,
+    may ask for them. Django's SecurityMiddleware sets the other security headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = getattr(settings, "CHENGXIN_PERMISSIONS_POLICY", "")
+        if policy:
+            response.headers.setdefault("Permissions-Policy", policy)
+        return response

@@ -11,7 +11,6 @@ need no CSRF cookie, which would stop shared caches from keeping them.
 """
 
 import datetime
-import hashlib
 import json
 from dataclasses import dataclass
 from functools import wraps
@@ -36,6 +35,7 @@ from .exports import csv_response
 from .filters import PublicRecordFilter
 from .keyset import InvalidCursor, paginate
 from .models import Department, RecordCategory, Severity
+from .public_cache import cache_public_page, cached_query_count, versioned_key
 from .publication import public_commendation, public_csv_columns, public_record
 from .validators import normalize_uscc
 
@@ -86,11 +86,14 @@ def public_navigation(request) -> list[dict]:
 def public_page(view):
     """Anonymous, user-independent answers: cacheable by browsers and shared caches for
     ``CHENGXIN_PUBLIC_MAX_AGE`` seconds. They vary by the language cookie only (the portal
-    ignores Accept-Language: Chinese unless the visitor chose otherwise)."""
+    ignores Accept-Language: Chinese unless the visitor chose otherwise). The server keeps
+    the rendered anonymous answers too, until the data they show changes (``public_cache``)."""
+
+    cached = cache_public_page(view)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
+        response = cached(request, *args, **kwargs)
         if response.status_code == 200:
             patch_cache_control(response, public=True, max_age=settings.CHENGXIN_PUBLIC_MAX_AGE)
         patch_vary_headers(response, ["Cookie"])
@@ -102,18 +105,13 @@ def public_page(view):
 def cached_count(queryset) -> int:
     """``queryset.count()``, kept for ``CHENGXIN_PUBLIC_CACHE_SECONDS``: counting 100,000
     rows on every page view is the one cost that grows with the data. The key is the query
-    itself, whose parameters include today's date."""
-    sql, params = queryset.query.sql_with_params()
-    key = "public:count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-    count = cache.get(key)
-    if count is None:
-        count = queryset.count()
-        cache.set(key, count, settings.CHENGXIN_PUBLIC_CACHE_SECONDS)
-    return count
+    itself, whose parameters include today's date, in the publication generation (a change
+    to the published data gives it a new key)."""
+    return cached_query_count(queryset)
 
 
 def headline_figures(today: datetime.date) -> dict:
-    key = f"public:figures:{today.isoformat()}"
+    key = versioned_key(f"figures:{today.isoformat()}")
     figures = cache.get(key)
     if figures is None:
         figures = selectors.public_headline_figures(today)

@@ -13,6 +13,10 @@ from django.utils.translation import gettext_lazy as _
 # Apps whose models the roles work on; Django's own auth tables stay with administrators.
 DOMAIN_APPS = ("credit_records", "procurement", "debt", "evaluations")
 ACCOUNT_MODELS = ("user", "historicaluser")
+# What the portal sends each user (notifications, and the log of the reminders sent): not
+# audited credit data either. Everyone reads their own in the workspace inbox; only
+# administrators browse everyone's in the admin.
+PERSONAL_MODELS = ("notification", "reminderlog")
 
 
 class Role(models.TextChoices):
@@ -34,7 +38,8 @@ SCOPE_KIND = {
 }
 
 # Explicit grants per role: "app_label.model" -> actions (view, add, change, delete, import,
-# export). Auditors additionally get view and export on every domain model (see below).
+# export). Auditors additionally get view and export on every domain model but the accounts
+# and the personal messages (see below).
 ROLE_GRANTS: dict[Role, dict[str, set[str]]] = {
     Role.SUPERVISOR: {
         "credit_records.region": {"view", "export"},
@@ -122,8 +127,9 @@ def permissions_for(role: Role) -> models.QuerySet:
     if role == Role.AUDITOR:
         query |= models.Q(codename__startswith="view_") | models.Q(codename__startswith="export_")
         query &= models.Q(content_type__app_label__in=DOMAIN_APPS)
-        # Accounts are the administrators' business, not part of the audited credit data.
-        query &= ~models.Q(content_type__model__in=ACCOUNT_MODELS)
+        # Accounts and personal messages are the administrators' business, not part of the
+        # audited credit data.
+        query &= ~models.Q(content_type__model__in=ACCOUNT_MODELS + PERSONAL_MODELS)
     for label, actions in ROLE_GRANTS[role].items():
         app_label, model = label.split(".")
         query |= models.Q(

@@ -286,11 +286,33 @@ def record_timeline(record: DishonestyRecord) -> QuerySet[RecordEvent]:
     return record.events.select_related("actor")
 
 
-def available_actions(record: DishonestyRecord, user) -> list[str]:
-    """The record actions ``user`` may take now (their slugs), for pages and the API."""
+def with_pending_requests(queryset: QuerySet[DishonestyRecord]) -> QuerySet:
+    """Whether each record has a pending fault-tolerance claim or credit-repair application,
+    in the list's query, for ``available_actions`` (else two queries a record)."""
+    return queryset.annotate(
+        has_pending_claim=Exists(
+            FaultToleranceClaim.objects.filter(record=OuterRef("pk"), status="pending")
+        ),
+        has_pending_repair=Exists(
+            CreditRepairApplication.objects.filter(record=OuterRef("pk"), status="pending")
+        ),
+    )
+
+
+def _pending(record, annotation: str, related) -> bool:
+    known = getattr(record, annotation, None)
+    return related.filter(status="pending").exists() if known is None else known
+
+
+def available_actions(record: DishonestyRecord, user, *, in_scope: bool = False) -> list[str]:
+    """The record actions ``user`` may take now (their slugs), for pages and the API.
+    ``in_scope``: the caller read the record through ``scope_queryset`` (a list) already."""
     from .roles import Role
 
-    if not scope_queryset(user, DishonestyRecord.objects.filter(pk=record.pk)).exists():
+    if (
+        not in_scope
+        and not scope_queryset(user, DishonestyRecord.objects.filter(pk=record.pk)).exists()
+    ):
         return []
     actions = [
         transition.custom["slug"]
@@ -305,7 +327,7 @@ def available_actions(record: DishonestyRecord, user) -> list[str]:
     if (
         (supervisor or liaison)
         and record.status in (RecordStatus.CONFIRMED, RecordStatus.RECTIFICATION_REQUIRED)
-        and not record.fault_tolerance_claims.filter(status="pending").exists()
+        and not _pending(record, "has_pending_claim", record.fault_tolerance_claims)
     ):
         actions.append("claim-fault-tolerance")
     if (supervisor or liaison) and record.status in (RecordStatus.VERIFIED, RecordStatus.CLOSED):
@@ -313,20 +335,21 @@ def available_actions(record: DishonestyRecord, user) -> list[str]:
         if (
             record.minimum_period_ends <= today < record.disclosure_ends
             and record.disclosure_ended_early_on is None
-            and not record.repair_applications.filter(status="pending").exists()
+            and not _pending(record, "has_pending_repair", record.repair_applications)
         ):
             actions.append("apply-credit-repair")
     return actions
 
 
-def with_record_list_annotations(queryset: QuerySet[DishonestyRecord]) -> QuerySet:
+def with_record_list_annotations(
+    queryset: QuerySet[DishonestyRecord], *, honours: bool = True
+) -> QuerySet:
     """What record lists and exports show beside each record, in the same query: the
-    rectification deadline, whether it is overdue, and the department's honours eligibility."""
+    rectification deadline, whether it is overdue, and (``honours``) the department's honours
+    eligibility. The pages leave the last out: PostgreSQL computes that subquery for every
+    record in scope before it takes the page's 25 (0.3 s at 100,000 records)."""
     today = timezone.localdate()
-    restricting = DishonestyRecord.objects.filter(
-        honours_restriction_q(today), department=OuterRef("department")
-    )
-    return queryset.annotate(
+    queryset = queryset.annotate(
         deadline=F("rectification__deadline"),
         overdue=Case(
             When(
@@ -337,8 +360,13 @@ def with_record_list_annotations(queryset: QuerySet[DishonestyRecord]) -> QueryS
             default=Value(False),
             output_field=models.BooleanField(),
         ),
-        honours_eligible=~Exists(restricting),
     )
+    if not honours:
+        return queryset
+    restricting = DishonestyRecord.objects.filter(
+        honours_restriction_q(today), department=OuterRef("department")
+    )
+    return queryset.annotate(honours_eligible=~Exists(restricting))
 
 
 def department_timeline(department: Department) -> QuerySet[RecordEvent]:
@@ -535,3 +563,14 @@ def public_headline_figures(today: datetime.date | None = None) -> dict:
         "honours_cancelled": public_honours_cancelled(today).count(),
         "rectification": public_rectification_punctuality(today),
     }
+
+
+def export_jobs_visible_to(user) -> QuerySet:
+    """Background exports a user may see and download: their own; a superuser's, all.
+    Ownership, not the region scope, decides: the file holds the requester's rows."""
+    from .models import ExportJob
+
+    jobs = ExportJob.objects.select_related("requested_by")
+    if user.is_superuser:
+        return jobs
+    return jobs.filter(requested_by=user)

@@ -269,6 +269,14 @@ def _require_text(value: str, field: str, message) -> str:
     return value
 
 
+def lock_department(department: Department) -> None:
+    """Lock the department's row until the end of the transaction. Two officials entering
+    the same decision at once are serialised: the second one's ``full_clean`` sees the
+    first one's row and answers with the form error of the unique decision number, instead
+    of both passing validation and the second insert failing in the database (a 500)."""
+    list(Department.objects.select_for_update().filter(pk=department.pk).values_list("pk"))
+
+
 @transaction.atomic
 def record_create(
     *,
@@ -290,6 +298,7 @@ def record_create(
     _ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
         _ensure_in_scope(actor, Department, department.pk)
+    lock_department(department)
     minimum_ends, disclosure_ends = (None, None)
     if severity in Severity.values and decision_date:
         minimum_ends, disclosure_ends = disclosure_window(severity, decision_date)

@@ -56,6 +56,13 @@ urlpatterns = [
         views.NotificationReadView.as_view(),
         name="notification_read",
     ),
+    path("exports/", views.ExportJobListView.as_view(), name="export_list"),
+    path("exports/new/", views.ExportJobCreateView.as_view(), name="export_create"),
+    path(
+        "exports/<int:pk>/download/",
+        views.ExportJobDownloadView.as_view(),
+        name="export_download",
+    ),
     path("commitments/", views.CommitmentListView.as_view(), name="commitment_list"),
     path("commitments/new/", views.CommitmentFormView.as_view(), name="commitment_create"),
     path(

@@ -4,8 +4,10 @@ An 18-character code: registration authority, organisation category, the six-dig
 administrative division, the nine-character organisation identifier and a check character.
 """
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 USCC_LENGTH = 18
 # The code's alphabet: digits and capitals without I, O, S, V and Z. A character's value is
@@ -68,3 +70,54 @@ def validate_region_code(value: str) -> None:
             _("A region code is six digits (GB/T 2260), for example 320100."),
             code="region_code",
         )
+
+
+class CharacterClassesValidator:
+    """A password mixes at least ``min_classes`` of the four character classes: lower-case
+    letters, upper-case letters, digits and other characters (punctuation, spaces, Chinese)."""
+
+    def __init__(self, min_classes: int = 3):
+        self.min_classes = min_classes
+
+    @staticmethod
+    def classes_in(password: str) -> int:
+        found = set()
+        for char in password:
+            if char.isascii() and char.islower():
+                found.add("lower")
+            elif char.isascii() and char.isupper():
+                found.add("upper")
+            elif char.isascii() and char.isdigit():
+                found.add("digit")
+            else:
+                found.add("other")
+        return len(found)
+
+    def validate(self, password: str, user=None) -> None:
+        if self.classes_in(password) < self.min_classes:
+            raise ValidationError(
+                _(
+                    "This password must mix at least %(min_classes)d of: lower-case letters, "
+                    "upper-case letters, digits and other characters."
+                ),
+                code="password_too_uniform",
+                params={"min_classes": self.min_classes},
+            )
+
+    def get_help_text(self) -> str:
+        return _(
+            "Your password must mix at least %(min_classes)d of: lower-case letters, "
+            "upper-case letters, digits and other characters."
+        ) % {"min_classes": self.min_classes}
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule, with a message of our own: Django 5.2's message changed its
+    placeholder and its Chinese catalogue has not caught up, so users would read English."""
+
+    def get_error_message(self) -> str:
+        return ngettext(
+            "This password is too short: it needs at least %(min_length)d character.",
+            "This password is too short: it needs at least %(min_length)d characters.",
+            self.min_length,
+        ) % {"min_length": self.min_length}

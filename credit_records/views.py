@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +18,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from . import notifications, selectors, services
+from . import export_jobs, notifications, selectors, services
 from .exports import HISTORY_FORMATS, Column, export_response, history_response
 from .filters import (
     CommendationFilter,
@@ -54,6 +55,7 @@ from .models import (
     CreditRepairApplication,
     Department,
     DishonestyRecord,
+    ExportStatus,
     FaultToleranceClaim,
     Notification,
     PublicOfficial,
@@ -61,6 +63,7 @@ from .models import (
     Region,
 )
 from .profile import panels_for
+from .public_cache import CachedCountPaginator
 from .roles import Role
 
 
@@ -95,6 +98,10 @@ class ExportMixin:
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
         if not filterset.is_valid():
             return super().get(request, *args, **kwargs)
+        if not history and (
+            request.GET.get("background") == "1" or self.export_is_large(filterset.qs)
+        ):
+            return self.export_in_background(fmt)
         stamp = timezone.localdate().isoformat()
         name = str(self.export_filename)
         if history:
@@ -109,14 +116,41 @@ class ExportMixin:
             fmt, filterset.qs, self.export_columns(), f"{name}-{stamp}", sheet=name
         )
 
+    @staticmethod
+    def export_is_large(queryset) -> bool:
+        """More rows than a download should make the official wait for (counted no further
+        than the threshold)."""
+        limit = settings.CHENGXIN_EXPORT_BACKGROUND_ROWS
+        return queryset.order_by()[: limit + 1].count() > limit
+
+    def export_in_background(self, fmt: str):
+        """Queue the export as a background job and show the user's exports."""
+        request = self.request
+        try:
+            export_jobs.export_job_create(
+                actor=request.user,
+                view_name=request.resolver_match.view_name,
+                query=request.GET.urlencode(),
+                fmt=fmt,
+            )
+        except export_jobs.ExportRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.info(
+                request,
+                _(
+                    "The export is being prepared in the background: download it here when "
+                    "it is ready."
+                ),
+            )
+        return redirect("workspace:export_list")
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_export"] = self.request.user.has_perm(self.export_permission)
         context["can_export_history"] = context["can_export"] and self.export_history
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        query.pop("export", None)
-        context["export_query"] = query.urlencode()
+        context["export_query"] = export_jobs.filter_query(self.request.GET.urlencode())
+        context["export_view"] = self.request.resolver_match.view_name
         return context
 
 
@@ -183,7 +217,7 @@ class DepartmentDetailView(
         department = self.object
         user = self.request.user
         records = selectors.with_record_list_annotations(
-            department.records.select_related("rectification")
+            department.records.select_related("rectification"), honours=False
         )
         context.update(
             subordinates=selectors.scope_queryset(
@@ -233,8 +267,13 @@ class RecordListView(
     template_name = "credit_records/record_list.html"
     paginate_by = 25
 
+    # The count of 100,000 records in scope costs more than the page: kept until the data changes.
+    paginator_class = CachedCountPaginator
+
     def get_queryset(self):
-        return selectors.with_record_list_annotations(super().get_queryset())
+        # Only the exports show the department's honours eligibility (see the selector).
+        exporting = bool(self.request.GET.get("export"))
+        return selectors.with_record_list_annotations(super().get_queryset(), honours=exporting)
 
     def export_columns(self):
         return record_export_columns()
@@ -461,6 +500,22 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
     ),
 }
 
+# The permission each action needs, as the API's ``RecordViewSet.action_permissions``: the
+# form is refused (403) to a role that could not submit it, before any state is looked at.
+RECORD_ACTION_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "confirm": ("credit_records.change_dishonestyrecord",),
+    "require-rectification": ("credit_records.change_dishonestyrecord",),
+    "submit-explanation": ("credit_records.add_rectificationreport",),
+    "submit-report": ("credit_records.add_rectificationreport",),
+    "verify": ("credit_records.change_dishonestyrecord",),
+    "return": ("credit_records.change_dishonestyrecord",),
+    "close": ("credit_records.change_dishonestyrecord",),
+    "extend-deadline": ("credit_records.add_deadlineextension",),
+    "claim-fault-tolerance": ("credit_records.add_faulttoleranceclaim",),
+    "apply-credit-repair": ("credit_records.add_creditrepairapplication",),
+    "add-evidence": ("credit_records.add_attachment",),
+}
+
 
 def _record_detail_queryset():
     return DishonestyRecord.objects.select_related(
@@ -547,6 +602,8 @@ class RecordActionView(LoginRequiredMixin, View):
         self.record = selectors.get_in_scope_or_404(
             request.user, _record_detail_queryset(), pk=kwargs["pk"]
         )
+        if not request.user.has_perms(RECORD_ACTION_PERMISSIONS[kwargs["action"]]):
+            raise PermissionDenied(_("Your role does not allow this action."))
         return super().dispatch(request, *args, **kwargs)
 
     def handle_no_permission(self):
@@ -586,9 +643,12 @@ class DecisionView(LoginRequiredMixin, View):
 
     model = None
     service = None
+    permission = None
 
     def post(self, request, pk):
         obj = selectors.get_in_scope_or_404(request.user, self.model.objects.all(), pk=pk)
+        if not request.user.has_perm(self.permission):
+            raise PermissionDenied(_("Your role does not allow this action."))
         form = DecisionForm(request.POST)
         if not form.is_valid():
             for errors in form.errors.values():
@@ -607,6 +667,7 @@ class DecisionView(LoginRequiredMixin, View):
 
 class ClaimReviewView(DecisionView):
     model = FaultToleranceClaim
+    permission = "credit_records.change_faulttoleranceclaim"
 
     def decide(self, claim, user, data):
         services.fault_tolerance_claim_review(
@@ -616,6 +677,7 @@ class ClaimReviewView(DecisionView):
 
 class RepairDecisionView(DecisionView):
     model = CreditRepairApplication
+    permission = "credit_records.change_creditrepairapplication"
 
     def decide(self, application, user, data):
         services.credit_repair_decide(
@@ -898,3 +960,78 @@ class NotificationReadView(LoginRequiredMixin, View):
 def site_root(request):
     """Officials land on their workspace; everyone else on the public disclosure pages."""
     return redirect("workspace:home" if request.user.is_authenticated else "public:home")
+
+
+# --------------------------------------------------------------------------------------------
+# Background exports (credit_records/export_jobs.py)
+# --------------------------------------------------------------------------------------------
+
+
+class ExportJobListView(LoginRequiredMixin, ListView):
+    """The user's background exports: status, progress and a download link when done. The
+    page reloads itself (a meta refresh, no script) while one is still being prepared."""
+
+    template_name = "credit_records/export_list.html"
+    context_object_name = "jobs"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return selectors.export_jobs_visible_to(self.request.user).filter(
+            requested_by=self.request.user
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["refresh"] = any(job.active for job in context["jobs"])
+        context["keep_days"] = settings.CHENGXIN_EXPORT_KEEP_DAYS
+        return context
+
+
+class ExportJobCreateView(LoginRequiredMixin, View):
+    """ "Export in the background" on a list: the list's URL name, its filter and a format."""
+
+    def post(self, request):
+        try:
+            export_jobs.export_job_create(
+                actor=request.user,
+                view_name=request.POST.get("view", ""),
+                query=request.POST.get("query", ""),
+                fmt=request.POST.get("format", ""),
+            )
+        except export_jobs.ExportRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.info(
+                request,
+                _(
+                    "The export is being prepared in the background: download it here when "
+                    "it is ready."
+                ),
+            )
+        return redirect("workspace:export_list")
+
+
+class ExportJobDownloadView(LoginRequiredMixin, View):
+    """The file of a finished export, to its requester (or a superuser) only: anyone else
+    gets a 404. Permission and scope are checked again, as they may have changed."""
+
+    def get(self, request, pk):
+        job = get_object_or_404(
+            selectors.export_jobs_visible_to(request.user), pk=pk, status=ExportStatus.DONE
+        )
+        export_jobs.export_job_check_download(job=job, user=request.user)
+        if not job.file or not job.file.storage.exists(job.file.name):
+            raise Http404(_("The file of this export is no longer kept."))
+        content_type = {
+            "csv": "text/csv; charset=utf-8",
+            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }[job.format]
+        response = FileResponse(
+            job.file.open("rb"),
+            as_attachment=True,
+            filename=job.filename,
+            content_type=content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response

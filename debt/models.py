@@ -108,9 +108,21 @@ class DebtProfile(models.Model):
                 & Q(overdue_amount__gte=0)
                 & Q(new_debt__gte=0),
                 name="debt_profile_amounts_non_negative",
+                violation_error_message=_(
+                    "Limits, balances and the other amounts cannot be negative."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(financial_capacity__gt=0), name="debt_profile_capacity_positive"
+                condition=Q(financial_capacity__gt=0),
+                name="debt_profile_capacity_positive",
+                violation_error_message=_(
+                    "The comprehensive financial capacity must be greater than zero."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100),
+                name="debt_profile_year_in_range",
+                violation_error_message=_("The year must be between 2000 and 2100."),
             ),
         ]
         indexes = [models.Index(fields=["year", "region"], name="debt_profile_year_region")]
@@ -305,10 +317,14 @@ class RiskWarning(ConcurrentTransitionMixin, models.Model):
                 fields=["profile", "grade"],
                 condition=Q(automatic=True),
                 name="debt_warning_once_per_profile_grade",
+                violation_error_message=_(
+                    "A warning of this grade was already drafted for this debt profile."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(status="issued") | Q(response_deadline__isnull=False),
                 name="debt_warning_issued_has_deadline",
+                violation_error_message=_("An issued warning needs a response deadline."),
             ),
         ]
         indexes = [
@@ -410,6 +426,16 @@ class EmergencyEvent(models.Model):
                 condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=F("occurred_on")),
                 name="debt_emergency_resolved_after_occurred",
                 violation_error_message=_("An event cannot be resolved before it occurred."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="resolved") | Q(resolved_on__isnull=False),
+                name="debt_emergency_resolved_has_date",
+                violation_error_message=_("A resolved event needs the date it was resolved."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_involved__isnull=True) | Q(amount_involved__gte=0),
+                name="debt_emergency_amount_not_negative",
+                violation_error_message=_("The amount involved cannot be negative."),
             ),
         ]
 
@@ -523,6 +549,7 @@ class TermAssessment(models.Model):
             models.UniqueConstraint(
                 fields=["region", "period_start", "period_end"],
                 name="debt_term_assessment_unique_period",
+                violation_error_message=_("This region already has an assessment of this term."),
             ),
             models.CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")),
@@ -534,6 +561,7 @@ class TermAssessment(models.Model):
                 & Q(use_score__gte=0, use_score__lte=100)
                 & Q(management_score__gte=0, management_score__lte=100),
                 name="debt_term_assessment_scores_in_range",
+                violation_error_message=_("Scores must be between 0 and 100."),
             ),
         ]
 
@@ -588,9 +616,15 @@ class BondIssue(models.Model):
             ("export_bondissue", _("Can export bond issues")),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="debt_bond_amount_positive"),
             models.CheckConstraint(
-                condition=Q(rate__gte=0) & Q(rate__lte=100), name="debt_bond_rate_in_range"
+                condition=Q(amount__gt=0),
+                name="debt_bond_amount_positive",
+                violation_error_message=_("The amount issued must be greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(rate__gte=0) & Q(rate__lte=100),
+                name="debt_bond_rate_in_range",
+                violation_error_message=_("The interest rate must be between 0 and 100%."),
             ),
             models.CheckConstraint(
                 condition=Q(maturity_date__gt=F("issue_date")),
@@ -639,7 +673,9 @@ class CreditRating(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["region", "agency", "rated_on"], name="debt_rating_unique_per_day"
+                fields=["region", "agency", "rated_on"],
+                name="debt_rating_unique_per_day",
+                violation_error_message=_("This agency already rated this region on that day."),
             ),
         ]
 
@@ -684,6 +720,13 @@ class DebtDefault(models.Model):
         verbose_name = _("debt default")
         verbose_name_plural = _("debt defaults")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(overdue_amount__gt=0),
+                name="debt_default_amount_positive",
+                violation_error_message=_("The overdue amount must be greater than zero."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.record)

@@ -1,16 +1,29 @@
 """FilterSets of the evaluations app, shared by the workspace list and the API."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Round, RoundStatus, RoundSubject, Scheme, Score, SubjectLevel
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year: a whole number a date can have (1-9999). Anything else is a 400, not
+    a date Python cannot build (``?year=0`` was a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
 
 
 class RoundFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("status"), choices=RoundStatus.choices)
     level = django_filters.ChoiceFilter(label=_("subjects"), choices=SubjectLevel.choices)
     scheme = django_filters.ModelChoiceFilter(label=_("scheme"), queryset=Scheme.objects.all())
-    year = django_filters.NumberFilter(label=_("year"), field_name="period_end__year")
+    year = YearFilter(label=_("year"), field_name="period_end__year")
 
     class Meta:
         model = Round

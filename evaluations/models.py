@@ -86,7 +86,16 @@ class Dimension(models.Model):
         verbose_name_plural = _("dimensions")
         ordering = ["scheme", "order", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["scheme", "name"], name="evaluation_dimension_unique"),
+            models.UniqueConstraint(
+                fields=["scheme", "name"],
+                name="evaluation_dimension_unique",
+                violation_error_message=_("This scheme already has a dimension of this name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0, weight__lte=100),
+                name="evaluation_dimension_weight_range",
+                violation_error_message=_("A weight must be between 0 and 100."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -134,7 +143,19 @@ class Indicator(models.Model):
         ordering = ["dimension__order", "order", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["dimension", "name"], name="evaluation_indicator_unique"
+                fields=["dimension", "name"],
+                name="evaluation_indicator_unique",
+                violation_error_message=_("This dimension already has an indicator of this name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0, weight__lte=100),
+                name="evaluation_indicator_weight_range",
+                violation_error_message=_("A weight must be between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_points__gte=0),
+                name="evaluation_indicator_points_not_negative",
+                violation_error_message=_("The maximum points cannot be negative."),
             ),
         ]
 
@@ -245,6 +266,11 @@ class Round(ConcurrentTransitionMixin, models.Model):
                 name="evaluation_round_period_order",
                 violation_error_message=_("The period cannot end before it starts."),
             ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100),
+                name="evaluation_round_progress_range",
+                violation_error_message=_("The progress is between 0 and 100."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -326,11 +352,21 @@ class RoundSubject(models.Model):
                 fields=["round", "region"],
                 condition=Q(department__isnull=True),
                 name="evaluation_subject_region_once",
+                violation_error_message=_("This subject is already evaluated in this round."),
             ),
             models.UniqueConstraint(
                 fields=["round", "department"],
                 condition=Q(department__isnull=False),
                 name="evaluation_subject_department_once",
+                violation_error_message=_("This subject is already evaluated in this round."),
+            ),
+            models.CheckConstraint(
+                condition=Q(bonus__gte=0, deduction__gte=0)
+                & (Q(total__isnull=True) | Q(total__gte=0)),
+                name="evaluation_subject_points_not_negative",
+                violation_error_message=_(
+                    "Bonus points, deduction points and the total cannot be negative."
+                ),
             ),
         ]
 
@@ -383,7 +419,19 @@ class Score(models.Model):
         ordering = ["subject", "indicator__dimension__order", "indicator__order", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "subject", "indicator"], name="evaluation_score_once"
+                fields=["round", "subject", "indicator"],
+                name="evaluation_score_once",
+                violation_error_message=_(
+                    "This subject already has a score for this indicator in this round."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(Q(value__isnull=True) | Q(value__gte=0))
+                & Q(weight__gte=0, weight__lte=100),
+                name="evaluation_score_in_range",
+                violation_error_message=_(
+                    "A score cannot be negative, and its weight is between 0 and 100."
+                ),
             ),
         ]
 

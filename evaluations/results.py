@@ -72,16 +72,20 @@ def xlsx_response(evaluation_round, subjects, dimensions) -> HttpResponse:
         0,
         0,
         len(headers) - 1,
-        _("%(round)s (%(start)s – %(end)s): results for performance assessment")
-        % {
-            "round": evaluation_round.name,
-            "start": evaluation_round.period_start.isoformat(),
-            "end": evaluation_round.period_end.isoformat(),
-        },
+        # The round's and dimensions' names are typed by users: text, never a formula
+        # (``write`` and ``merge_range`` would store "=…" as one).
+        neutralise_formula(
+            _("%(round)s (%(start)s – %(end)s): results for performance assessment")
+            % {
+                "round": evaluation_round.name,
+                "start": evaluation_round.period_start.isoformat(),
+                "end": evaluation_round.period_end.isoformat(),
+            }
+        ),
         title,
     )
     for column, value in enumerate(headers):
-        sheet.write(1, column, str(value), header)
+        sheet.write_string(1, column, neutralise_formula(str(value)), header)
     for row, subject in enumerate(subjects, start=2):
         values = [
             subject.rank,

@@ -293,19 +293,22 @@ def _ensure_open(evaluation_round: Round) -> None:
         )
 
 
-@transaction.atomic
 def round_request_computation(*, actor: User | None, round: Round) -> Round:
     """Queue the computation of a round (a Celery task); the round page shows its progress.
-    Computing is idempotent, so asking again while it runs only computes it once more."""
-    _ensure_role(actor, Role.SUPERVISOR)
-    if actor is not None:
-        _ensure_in_scope(actor, Round, round.pk)
-    locked = _locked_round(round)
-    _ensure_open(locked)
-    Round.objects.filter(pk=locked.pk).update(
-        computation_status=ComputationStatus.QUEUED, progress=0, computation_error=""
-    )
-    transaction.on_commit(lambda: _enqueue(locked.pk))
+    Computing is idempotent, so asking again while it runs only computes it once more.
+
+    The task is queued after commit; when the broker cannot take it, the round is marked
+    failed with the reason, and the round returned (read after the commit) says so."""
+    with transaction.atomic():
+        _ensure_role(actor, Role.SUPERVISOR)
+        if actor is not None:
+            _ensure_in_scope(actor, Round, round.pk)
+        locked = _locked_round(round)
+        _ensure_open(locked)
+        Round.objects.filter(pk=locked.pk).update(
+            computation_status=ComputationStatus.QUEUED, progress=0, computation_error=""
+        )
+        transaction.on_commit(lambda: _enqueue(locked.pk))
     round.refresh_from_db()
     return round
 
@@ -314,7 +317,11 @@ def _enqueue(round_id: int) -> None:
     from .tasks import compute_round
 
     try:
-        compute_round.delay(round_id)
+        # One connection attempt: the official is waiting for the page (kombu would retry
+        # for seconds; see credit_records.notifications.enqueue).
+        with compute_round.app.pool.acquire(block=True) as connection:
+            connection.ensure_connection(max_retries=0)
+            compute_round.apply_async(args=(round_id,), retry=False, connection=connection)
     except Exception as error:  # the broker is down: say so on the page instead of hanging
         logger.exception("Could not queue the computation of round %s", round_id)
         Round.objects.filter(pk=round_id).update(

@@ -6,7 +6,7 @@ from . import services
 from .models import Round
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def compute_round(round_id: int) -> int | None:
     """Compute a round queued by ``services.round_request_computation`` (who may ask was
     checked then). A round published in the meantime is left alone."""

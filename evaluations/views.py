@@ -17,7 +17,7 @@ from credit_records.views import _add_errors
 from . import indicators, results, selectors, services
 from .filters import RoundFilter
 from .forms import RoundForm, ScoreForm, WeightsForm
-from .models import Indicator, IndicatorKind, Round, RoundStatus, Scheme
+from .models import ComputationStatus, Indicator, IndicatorKind, Round, RoundStatus, Scheme
 
 VIEW_ROUND = "evaluations.view_round"
 CHANGE_ROUND = "evaluations.change_round"
@@ -108,7 +108,10 @@ class RoundComputeView(LoginRequiredMixin, View):
         except services.WorkflowConflict as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("The computation was queued."))
+            if evaluation_round.computation_status == ComputationStatus.FAILED:
+                messages.error(request, evaluation_round.computation_error)
+            else:
+                messages.success(request, _("The computation was queued."))
         return redirect("evaluations:round_detail", pk)
 
 
@@ -242,6 +245,9 @@ class SchemeDetailView(EvaluationPageMixin, FormView):
     form_class = WeightsForm
 
     def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            # Sign in first: a visitor is not told whether the scheme exists.
+            return self.handle_no_permission()
         try:
             self.scheme = selectors.schemes(request.user).get(pk=kwargs["pk"])
         except Scheme.DoesNotExist:

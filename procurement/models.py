@@ -376,7 +376,9 @@ class Payment(models.Model):
                 violation_error_message=_("The amount must be more than zero."),
             ),
             models.CheckConstraint(
-                condition=Q(late_interest__gte=0), name="payment_interest_not_negative"
+                condition=Q(late_interest__gte=0),
+                name="payment_interest_not_negative",
+                violation_error_message=_("Late interest cannot be negative."),
             ),
         ]
         indexes = [
@@ -478,7 +480,11 @@ class RedFlag(models.Model):
         ordering = ["-raised_at", "-pk"]
         permissions = [("export_redflag", _("Can export red flags"))]
         constraints = [
-            models.UniqueConstraint(fields=["rule", "object_key"], name="flag_once_per_object"),
+            models.UniqueConstraint(
+                fields=["rule", "object_key"],
+                name="flag_once_per_object",
+                violation_error_message=_("This red flag has already been raised."),
+            ),
             models.CheckConstraint(
                 condition=~Q(status="dismissed") | ~Q(reason=""),
                 name="flag_dismissal_has_reason",

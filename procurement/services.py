@@ -30,6 +30,7 @@ from credit_records.services import (
     WorkflowConflict,
     _ensure_in_scope,
     _ensure_role,
+    lock_department,
     record_create,
 )
 
@@ -563,6 +564,9 @@ def violation_create(
             raise ValidationError({"project": _("The project belongs to another purchaser.")})
     if decided_on and decided_on > timezone.localdate():
         raise ValidationError({"decided_on": _("The decision date cannot be in the future.")})
+    # Serialise entries for one purchaser, so a duplicate decision number entered twice at
+    # once is a form error for the second official, not an IntegrityError.
+    lock_department(purchaser)
     violation = Violation(
         purchaser=purchaser,
         project=project,

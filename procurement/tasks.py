@@ -6,6 +6,6 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=540, time_limit=600)
 def scan_red_flags() -> dict[str, int]:
     return services.scan()

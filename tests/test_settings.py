@@ -186,3 +186,84 @@ def test_production_never_runs_in_debug_mode(var_dir):
         "ALLOWED_HOSTS": ["a.example.gov.cn", "b.example.gov.cn"],
         "ENVIRONMENT": "production",
     }
+
+
+# --- Production behind gunicorn ---------------------------------------------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_gunicorn_serves_production_with_its_static_files_and_an_access_log(var_dir, tmp_path):
+    """collectstatic, then gunicorn started as chengxin-web.service starts it: WhiteNoise
+    serves the hashed static files, /healthz answers, and each request is logged on stdout
+    with the client address the proxy reported."""
+    import time
+    import urllib.request
+
+    port = free_port()
+    env = clean_environment(
+        var_dir,
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY=random_secret_key(),
+        DJANGO_ALLOWED_HOSTS="chengxin.example.gov.cn",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS="1",
+        GUNICORN_THREADS="2",
+    )
+    collected = run(["manage.py", "collectstatic", "--noinput"], env)
+    assert collected.returncode == 0, collected.stderr
+    manifest = json.loads((var_dir / "static" / "staticfiles.json").read_text())
+    stylesheet = manifest["paths"]["css/chengxin.css"]
+    assert stylesheet != "css/chengxin.css", "hashed names, so browsers may cache for ever"
+
+    log = tmp_path / "gunicorn.log"
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [str(gunicorn), "-c", "config/gunicorn.py", "config.wsgi"],
+            cwd=REPO,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+    def get(path: str):
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}{path}",
+            headers={
+                "Host": "chengxin.example.gov.cn",
+                "X-Forwarded-Proto": "https",
+                "X-Forwarded-For": "203.0.113.7",
+            },
+        )
+        return urllib.request.urlopen(request, timeout=10)
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, log.read_text()
+            try:
+                health = get("/healthz")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+        assert health.status == 200
+        assert json.loads(health.read())["database"] == "ok"
+        static = get(f"/static/{stylesheet}")
+        assert static.status == 200
+        assert "max-age=315360000" in static.headers["Cache-Control"]
+        assert b"{" in static.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    access = log.read_text()
+    assert "203.0.113.7 127.0.0.1 - [" in access
+    assert f'GET /static/{stylesheet} HTTP/1.1" 200' in access

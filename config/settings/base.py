@@ -6,6 +6,7 @@ With no environment at all the portal runs on the embedded defaults: an SQLite f
 Every variable is listed in ``.env.example``.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "csp",
     "credit_records",
     "procurement",
     "debt",
@@ -58,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "credit_records.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "credit_records.middleware.PortalLanguageMiddleware",
@@ -67,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,17 +119,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 AUTH_USER_MODEL = "credit_records.User"
+# django-axes first: it refuses a locked-out username and address before the password is
+# even checked, and counts every failure.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "credit_records.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "credit_records.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
 
 # Internationalisation: officials and the public read Simplified Chinese; English is offered.
@@ -171,7 +185,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 # rate limit per client address.
 CHENGXIN_PUBLIC_MAX_AGE = env.int("CHENGXIN_PUBLIC_MAX_AGE", default=300)
 CHENGXIN_PUBLIC_CACHE_SECONDS = env.int("CHENGXIN_PUBLIC_CACHE_SECONDS", default=120)
+# How long the server keeps a rendered anonymous public page (and a list's filter form) at
+# most (0: not at all). Any change to what they show replaces them at once
+# (credit_records/public_cache.py); this bounds the writes that send no signal.
+CHENGXIN_PUBLIC_PAGE_CACHE_SECONDS = env.int("CHENGXIN_PUBLIC_PAGE_CACHE_SECONDS", default=120)
 CHENGXIN_PUBLIC_API_RATE = env.str("CHENGXIN_PUBLIC_API_RATE", default="60/minute")
+# ``python -m bench load`` only: serve /bench/ping/, a view that does nothing (the
+# framework's floor). Never on in a deployment.
+CHENGXIN_BENCH_ROUTES = env.bool("CHENGXIN_BENCH_ROUTES", default=False)
 # Days before a deadline on which reminders go out (each stage once).
 CHENGXIN_REMINDER_DAYS = sorted(
     env.list("CHENGXIN_REMINDER_DAYS", cast=int, default=[7, 3, 1]), reverse=True
@@ -185,6 +206,14 @@ CHENGXIN_ESCALATION_DAYS = env.list("CHENGXIN_ESCALATION_DAYS", cast=int, defaul
 CHENGXIN_HONOURS_EXTENSION_MONTHS = env.int("CHENGXIN_HONOURS_EXTENSION_MONTHS", default=12)
 # How often beat runs the deadline scan (seconds). The scan is idempotent.
 CHENGXIN_SCAN_SECONDS = env.int("CHENGXIN_SCAN_SECONDS", default=60)
+# Background exports (credit_records/export_jobs.py): a list export of more rows than this
+# is prepared in the background; its file is kept this many days; a running export whose
+# progress has not moved for this many minutes is failed (its worker died); at most this
+# many exports per user are queued or running at once.
+CHENGXIN_EXPORT_BACKGROUND_ROWS = env.int("CHENGXIN_EXPORT_BACKGROUND_ROWS", default=20_000)
+CHENGXIN_EXPORT_KEEP_DAYS = env.int("CHENGXIN_EXPORT_KEEP_DAYS", default=7)
+CHENGXIN_EXPORT_STALE_MINUTES = env.int("CHENGXIN_EXPORT_STALE_MINUTES", default=15)
+CHENGXIN_EXPORT_MAX_ACTIVE = env.int("CHENGXIN_EXPORT_MAX_ACTIVE", default=5)
 
 # --- Government procurement (procurement/rules.py); rates and shares are decimal strings ---
 # Days from the award to the contract's signing, and working days from signing to filing.
@@ -262,7 +291,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A message a worker took but never acknowledged (it was killed mid-task: the idempotent
+    # tasks acknowledge late) goes back to the queue after this many seconds. Longer than
+    # the longest task (CELERY_TASK_TIME_LIMIT), or a slow task would be run twice at once.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
@@ -271,6 +305,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Late acknowledgement holds a message until its task ends; prefetching more would hold
+# messages another worker could run.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic scans, declared in code. Each derives its work from the database, so a run
 # missed while the broker was down is made up by the next one.
@@ -294,6 +331,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "debt.tasks.scan_warnings",
         "schedule": CHENGXIN_SCAN_SECONDS,
         "options": {"expires": CHENGXIN_SCAN_SECONDS},
+    },
+    "export-jobs-maintenance": {
+        "task": "credit_records.tasks.maintain_export_jobs",
+        "schedule": 300,
+        "options": {"expires": 300},
     },
 }
 # Fail fast when the broker is down: a user's action must not hang on a side effect.
@@ -362,14 +404,61 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# Session cookies end with the browser and after eight idle hours.
-SESSION_COOKIE_AGE = 8 * 60 * 60
-SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# --- Security ------------------------------------------------------------------------------
+# An official's session ends with the browser (unless DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE is
+# false) and CHENGXIN_SESSION_HOURS after sign-in at the latest.
+SESSION_COOKIE_AGE = env.int("CHENGXIN_SESSION_HOURS", default=8) * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# No script of ours reads the CSRF cookie: forms carry the token in a hidden field.
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no page of the portal uses (credit_records.middleware).
+CHENGXIN_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+
+# Content-Security-Policy (django-csp 4): every script, stylesheet and image comes from our
+# own static files; no inline script, style attribute or event handler is allowed. The API
+# docs use drf-spectacular's split Swagger view, whose script is a separate request, for the
+# same reason.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# Sign-in throttling (django-axes): after CHENGXIN_LOGIN_FAILURE_LIMIT failed attempts for
+# one username from one address, that combination is refused for
+# CHENGXIN_LOGIN_LOCKOUT_MINUTES with the lockout page (HTTP 429); a successful sign-in
+# clears the count. Failures are kept in the database every web process shares.
+AXES_FAILURE_LIMIT = env.int("CHENGXIN_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("CHENGXIN_LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# The client's address (credit_records/network.py). Clients connecting directly: only
+# REMOTE_ADDR, whatever headers they send. Behind reverse proxies set CHENGXIN_PROXY_COUNT to
+# their number; X-Forwarded-For is then read as Django REST framework reads it, or every
+# client would share the proxy's address and be locked out together.
+CHENGXIN_PROXY_COUNT = env.int("CHENGXIN_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "credit_records.network.client_ip"
+REST_FRAMEWORK["NUM_PROXIES"] = CHENGXIN_PROXY_COUNT
 
 for _folder in (
     VAR_DIR,

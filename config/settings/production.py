@@ -6,7 +6,7 @@ Everything else comes from the environment, as in the base settings; see ``.env.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env
+from .base import LOGGING, STORAGES, env
 
 ENVIRONMENT = "production"
 
@@ -37,3 +37,15 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
+
+# Application logs on stdout, like gunicorn's access log (config/gunicorn.py): systemd's
+# journal keeps both, at DJANGO_LOG_LEVEL. Several web processes should also share one cache
+# (CACHE_URL=redis://…, see .env.example): the public API's rate limit and the public pages'
+# cached figures are otherwise counted and kept per process.
+LOGGING = {
+    **LOGGING,
+    "handlers": {
+        **LOGGING["handlers"],
+        "console": {**LOGGING["handlers"]["console"], "stream": "ext://sys.stdout"},
+    },
+}

@@ -45,6 +45,7 @@ from ..models import (
     RectificationReport,
     Region,
 )
+from ..public_cache import CachedCountPaginator
 from ..validators import normalize_uscc
 from . import serializers as s
 from .filtering import StrictDjangoFilterBackend, StrictOrderingFilter
@@ -57,6 +58,8 @@ extend_schema_field(OpenApiTypes.INT)(DishonestyRecordFilter.in_region)
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
+    # Counting 100,000 records in scope costs more than the page: kept until the data changes.
+    django_paginator_class = CachedCountPaginator
 
 
 class ScopedViewSetMixin:
@@ -116,7 +119,9 @@ class DepartmentViewSet(
     serializer_class = s.DepartmentSerializer
     filterset_class = DepartmentFilter
     lookup_field = "uscc"
-    lookup_value_regex = r"[^/.]+"
+    # Letters and digits only (any case): anything else, a NUL character included, which
+    # PostgreSQL cannot compare, is a 404 from the URL itself.
+    lookup_value_regex = r"[0-9A-Za-z]+"
     ordering_fields = ["name", "uscc", "region__code"]
 
     def get_object(self):
@@ -209,7 +214,7 @@ class RecordViewSet(
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action == "list":
-            return queryset
+            return selectors.with_pending_requests(queryset)
         return queryset.select_related("rectification").prefetch_related(
             "attachments",
             "fault_tolerance_claims__attachments",
@@ -240,54 +245,54 @@ class RecordViewSet(
 
     @_record_action(s.ReasonSerializer, "Confirm a draft record")
     @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
+    def confirm(self, request, pk=None, format=None):
         return self._run(request, s.ReasonSerializer, services.record_confirm)
 
     @_record_action(s.RequireRectificationSerializer, "Require rectification by a deadline")
     @action(detail=True, methods=["post"], url_path="require-rectification")
-    def require_rectification(self, request, pk=None):
+    def require_rectification(self, request, pk=None, format=None):
         return self._run(
             request, s.RequireRectificationSerializer, services.record_require_rectification
         )
 
     @_record_action(s.ExplanationSerializer, "Submit the written explanation of the causes")
     @action(detail=True, methods=["post"], url_path="submit-explanation")
-    def submit_explanation(self, request, pk=None):
+    def submit_explanation(self, request, pk=None, format=None):
         return self._run(request, s.ExplanationSerializer, services.record_submit_explanation)
 
     @_record_action(s.ReportSerializer, "Submit a rectification report with evidence")
     @action(detail=True, methods=["post"], url_path="submit-report")
-    def submit_report(self, request, pk=None):
+    def submit_report(self, request, pk=None, format=None):
         return self._run(request, s.ReportSerializer, services.record_submit_report)
 
     @_record_action(s.ReasonSerializer, "Verify the rectification (accept the latest report)")
     @action(detail=True, methods=["post"])
-    def verify(self, request, pk=None):
+    def verify(self, request, pk=None, format=None):
         return self._run(request, s.ReasonSerializer, services.record_verify)
 
     @_record_action(s.ReasonSerializer, "Return the latest report, with the reasons")
     @action(detail=True, methods=["post"], url_path="return")
-    def return_report(self, request, pk=None):
+    def return_report(self, request, pk=None, format=None):
         return self._run(request, s.ReasonSerializer, services.record_return)
 
     @_record_action(s.ReasonSerializer, "Close the record")
     @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
+    def close(self, request, pk=None, format=None):
         return self._run(request, s.ReasonSerializer, services.record_close)
 
     @_record_action(s.ExtendDeadlineSerializer, "Extend the rectification deadline")
     @action(detail=True, methods=["post"], url_path="extend-deadline")
-    def extend_deadline(self, request, pk=None):
+    def extend_deadline(self, request, pk=None, format=None):
         return self._run(request, s.ExtendDeadlineSerializer, services.rectification_extend)
 
     @_record_action(s.ClaimSerializer, "Claim fault tolerance (容错纠错)")
     @action(detail=True, methods=["post"], url_path="claim-fault-tolerance")
-    def claim_fault_tolerance(self, request, pk=None):
+    def claim_fault_tolerance(self, request, pk=None, format=None):
         return self._run(request, s.ClaimSerializer, services.fault_tolerance_claim_file)
 
     @_record_action(s.EvidenceSerializer, "Attach evidence files to the record")
     @action(detail=True, methods=["post"], url_path="add-evidence")
-    def add_evidence(self, request, pk=None):
+    def add_evidence(self, request, pk=None, format=None):
         return self._run(request, s.EvidenceSerializer, services.record_add_evidence)
 
 
@@ -318,7 +323,7 @@ class FaultToleranceClaimViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewS
         responses={200: s.FaultToleranceClaimSerializer, **WORKFLOW_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def review(self, request, pk=None):
+    def review(self, request, pk=None, format=None):
         claim = self.get_object()
         serializer = s.DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -387,7 +392,7 @@ class CommitmentViewSet(
         responses={200: s.CommitmentSerializer, **WORKFLOW_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def assess(self, request, pk=None):
+    def assess(self, request, pk=None, format=None):
         commitment = self.get_object()
         serializer = s.CommitmentAssessSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -403,7 +408,7 @@ class CommitmentViewSet(
         responses={201: s.RecordDetailSerializer, **WORKFLOW_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="to-record")
-    def to_record(self, request, pk=None):
+    def to_record(self, request, pk=None, format=None):
         commitment = self.get_object()
         serializer = s.CommitmentToRecordSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -441,7 +446,7 @@ class CreditRepairViewSet(
         responses={200: s.CreditRepairSerializer, **WORKFLOW_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def decide(self, request, pk=None):
+    def decide(self, request, pk=None, format=None):
         application = self.get_object()
         serializer = s.DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

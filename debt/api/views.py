@@ -55,7 +55,7 @@ class DebtProfileViewSet(WritableViewSet):
 
     @extend_schema(request=None, responses={200: s.DebtProfileSerializer, **WORKFLOW_ERRORS})
     @action(detail=True, methods=["post"])
-    def recompute(self, request, pk=None):
+    def recompute(self, request, pk=None, format=None):
         profile = self.get_object()
         services.assessment_compute(profile=profile, actor=request.user)
         profile = self.get_queryset().get(pk=profile.pk)
@@ -104,22 +104,22 @@ class RiskWarningViewSet(
 
     @extend_schema(request=s.IssueSerializer, responses={200: s.RiskWarningSerializer})
     @action(detail=True, methods=["post"])
-    def issue(self, request, pk=None):
+    def issue(self, request, pk=None, format=None):
         return self._run(request, s.IssueSerializer, services.warning_issue)
 
     @extend_schema(request=s.RespondSerializer, responses={200: s.RiskWarningSerializer})
     @action(detail=True, methods=["post"])
-    def respond(self, request, pk=None):
+    def respond(self, request, pk=None, format=None):
         return self._run(request, s.RespondSerializer, services.warning_respond)
 
     @extend_schema(request=s.NoteSerializer, responses={200: s.RiskWarningSerializer})
     @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
+    def close(self, request, pk=None, format=None):
         return self._run(request, s.NoteSerializer, services.warning_close)
 
     @extend_schema(request=s.NoteSerializer, responses={200: s.RiskWarningSerializer})
     @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
+    def withdraw(self, request, pk=None, format=None):
         return self._run(request, s.NoteSerializer, services.warning_withdraw)
 
 

@@ -53,14 +53,14 @@ class RoundViewSet(EvaluationViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses={200: s.ResultSerializer(many=True)})
     @action(detail=True, methods=["get"])
-    def results(self, request, pk=None):
+    def results(self, request, pk=None, format=None):
         evaluation_round = self.get_object()
         rows = selectors.subjects(request.user, evaluation_round)
         return Response(s.ResultSerializer(rows, many=True).data)
 
     @extend_schema(responses={200: s.ScoreSerializer(many=True)})
     @action(detail=True, methods=["get"])
-    def scores(self, request, pk=None):
+    def scores(self, request, pk=None, format=None):
         evaluation_round = self.get_object()
         rows = selectors.scores(request.user, evaluation_round)
         return Response(s.ScoreSerializer(rows, many=True).data)
@@ -73,35 +73,35 @@ class RoundViewSet(EvaluationViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=None, responses={200: s.RoundSerializer, **WORKFLOW_ERRORS})
     @action(detail=True, methods=["post"])
-    def compute(self, request, pk=None):
+    def compute(self, request, pk=None, format=None):
         """Queue the computation (a background task); poll the round for its progress."""
         return self._act(request, services.round_request_computation)
 
     @extend_schema(request=None, responses={200: s.RoundSerializer, **WORKFLOW_ERRORS})
     @action(detail=True, methods=["post"], url_path="start-scoring")
-    def start_scoring(self, request, pk=None):
+    def start_scoring(self, request, pk=None, format=None):
         return self._act(request, services.round_start_scoring)
 
     @extend_schema(request=None, responses={200: s.RoundSerializer, **WORKFLOW_ERRORS})
     @action(detail=True, methods=["post"], url_path="submit-for-review")
-    def submit_for_review(self, request, pk=None):
+    def submit_for_review(self, request, pk=None, format=None):
         return self._act(request, services.round_submit_for_review)
 
     @extend_schema(request=None, responses={200: s.RoundSerializer, **WORKFLOW_ERRORS})
     @action(detail=True, methods=["post"], url_path="return-to-scoring")
-    def return_to_scoring(self, request, pk=None):
+    def return_to_scoring(self, request, pk=None, format=None):
         return self._act(request, services.round_return_to_scoring)
 
     @extend_schema(request=None, responses={200: s.RoundSerializer, **WORKFLOW_ERRORS})
     @action(detail=True, methods=["post"])
-    def publish(self, request, pk=None):
+    def publish(self, request, pk=None, format=None):
         return self._act(request, services.round_publish)
 
     @extend_schema(
         request=s.ScoreEntrySerializer, responses={200: s.ScoreSerializer, **WORKFLOW_ERRORS}
     )
     @action(detail=True, methods=["post"])
-    def score(self, request, pk=None):
+    def score(self, request, pk=None, format=None):
         """Enter a manual score (or bonus/deduction points) with its evidence."""
         evaluation_round = self.get_object()
         entry = s.ScoreEntrySerializer(data=request.data)

@@ -7,6 +7,7 @@ from credit_records.api.serializers import (
     DepartmentUsccField,
     ScopedPrimaryKeyRelatedField,
     ServiceSaveMixin,
+    SlugRelatedField,
     UsccField,
     display,
     optional_text,
@@ -27,7 +28,7 @@ from ..models import (
 )
 
 
-class SupplierUsccField(serializers.SlugRelatedField):
+class SupplierUsccField(SlugRelatedField):
     """A supplier of the shared register, by credit code."""
 
     def __init__(self, **kwargs):

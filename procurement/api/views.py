@@ -109,7 +109,7 @@ class RedFlagViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         responses={201: s.ViolationSerializer, **WORKFLOW_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
+    def confirm(self, request, pk=None, format=None):
         flag = self.get_object()
         serializer = s.ViolationFieldsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -125,7 +125,7 @@ class RedFlagViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         responses={200: s.RedFlagSerializer, **WORKFLOW_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def dismiss(self, request, pk=None):
+    def dismiss(self, request, pk=None, format=None):
         flag = self.get_object()
         serializer = s.FlagDismissSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -156,10 +156,12 @@ class PurchaserViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
     serializer_class = s.PurchaserScoreSerializer
     pagination_class = Pagination
     lookup_field = "uscc"
-    lookup_value_regex = r"[^/.]+"
+    # Letters and digits only (any case): anything else, a NUL character included, which
+    # PostgreSQL cannot compare, is a 404 from the URL itself.
+    lookup_value_regex = r"[0-9A-Za-z]+"
     filter_backends = []
 
-    def retrieve(self, request, uscc=None):
+    def retrieve(self, request, uscc=None, format=None):
         if not request.user.has_perm("procurement.view_procurementproject"):
             raise PermissionDenied
         self.kwargs["uscc"] = normalize_uscc(uscc)

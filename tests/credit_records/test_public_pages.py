@@ -599,8 +599,10 @@ def test_the_home_page_counts_departments_whose_honours_a_published_record_cance
     undisclosed = DepartmentFactory(region=regions["320100"])
     make_record(open_record)
     record = make_record(closed_long_ago, state="closed")
+    # Decided a year ago, closed 200 days ago: its honours restriction has run out.
     DishonestyRecord.objects.filter(pk=record.pk).update(
-        closed_on=timezone.localdate() - datetime.timedelta(days=200)
+        decision_date=timezone.localdate() - datetime.timedelta(days=365),
+        closed_on=timezone.localdate() - datetime.timedelta(days=200),
     )
     make_record(undisclosed, disclose=False)
     figures = get(Client(), "/public/").context["figures"]

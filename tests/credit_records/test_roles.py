@@ -6,7 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
-from credit_records.models import User
+from credit_records.models import Notification, User
 from credit_records.roles import Role
 from credit_records.services import user_assign_role
 
@@ -145,6 +145,30 @@ def test_an_auditor_cannot_list_or_export_the_accounts(login, auditor, nanjing_s
     assert client.get("/admin/credit_records/user/export/").status_code == 403
     assert not auditor.has_perm("credit_records.view_user")
     assert auditor.has_perm("credit_records.view_department")
+
+
+def test_an_auditor_does_not_read_other_users_notifications(login, auditor, suzhou_supervisor):
+    Notification.objects.create(recipient=suzhou_supervisor, kind="reminder", title="苏州提醒")
+    client = login(auditor)
+    assert not auditor.has_perm("credit_records.view_notification")
+    assert not auditor.has_perm("credit_records.view_reminderlog")
+    assert client.get("/admin/credit_records/notification/").status_code == 403
+    assert client.get("/admin/credit_records/reminderlog/").status_code == 403
+
+
+def test_only_administrators_see_notifications_in_the_admin(
+    login, administrator, nanjing_supervisor, suzhou_supervisor
+):
+    Notification.objects.create(recipient=suzhou_supervisor, kind="reminder", title="苏州提醒")
+    # Even a hand-granted view permission shows a supervisor no one's notifications.
+    nanjing_supervisor.user_permissions.add(Permission.objects.get(codename="view_notification"))
+    response = login(nanjing_supervisor).get("/admin/credit_records/notification/")
+    assert response.status_code == 200
+    assert "苏州提醒" not in response.content.decode()
+    assert (
+        "苏州提醒"
+        in login(administrator).get("/admin/credit_records/notification/").content.decode()
+    )
 
 
 # --- Assigning a role with its scope -------------------------------------------------------

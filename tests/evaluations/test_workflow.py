@@ -119,7 +119,9 @@ def test_requesting_a_computation_queues_the_task_after_commit(
 ):
     evaluation_round = county_round(regions, small_scheme())
     queued = []
-    monkeypatch.setattr(tasks.compute_round, "delay", lambda pk: queued.append(pk))
+    monkeypatch.setattr(
+        tasks.compute_round, "apply_async", lambda args, **options: queued.append(args[0])
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.round_request_computation(actor=nanjing_supervisor, round=evaluation_round)
     evaluation_round.refresh_from_db()
@@ -132,10 +134,10 @@ def test_a_failing_queue_is_shown_on_the_round(
 ):
     evaluation_round = county_round(regions, small_scheme())
 
-    def broken(pk):
+    def broken(args, **options):
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr(tasks.compute_round, "delay", broken)
+    monkeypatch.setattr(tasks.compute_round, "apply_async", broken)
     with django_capture_on_commit_callbacks(execute=True):
         services.round_request_computation(actor=None, round=evaluation_round)
     evaluation_round.refresh_from_db()
