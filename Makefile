@@ -8,7 +8,8 @@ PY := $(BIN)/python
 PIP := $(BIN)/pip --disable-pip-version-check
 HOST ?= 127.0.0.1
 PORT ?= 8000
-PYTEST_ARGS ?=
+# The suite runs on every core (pytest-xdist; one test database per worker, one file per worker).
+PYTEST_ARGS ?= -n auto --dist loadfile
 # make bench BENCH=load (or public, exports): one benchmark; empty runs them all.
 BENCH ?=
 
