@@ -12,6 +12,8 @@ Django and django-simple-history do.
 Like ``bulk_create``, neither calls ``save()`` nor sends signals.
 """
 
+from operator import attrgetter
+
 from django.conf import settings
 from django.db import connections, models
 from django.utils import timezone
@@ -77,13 +79,25 @@ def _getters(fields):
     return [(field.attname, None if _plain(field) else field) for field in fields]
 
 
-def _values(obj, getters, connection):
-    return [
-        getattr(obj, attname)
-        if field is None
-        else field.get_db_prep_save(getattr(obj, attname), connection)
-        for attname, field in getters
-    ]
+def _rows(objs, getters, connection, constants=()):
+    """Each instance's values for ``getters``, then ``constants``: tuples read in one C call
+    when no value needs preparing."""
+    if not any(field for _attname, field in getters):
+        read = attrgetter(*(attname for attname, _field in getters))
+        if len(getters) == 1:
+            return ((read(obj), *constants) for obj in objs)
+        constants = tuple(constants)
+        return (read(obj) + constants for obj in objs)
+    return (
+        [
+            getattr(obj, attname)
+            if field is None
+            else field.get_db_prep_save(getattr(obj, attname), connection)
+            for attname, field in getters
+        ]
+        + list(constants)
+        for obj in objs
+    )
 
 
 def insert(model, objs, *, using="default", batch_size=None, now=None, set_pks=True) -> None:
@@ -115,12 +129,11 @@ def insert(model, objs, *, using="default", batch_size=None, now=None, set_pks=T
     for obj in objs:
         for attname in automatic:
             setattr(obj, attname, now)
-    getters = _getters(fields)
     _copy(
         connection,
         meta.db_table,
         [field.column for field in fields],
-        (_values(obj, getters, connection) for obj in objs),
+        _rows(objs, _getters(fields), connection),
     )
     for obj in objs:
         obj._state.adding = False
@@ -202,27 +215,18 @@ def insert_with_history(model, objs, *, user=None, using="default", batch_size=N
     insert(model, objs, using=using, batch_size=batch_size, now=now)
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
+    # The tracked fields' columns first, read from each instance, then the constant ones.
     fields = {field.attname: field for field in model._meta.concrete_fields}
-    getters = [
-        (attname, None if attname is None or _plain(fields[attname]) else fields[attname])
-        for _field, attname, _constant in columns
-    ]
-    constants = [constant for _field, _attname, constant in columns]
-
-    def row(obj):
-        values = []
-        for (attname, field), constant in zip(getters, constants, strict=True):
-            if attname is None:
-                values.append(constant)
-            elif field is None:
-                values.append(getattr(obj, attname))
-            else:
-                values.append(field.get_db_prep_save(getattr(obj, attname), connection))
-        return values
-
+    tracked = [(field, attname) for field, attname, _constant in columns if attname is not None]
+    constant = [(field, value) for field, attname, value in columns if attname is None]
     _copy(
         connection,
         history_model._meta.db_table,
-        [field.column for field, _attname, _constant in columns],
-        (row(obj) for obj in objs),
+        [field.column for field, _attname in tracked] + [field.column for field, _v in constant],
+        _rows(
+            objs,
+            _getters([fields[attname] for _field, attname in tracked]),
+            connection,
+            [value for _field, value in constant],
+        ),
     )
