@@ -1175,6 +1175,7 @@ class DishonestyRecordResource(BulkImportMixin, ScopedResource):
         file."""
         from .bulk_writes import insert_values, insert_with_history
         from .models import RecordEvent, RecordEventAction
+        from .public_cache import invalidate_public_pages
 
         using = self.get_db_connection_name()
         batch = self.bulk_batch_size
@@ -1220,6 +1221,8 @@ class DishonestyRecordResource(BulkImportMixin, ScopedResource):
             using=using,
             batch_size=batch,
         )
+        # Bulk writes send no model signals: tell the cached pages and counts ourselves.
+        invalidate_public_pages(using=using)
 
 
 def _bulk_history_m2m(model, history_rows) -> None:
