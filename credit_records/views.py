@@ -714,8 +714,11 @@ class OfficialListView(
     export_permission = "credit_records.export_publicofficial"
     export_filename = gettext_lazy("public-officials")
     model = PublicOfficial
-    queryset = PublicOfficial.objects.select_related("department").annotate(
-        record_count=Count("accountability_entries")
+    # An aggregate drops Meta.ordering: order explicitly so that pages are stable.
+    queryset = (
+        PublicOfficial.objects.select_related("department")
+        .annotate(record_count=Count("accountability_entries"))
+        .order_by("department__name", "name", "pk")
     )
     filterset_class = PublicOfficialFilter
     template_name = "credit_records/official_list.html"

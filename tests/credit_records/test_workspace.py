@@ -265,3 +265,27 @@ def test_the_workspace_follows_the_chosen_language(login, nanjing_supervisor, la
     page = client.get(LIST).content.decode()
     assert "<h1>Departments</h1>" in page
     assert f"<h1>{chinese}</h1>" not in page
+
+
+def test_the_officials_list_pages_in_a_stable_order(client, regions, nanjing_supervisor):
+    """The list counts accountability entries (an aggregate, which drops Meta.ordering), so it
+    orders itself: by department, then name, the same on every page."""
+    import warnings
+
+    from django.core.paginator import UnorderedObjectListWarning
+
+    from ..factories import OfficialFactory
+
+    finance = DepartmentFactory(name="南京市财政局", region=regions["320100"])
+    transport = DepartmentFactory(name="南京市交通运输局", region=regions["320100"])
+    for name in ("王明", "李华"):
+        OfficialFactory(name=name, department=transport)
+        OfficialFactory(name=name, department=finance)
+    client.force_login(nanjing_supervisor)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnorderedObjectListWarning)
+        response = client.get("/workspace/officials/")
+    assert response.status_code == 200
+    shown = [(o.department.name, o.name) for o in response.context["object_list"]]
+    assert shown == sorted(shown)
+    assert len(shown) == 4
