@@ -31,21 +31,23 @@ def codes(queryset) -> set[str]:
 
 
 # --- Reference data ---------------------------------------------------------------------------
+# The data migration loads them; the ``regions`` fixture puts them back after a transactional
+# test on the same worker has flushed the database.
 
 
-def test_the_province_is_jiangsu_at_the_root(db):
+def test_the_province_is_jiangsu_at_the_root(regions):
     province = Region.objects.get(code="320000")
     assert (province.name, province.level, province.parent) == ("江苏省", "province", None)
     assert list(Region.objects.filter(parent__isnull=True)) == [province]
 
 
-def test_the_thirteen_cities_hang_below_the_province_with_their_names(db):
+def test_the_thirteen_cities_hang_below_the_province_with_their_names(regions):
     cities = Region.objects.filter(level="city")
     assert {city.code: city.name for city in cities} == CITIES
     assert {city.parent.code for city in cities} == {"320000"}
 
 
-def test_every_county_hangs_below_the_city_its_code_names(db):
+def test_every_county_hangs_below_the_city_its_code_names(regions):
     counties = Region.objects.filter(level="county").select_related("parent")
     assert counties.exists()
     for county in counties:
@@ -53,7 +55,7 @@ def test_every_county_hangs_below_the_city_its_code_names(db):
         assert county.parent.level == "city"
 
 
-def test_well_known_counties_are_where_they_belong(db):
+def test_well_known_counties_are_where_they_belong(regions):
     assert Region.objects.get(code="320115").name == "江宁区"
     assert Region.objects.get(code="320115").parent.name == "南京市"
     assert Region.objects.get(code="320583").name == "昆山市"
