@@ -18,7 +18,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from . import export_jobs, notifications, selectors, services
+from . import export_jobs, notifications, rules, selectors, services
 from .exports import HISTORY_FORMATS, Column, export_response, history_response
 from .filters import (
     CommendationFilter,
@@ -500,22 +500,6 @@ RECORD_ACTIONS: dict[str, RecordAction] = {
     ),
 }
 
-# The permission each action needs, as the API's ``RecordViewSet.action_permissions``: the
-# form is refused (403) to a role that could not submit it, before any state is looked at.
-RECORD_ACTION_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    "confirm": ("credit_records.change_dishonestyrecord",),
-    "require-rectification": ("credit_records.change_dishonestyrecord",),
-    "submit-explanation": ("credit_records.add_rectificationreport",),
-    "submit-report": ("credit_records.add_rectificationreport",),
-    "verify": ("credit_records.change_dishonestyrecord",),
-    "return": ("credit_records.change_dishonestyrecord",),
-    "close": ("credit_records.change_dishonestyrecord",),
-    "extend-deadline": ("credit_records.add_deadlineextension",),
-    "claim-fault-tolerance": ("credit_records.add_faulttoleranceclaim",),
-    "apply-credit-repair": ("credit_records.add_creditrepairapplication",),
-    "add-evidence": ("credit_records.add_attachment",),
-}
-
 
 def _record_detail_queryset():
     return DishonestyRecord.objects.select_related(
@@ -602,7 +586,7 @@ class RecordActionView(LoginRequiredMixin, View):
         self.record = selectors.get_in_scope_or_404(
             request.user, _record_detail_queryset(), pk=kwargs["pk"]
         )
-        if not request.user.has_perms(RECORD_ACTION_PERMISSIONS[kwargs["action"]]):
+        if not request.user.has_perms(rules.RECORD_ACTION_PERMISSIONS[kwargs["action"]]):
             raise PermissionDenied(_("Your role does not allow this action."))
         return super().dispatch(request, *args, **kwargs)
 

@@ -20,7 +20,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..filters import (
     CommendationFilter,
     CommitmentFilter,
@@ -154,10 +154,6 @@ class OfficialViewSet(
 
 # --- dishonesty records and their workflow --------------------------------------------------
 
-CHANGE_RECORD = ["credit_records.change_dishonestyrecord"]
-# The department's own submissions in a rectification: the explanation and the reports.
-SUBMIT_RECTIFICATION = ["credit_records.add_rectificationreport"]
-
 
 def _record_action(serializer_class, summary: str, *, status_code=200):
     """The schema of a record action: its input, and the record as it is afterwards."""
@@ -198,17 +194,21 @@ class RecordViewSet(
     ).prefetch_related("officials")
     filterset_class = DishonestyRecordFilter
     ordering_fields = ["decision_date", "created_at", "updated_at", "severity", "status"]
+    # The workspace's table (rules.RECORD_ACTION_PERMISSIONS) under the API's action names.
     action_permissions = {
-        "confirm": CHANGE_RECORD,
-        "require_rectification": CHANGE_RECORD,
-        "verify": CHANGE_RECORD,
-        "return_report": CHANGE_RECORD,
-        "close": CHANGE_RECORD,
-        "submit_explanation": SUBMIT_RECTIFICATION,
-        "submit_report": SUBMIT_RECTIFICATION,
-        "extend_deadline": ["credit_records.add_deadlineextension"],
-        "claim_fault_tolerance": ["credit_records.add_faulttoleranceclaim"],
-        "add_evidence": ["credit_records.add_attachment"],
+        api_name: list(rules.RECORD_ACTION_PERMISSIONS[page_name])
+        for api_name, page_name in {
+            "confirm": "confirm",
+            "require_rectification": "require-rectification",
+            "verify": "verify",
+            "return_report": "return",
+            "close": "close",
+            "submit_explanation": "submit-explanation",
+            "submit_report": "submit-report",
+            "extend_deadline": "extend-deadline",
+            "claim_fault_tolerance": "claim-fault-tolerance",
+            "add_evidence": "add-evidence",
+        }.items()
     }
 
     def get_queryset(self):
