@@ -8,11 +8,13 @@ class CreditRecordsConfig(AppConfig):
     verbose_name = _("Credit records")
 
     def ready(self) -> None:
-        from .public_cache import connect_signals
+        from . import backends, public_cache
         from .roles import sync_role_groups
 
-        # Writes to what the public pages show make their cached copies stale.
-        connect_signals()
+        # Writes to what the public pages show make their cached copies stale; changes to who
+        # has which permission, the users' cached permissions.
+        public_cache.connect_signals()
+        backends.connect_signals()
 
         # Every migrate (re)grants the role groups their permissions, so permissions added by
         # later apps and models reach the roles without a manual step.

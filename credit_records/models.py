@@ -25,6 +25,7 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from .model_base import BaseModel
 from .validators import normalize_uscc, validate_region_code, validate_uscc
 
 
@@ -68,7 +69,7 @@ class RegionQuerySet(models.QuerySet):
         return self.filter(path__startswith=region.path)
 
 
-class Region(models.Model):
+class Region(BaseModel):
     """An administrative division (GB/T 2260): the province, a city or a county."""
 
     code = models.CharField(
@@ -160,7 +161,7 @@ class DepartmentKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Department(models.Model):
+class Department(BaseModel):
     """A government department or public institution, keyed by its credit code."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -308,7 +309,7 @@ class User(AbstractUser):
 # --------------------------------------------------------------------------------------------
 
 
-class PublicOfficial(models.Model):
+class PublicOfficial(BaseModel):
     """A civil servant (公职人员) whose credit file the portal keeps.
 
     Identified by the employee number their department assigns, never by a national ID.
@@ -428,7 +429,7 @@ def _is_liaison_or_supervisor(record, user) -> bool:
 TWO_DAYS = datetime.timedelta(days=2)
 
 
-class DishonestyRecord(ConcurrentTransitionMixin, models.Model):
+class DishonestyRecord(ConcurrentTransitionMixin, BaseModel):
     """A government dishonesty record (政务失信记录) against a department.
 
     Its status moves only through the transitions below, each called only from
@@ -733,7 +734,7 @@ class RecordEventAction(models.TextChoices):
     DISCLOSURE_EXPIRED = "disclosure_expired", _("Left public disclosure (period ended)")
 
 
-class RecordEvent(models.Model):
+class RecordEvent(BaseModel):
     """One step in a record's timeline: who did what, when, from which state to which, why."""
 
     record = models.ForeignKey(
@@ -779,7 +780,7 @@ def evidence_upload_to(instance, filename: str) -> str:
     return f"evidence/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class Attachment(models.Model):
+class Attachment(BaseModel):
     """Evidence uploaded to a record, a rectification report, a fault-tolerance claim or a
     commitment. Stored under MEDIA_ROOT and served only through a scoped, signed-in view."""
 
@@ -859,7 +860,7 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class Rectification(models.Model):
+class Rectification(BaseModel):
     """The rectification a record requires (限期整改): deadline, the written explanation of
     causes, reports, verification and extensions."""
 
@@ -946,7 +947,7 @@ class ReportDecision(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
-class RectificationReport(models.Model):
+class RectificationReport(BaseModel):
     """A report of what was done to rectify, with evidence; verified or returned."""
 
     rectification = models.ForeignKey(
@@ -992,7 +993,7 @@ class RectificationReport(models.Model):
         return _("Report of %(date)s") % {"date": f"{self.submitted_at:%Y-%m-%d}"}
 
 
-class DeadlineExtension(models.Model):
+class DeadlineExtension(BaseModel):
     """A supervisor's extension of a rectification deadline, with its reason."""
 
     rectification = models.ForeignKey(
@@ -1038,7 +1039,7 @@ class ReviewStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class FaultToleranceClaim(models.Model):
+class FaultToleranceClaim(BaseModel):
     """A claim for fault tolerance and correction (容错纠错). Approved, it keeps the record
     out of the credit file and public disclosure, but the record stays for audit."""
 
@@ -1100,7 +1101,7 @@ class CommendationLevel(models.TextChoices):
     COUNTY = "county", _("County")
 
 
-class Commendation(models.Model):
+class Commendation(BaseModel):
     """An honour that rewards trustworthiness (守信激励), for a department or an official."""
 
     title = models.CharField(_("title"), max_length=200)
@@ -1158,7 +1159,7 @@ class CommitmentStatus(models.TextChoices):
     BROKEN = "broken", _("Broken")
 
 
-class Commitment(models.Model):
+class Commitment(BaseModel):
     """A public commitment (承诺事项) made by a department, and whether it was kept."""
 
     department = models.ForeignKey(
@@ -1222,7 +1223,7 @@ class Commitment(models.Model):
         return Truncator(self.content).chars(40)
 
 
-class CreditRepairApplication(models.Model):
+class CreditRepairApplication(BaseModel):
     """An application for credit repair (信用修复) of a rectified record. Approval ends its
     public disclosure early."""
 
@@ -1287,7 +1288,7 @@ class AccountabilityKind(models.TextChoices):
     PROPOSAL = "proposal", _("Accountability proposed (rectification overdue)")
 
 
-class AccountabilityEntry(models.Model):
+class AccountabilityEntry(BaseModel):
     """An entry in a public official's file: held responsible for a dishonesty record, or
     proposed for accountability when its rectification stays overdue."""
 
@@ -1340,7 +1341,7 @@ class AccountabilityEntry(models.Model):
 # --------------------------------------------------------------------------------------------
 
 
-class CalendarDay(models.Model):
+class CalendarDay(BaseModel):
     """A day whose working status is not the default: weekends, public holidays, and the
     weekend days worked instead (调休). A day without a row is a working day Monday to
     Friday and a rest day at the weekend."""
@@ -1358,7 +1359,7 @@ class CalendarDay(models.Model):
         return f"{self.date.isoformat()} {self.note}".strip()
 
 
-class ReminderLog(models.Model):
+class ReminderLog(BaseModel):
     """One reminder stage sent for one deadline. The unique constraint is what makes each
     stage happen once, however often and however concurrently the scan runs; a moved
     deadline (an extension) gets its own stages."""
@@ -1392,7 +1393,7 @@ class NotificationKind(models.TextChoices):
     WORKFLOW = "workflow", _("Workflow")
 
 
-class Notification(models.Model):
+class Notification(BaseModel):
     """An in-app notification, also sent by email. ``email_sent_at`` is claimed with a
     conditional update, so each email goes out once even with several workers."""
 
@@ -1452,7 +1453,7 @@ def export_upload_to(instance, filename: str) -> str:
     return f"exports/{uuid.uuid4().hex}{suffix}"
 
 
-class ExportJob(models.Model):
+class ExportJob(BaseModel):
     """A list export prepared in the background (credit_records/export_jobs.py). It keeps
     what was asked (the list's URL name and its query string) rather than the rows: the
     worker re-applies the list's scope and filters for the requester when it runs. The file

@@ -315,7 +315,7 @@ def department_detail(request, uscc: str):
             "department": department,
             "region": department.region,
             "records": [public_record(record) for record in records],
-            "standing": selectors.public_department_standing(records, today),
+            "standing": selectors.standing_from_records(records, today),
             "honours_cancelled": selectors.public_honours_cancelled(today)
             .filter(pk=department.pk)
             .exists(),

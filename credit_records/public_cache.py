@@ -49,42 +49,63 @@ PRIVATE_MODELS = frozenset(
 )
 
 
-# --- The generation ----------------------------------------------------------------------------
+# --- Generations -------------------------------------------------------------------------------
+
+
+class Generation:
+    """A number in the cache that cached entries carry in their keys: bumping it makes every
+    entry kept under the old number unreachable at once (they expire on their own)."""
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def current(self) -> int:
+        value = cache.get(self.key)
+        if value is None:
+            # Missing (first use, or evicted): start from the clock in milliseconds, so that a
+            # restarted count can never meet entries kept under an earlier generation.
+            cache.add(self.key, time.time_ns() // 1_000_000, timeout=None)
+            value = cache.get(self.key, 0)
+        return value
+
+    def bump(self) -> None:
+        """Atomic on Redis (INCR) and on the in-process cache."""
+        try:
+            cache.incr(self.key)
+        except ValueError:  # not there: any fresh value is a new generation
+            self.current()
+
+    def invalidate(self, using: str = DEFAULT_DB_ALIAS) -> None:
+        """Call after a change that cached entries show. Bumps now, so that later reads in the
+        same transaction (and tests, which never commit) see the change, and again after
+        commit, because another process may have cached the old data under the new generation
+        in between. Repeated changes in one transaction queue one bump."""
+        self.bump()
+        connection = transaction.get_connection(using)
+        if not connection.in_atomic_block:
+            return
+        pending = getattr(connection, "run_on_commit", [])
+        if any(entry[1] == self.bump for entry in pending):
+            return
+        transaction.on_commit(self.bump, using=using)
+
+
+PUBLICATION = Generation(GENERATION_KEY)
 
 
 def generation() -> int:
     """The current publication generation."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        # Missing (first use, or evicted): start from the clock in milliseconds, so that a
-        # restarted count can never meet pages kept under an earlier generation.
-        cache.add(GENERATION_KEY, time.time_ns() // 1_000_000, timeout=None)
-        value = cache.get(GENERATION_KEY, 0)
-    return value
+    return PUBLICATION.current()
 
 
 def bump_generation() -> None:
-    """Make every cached public page (and count and figures) unreachable. Atomic on Redis
-    (INCR) and on the in-process cache."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not there: any fresh value is a new generation
-        generation()
+    """Make every cached public page (and count and figures) unreachable."""
+    PUBLICATION.bump()
 
 
 def invalidate_public_pages(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Call after a change the public pages show. Bumps now, so that later reads in the same
-    transaction (and tests, which never commit) see the change, and again after commit,
-    because another process may have cached the old data under the new generation in
-    between. Repeated changes in one transaction queue one bump."""
-    bump_generation()
-    connection = transaction.get_connection(using)
-    if not connection.in_atomic_block:
-        return
-    pending = getattr(connection, "run_on_commit", [])
-    if any(entry[1] is bump_generation for entry in pending):
-        return
-    transaction.on_commit(bump_generation, using=using)
+    """Call after a change the public pages show (see ``Generation.invalidate``)."""
+    PUBLICATION.invalidate(using)
 
 
 def is_public_model(model) -> bool:

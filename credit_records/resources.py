@@ -22,6 +22,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone, translation
 from django.utils.encoding import force_str
+from django.utils.functional import LazyObject, empty
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -252,6 +253,12 @@ class ScopedResource(resources.ModelResource):
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
+        # The admin passes ``request.user``, a lazy proxy: every attribute read through it
+        # costs a Python call, and an import reads the user's a dozen times a row.
+        if isinstance(user, LazyObject):
+            if user._wrapped is empty:
+                user._setup()
+            user = user._wrapped
         self.user = user
 
     def get_queryset(self):

@@ -9,7 +9,19 @@ from typing import TypeVar
 
 from dateutil.relativedelta import relativedelta
 from django.db import models
-from django.db.models import Case, Count, Exists, F, Model, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -205,9 +217,15 @@ class HonoursStatus:
 
 def honours_status(department: Department, today: datetime.date | None = None) -> HonoursStatus:
     today = today or timezone.localdate()
-    restricting = list(
-        department.records.filter(honours_restriction_q(today)).order_by("decision_date")
+    restricting = department.records.filter(honours_restriction_q(today)).order_by(
+        "decision_date", "pk"
     )
+    return honours_from_records(list(restricting))
+
+
+def honours_from_records(restricting: list[DishonestyRecord]) -> HonoursStatus:
+    """The honours status that these records (those of ``honours_restriction_q``, oldest
+    first) give their department."""
     restored_on = None
     if restricting and all(r.status == RecordStatus.CLOSED for r in restricting):
         restored_on = max(
@@ -230,30 +248,40 @@ class Standing:
     reasons: list[str]
 
 
+def standing_q(today: datetime.date | None = None) -> Q:
+    """Records that count against their department's standing today: confirmed and the like
+    (``COUNTING_STATUSES``), still inside their disclosure window."""
+    today = today or timezone.localdate()
+    return Q(
+        status__in=COUNTING_STATUSES,
+        disclosure_ended_early_on__isnull=True,
+        disclosure_ends__gt=today,
+    )
+
+
 def department_standing(department: Department, today: datetime.date | None = None) -> Standing:
-    """The department's current credit standing and the reasons behind it.
+    """The department's current credit standing and the reasons behind it (see
+    ``standing_from_records``)."""
+    today = today or timezone.localdate()
+    records = department.records.filter(standing_q(today)).select_related("rectification")
+    return standing_from_records(list(records), today)
+
+
+def standing_from_records(
+    records: list[DishonestyRecord], today: datetime.date | None = None
+) -> Standing:
+    """The standing these records give their department (those of ``standing_q``, with their
+    rectification; the public pages pass the published ones only, so that a record the
+    public may not see neither changes the grade nor appears among the reasons).
 
     D: a serious record still open, or a rectification past its deadline; C: a general record
     still open; B: only closed or minor records still inside their disclosure window;
     A: nothing counting against it.
     """
     today = today or timezone.localdate()
-    records = list(
-        department.records.filter(status__in=COUNTING_STATUSES)
-        .exclude(disclosure_ended_early_on__isnull=False)
-        .filter(disclosure_ends__gt=today)
-        .select_related("rectification")
-    )
     reasons: list[str] = []
     grade = Grade.A
     rank = {Grade.A: 0, Grade.B: 1, Grade.C: 2, Grade.D: 3}
-
-    def worse(candidate: Grade, reason: str) -> None:
-        nonlocal grade
-        reasons.append(reason)
-        if rank[candidate] > rank[grade]:
-            grade = candidate
-
     for record in records:
         label = f"{record.decision_number}（{record.get_severity_display()}）"
         rectification = getattr(record, "rectification", None)
@@ -262,24 +290,63 @@ def department_standing(department: Department, today: datetime.date | None = No
             and rectification is not None
             and rectification.deadline < today
         ):
-            worse(
-                Grade.D,
-                _("%(record)s: rectification overdue since %(date)s")
-                % {"record": label, "date": rectification.deadline.isoformat()},
-            )
+            candidate = Grade.D
+            reason = _("%(record)s: rectification overdue since %(date)s") % {
+                "record": label,
+                "date": rectification.deadline.isoformat(),
+            }
         elif record.status in OPEN_STATUSES and record.severity == Severity.SERIOUS:
-            worse(Grade.D, _("%(record)s: serious record not yet closed") % {"record": label})
+            candidate = Grade.D
+            reason = _("%(record)s: serious record not yet closed") % {"record": label}
         elif record.status in OPEN_STATUSES and record.severity == Severity.GENERAL:
-            worse(Grade.C, _("%(record)s: general record not yet closed") % {"record": label})
+            candidate = Grade.C
+            reason = _("%(record)s: general record not yet closed") % {"record": label}
         else:
-            worse(
-                Grade.B,
-                _("%(record)s: disclosed until %(date)s")
-                % {"record": label, "date": record.disclosure_ends.isoformat()},
-            )
+            candidate = Grade.B
+            reason = _("%(record)s: disclosed until %(date)s") % {
+                "record": label,
+                "date": record.disclosure_ends.isoformat(),
+            }
+        reasons.append(reason)
+        if rank[candidate] > rank[grade]:
+            grade = candidate
     if not reasons:
         reasons.append(_("No dishonesty record counts against this department."))
     return Standing(grade, reasons)
+
+
+@dataclass
+class CreditProfile:
+    records: list  # every record of the department, newest first (list annotations)
+    standing: Standing
+    honours: HonoursStatus
+
+
+def department_credit_profile(
+    department: Department, today: datetime.date | None = None
+) -> CreditProfile:
+    """A department's records with its standing and honours status, in one query: each
+    record carries whether ``standing_q`` and ``honours_restriction_q`` select it, so the
+    rules stay written once and the profile page does not read the records three times."""
+    today = today or timezone.localdate()
+    records = list(
+        with_record_list_annotations(
+            department.records.select_related("rectification"), honours=False
+        ).annotate(
+            counts_toward_standing=ExpressionWrapper(
+                standing_q(today), output_field=models.BooleanField()
+            ),
+            restricts_honours=ExpressionWrapper(
+                honours_restriction_q(today), output_field=models.BooleanField()
+            ),
+        )
+    )
+    return CreditProfile(
+        records=records,
+        standing=standing_from_records([r for r in records if r.counts_toward_standing], today),
+        # The records come newest first (Meta.ordering); the honours status lists oldest first.
+        honours=honours_from_records([r for r in reversed(records) if r.restricts_honours]),
+    )
 
 
 def record_timeline(record: DishonestyRecord) -> QuerySet[RecordEvent]:
@@ -439,49 +506,6 @@ def public_record_queryset(today: datetime.date | None = None) -> QuerySet[Disho
         )
         .order_by("-decision_date", "-pk")
     )
-
-
-def public_department_standing(
-    records: list[DishonestyRecord], today: datetime.date | None = None
-) -> Standing:
-    """``department_standing`` computed from published records only (pass the department's
-    ``published_records``, with their rectification): a record the public may not see neither
-    changes the grade nor appears among the reasons."""
-    today = today or timezone.localdate()
-    reasons: list[str] = []
-    grade = Grade.A
-    rank = {Grade.A: 0, Grade.B: 1, Grade.C: 2, Grade.D: 3}
-    for record in records:
-        label = f"{record.decision_number}（{record.get_severity_display()}）"
-        rectification = getattr(record, "rectification", None)
-        if (
-            record.status in RECTIFYING_STATUSES
-            and rectification is not None
-            and rectification.deadline < today
-        ):
-            candidate = Grade.D
-            reason = _("%(record)s: rectification overdue since %(date)s") % {
-                "record": label,
-                "date": rectification.deadline.isoformat(),
-            }
-        elif record.status in OPEN_STATUSES and record.severity == Severity.SERIOUS:
-            candidate = Grade.D
-            reason = _("%(record)s: serious record not yet closed") % {"record": label}
-        elif record.status in OPEN_STATUSES and record.severity == Severity.GENERAL:
-            candidate = Grade.C
-            reason = _("%(record)s: general record not yet closed") % {"record": label}
-        else:
-            candidate = Grade.B
-            reason = _("%(record)s: disclosed until %(date)s") % {
-                "record": label,
-                "date": record.disclosure_ends.isoformat(),
-            }
-        reasons.append(reason)
-        if rank[candidate] > rank[grade]:
-            grade = candidate
-    if not reasons:
-        reasons.append(_("No dishonesty record counts against this department."))
-    return Standing(grade, reasons)
 
 
 def public_honours_cancelled(today: datetime.date | None = None) -> QuerySet[Department]:

@@ -211,21 +211,22 @@ class DepartmentDetailView(
     slug_field = "uscc"
     slug_url_kwarg = "uscc"
     template_name = "credit_records/department_detail.html"
+    records_shown = 20
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         department = self.object
         user = self.request.user
-        records = selectors.with_record_list_annotations(
-            department.records.select_related("rectification"), honours=False
-        )
+        profile = selectors.department_credit_profile(department)
         context.update(
             subordinates=selectors.scope_queryset(
                 user, department.subordinates.select_related("region")
             ),
-            standing=selectors.department_standing(department),
-            honours=selectors.honours_status(department),
-            records=records,
+            standing=profile.standing,
+            honours=profile.honours,
+            # The newest records; the record list, filtered to the department, has them all.
+            records=profile.records[: self.records_shown],
+            records_total=len(profile.records),
             events=selectors.department_timeline(department)[:30],
             commendations=department.commendations.select_related("official"),
             commitments=department.commitments.select_related("resulting_record"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from credit_records.model_base import BaseModel
 from credit_records.models import DishonestyRecord, Region
 
 ZERO = Decimal("0")
@@ -46,7 +47,7 @@ class Grade(models.TextChoices):
 GRADE_ORDER = {Grade.GREEN: 0, Grade.YELLOW: 1, Grade.ORANGE: 2, Grade.RED: 3}
 
 
-class DebtProfile(models.Model):
+class DebtProfile(BaseModel):
     """One region's debt statistics for one year (债务限额、余额、综合财力 …), in 亿元."""
 
     region = models.ForeignKey(
@@ -139,7 +140,7 @@ class DebtProfile(models.Model):
         return (self.general_balance or ZERO) + (self.special_balance or ZERO)
 
 
-class RiskAssessment(models.Model):
+class RiskAssessment(BaseModel):
     """The risk indicators computed from one debt profile, with the inputs and thresholds
     they were computed from, so a grade can be explained after the settings change."""
 
@@ -218,7 +219,7 @@ class WarningStatus(models.TextChoices):
 OPEN_WARNING_STATUSES = [WarningStatus.DRAFT, WarningStatus.ISSUED, WarningStatus.RESPONDED]
 
 
-class RiskWarning(ConcurrentTransitionMixin, models.Model):
+class RiskWarning(ConcurrentTransitionMixin, BaseModel):
     """A risk prompt or warning to a region's government: drafted (by hand, or when an
     assessment crosses a grade threshold), issued with a required response and a deadline,
     answered, and closed. Transitions are called only from ``services``."""
@@ -383,7 +384,7 @@ class EmergencyStatus(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
 
 
-class EmergencyEvent(models.Model):
+class EmergencyEvent(BaseModel):
     """A local government debt-risk event and the emergency response to it."""
 
     region = models.ForeignKey(
@@ -443,7 +444,7 @@ class EmergencyEvent(models.Model):
         return self.title
 
 
-class DebtAudit(models.Model):
+class DebtAudit(BaseModel):
     """A debt audit within the economic-responsibility audit of a leading official."""
 
     region = models.ForeignKey(
@@ -512,7 +513,7 @@ def score_field(verbose_name):
     )
 
 
-class TermAssessment(models.Model):
+class TermAssessment(BaseModel):
     """The assessment of a government's borrowing, use and management of debt over its
     term (debt as a performance indicator)."""
 
@@ -579,7 +580,7 @@ class BondType(models.TextChoices):
     SPECIAL = "special", _("Special bond")
 
 
-class BondIssue(models.Model):
+class BondIssue(BaseModel):
     """A local government bond issue."""
 
     region = models.ForeignKey(
@@ -644,7 +645,7 @@ class RatingOutlook(models.TextChoices):
     DEVELOPING = "developing", _("Developing")
 
 
-class CreditRating(models.Model):
+class CreditRating(BaseModel):
     """A credit rating of a region's government debt by a rating agency."""
 
     region = models.ForeignKey(
@@ -683,7 +684,7 @@ class CreditRating(models.Model):
         return f"{self.agency} {self.rating}"
 
 
-class DebtDefault(models.Model):
+class DebtDefault(BaseModel):
     """The link between a debt profile's overdue or defaulted payment and the dishonesty
     record (category debt default) it led to: ``profile.defaults`` one way,
     ``record.debt_default`` the other."""

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from credit_records.model_base import BaseModel
 from credit_records.models import Department, Region
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
@@ -35,7 +36,7 @@ class IndicatorKind(models.TextChoices):
 WEIGHTED_KINDS = (IndicatorKind.COMPUTED, IndicatorKind.MANUAL)
 
 
-class Scheme(models.Model):
+class Scheme(BaseModel):
     """An evaluation scheme: dimensions of weighted indicators. Shared by every region."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -62,7 +63,7 @@ class Scheme(models.Model):
         return self.name
 
 
-class Dimension(models.Model):
+class Dimension(BaseModel):
     """A dimension of a scheme (for the default scheme: one of the five principles)."""
 
     scheme = models.ForeignKey(
@@ -102,7 +103,7 @@ class Dimension(models.Model):
         return self.name
 
 
-class Indicator(models.Model):
+class Indicator(BaseModel):
     """One indicator. Computed indicators name a formula of ``indicators.REGISTRY``; manual
     ones are scored 0–100 by evaluators with evidence; bonus and deduction items carry at
     most ``max_points`` points each, added to or taken from the total."""
@@ -188,7 +189,7 @@ class ComputationStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class Round(ConcurrentTransitionMixin, models.Model):
+class Round(ConcurrentTransitionMixin, BaseModel):
     """An evaluation round: a scheme applied to subjects over a period, organised by a region.
 
     draft → scoring → review → published; the transitions are called only from
@@ -308,7 +309,7 @@ class Grade(models.TextChoices):
     FAIL = "fail", _("Fail")
 
 
-class RoundSubject(models.Model):
+class RoundSubject(BaseModel):
     """One evaluated region (or department) in a round, with its result: weighted base,
     bonus and deduction points, total, grade, rank and the change against the previous
     published round. Kept up to date while the round is open; frozen when published."""
@@ -379,7 +380,7 @@ class ScoreSource(models.TextChoices):
     MANUAL = "manual", _("Entered by an evaluator")
 
 
-class Score(models.Model):
+class Score(BaseModel):
     """One indicator's score for one subject: the value (0–100, or points for bonus and
     deduction items), the weight used, the weighted value and how it was obtained."""
 

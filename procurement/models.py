@@ -17,12 +17,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from credit_records.model_base import BaseModel
 from credit_records.models import Department, DishonestyRecord, UnifiedSocialCreditCodeField
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
-class Supplier(models.Model):
+class Supplier(BaseModel):
     """A company that bids for and wins government contracts, keyed by its credit code.
 
     Deliberately without scope attributes: the supplier register is shared by every region
@@ -80,7 +81,7 @@ class Stage(models.TextChoices):
     PAID = "paid", _("Paid")
 
 
-class ProcurementProject(models.Model):
+class ProcurementProject(BaseModel):
     """A procurement by a purchaser: its notice, and its award once decided."""
 
     purchaser = models.ForeignKey(
@@ -176,7 +177,7 @@ class ProcurementProject(models.Model):
         return Stage.ACCEPTED
 
 
-class Contract(models.Model):
+class Contract(BaseModel):
     """The contract signed after the award: amount, supplementary agreements, payment term
     and filing (备案)."""
 
@@ -273,7 +274,7 @@ class AcceptanceResult(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class Acceptance(models.Model):
+class Acceptance(BaseModel):
     """Delivery and acceptance (履约验收) of a contract."""
 
     contract = models.OneToOneField(
@@ -329,7 +330,7 @@ class Acceptance(models.Model):
             )
 
 
-class Payment(models.Model):
+class Payment(BaseModel):
     """One payment instalment of a contract. ``due_date`` and ``late_interest`` are computed
     by ``rules`` (statutory SME limits, 0.05% a day) whenever the contract, its acceptance or
     the payment changes."""
@@ -424,7 +425,7 @@ class FlagStatus(models.TextChoices):
     DISMISSED = "dismissed", _("Dismissed")
 
 
-class RedFlag(models.Model):
+class RedFlag(BaseModel):
     """A rule a purchase appears to break, with the evidence found. Raised once per rule and
     object (``object_key``) however often the checks run; an official then confirms it as a
     violation or dismisses it with reasons."""
@@ -523,7 +524,7 @@ class ViolationSeverity(models.TextChoices):
     SERIOUS = "serious", _("Serious")
 
 
-class Violation(models.Model):
+class Violation(BaseModel):
     """A purchaser's violation, entered by hand or confirmed from a red flag. It counts in
     the purchaser's credit score and normally becomes a dishonesty record (linked both
     ways: ``record`` here, ``record.procurement_violation`` there)."""

@@ -123,8 +123,15 @@ AUTH_USER_MODEL = "credit_records.User"
 # even checked, and counts every failure.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "credit_records.backends.CachedPermissionsBackend",
 ]
+# Each user's permissions are kept in the cache for this long (credit_records/backends.py),
+# by default only when the cache is shared by every process: a role taken away in one process
+# must not live on in another's memory.
+CHENGXIN_PERMISSION_CACHE_SECONDS = env.int(
+    "CHENGXIN_PERMISSION_CACHE_SECONDS",
+    default=0 if CACHES["default"]["BACKEND"].endswith("LocMemCache") else 300,
+)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "login"

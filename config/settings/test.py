@@ -20,3 +20,5 @@ AXES_ENABLED = False
 # Tests read each response's template context, which a cached page has not: the page cache
 # is switched on by the tests of it (tests/credit_records/test_public_cache.py).
 CHENGXIN_PUBLIC_PAGE_CACHE_SECONDS = 0
+# Kept per user in the cache only in the tests of the cache itself (test_permission_cache.py).
+CHENGXIN_PERMISSION_CACHE_SECONDS = 0

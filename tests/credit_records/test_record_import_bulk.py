@@ -463,3 +463,29 @@ def test_a_department_a_file_names_unknown_is_looked_up_once(
     assert result.totals["invalid"] == 50
     assert len(captured.captured_queries) <= 10
     assert not Department.objects.filter(uscc=unknown).exists()
+
+
+def test_a_large_preview_shows_the_first_rows_and_confirming_imports_them_all(
+    require_postgres, login, nanjing_supervisor, nanjing_department
+):
+    rows = numbered_rows(nanjing_department, 130)
+    client = login(nanjing_supervisor)
+    preview = upload(client, rows)
+    page = preview.content.decode()
+    assert page.count('<tr class="new">') == 100
+    assert "130" in page and "100" in page  # the summary: rows checked, rows shown
+    assert "宁财罚〔2026〕100号" in page and "宁财罚〔2026〕101号" not in page
+
+    assert confirm(client, preview).status_code == 302
+
+    records = DishonestyRecord.objects.order_by("pk")
+    assert records.count() == 130
+    # One admin log entry a record, as Django's admin writes them: who, what, which record.
+    logged = LogEntry.objects.filter(action_flag=ADDITION).order_by("object_id")
+    assert sorted((int(e.object_id), e.object_repr) for e in logged) == [
+        (r.pk, str(r)) for r in records
+    ]
+    assert {(e.user_id, e.content_type.model_class()) for e in logged} == {
+        (nanjing_supervisor.pk, DishonestyRecord)
+    }
+    assert all(e.get_admin_url().endswith(f"/{e.object_id}/change/") for e in logged)

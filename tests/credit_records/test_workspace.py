@@ -1,15 +1,18 @@
 """The officials' workspace: the home page's counts, the department list's filters and pages,
 and the language switch."""
 
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext, override
 
+from credit_records import selectors
 from credit_records.models import Department
 
-from ..factories import DepartmentFactory
+from ..factories import DepartmentFactory, make_record
 
 HOME = "/workspace/"
 LIST = "/workspace/departments/"
@@ -229,6 +232,64 @@ def test_the_department_page_shows_its_change_history(login, nanjing_supervisor,
     response = login(nanjing_supervisor).get(f"{LIST}{department.uscc}/")
     assert len(response.context["history"]) == 2
     assert Department.objects.get().name == "南京市财政局（新）"
+
+
+def test_the_department_page_shows_the_newest_records_and_links_to_all_of_them(
+    login, nanjing_supervisor, regions
+):
+    department = DepartmentFactory(name="南京市财政局", region=regions["320100"])
+    start = datetime.date(2026, 1, 1)
+    for n in range(23):
+        make_record(
+            department,
+            state="draft",
+            decision_number=f"宁财罚〔2026〕{n}号",
+            decision_date=start + datetime.timedelta(days=n),
+        )
+    response = login(nanjing_supervisor).get(f"{LIST}{department.uscc}/")
+    page = response.content.decode()
+    shown = [record.decision_number for record in response.context["records"]]
+    assert shown == [f"宁财罚〔2026〕{n}号" for n in range(22, 2, -1)]  # newest first, 20
+    assert response.context["records_total"] == 23
+    assert escape(f"/workspace/records/?department={department.uscc}") in page
+    # The link leads to every record of the department.
+    listed_records = login(nanjing_supervisor).get(
+        f"/workspace/records/?department={department.uscc}"
+    )
+    assert listed_records.context["paginator"].count == 23
+
+
+def test_the_profile_reads_standing_and_honours_as_the_selectors_do(
+    login, nanjing_supervisor, regions
+):
+    """The profile takes the standing and honours status from its one query of the records;
+    they are those the selectors compute on their own, whatever the records' states."""
+    department = DepartmentFactory(name="南京市财政局", region=regions["320100"])
+    today = timezone.localdate()
+    for n, (state, severity, days_ago) in enumerate(
+        [
+            ("draft", "serious", 10),
+            ("confirmed", "general", 40),
+            ("rectification_required", "minor", 100),
+            ("closed", "serious", 200),
+            ("closed", "minor", 900),
+            ("exempted", "serious", 30),
+        ]
+    ):
+        make_record(
+            department,
+            state=state,
+            severity=severity,
+            decision_number=f"宁财罚〔2026〕{n}号",
+            decision_date=today - datetime.timedelta(days=days_ago),
+        )
+    profile = selectors.department_credit_profile(department)
+    assert profile.standing == selectors.department_standing(department)
+    assert profile.honours == selectors.honours_status(department)
+    assert profile.standing.grade in ("C", "D") and not profile.honours.eligible
+    response = login(nanjing_supervisor).get(f"{LIST}{department.uscc}/")
+    assert response.context["standing"] == profile.standing
+    assert response.context["honours"] == profile.honours
 
 
 # --- Language --------------------------------------------------------------------------------
