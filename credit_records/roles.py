@@ -112,7 +112,9 @@ def role_of(user) -> Role | None:
         return Role.ADMINISTRATOR
     if not user.is_authenticated or not user.pk:
         return None
-    names = set(user.groups.values_list("name", flat=True))
+    from .backends import group_names
+
+    names = group_names(user)
     for role in Role:  # declaration order is the precedence order
         if role.value in names:
             return role

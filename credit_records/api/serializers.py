@@ -2,7 +2,6 @@
 shape of the input and resolves references inside the user's scope, and its ``create`` /
 ``update`` hand the object to the service that validates and saves it."""
 
-from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -90,18 +89,9 @@ class ChoiceDisplayField(serializers.Field):
         self.choice_field = field
         super().__init__(source="*", read_only=True, **kwargs)
 
-    # (model, field, value, language) -> label: choices are fixed in code, so the labels of a
-    # process are few; resolving each lazy label costs more than the rest of the field.
-    _labels: dict = {}
-
     def to_representation(self, instance) -> str:
-        value = getattr(instance, self.choice_field)
-        key = (type(instance), self.choice_field, value, translation.get_language())
-        label = self._labels.get(key)
-        if label is None:
-            label = str(getattr(instance, f"get_{self.choice_field}_display")())
-            self._labels[key] = label
-        return label
+        # The labels are kept per language by the models (credit_records/model_base.py).
+        return str(getattr(instance, f"get_{self.choice_field}_display")())
 
 
 def display(field: str) -> ChoiceDisplayField:

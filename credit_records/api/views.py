@@ -214,6 +214,8 @@ class RecordViewSet(
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action == "list":
+            # A list row names its department, not the region (50 instances fewer a page).
+            queryset = queryset.select_related(None).select_related("department")
             return selectors.with_pending_requests(queryset)
         return queryset.select_related("rectification").prefetch_related(
             "attachments",

@@ -138,3 +138,20 @@ def test_switched_off_by_default_with_the_in_process_cache():
 
     assert default_with("") == 0
     assert default_with("redis://127.0.0.1:6379/0") == 300
+
+
+def test_the_role_is_kept_too_and_follows_a_change(
+    nanjing_supervisor, nanjing_department, django_assert_num_queries
+):
+    assert fresh(nanjing_supervisor).role == Role.SUPERVISOR
+    user = fresh(nanjing_supervisor)
+    with django_assert_num_queries(0):
+        assert user.role == Role.SUPERVISOR
+    user_assign_role(
+        user=nanjing_supervisor, role=Role.LIAISON, department=nanjing_department, actor=None
+    )
+    assert fresh(nanjing_supervisor).role == Role.LIAISON
+    group = Group.objects.get(name=Role.LIAISON.value)
+    group.name = "renamed"
+    group.save()
+    assert fresh(nanjing_supervisor).role is None
