@@ -284,16 +284,12 @@ def standing_from_records(
     rank = {Grade.A: 0, Grade.B: 1, Grade.C: 2, Grade.D: 3}
     for record in records:
         label = f"{record.decision_number}（{record.get_severity_display()}）"
-        rectification = getattr(record, "rectification", None)
-        if (
-            record.status in RECTIFYING_STATUSES
-            and rectification is not None
-            and rectification.deadline < today
-        ):
+        deadline = _rectification_deadline(record)
+        if record.status in RECTIFYING_STATUSES and deadline is not None and deadline < today:
             candidate = Grade.D
             reason = _("%(record)s: rectification overdue since %(date)s") % {
                 "record": label,
-                "date": rectification.deadline.isoformat(),
+                "date": deadline.isoformat(),
             }
         elif record.status in OPEN_STATUSES and record.severity == Severity.SERIOUS:
             candidate = Grade.D
@@ -315,6 +311,15 @@ def standing_from_records(
     return Standing(grade, reasons)
 
 
+def _rectification_deadline(record: DishonestyRecord) -> datetime.date | None:
+    """The record's rectification deadline: the ``deadline`` of the list annotations where
+    the record has it, else from its rectification (None: no rectification)."""
+    if "deadline" in vars(record):
+        return record.deadline
+    rectification = getattr(record, "rectification", None)
+    return rectification.deadline if rectification is not None else None
+
+
 @dataclass
 class CreditProfile:
     records: list  # every record of the department, newest first (list annotations)
@@ -330,9 +335,7 @@ def department_credit_profile(
     rules stay written once and the profile page does not read the records three times."""
     today = today or timezone.localdate()
     records = list(
-        with_record_list_annotations(
-            department.records.select_related("rectification"), honours=False
-        ).annotate(
+        with_record_list_annotations(department.records.all(), honours=False).annotate(
             counts_toward_standing=ExpressionWrapper(
                 standing_q(today), output_field=models.BooleanField()
             ),
@@ -437,10 +440,12 @@ def with_record_list_annotations(
 
 
 def department_timeline(department: Department) -> QuerySet[RecordEvent]:
-    """The latest steps across all of a department's records."""
+    """The latest steps across all of a department's records, each with its record's
+    ``decision_number`` (read in the same query, without loading the records)."""
     return (
         RecordEvent.objects.filter(record__department=department)
-        .select_related("record", "actor")
+        .select_related("actor")
+        .annotate(decision_number=F("record__decision_number"))
         .order_by("-at", "-pk")
     )
 

@@ -10,7 +10,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext, override
 
 from credit_records import selectors
-from credit_records.models import Department
+from credit_records.models import Department, Rectification
 
 from ..factories import DepartmentFactory, make_record
 
@@ -283,7 +283,12 @@ def test_the_profile_reads_standing_and_honours_as_the_selectors_do(
             decision_number=f"宁财罚〔2026〕{n}号",
             decision_date=today - datetime.timedelta(days=days_ago),
         )
+    overdue = make_record(department, state="rectification_required", severity="minor")
+    Rectification.objects.filter(record=overdue).update(
+        deadline=today - datetime.timedelta(days=5)
+    )
     profile = selectors.department_credit_profile(department)
+    assert any("overdue" in reason or "逾期" in reason for reason in profile.standing.reasons)
     assert profile.standing == selectors.department_standing(department)
     assert profile.honours == selectors.honours_status(department)
     assert profile.standing.grade in ("C", "D") and not profile.honours.eligible
