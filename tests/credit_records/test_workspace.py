@@ -284,9 +284,7 @@ def test_the_profile_reads_standing_and_honours_as_the_selectors_do(
             decision_date=today - datetime.timedelta(days=days_ago),
         )
     overdue = make_record(department, state="rectification_required", severity="minor")
-    Rectification.objects.filter(record=overdue).update(
-        deadline=today - datetime.timedelta(days=5)
-    )
+    Rectification.objects.filter(record=overdue).update(deadline=today - datetime.timedelta(days=5))
     profile = selectors.department_credit_profile(department)
     assert any("overdue" in reason or "逾期" in reason for reason in profile.standing.reasons)
     assert profile.standing == selectors.department_standing(department)
