@@ -251,8 +251,25 @@ class RecordEventSerializer(serializers.ModelSerializer):
         fields = ["action", "action_display", "from_status", "to_status", "actor", "reason", "at"]
 
 
+@extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+class OfficialIdsField(serializers.Field):
+    """The ids of a record's responsible officials, in id order: the list's ``official_ids``
+    (read in its query, ``selectors.with_official_ids``) where it has them, else the record's
+    officials."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, record) -> list[int]:
+        ids = getattr(record, "official_ids", None)
+        if ids is None:
+            ids = sorted(official.pk for official in record.officials.all())
+        return list(ids)
+
+
 class RecordSerializer(serializers.ModelSerializer):
     department = serializers.CharField(source="department.uscc", read_only=True)
+    officials = OfficialIdsField()
     department_name = serializers.CharField(source="department.name", read_only=True)
     category_display = display("category")
     severity_display = display("severity")

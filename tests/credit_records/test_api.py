@@ -18,7 +18,7 @@ from credit_records.models import (
     RecordStatus,
 )
 
-from ..factories import DepartmentFactory, OfficialFactory, RecordFactory, valid_uscc
+from ..factories import DepartmentFactory, OfficialFactory, RecordFactory, make_record, valid_uscc
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 RECORDS = "/api/v1/records/"
@@ -105,6 +105,22 @@ def test_a_liaison_sees_only_their_own_departments_records(
 
 def test_requests_without_credentials_are_refused(nanjing_record):
     assert APIClient().get(RECORDS).status_code in (401, 403)
+
+
+def test_the_list_and_a_record_give_the_same_officials_in_id_order(
+    api, nanjing_supervisor, nanjing_department, nanjing_record
+):
+    """The list reads the officials' ids in its own query (PostgreSQL) or prefetches them;
+    either way they are those of the record, as the record's own page gives them."""
+    officials = [OfficialFactory(department=nanjing_department, name=n) for n in ("赵", "钱", "孙")]
+    nanjing_record.officials.set(officials[::-1])
+    other = make_record(nanjing_department)
+    client = api(nanjing_supervisor)
+    listed = {row["id"]: row["officials"] for row in client.get(RECORDS).json()["results"]}
+    expected = sorted(official.pk for official in officials)
+    assert listed[nanjing_record.pk] == expected
+    assert listed[other.pk] == []
+    assert client.get(f"{RECORDS}{nanjing_record.pk}/").json()["officials"] == expected
 
 
 # --- The record workflow ----------------------------------------------------------------------
