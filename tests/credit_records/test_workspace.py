@@ -5,6 +5,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext, override
@@ -257,6 +259,26 @@ def test_the_department_page_shows_the_newest_records_and_links_to_all_of_them(
         f"/workspace/records/?department={department.uscc}"
     )
     assert listed_records.context["paginator"].count == 23
+
+
+def test_the_department_page_reads_the_same_queries_however_many_records(
+    login, nanjing_supervisor, regions, django_assert_num_queries
+):
+    """No query a record, nor a step of the timeline (the page reads only some of a record's
+    fields: a template touching another would show here)."""
+    department = DepartmentFactory(name="南京市财政局", region=regions["320100"])
+    client = login(nanjing_supervisor)
+    url = f"{LIST}{department.uscc}/"
+    make_record(department, state="closed", severity="serious")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for state in ("draft", "confirmed", "rectification_required", "in_progress", "closed"):
+        for severity in ("minor", "general", "serious"):
+            make_record(department, state=state, severity=severity)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["records"]) == 16
 
 
 def test_the_profile_reads_standing_and_honours_as_the_selectors_do(
