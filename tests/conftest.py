@@ -69,6 +69,12 @@ def regions(db):
     The data migration loads them, but transactional tests flush the database, so the
     fixture makes sure they are there.
     """
+    return ensure_jiangsu_regions()
+
+
+def ensure_jiangsu_regions() -> dict:
+    """The reference regions by code, loaded again if a transactional test flushed them
+    (also for module-scoped data built outside the ``regions`` fixture)."""
     codes = [PROVINCE[0], *(code for code, _name in CITIES), *(code for code, _name in COUNTIES)]
     if Region.objects.filter(code__in=codes).count() < len(codes):  # one query when loaded
         load_jiangsu_regions(Region)

@@ -654,11 +654,12 @@ def build_world() -> World:
         Supplier,
     )
 
+    from ..conftest import ensure_jiangsu_regions
     from ..debt.support import make_profile
     from ..factories import DepartmentFactory, OfficialFactory, UserFactory, make_record, valid_uscc
 
     today = timezone.localdate()
-    regions = {r.code: r for r in Region.objects.all()}
+    regions = ensure_jiangsu_regions()
     city = {"in": regions["320100"], "out": regions["320500"]}
     county = {
         side: Region.objects.filter(parent=city[side]).order_by("code").first() for side in city
