@@ -2,16 +2,9 @@
 here: the reminder appears in the database, and the worker then emails it."""
 
 import datetime
-import os
-import subprocess
-import sys
-import time
-import uuid
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from credit_records.models import Notification, NotificationKind
@@ -19,7 +12,7 @@ from credit_records.tasks import scan_deadlines
 from tests.credit_records.deadline_support import celery_broker, rectifying_record
 from tests.factories import UserFactory
 
-ROOT = Path(__file__).resolve().parents[2]
+from .workers import start_worker, stop, wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -36,31 +29,6 @@ def worker_broker(redis_url):
             yield url
         finally:
             app.control.purge()
-
-
-def worker_environment(broker_url: str, var_dir: Path) -> dict[str, str]:
-    settings = connection.settings_dict
-    database = (
-        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
-        f"{settings['PORT'] or 5432}/{settings['NAME']}"
-    )
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DATABASE_URL": database,
-        "CELERY_BROKER_URL": broker_url,
-        "CHENGXIN_VAR_DIR": str(var_dir),
-    }
-
-
-def wait_for(condition, worker, log: Path, seconds: float = 30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert worker.poll() is None, f"the worker stopped:\n{log.read_text()}"
-        if condition():
-            return
-        time.sleep(0.25)
-    pytest.fail(f"not seen within {seconds} s; worker log:\n{log.read_text()}")
 
 
 def test_a_worker_on_redis_runs_the_scan_and_the_reminder_appears_in_the_database(
@@ -81,30 +49,7 @@ def test_a_worker_on_redis_runs_the_scan_and_the_reminder_appears_in_the_databas
     reminders = Notification.objects.filter(kind=NotificationKind.REMINDER, record=record)
     assert not reminders.exists()
 
-    log = tmp_path / "worker.log"
-    node = f"deadline-test-{os.getpid()}-{uuid.uuid4().hex[:8]}@localhost"
-    with log.open("w") as output:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-n",
-                node,
-                "--loglevel=INFO",
-            ],
-            cwd=ROOT,
-            env=worker_environment(worker_broker, tmp_path),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    worker, log = start_worker(worker_broker, tmp_path, "deadline-test")
     try:
         scan_deadlines.delay()
 
@@ -120,10 +65,5 @@ def test_a_worker_on_redis_runs_the_scan_and_the_reminder_appears_in_the_databas
             log,
         )
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(timeout=10)
+        stop(worker)
     assert "credit_records.tasks.scan_deadlines" in log.read_text()

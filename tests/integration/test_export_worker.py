@@ -4,10 +4,6 @@ export queued from here: the job runs to "done" and its file has the download's 
 import csv
 import datetime
 import io
-import os
-import subprocess
-import sys
-import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -19,7 +15,7 @@ from credit_records.models import ExportJob, ExportStatus
 from tests.credit_records.deadline_support import celery_broker
 from tests.factories import make_record
 
-from .test_deadline_worker import wait_for, worker_environment
+from .workers import start_worker, stop, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,42 +52,14 @@ def test_a_worker_on_redis_prepares_a_background_export_with_the_downloads_rows(
     job.refresh_from_db()
     assert job.enqueued_at is not None
 
-    log = tmp_path / "worker.log"
-    node = f"export-test-{os.getpid()}-{uuid.uuid4().hex[:8]}@localhost"
-    environment = worker_environment(export_broker, tmp_path)
-    environment["DJANGO_MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
-    with log.open("w") as output:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-n",
-                node,
-                "--loglevel=INFO",
-            ],
-            cwd=ROOT,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    worker, log = start_worker(
+        export_broker, tmp_path, "export-test", DJANGO_MEDIA_ROOT=str(settings.MEDIA_ROOT)
+    )
     try:
         done = ExportJob.objects.filter(pk=job.pk, status=ExportStatus.DONE)
         wait_for(done.exists, worker, log, seconds=60)
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(timeout=10)
+        stop(worker)
     assert "credit_records.tasks.run_export_job" in log.read_text()
 
     job.refresh_from_db()

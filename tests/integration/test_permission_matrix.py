@@ -266,8 +266,9 @@ def listing(model_perm: str, shows: str, export: str | None = None):
     return page(model_perm, shows=shows, export=export)
 
 
-# The permission each record action needs: what the API declares for the same step
-# (``RecordViewSet.action_permissions``); credit repair is the liaison's/supervisor's add.
+# The permission each record action needs, written out here on purpose rather than read from
+# ``credit_records.rules.RECORD_ACTION_PERMISSIONS`` (which the pages and the API both use):
+# a wrong entry there must show as a wrong status in this matrix.
 RECORD_ACTION_PERMS = {
     "confirm": ("credit_records.change_dishonestyrecord",),
     "require-rectification": ("credit_records.change_dishonestyrecord",),

@@ -5,12 +5,8 @@ and what was done twice is stored once.
 The first worker runs ``tests.integration.stalling_worker``, whose computation stalls after
 the first subject's scores are committed; the second is an ordinary worker."""
 
-import os
 import signal
-import subprocess
-import sys
 import time
-import uuid
 from decimal import Decimal
 
 import pytest
@@ -20,7 +16,7 @@ from evaluations.models import ComputationStatus, Round, Score
 from evaluations.tasks import compute_round
 from tests.evaluations.support import county_round, enter, jiangning_data, small_scheme
 
-from .test_deadline_worker import ROOT, wait_for, worker_environment
+from .workers import start_worker, stop, wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -47,45 +43,6 @@ def worker_broker(redis_url):
             redis.Redis.from_url(url).flushdb()
 
 
-def start_worker(app_module: str, broker_url: str, tmp_path, name: str):
-    log = tmp_path / f"{name}.log"
-    environment = worker_environment(broker_url, tmp_path)
-    environment["CELERY_VISIBILITY_TIMEOUT"] = str(VISIBILITY_TIMEOUT)
-    with log.open("w") as output:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                app_module,
-                "worker",
-                "--pool=solo",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-n",
-                f"{name}-{os.getpid()}-{uuid.uuid4().hex[:8]}@localhost",
-                "--loglevel=INFO",
-            ],
-            cwd=ROOT,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    return worker, log
-
-
-def stop(worker) -> None:
-    if worker.poll() is None:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(timeout=10)
-
-
 def test_a_computation_whose_worker_is_killed_is_redone_by_another_worker_once(
     require_postgres, worker_broker, tmp_path, regions
 ):
@@ -98,8 +55,9 @@ def test_a_computation_whose_worker_is_killed_is_redone_by_another_worker_once(
     evaluation_round.refresh_from_db()
     rounds = Round.objects.filter(pk=evaluation_round.pk)
 
+    timeout = {"CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT)}
     first, first_log = start_worker(
-        "tests.integration.stalling_worker", worker_broker, tmp_path, "doomed"
+        worker_broker, tmp_path, "doomed", app="tests.integration.stalling_worker", **timeout
     )
     second = None
     try:
@@ -123,7 +81,7 @@ def test_a_computation_whose_worker_is_killed_is_redone_by_another_worker_once(
         # a hundred seconds later. Like an operator's replacement worker, start after it.
         time.sleep(VISIBILITY_TIMEOUT + 1)
 
-        second, second_log = start_worker("config", worker_broker, tmp_path, "heir")
+        second, second_log = start_worker(worker_broker, tmp_path, "heir", **timeout)
         wait_for(
             lambda: rounds.filter(computation_status=ComputationStatus.DONE).exists(),
             second,
