@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, override
 from simple_history.models import HistoricalRecords
 from tablib import Dataset
 
@@ -465,6 +466,10 @@ def test_a_department_a_file_names_unknown_is_looked_up_once(
     assert not Department.objects.filter(uscc=unknown).exists()
 
 
+def response_language(response) -> str:
+    return response.headers.get("Content-Language") or "zh-hans"
+
+
 def test_a_large_preview_shows_the_first_rows_and_confirming_imports_them_all(
     require_postgres, login, nanjing_supervisor, nanjing_department
 ):
@@ -473,7 +478,15 @@ def test_a_large_preview_shows_the_first_rows_and_confirming_imports_them_all(
     preview = upload(client, rows)
     page = preview.content.decode()
     assert page.count('<tr class="new">') == 100
-    assert "130" in page and "100" in page  # the summary: rows checked, rows shown
+    # The summary: rows checked, and how many are shown.
+    with override(response_language(preview)):
+        checked = ngettext(
+            "%(total)s row checked, without errors.", "%(total)s rows checked, without errors.", 130
+        ) % {"total": 130}
+        shown = gettext(
+            "The first %(shown)s rows are shown below; confirming imports all of them."
+        ) % {"shown": 100}
+    assert checked in page and shown in page
     assert "宁财罚〔2026〕100号" in page and "宁财罚〔2026〕101号" not in page
 
     assert confirm(client, preview).status_code == 302
