@@ -30,7 +30,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .exports import Column, export_rows, write_export
+from .exports import Column, export_rows, numeric_columns, write_export
 from .models import ExportFormat, ExportJob, ExportStatus, export_upload_to
 
 logger = logging.getLogger(__name__)
@@ -201,7 +201,8 @@ def _write(job: ExportJob) -> None:
     headers = [str(column.header) for column in source.columns]
     storage = job.file.storage
     with tempfile.TemporaryFile(suffix=f".{job.format}") as handle:
-        write_export(handle, job.format, rows, headers, source.name)
+        numeric = numeric_columns(source.queryset, source.columns)
+        write_export(handle, job.format, rows, headers, source.name, numeric)
         handle.seek(0)
         name = storage.save(export_upload_to(job, filename), File(handle))
     finished = ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(

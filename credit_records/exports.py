@@ -24,7 +24,8 @@ try:  # optional: the fast writer (pip install ".[fast-xlsx]")
     import rustpy_xlsxwriter
 except ImportError:  # pragma: no cover - XlsxWriter is the tested fallback
     rustpy_xlsxwriter = None
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db import models
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,6 +60,68 @@ class Column:
             return self.value(obj)
         value = _lookup(obj, self.source)
         return self.convert(value) if self.convert is not None else value
+
+
+# Stored as numbers in XLSX, so that an auditor can sum and sort them. Codes stored in text
+# fields (credit codes, employee numbers) stay text: their leading zeros and 18 digits matter.
+NUMERIC_FIELDS = (models.DecimalField, models.IntegerField, models.FloatField)
+
+
+def _source_field(model, source: str):
+    """The model field a ``values()`` lookup ends on, or None (an annotation, a property)."""
+    field = None
+    for part in source.split("__"):
+        if model is None:
+            return None
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        model = field.related_model if field.is_relation else None
+    return field
+
+
+def numeric_columns(queryset, columns: list[Column]) -> dict[int, int]:
+    """The columns that hold plain numbers, by position, with their decimal places: a
+    numeric model field or annotation read as it is (no ``convert``, no choices, no primary
+    or foreign key)."""
+    model = getattr(queryset, "model", None)
+    if model is None:
+        return {}
+    annotations = getattr(getattr(queryset, "query", None), "annotations", {})
+    numeric = {}
+    for index, column in enumerate(columns):
+        if column.source is None or column.convert is not None:
+            continue
+        if column.source in annotations:
+            field = getattr(annotations[column.source], "output_field", None)
+        else:
+            field = _source_field(model, column.source)
+        if (
+            isinstance(field, NUMERIC_FIELDS)
+            and not field.choices
+            and not field.primary_key
+            and not field.is_relation
+        ):
+            numeric[index] = getattr(field, "decimal_places", None) or 0
+    return numeric
+
+
+def _number_format(places: int) -> str:
+    return "#,##0." + "0" * places if places else "0"
+
+
+def _number(text: str):
+    """A cell text of a numeric column as the number XLSX stores (a blank stays blank)."""
+    if text == "":
+        return None
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        return text
+    if number == number.to_integral_value() and "." not in text:
+        return int(number)
+    return float(number)
 
 
 def cell_text(value) -> str:
@@ -179,24 +242,48 @@ def _column_width(header) -> int:
     return max(12, min(40, len(str(header)) * 2 + 4))
 
 
-def write_xlsx(handle, rows: Iterable[list[str]], headers: list[str], sheet: str) -> None:
-    """Writes the rows (lists of cell texts) as one text-only worksheet into ``handle``,
-    in constant memory, with rustpy-xlsxwriter when installed and XlsxWriter otherwise."""
+def write_xlsx(
+    handle,
+    rows: Iterable[list[str]],
+    headers: list[str],
+    sheet: str,
+    numeric: dict[int, int] | None = None,
+) -> None:
+    """Writes the rows (lists of cell texts) as one worksheet into ``handle``, in constant
+    memory, with rustpy-xlsxwriter when installed and XlsxWriter otherwise. The columns at
+    the ``numeric`` positions are written as numbers shown with their decimal places,
+    every other cell as text."""
+    numeric = numeric or {}
     rows = iter(rows)
+    if numeric:
+        rows = _with_numbers(rows, sorted(numeric))
     first = next(rows, None)
     # rustpy-xlsxwriter takes its headers from the first row's keys: with no rows it would
     # write a sheet without headers, so an empty export goes through XlsxWriter.
     if first is not None and rustpy_xlsxwriter is not None and len(set(headers)) == len(headers):
-        write_xlsx_rust(handle, itertools.chain([first], rows), headers, sheet)
+        write_xlsx_rust(handle, itertools.chain([first], rows), headers, sheet, numeric)
     else:
         write_xlsx_python(
-            handle, [] if first is None else itertools.chain([first], rows), headers, sheet
+            handle,
+            [] if first is None else itertools.chain([first], rows),
+            headers,
+            sheet,
+            numeric,
         )
 
 
-def write_xlsx_rust(handle, rows, headers, sheet) -> None:
+def _with_numbers(rows, positions: list[int]):
+    for row in rows:
+        row = list(row)
+        for index in positions:
+            row[index] = _number(row[index])
+        yield row
+
+
+def write_xlsx_rust(handle, rows, headers, sheet, numeric: dict[int, int] | None = None) -> None:
     # Takes rows as dicts keyed by header; it writes every str as a text cell (never a
-    # formula or a URL) and streams rows to the file in constant memory.
+    # formula or a URL), ints and floats as numbers, and streams rows to the file in
+    # constant memory.
     (
         rustpy_xlsxwriter.FastExcel(handle)
         .format(bold_headers=True)
@@ -205,6 +292,12 @@ def write_xlsx_rust(handle, rows, headers, sheet) -> None:
             _sheet_name(sheet),
             (dict(zip(headers, row, strict=True)) for row in rows),
             column_widths=[_column_width(header) for header in headers],
+            column_formats=[
+                rustpy_xlsxwriter.Format().set_num_format(_number_format(numeric[index]))
+                if index in (numeric or {})
+                else None
+                for index in range(len(headers))
+            ],
         )
         .save()
     )
@@ -216,21 +309,30 @@ def _sheet_name(sheet: str) -> str:
     return sheet[:31] or "Sheet1"
 
 
-def write_xlsx_python(handle, rows, headers, sheet) -> None:
+def write_xlsx_python(handle, rows, headers, sheet, numeric: dict[int, int] | None = None) -> None:
     workbook = xlsxwriter.Workbook(
         handle,
         {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
     )
     worksheet = workbook.add_worksheet(_sheet_name(sheet))
     bold = workbook.add_format({"bold": True, "bg_color": "#EEF1F4", "border": 1})
+    numeric = numeric or {}
     for index, header in enumerate(headers):
-        worksheet.set_column(index, index, _column_width(header))
+        cell_format = None
+        if index in numeric:
+            cell_format = workbook.add_format({"num_format": _number_format(numeric[index])})
+        worksheet.set_column(index, index, _column_width(header), cell_format)
         worksheet.write_string(0, index, header, bold)
     worksheet.freeze_panes(1, 0)
-    write_string = worksheet.write_string
+    write_string, write_number = worksheet.write_string, worksheet.write_number
     for row_number, row in enumerate(rows, start=1):
-        for index, text in enumerate(row):
-            write_string(row_number, index, text)
+        for index, value in enumerate(row):
+            if value is None:
+                continue
+            if value.__class__ is str:
+                write_string(row_number, index, value)
+            else:
+                write_number(row_number, index, value)
     workbook.close()
 
 
@@ -238,7 +340,8 @@ def xlsx_response(queryset, columns: list[Column], filename: str, sheet: str) ->
     # FileResponse closes the file once it has been sent.
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     headers = [str(column.header) for column in columns]
-    write_xlsx(handle, _rows(queryset, columns), headers, sheet)
+    numeric = numeric_columns(queryset, columns)
+    write_xlsx(handle, _rows(queryset, columns), headers, sheet, numeric)
     handle.seek(0)
     return FileResponse(
         handle,
@@ -253,11 +356,18 @@ def export_rows(queryset, columns: list[Column]):
     return _rows(queryset, columns)
 
 
-def write_export(handle, fmt: str, rows: Iterable[list[str]], headers: list[str], sheet: str):
+def write_export(
+    handle,
+    fmt: str,
+    rows: Iterable[list[str]],
+    headers: list[str],
+    sheet: str,
+    numeric: dict[int, int] | None = None,
+):
     """Writes an export into the binary file ``handle`` in constant memory: the same bytes
     as the CSV download, or the same workbook as the XLSX one (background exports)."""
     if fmt == "xlsx":
-        write_xlsx(handle, rows, headers, sheet)
+        write_xlsx(handle, rows, headers, sheet, numeric)
         return
     for chunk in csv_chunks(headers, rows):
         handle.write(chunk)
