@@ -27,7 +27,11 @@ def test_a_nanjing_supervisor_signs_in_to_a_chinese_workspace_scoped_to_nanjing(
     assert page.get_by_role("heading", name="工作台").is_visible()
     assert "南京市" in page.locator(".user-box").inner_text()
 
-    page.get_by_role("navigation", name="工作台").get_by_role("link", name="部门").click()
+    navigation = page.get_by_role("navigation", name="工作台")
+    # The departments page is in the credit files menu, closed until it is opened.
+    assert not navigation.get_by_role("link", name="部门").is_visible()
+    navigation.locator("summary", has_text="信用档案").click()
+    navigation.get_by_role("link", name="部门").click()
     names = page.locator("table tbody tr td:first-child").all_inner_texts()
     assert sorted(names) == ["南京市江宁区住房和城乡建设局", "南京市财政局"]
 

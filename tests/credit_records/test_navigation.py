@@ -1,0 +1,71 @@
+"""The workspace navigation: grouped into menus, each showing only what the role may open."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def navigation(client, path="/workspace/"):
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.context["workspace_nav"], response.content.decode()
+
+
+def labels(items):
+    return [str(item["label"]) for item in items]
+
+
+def urls(items):
+    found = []
+    for item in items:
+        found += [child["url"] for child in item.get("children", [])] or [item["url"]]
+    return found
+
+
+def test_a_supervisor_finds_every_page_in_five_entries_and_the_admin(nanjing_supervisor, login):
+    items, body = navigation(login(nanjing_supervisor))
+    assert len(items) == 5
+    assert set(urls(items)) == {
+        reverse(name)
+        for name in [
+            "workspace:home",
+            "workspace:record_list",
+            "workspace:department_list",
+            "workspace:official_list",
+            "workspace:commendation_list",
+            "workspace:commitment_list",
+            "workspace:region_list",
+            "procurement:project_list",
+            "procurement:flag_list",
+            "debt:overview",
+            "debt:warning_list",
+            "evaluations:round_list",
+        ]
+    }
+    # The menus are <details> drop-downs: every link is in the page, no script needed.
+    assert body.count('<li class="nav-menu">') == 3
+    for url in urls(items):
+        assert f'href="{url}"' in body
+    assert "<script" not in body
+
+
+def test_a_liaison_sees_only_the_menus_of_what_the_role_may_open(nanjing_liaison, login):
+    items, body = navigation(login(nanjing_liaison))
+    shown = urls(items)
+    assert reverse("workspace:record_list") in shown
+    for hidden in ["debt:overview", "debt:warning_list", "evaluations:round_list"]:
+        assert reverse(hidden) not in shown
+    assert 'href="/admin/"' not in body
+    # No menu is ever empty, and a menu left with one link is shown as that link.
+    for item in items:
+        assert "children" not in item or len(item["children"]) > 1
+
+
+def test_the_menu_of_the_current_page_is_marked(nanjing_supervisor, login):
+    items, body = navigation(login(nanjing_supervisor), reverse("workspace:department_list"))
+    menu = next(item for item in items if item.get("children"))
+    assert menu["active"]
+    assert [child["active"] for child in menu["children"]].count(True) == 1
+    assert '<summary class="active">' in body
+    assert 'aria-current="page"' in body
