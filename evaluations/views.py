@@ -271,17 +271,31 @@ class SchemeDetailView(EvaluationPageMixin, FormView):
                     }
                 )
             dimensions.append({"dimension": dimension, "indicators": rows})
+        locking = services.rounds_locking_weights(self.scheme)
+        visible_locking = list(
+            selectors.rounds(self.request.user).filter(pk__in=locking.values("pk"))
+        )
         context.update(
             scheme=self.scheme,
             dimensions=dimensions,
-            can_change=self.request.user.has_perm("evaluations.change_indicator"),
+            may_change=self.may_change(),
+            # Only rounds in the user's scope are named; the others are counted.
+            locking_rounds=visible_locking,
+            other_locking_rounds=locking.count() - len(visible_locking),
             rounds=Round.objects.filter(scheme=self.scheme).count(),
         )
+        context["can_change"] = context["may_change"] and not locking.exists()
         return context
 
+    def may_change(self) -> bool:
+        user = self.request.user
+        return user.has_perm("evaluations.change_indicator") and services.may_change_weights(user)
+
     def form_valid(self, form):
-        if not self.request.user.has_perm("evaluations.change_indicator"):
-            raise PermissionDenied(_("Your role does not allow this action."))
+        if not self.may_change():
+            raise PermissionDenied(
+                _("Only the province's supervisors may change a scheme's weights.")
+            )
         dimensions, weights = form.weights()
         try:
             services.scheme_set_weights(
@@ -293,6 +307,9 @@ class SchemeDetailView(EvaluationPageMixin, FormView):
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
+            return self.form_invalid(form)
+        except services.WorkflowConflict as error:
+            form.add_error(None, error.message)
             return self.form_invalid(form)
         messages.success(self.request, _("The weights were saved."))
         return redirect(reverse("evaluations:scheme_detail", args=[self.scheme.pk]))
