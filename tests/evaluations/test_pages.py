@@ -4,10 +4,11 @@ import io
 
 import openpyxl
 import pytest
+from django.template.loader import render_to_string
 
 from evaluations import services
 
-from .support import county_round, scored_round, small_scheme
+from .support import county_round, enter, scored_round, small_scheme
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +165,36 @@ def test_the_scheme_pages_label_the_default_scheme(regions, nanjing_supervisor, 
 def test_the_navigation_offers_evaluations_to_supervisors(regions, nanjing_supervisor, login):
     page = login(nanjing_supervisor).get("/workspace/evaluations/").content.decode()
     assert 'href="/workspace/evaluations/"' in page
+
+
+def test_a_score_and_a_total_of_zero_render_as_zero_not_as_missing(
+    regions, nanjing_supervisor, login
+):
+    evaluation_round = county_round(regions, small_scheme())
+    services.round_start_scoring(actor=None, round=evaluation_round)
+    services.round_compute(actor=None, round=evaluation_round)
+    enter(evaluation_round, "320115", "B", "0")
+    subject = evaluation_round.subjects.get(region__code="320115")
+    subject.refresh_from_db()
+    type(subject).objects.filter(pk=subject.pk).update(total=0)
+    client = login(nanjing_supervisor)
+
+    page = client.get(
+        f"/workspace/evaluations/rounds/{evaluation_round.pk}/subjects/{subject.pk}/"
+    ).content.decode()
+    # B is 0.00 and so is its weighted value; the bonus and deduction items (not awarded
+    # yet) are 0.00 points too. The total is 0.00. None of them is shown as missing.
+    assert page.count('<td class="num">0.00</td>') == 4
+    assert "<strong>0.00</strong>" in page
+    results = client.get(f"/workspace/evaluations/rounds/{evaluation_round.pk}/").content.decode()
+    assert "<strong>0.00</strong>" in results
+
+
+def test_the_empty_results_row_spans_every_column():
+    html = render_to_string(
+        "evaluations/includes/results_table.html",
+        {"dimensions": ["依法行政", "政务公开", "勤政高效"], "rows": []},
+    )
+    columns = html.count('<th scope="col"')
+    assert columns == 10
+    assert f'colspan="{columns}"' in html
