@@ -14,7 +14,7 @@ from django_filters.views import FilterView
 
 from credit_records.views import _add_errors
 
-from . import indicators, results, selectors, services
+from . import explanations, indicators, results, selectors, services
 from .filters import RoundFilter
 from .forms import RoundForm, ScoreForm, WeightsForm
 from .models import ComputationStatus, Indicator, IndicatorKind, Round, RoundStatus, Scheme
@@ -196,7 +196,11 @@ class SubjectDetailView(EvaluationPageMixin, TemplateView):
 
     def get_context_data(self, failed=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        scores = list(self.subject.scores.select_related("indicator__dimension", "scored_by"))
+        scores = list(
+            self.subject.scores.select_related(
+                "indicator__dimension", "scored_by", "subject__region"
+            )
+        )
         items = []
         for score in scores:
             indicator = score.indicator
@@ -219,7 +223,7 @@ class SubjectDetailView(EvaluationPageMixin, TemplateView):
                     "score": score,
                     "indicator": indicator,
                     "formula_text": indicator.formula_text or (formula.text if formula else ""),
-                    "inputs": (score.explanation or {}).get("inputs", {}),
+                    "explanation": explanations.explain(score, self.request.user),
                     "form": form,
                 }
             )
