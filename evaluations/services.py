@@ -9,7 +9,7 @@ import logging
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from credit_records.services import (
 )
 
 from . import indicators
+from .checks import parse_grade_cutoffs
 from .defaults import create_default_scheme
 from .models import (
     ComputationStatus,
@@ -518,8 +519,13 @@ def score_enter(
 
 
 def grade_cutoffs() -> list[Decimal]:
-    """The lowest totals of 优秀, 良好 and 合格 (``CHENGXIN_EVALUATION_GRADES``)."""
-    return [Decimal(str(value)) for value in settings.CHENGXIN_EVALUATION_GRADES]
+    """The lowest totals of 优秀, 良好 and 合格 (``CHENGXIN_EVALUATION_GRADES``). The system
+    check ``evaluations.E001`` refuses a bad value at start-up; should one reach a running
+    process anyway, it is named rather than silently misgrading every subject."""
+    try:
+        return parse_grade_cutoffs(settings.CHENGXIN_EVALUATION_GRADES)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"CHENGXIN_EVALUATION_GRADES is invalid: {error}.") from None
 
 
 def grade_for(total: Decimal | None, cutoffs: list[Decimal]) -> str:
