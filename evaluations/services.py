@@ -266,6 +266,11 @@ def _transition(evaluation_round: Round, method_name: str, *, actor, reason: str
             _("This round is “%(status)s”: “%(action)s” is not possible now.")
             % {"status": locked.get_status_display(), "action": TRANSITIONS[method_name]}
         )
+    if method_name == "submit_for_review" and locked.is_computing:
+        # The reviewers would see results the computation is still replacing.
+        raise WorkflowConflict(
+            _("The round is being computed; submit it for review when that is done.")
+        )
     if method_name == "publish":
         _freeze(locked, actor=actor)
     method()
@@ -339,6 +344,27 @@ def _ensure_open(evaluation_round: Round) -> None:
         )
 
 
+# Computing replaces the computed scores: once the results are under review they must stay
+# what the reviewers are looking at (return the round to scoring to recompute).
+COMPUTABLE_STATUSES = (RoundStatus.DRAFT, RoundStatus.SCORING)
+
+
+def can_compute(evaluation_round: Round) -> bool:
+    return evaluation_round.status in COMPUTABLE_STATUSES
+
+
+def _ensure_computable(evaluation_round: Round) -> None:
+    _ensure_open(evaluation_round)
+    if not can_compute(evaluation_round):
+        raise WorkflowConflict(
+            _(
+                "This round is “%(status)s”: only a draft or a round in scoring can be "
+                "computed. Return it to scoring to recompute."
+            )
+            % {"status": evaluation_round.get_status_display()}
+        )
+
+
 def round_request_computation(*, actor: User | None, round: Round) -> Round:
     """Queue the computation of a round (a Celery task); the round page shows its progress.
     Computing is idempotent, so asking again while it runs only computes it once more.
@@ -350,7 +376,7 @@ def round_request_computation(*, actor: User | None, round: Round) -> Round:
         if actor is not None:
             _ensure_in_scope(actor, Round, round.pk)
         locked = _locked_round(round)
-        _ensure_open(locked)
+        _ensure_computable(locked)
         Round.objects.filter(pk=locked.pk).update(
             computation_status=ComputationStatus.QUEUED, progress=0, computation_error=""
         )
@@ -386,7 +412,7 @@ def round_compute(*, actor: User | None, round: Round) -> Round:
     _ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
         _ensure_in_scope(actor, Round, round.pk)
-    _ensure_open(Round.objects.get(pk=round.pk))
+    _ensure_computable(Round.objects.get(pk=round.pk))
     items = list(
         Indicator.objects.filter(dimension__scheme_id=round.scheme_id).select_related("dimension")
     )
@@ -399,13 +425,13 @@ def round_compute(*, actor: User | None, round: Round) -> Round:
         for index, subject in enumerate(subjects, start=1):
             with transaction.atomic():
                 # Publishing takes the same lock, so a round cannot be published half-computed.
-                _ensure_open(_locked_round(round))
+                _ensure_computable(_locked_round(round))
                 for indicator in items:
                     _score_subject(round, subject, indicator, period)
                 Round.objects.filter(pk=round.pk).update(progress=int(100 * index / len(subjects)))
         with transaction.atomic():
             locked = _locked_round(round)
-            _ensure_open(locked)
+            _ensure_computable(locked)
             results_refresh(locked)
             Round.objects.filter(pk=round.pk).update(
                 computation_status=ComputationStatus.DONE, progress=100, computed_at=timezone.now()

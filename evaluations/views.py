@@ -91,7 +91,7 @@ class RoundDetailView(EvaluationPageMixin, TemplateView):
             else "",
             previous=services.previous_round(evaluation_round),
             actions=services.available_actions(evaluation_round) if runs else [],
-            can_compute=runs and not evaluation_round.is_published,
+            can_compute=runs and services.can_compute(evaluation_round),
             can_export=user.has_perm("evaluations.export_round"),
             refresh=evaluation_round.is_computing,
         )
@@ -227,6 +227,13 @@ class SubjectDetailView(EvaluationPageMixin, TemplateView):
                     "form": form,
                 }
             )
+        placed = failed is not None and any(item["form"] is failed for item in items)
+        if failed is not None and not placed:
+            # A score for an indicator without a form here (a computed one): say why it was
+            # refused at the top of the page rather than dropping it silently.
+            context["errors"] = [
+                message for field_errors in failed.errors.values() for message in field_errors
+            ]
         context.update(round=self.round, subject=self.subject, items=items)
         return context
 
