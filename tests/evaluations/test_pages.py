@@ -4,6 +4,7 @@ import io
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from evaluations import services
@@ -198,3 +199,42 @@ def test_the_empty_results_row_spans_every_column():
     columns = html.count('<th scope="col"')
     assert columns == 10
     assert f'colspan="{columns}"' in html
+
+
+def chart_of(body: str):
+    import re
+    import xml.etree.ElementTree as ET
+
+    svg = re.search(r"<svg.*?</svg>", body, re.S).group(0)
+    return ET.fromstring(svg)
+
+
+def test_the_chart_axis_follows_the_totals_and_its_cut_off_labels_do_not_overlap(
+    regions, nanjing_supervisor, login
+):
+    evaluation_round = scored_round(regions, actor=nanjing_supervisor)  # totals 98 and 68
+    client = login(nanjing_supervisor)
+    url = f"/workspace/evaluations/rounds/{evaluation_round.pk}/"
+
+    svg = chart_of(client.get(url).content.decode())
+    ticks = [text.text for text in svg.iterfind(".//text[@class='chart-tick']")]
+    assert ticks[-1] == "100"  # not 200: the bars use the whole width
+
+    # Bonus points carry a total to 105: the axis ends at the next 20 above, 120.
+    type(evaluation_round.subjects.first()).objects.filter(
+        round=evaluation_round, region__code="320102"
+    ).update(total="105.00")
+    svg = chart_of(client.get(url).content.decode())
+    ticks = [text.text for text in svg.iterfind(".//text[@class='chart-tick']")]
+    assert ticks == ["0", "20", "40", "60", "80", "100", "120"]
+
+    # In English "Excellent" (at 90) and "Good" (at 80) are 38 px apart on this axis, too
+    # close to share a row: they are stacked; "Pass" (at 60) has room on the first row.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    svg = chart_of(client.get(url).content.decode())
+    labels = {
+        label.text: label.get("y")
+        for label in svg.findall(".//g[@class='chart-threshold threshold-grade']/text")
+    }
+    assert labels["Excellent"] != labels["Good"]
+    assert labels["Pass"] == labels["Good"]
