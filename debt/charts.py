@@ -205,6 +205,29 @@ class Bar:
     note: str = ""
 
 
+def _label_width(text: str) -> float:
+    """A rough width of a 11px label: wide CJK characters, narrower Latin ones."""
+    return sum(12 if ord(char) > 0x2E80 else 7 for char in str(text))
+
+
+def _label_rows(xs_and_labels: list[tuple[float, str]]) -> list[int]:
+    """The row (0 = lowest) of each threshold label so that none overlaps another on its row:
+    each goes on the lowest row whose last label ends before it starts."""
+    order = sorted(range(len(xs_and_labels)), key=lambda i: xs_and_labels[i][0])
+    row_ends: list[float] = []
+    rows = [0] * len(xs_and_labels)
+    for index in order:
+        x, label = xs_and_labels[index]
+        half = _label_width(label) / 2 + 3
+        row = next((r for r, end in enumerate(row_ends) if x - half >= end), None)
+        if row is None:
+            row = len(row_ends)
+            row_ends.append(0)
+        row_ends[row] = x + half
+        rows[index] = row
+    return rows
+
+
 def bar_chart(
     *,
     chart_id: str,
@@ -213,17 +236,26 @@ def bar_chart(
     bars: list[Bar],
     thresholds: list[Threshold] = (),
     unit: str = "",
+    maximum: float | None = None,
+    tick_count: int = 4,
 ) -> SafeString:
-    """Horizontal bars (one per region), coloured by grade, with vertical threshold lines."""
+    """Horizontal bars (one per region), coloured by grade, with vertical threshold lines.
+
+    ``maximum`` fixes the axis (by default a round number above the largest value); the
+    threshold labels are stacked in rows where they would overlap."""
     row, label_width, right = 24, 110, 70
-    height = TOP + row * max(len(bars), 1) + BOTTOM
     values = [float(b.value) for b in bars if b.value is not None]
     values += [float(t.value) for t in thresholds]
-    maximum = nice_ceiling(max(values, default=0) * 1.05)
+    if maximum is None:
+        maximum = nice_ceiling(max(values, default=0) * 1.05)
     plot_width = WIDTH - label_width - right
 
     def x(value: float) -> float:
         return label_width + plot_width * value / maximum
+
+    label_rows = _label_rows([(x(float(t.value)), str(t.label)) for t in thresholds])
+    top = TOP + 12 * max(label_rows, default=0)
+    height = top + row * max(len(bars), 1) + BOTTOM
 
     context = {
         "chart_id": chart_id,
@@ -232,15 +264,16 @@ def bar_chart(
         "width": WIDTH,
         "height": height,
         "left": label_width,
-        "top": TOP,
+        "top": top,
         "bottom": height - BOTTOM,
         "unit": unit,
-        "ticks": [{"x": x(t), "label": _fmt(t)} for t in _ticks(maximum, 4)],
+        "maximum": _fmt(maximum),
+        "ticks": [{"x": x(t), "label": _fmt(t)} for t in _ticks(maximum, tick_count)],
         "bars": [
             {
                 "label": b.label,
-                "y": TOP + row * index + 4,
-                "text_y": TOP + row * index + row / 2 + 4,
+                "y": top + row * index + 4,
+                "text_y": top + row * index + row / 2 + 4,
                 "width": x(float(b.value)) - label_width if b.value is not None else 0,
                 "end": x(float(b.value)) + 4 if b.value is not None else label_width + 4,
                 "value": _fmt(float(b.value)) if b.value is not None else "—",
@@ -251,7 +284,13 @@ def bar_chart(
             for index, b in enumerate(bars)
         ],
         "thresholds": [
-            {"x": x(float(t.value)), "label": t.label, "css": t.css} for t in thresholds
+            {
+                "x": x(float(t.value)),
+                "label": t.label,
+                "css": t.css,
+                "label_y": top - 8 - 12 * label_row,
+            }
+            for t, label_row in zip(thresholds, label_rows, strict=True)
         ],
     }
     return SafeString(render_to_string("debt/charts/bars.svg", context))

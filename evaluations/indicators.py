@@ -287,33 +287,43 @@ GRADE_SCORES = {"green": 100, "yellow": 80, "orange": 60, "red": 30}
 
 
 def _assessment(subject, period: Period):
+    """The region's latest risk assessment for a year up to the one the period ends in: the
+    assessment of a year is made once its figures are in, so the current year usually has
+    none yet and the previous one is what is known."""
     from debt.models import RiskAssessment
 
     if subject.department_id:
         return None
     return (
         RiskAssessment.objects.filter(
-            profile__region_id=subject.region_id, profile__year=period.end.year
+            profile__region_id=subject.region_id, profile__year__lte=period.end.year
         )
         .select_related("profile")
+        .order_by("-profile__year")
         .first()
     )
+
+
+def _no_assessment(period: Period) -> tuple[Decimal, dict]:
+    return HUNDRED, {"period_year": period.end.year, "no_data": True}
 
 
 @register(
     "debt_risk_grade",
     _("Debt risk grade"),
     _(
-        "The debt risk grade of the subject's debt profile for the year the period ends in: "
-        "green 100, yellow 80, orange 60, red 30."
+        "The debt risk grade of the subject's latest debt risk assessment for a year up to the "
+        "one the period ends in: green 100, yellow 80, orange 60, red 30. Without any "
+        "assessment: no data, full marks."
     ),
 )
 def debt_risk_grade(subject, period: Period):
     assessment = _assessment(subject, period)
     if assessment is None:
-        return HUNDRED, {"year": period.end.year, "no_data": True}
+        return _no_assessment(period)
     return Decimal(GRADE_SCORES[assessment.grade]), {
-        "year": period.end.year,
+        "year": assessment.profile.year,
+        "period_year": period.end.year,
         "grade": assessment.grade,
         "debt_ratio": str(assessment.debt_ratio),
         "assessment_id": assessment.pk,
@@ -324,19 +334,21 @@ def debt_risk_grade(subject, period: Period):
     "debt_limit_compliance",
     _("Debt limit compliance"),
     _(
-        "Whether the debt balances stayed within their approved limits in the year the period "
-        "ends in (100), or exceeded them (0); 20 points off for overdue debt."
+        "Whether the debt balances stayed within their approved limits (100) or exceeded them "
+        "(0) in the subject's latest debt risk assessment for a year up to the one the period "
+        "ends in; 20 points off for overdue debt. Without any assessment: no data, full marks."
     ),
 )
 def debt_limit_compliance(subject, period: Period):
     assessment = _assessment(subject, period)
     if assessment is None:
-        return HUNDRED, {"year": period.end.year, "no_data": True}
+        return _no_assessment(period)
     score = Decimal(0) if assessment.limit_breached else HUNDRED
     if assessment.overdue_amount and assessment.overdue_amount > 0:
         score -= 20
     return score, {
-        "year": period.end.year,
+        "year": assessment.profile.year,
+        "period_year": period.end.year,
         "limit_breached": assessment.limit_breached,
         "overdue_amount": str(assessment.overdue_amount or 0),
         "assessment_id": assessment.pk,

@@ -2,6 +2,7 @@
 performance assessment (绩效考核)."""
 
 import io
+import math
 from decimal import Decimal
 
 import xlsxwriter
@@ -22,6 +23,16 @@ GRADE_CSS = {
 }
 
 
+AXIS_STEP = 20
+
+
+def axis_maximum(subjects) -> int:
+    """The totals' axis: 0 to 100, or to the next 20 above the best total when bonus points
+    carry one beyond 100 (a 0–200 axis squeezed the bars into its first half)."""
+    best = max((subject.total for subject in subjects if subject.total is not None), default=0)
+    return max(100, math.ceil(best / AXIS_STEP) * AXIS_STEP)
+
+
 def totals_chart(evaluation_round, subjects, cutoffs) -> str:
     bars = [
         Bar(
@@ -39,6 +50,8 @@ def totals_chart(evaluation_round, subjects, cutoffs) -> str:
     ]
     return bar_chart(
         chart_id=f"round-{evaluation_round.pk}-totals",
+        maximum=axis_maximum(subjects),
+        tick_count=axis_maximum(subjects) // AXIS_STEP,
         title=_("Totals of %(round)s") % {"round": evaluation_round.name},
         description=_("One bar per subject, coloured by grade; the lines mark the grade cut-offs."),
         bars=bars,

@@ -9,7 +9,7 @@ import logging
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from credit_records.services import (
 )
 
 from . import indicators
+from .checks import parse_grade_cutoffs
 from .defaults import create_default_scheme
 from .models import (
     ComputationStatus,
@@ -100,15 +101,55 @@ def scheme_validate_weights(scheme: Scheme, *, dimensions=None, weights=None) ->
         raise ValidationError(errors)
 
 
+# A round in these states is being scored against its scheme's weights: they are locked.
+WEIGHT_LOCKING_STATUSES = (RoundStatus.SCORING, RoundStatus.REVIEW)
+
+
+def may_change_weights(user: User | None) -> bool:
+    """Schemes are shared by every region, so only the province (or an administrator)
+    changes their weights; a city supervisor would change every other city's results."""
+    if user is None:
+        return True  # trusted system call
+    if user.is_superuser or user.role == Role.ADMINISTRATOR:
+        return True
+    return bool(
+        user.role == Role.SUPERVISOR
+        and user.region_id
+        and user.region.level == RegionLevel.PROVINCE
+    )
+
+
+def rounds_locking_weights(scheme: Scheme):
+    """The rounds using ``scheme`` that are in scoring or review (unscoped: the lock holds
+    whoever organises them)."""
+    return Round.objects.filter(scheme=scheme, status__in=WEIGHT_LOCKING_STATUSES)
+
+
 @transaction.atomic
 def scheme_set_weights(
     *, actor: User | None, scheme: Scheme, dimensions: dict, indicators: dict
 ) -> Scheme:
     """Change a scheme's weights (dimension pk → weight, indicator pk → weight) after checking
-    they add up; nothing changes otherwise. Published rounds keep the weights they used."""
+    they add up; nothing changes otherwise.
+
+    Only the province's supervisors (or administrators) may, and not while a round using the
+    scheme is in scoring or review: its totals would mix old and new weights. Draft rounds
+    are re-weighted at once; published rounds keep the weights they used."""
     _ensure_role(actor, Role.SUPERVISOR)
-    if actor is not None and actor.role == Role.AUDITOR:
-        raise PermissionDenied(_("Your role does not allow this action."))
+    if not may_change_weights(actor):
+        raise PermissionDenied(_("Only the province's supervisors may change a scheme's weights."))
+    # Starting a round's scoring takes the same lock (``_transition``): a round cannot enter
+    # scoring half-way through a change of its weights.
+    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    locking = list(rounds_locking_weights(scheme).values_list("name", flat=True))
+    if locking:
+        raise WorkflowConflict(
+            _(
+                "The weights cannot be changed while a round using this scheme is in scoring "
+                "or review: %(rounds)s."
+            )
+            % {"rounds": "、".join(locking)}
+        )
     for value in [*dimensions.values(), *indicators.values()]:
         if Decimal(value) < 0 or Decimal(value) > HUNDRED:
             raise ValidationError(_("A weight must be between 0 and 100."))
@@ -119,6 +160,8 @@ def scheme_set_weights(
     for indicator in Indicator.objects.filter(dimension__scheme=scheme, pk__in=indicators):
         indicator.weight = Decimal(indicators[indicator.pk])
         _save_with_history(indicator, actor=actor, reason=_("Weights changed"))
+    for draft in Round.objects.filter(scheme=scheme, status=RoundStatus.DRAFT):
+        results_refresh(_locked_round(draft))
     return scheme
 
 
@@ -214,11 +257,19 @@ def _transition(evaluation_round: Round, method_name: str, *, actor, reason: str
     if actor is not None:
         _ensure_in_scope(actor, Round, evaluation_round.pk)
     locked = _locked_round(evaluation_round)
+    if method_name == "start_scoring":
+        # Serialised with ``scheme_set_weights``: the weights stay as they are from now on.
+        Scheme.objects.select_for_update().get(pk=locked.scheme_id)
     method = getattr(locked, method_name)
     if not can_proceed(method):
         raise WorkflowConflict(
             _("This round is “%(status)s”: “%(action)s” is not possible now.")
             % {"status": locked.get_status_display(), "action": TRANSITIONS[method_name]}
+        )
+    if method_name == "submit_for_review" and locked.is_computing:
+        # The reviewers would see results the computation is still replacing.
+        raise WorkflowConflict(
+            _("The round is being computed; submit it for review when that is done.")
         )
     if method_name == "publish":
         _freeze(locked, actor=actor)
@@ -293,6 +344,27 @@ def _ensure_open(evaluation_round: Round) -> None:
         )
 
 
+# Computing replaces the computed scores: once the results are under review they must stay
+# what the reviewers are looking at (return the round to scoring to recompute).
+COMPUTABLE_STATUSES = (RoundStatus.DRAFT, RoundStatus.SCORING)
+
+
+def can_compute(evaluation_round: Round) -> bool:
+    return evaluation_round.status in COMPUTABLE_STATUSES
+
+
+def _ensure_computable(evaluation_round: Round) -> None:
+    _ensure_open(evaluation_round)
+    if not can_compute(evaluation_round):
+        raise WorkflowConflict(
+            _(
+                "This round is “%(status)s”: only a draft or a round in scoring can be "
+                "computed. Return it to scoring to recompute."
+            )
+            % {"status": evaluation_round.get_status_display()}
+        )
+
+
 def round_request_computation(*, actor: User | None, round: Round) -> Round:
     """Queue the computation of a round (a Celery task); the round page shows its progress.
     Computing is idempotent, so asking again while it runs only computes it once more.
@@ -304,7 +376,7 @@ def round_request_computation(*, actor: User | None, round: Round) -> Round:
         if actor is not None:
             _ensure_in_scope(actor, Round, round.pk)
         locked = _locked_round(round)
-        _ensure_open(locked)
+        _ensure_computable(locked)
         Round.objects.filter(pk=locked.pk).update(
             computation_status=ComputationStatus.QUEUED, progress=0, computation_error=""
         )
@@ -340,7 +412,7 @@ def round_compute(*, actor: User | None, round: Round) -> Round:
     _ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
         _ensure_in_scope(actor, Round, round.pk)
-    _ensure_open(Round.objects.get(pk=round.pk))
+    _ensure_computable(Round.objects.get(pk=round.pk))
     items = list(
         Indicator.objects.filter(dimension__scheme_id=round.scheme_id).select_related("dimension")
     )
@@ -353,13 +425,13 @@ def round_compute(*, actor: User | None, round: Round) -> Round:
         for index, subject in enumerate(subjects, start=1):
             with transaction.atomic():
                 # Publishing takes the same lock, so a round cannot be published half-computed.
-                _ensure_open(_locked_round(round))
+                _ensure_computable(_locked_round(round))
                 for indicator in items:
                     _score_subject(round, subject, indicator, period)
                 Round.objects.filter(pk=round.pk).update(progress=int(100 * index / len(subjects)))
         with transaction.atomic():
             locked = _locked_round(round)
-            _ensure_open(locked)
+            _ensure_computable(locked)
             results_refresh(locked)
             Round.objects.filter(pk=round.pk).update(
                 computation_status=ComputationStatus.DONE, progress=100, computed_at=timezone.now()
@@ -473,8 +545,13 @@ def score_enter(
 
 
 def grade_cutoffs() -> list[Decimal]:
-    """The lowest totals of 优秀, 良好 and 合格 (``CHENGXIN_EVALUATION_GRADES``)."""
-    return [Decimal(str(value)) for value in settings.CHENGXIN_EVALUATION_GRADES]
+    """The lowest totals of 优秀, 良好 and 合格 (``CHENGXIN_EVALUATION_GRADES``). The system
+    check ``evaluations.E001`` refuses a bad value at start-up; should one reach a running
+    process anyway, it is named rather than silently misgrading every subject."""
+    try:
+        return parse_grade_cutoffs(settings.CHENGXIN_EVALUATION_GRADES)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"CHENGXIN_EVALUATION_GRADES is invalid: {error}.") from None
 
 
 def grade_for(total: Decimal | None, cutoffs: list[Decimal]) -> str:
@@ -508,7 +585,10 @@ def results_refresh(evaluation_round: Round, cutoffs: list[Decimal] | None = Non
     subject's total stays empty while one of its weighted indicators has no score."""
     cutoffs = cutoffs or grade_cutoffs()
     subjects = list(evaluation_round.subjects.all())
-    scores = Score.objects.filter(round=evaluation_round).select_related("indicator__dimension")
+    scores = list(
+        Score.objects.filter(round=evaluation_round).select_related("indicator__dimension")
+    )
+    _restamp_weights(scores)
     by_subject: dict[int, list[Score]] = {}
     for score in scores:
         by_subject.setdefault(score.subject_id, []).append(score)
@@ -570,6 +650,22 @@ def results_refresh(evaluation_round: Round, cutoffs: list[Decimal] | None = Non
             "change",
         ],
     )
+
+
+def _restamp_weights(scores: list[Score]) -> None:
+    """Stamp every weighted score with its indicator's current weight, so that a total never
+    adds scores weighted under two versions of the scheme (a draft round computed before
+    the weights changed). Weights cannot change once a round is in scoring, so a published
+    round keeps the weights it was scored with."""
+    stale = []
+    for score in scores:
+        indicator = score.indicator
+        if indicator.is_weighted and score.weight != indicator.weight:
+            score.weight = indicator.weight
+            score.weighted_value = _weighted(score.value, indicator.weight)
+            stale.append(score)
+    if stale:
+        Score.objects.bulk_update(stale, ["weight", "weighted_value"])
 
 
 def level_for_region(region: Region) -> str:

@@ -14,7 +14,7 @@ from django_filters.views import FilterView
 
 from credit_records.views import _add_errors
 
-from . import indicators, results, selectors, services
+from . import explanations, indicators, results, selectors, services
 from .filters import RoundFilter
 from .forms import RoundForm, ScoreForm, WeightsForm
 from .models import ComputationStatus, Indicator, IndicatorKind, Round, RoundStatus, Scheme
@@ -91,7 +91,7 @@ class RoundDetailView(EvaluationPageMixin, TemplateView):
             else "",
             previous=services.previous_round(evaluation_round),
             actions=services.available_actions(evaluation_round) if runs else [],
-            can_compute=runs and not evaluation_round.is_published,
+            can_compute=runs and services.can_compute(evaluation_round),
             can_export=user.has_perm("evaluations.export_round"),
             refresh=evaluation_round.is_computing,
         )
@@ -196,7 +196,11 @@ class SubjectDetailView(EvaluationPageMixin, TemplateView):
 
     def get_context_data(self, failed=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        scores = list(self.subject.scores.select_related("indicator__dimension", "scored_by"))
+        scores = list(
+            self.subject.scores.select_related(
+                "indicator__dimension", "scored_by", "subject__region"
+            )
+        )
         items = []
         for score in scores:
             indicator = score.indicator
@@ -219,10 +223,17 @@ class SubjectDetailView(EvaluationPageMixin, TemplateView):
                     "score": score,
                     "indicator": indicator,
                     "formula_text": indicator.formula_text or (formula.text if formula else ""),
-                    "inputs": (score.explanation or {}).get("inputs", {}),
+                    "explanation": explanations.explain(score, self.request.user),
                     "form": form,
                 }
             )
+        placed = failed is not None and any(item["form"] is failed for item in items)
+        if failed is not None and not placed:
+            # A score for an indicator without a form here (a computed one): say why it was
+            # refused at the top of the page rather than dropping it silently.
+            context["errors"] = [
+                message for field_errors in failed.errors.values() for message in field_errors
+            ]
         context.update(round=self.round, subject=self.subject, items=items)
         return context
 
@@ -271,17 +282,31 @@ class SchemeDetailView(EvaluationPageMixin, FormView):
                     }
                 )
             dimensions.append({"dimension": dimension, "indicators": rows})
+        locking = services.rounds_locking_weights(self.scheme)
+        visible_locking = list(
+            selectors.rounds(self.request.user).filter(pk__in=locking.values("pk"))
+        )
         context.update(
             scheme=self.scheme,
             dimensions=dimensions,
-            can_change=self.request.user.has_perm("evaluations.change_indicator"),
+            may_change=self.may_change(),
+            # Only rounds in the user's scope are named; the others are counted.
+            locking_rounds=visible_locking,
+            other_locking_rounds=locking.count() - len(visible_locking),
             rounds=Round.objects.filter(scheme=self.scheme).count(),
         )
+        context["can_change"] = context["may_change"] and not locking.exists()
         return context
 
+    def may_change(self) -> bool:
+        user = self.request.user
+        return user.has_perm("evaluations.change_indicator") and services.may_change_weights(user)
+
     def form_valid(self, form):
-        if not self.request.user.has_perm("evaluations.change_indicator"):
-            raise PermissionDenied(_("Your role does not allow this action."))
+        if not self.may_change():
+            raise PermissionDenied(
+                _("Only the province's supervisors may change a scheme's weights.")
+            )
         dimensions, weights = form.weights()
         try:
             services.scheme_set_weights(
@@ -293,6 +318,9 @@ class SchemeDetailView(EvaluationPageMixin, FormView):
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
+            return self.form_invalid(form)
+        except services.WorkflowConflict as error:
+            form.add_error(None, error.message)
             return self.form_invalid(form)
         messages.success(self.request, _("The weights were saved."))
         return redirect(reverse("evaluations:scheme_detail", args=[self.scheme.pk]))

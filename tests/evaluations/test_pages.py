@@ -4,10 +4,12 @@ import io
 
 import openpyxl
 import pytest
+from django.conf import settings
+from django.template.loader import render_to_string
 
 from evaluations import services
 
-from .support import county_round, scored_round, small_scheme
+from .support import county_round, enter, scored_round, small_scheme
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +166,75 @@ def test_the_scheme_pages_label_the_default_scheme(regions, nanjing_supervisor, 
 def test_the_navigation_offers_evaluations_to_supervisors(regions, nanjing_supervisor, login):
     page = login(nanjing_supervisor).get("/workspace/evaluations/").content.decode()
     assert 'href="/workspace/evaluations/"' in page
+
+
+def test_a_score_and_a_total_of_zero_render_as_zero_not_as_missing(
+    regions, nanjing_supervisor, login
+):
+    evaluation_round = county_round(regions, small_scheme())
+    services.round_start_scoring(actor=None, round=evaluation_round)
+    services.round_compute(actor=None, round=evaluation_round)
+    enter(evaluation_round, "320115", "B", "0")
+    subject = evaluation_round.subjects.get(region__code="320115")
+    subject.refresh_from_db()
+    type(subject).objects.filter(pk=subject.pk).update(total=0)
+    client = login(nanjing_supervisor)
+
+    page = client.get(
+        f"/workspace/evaluations/rounds/{evaluation_round.pk}/subjects/{subject.pk}/"
+    ).content.decode()
+    # B is 0.00 and so is its weighted value; the bonus and deduction items (not awarded
+    # yet) are 0.00 points too. The total is 0.00. None of them is shown as missing.
+    assert page.count('<td class="num">0.00</td>') == 4
+    assert "<strong>0.00</strong>" in page
+    results = client.get(f"/workspace/evaluations/rounds/{evaluation_round.pk}/").content.decode()
+    assert "<strong>0.00</strong>" in results
+
+
+def test_the_empty_results_row_spans_every_column():
+    html = render_to_string(
+        "evaluations/includes/results_table.html",
+        {"dimensions": ["依法行政", "政务公开", "勤政高效"], "rows": []},
+    )
+    columns = html.count('<th scope="col"')
+    assert columns == 10
+    assert f'colspan="{columns}"' in html
+
+
+def chart_of(body: str):
+    import re
+    import xml.etree.ElementTree as ET
+
+    svg = re.search(r"<svg.*?</svg>", body, re.S).group(0)
+    return ET.fromstring(svg)
+
+
+def test_the_chart_axis_follows_the_totals_and_its_cut_off_labels_do_not_overlap(
+    regions, nanjing_supervisor, login
+):
+    evaluation_round = scored_round(regions, actor=nanjing_supervisor)  # totals 98 and 68
+    client = login(nanjing_supervisor)
+    url = f"/workspace/evaluations/rounds/{evaluation_round.pk}/"
+
+    svg = chart_of(client.get(url).content.decode())
+    ticks = [text.text for text in svg.iterfind(".//text[@class='chart-tick']")]
+    assert ticks[-1] == "100"  # not 200: the bars use the whole width
+
+    # Bonus points carry a total to 105: the axis ends at the next 20 above, 120.
+    type(evaluation_round.subjects.first()).objects.filter(
+        round=evaluation_round, region__code="320102"
+    ).update(total="105.00")
+    svg = chart_of(client.get(url).content.decode())
+    ticks = [text.text for text in svg.iterfind(".//text[@class='chart-tick']")]
+    assert ticks == ["0", "20", "40", "60", "80", "100", "120"]
+
+    # In English "Excellent" (at 90) and "Good" (at 80) are 38 px apart on this axis, too
+    # close to share a row: they are stacked; "Pass" (at 60) has room on the first row.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    svg = chart_of(client.get(url).content.decode())
+    labels = {
+        label.text: label.get("y")
+        for label in svg.findall(".//g[@class='chart-threshold threshold-grade']/text")
+    }
+    assert labels["Excellent"] != labels["Good"]
+    assert labels["Pass"] == labels["Good"]

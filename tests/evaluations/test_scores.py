@@ -63,6 +63,8 @@ def test_recomputing_is_idempotent(regions):
     )
     totals = list(evaluation_round.subjects.values_list("pk", "total", "rank"))
 
+    # A round under review is not recomputed: it goes back to scoring first.
+    services.round_return_to_scoring(actor=None, round=evaluation_round)
     services.round_compute(actor=None, round=evaluation_round)
     services.round_compute(actor=None, round=evaluation_round)
 

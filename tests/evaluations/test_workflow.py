@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from evaluations import selectors, services, tasks
-from evaluations.models import ComputationStatus, Round, RoundStatus
+from evaluations.models import ComputationStatus, Round, RoundStatus, Score
 
 from .support import county_round, scored_round, small_scheme
 
@@ -162,3 +162,57 @@ def test_the_results_across_rounds_follow_the_same_scope(
     evaluation_round.subjects.update(total=D("90"))
     type(evaluation_round).objects.filter(pk=evaluation_round.pk).update(status="published")
     assert selectors.results(suzhou_supervisor).count() == 2
+
+
+def test_a_round_under_review_cannot_be_computed(regions, nanjing_supervisor, login):
+    evaluation_round = scored_round(regions, actor=nanjing_supervisor)  # in review
+    scores = sorted(Score.objects.filter(round=evaluation_round).values_list("pk", "value"))
+    with pytest.raises(services.WorkflowConflict):
+        services.round_request_computation(actor=nanjing_supervisor, round=evaluation_round)
+    with pytest.raises(services.WorkflowConflict):
+        services.round_compute(actor=nanjing_supervisor, round=evaluation_round)
+    evaluation_round.refresh_from_db()
+    assert evaluation_round.computation_status == "done"
+    assert sorted(Score.objects.filter(round=evaluation_round).values_list("pk", "value")) == scores
+
+    client = login(nanjing_supervisor)
+    compute_url = f"/workspace/evaluations/rounds/{evaluation_round.pk}/compute/"
+    page = client.get(f"/workspace/evaluations/rounds/{evaluation_round.pk}/").content.decode()
+    assert compute_url not in page
+    assert (
+        client.post(f"/api/v1/evaluations/rounds/{evaluation_round.pk}/compute/").status_code == 409
+    )
+
+    services.round_return_to_scoring(actor=nanjing_supervisor, round=evaluation_round)
+    page = client.get(f"/workspace/evaluations/rounds/{evaluation_round.pk}/").content.decode()
+    assert compute_url in page
+    services.round_compute(actor=nanjing_supervisor, round=evaluation_round)
+
+
+def test_a_round_being_computed_cannot_be_submitted_for_review(regions):
+    evaluation_round = county_round(regions, small_scheme())
+    services.round_start_scoring(actor=None, round=evaluation_round)
+    Round.objects.filter(pk=evaluation_round.pk).update(computation_status="queued")
+    with pytest.raises(services.WorkflowConflict):
+        services.round_submit_for_review(actor=None, round=evaluation_round)
+    assert Round.objects.get(pk=evaluation_round.pk).status == RoundStatus.SCORING
+
+
+def test_a_manual_score_posted_for_a_computed_indicator_is_refused_with_a_message(
+    regions, nanjing_supervisor, login
+):
+    evaluation_round = county_round(regions, small_scheme())
+    services.round_start_scoring(actor=None, round=evaluation_round)
+    services.round_compute(actor=None, round=evaluation_round)
+    subject = evaluation_round.subjects.get(region__code="320115")
+    computed = evaluation_round.scheme.dimensions.get(name="守信").indicators.get(name="A")
+    before = subject.scores.get(indicator=computed).value
+    url = f"/workspace/evaluations/rounds/{evaluation_round.pk}/subjects/{subject.pk}/"
+
+    response = login(nanjing_supervisor).post(
+        url, {"indicator": computed.pk, "value": "10", "evidence": "核查材料"}
+    )
+
+    assert response.status_code == 200
+    assert "该指标依据数据计算，不能手工录入。" in response.content.decode()
+    assert subject.scores.get(indicator=computed).value == before

@@ -818,32 +818,40 @@ def test_two_transitions_of_one_round_at_once_take_one(
         assert not evaluation_round.subjects.filter(total__isnull=True).exists()
 
 
-def test_asking_for_a_computation_and_publishing_at_once_do_one_of_them(
+def test_asking_for_a_computation_and_submitting_for_review_at_once_do_one_of_them(
     evaluation_round, nanjing_supervisor, colleague, monkeypatch
 ):
-    """Publishing freezes the results; a computation queued at that moment must not run over
-    them. Whoever takes the round's lock first wins; the other is told why not."""
+    """Only a round in scoring (or a draft) is computed, and a round being computed is not
+    submitted for review: reviewers must not see results a computation is replacing (nor
+    can one then run over a published round). Whoever takes the round's lock first wins;
+    the other is told why not."""
     from evaluations import services as evaluations
     from evaluations.models import ComputationStatus, Round, RoundStatus
 
-    bring_round_to(evaluation_round, "review")
+    from ..evaluations.support import enter
+
+    bring_round_to(evaluation_round, "scoring")
+    for code, value in (("320115", "80"), ("320102", "90")):
+        enter(evaluation_round, code, "B", value)
     queued = []
     monkeypatch.setattr(evaluations, "_enqueue", queued.append)
 
     outcomes = race(
         monkeypatch,
         lambda: evaluations.round_request_computation(actor=colleague, round=evaluation_round),
-        lambda: evaluations.round_publish(actor=nanjing_supervisor, round=evaluation_round),
+        lambda: evaluations.round_submit_for_review(
+            actor=nanjing_supervisor, round=evaluation_round
+        ),
     )
 
     winner, _ = one_wins(outcomes, WorkflowConflict)
     evaluation_round = Round.objects.get(pk=evaluation_round.pk)
     if winner == 0:
-        assert evaluation_round.status == RoundStatus.REVIEW
+        assert evaluation_round.status == RoundStatus.SCORING
         assert evaluation_round.computation_status == ComputationStatus.QUEUED
         assert queued == [evaluation_round.pk]
     else:
-        assert evaluation_round.status == RoundStatus.PUBLISHED
+        assert evaluation_round.status == RoundStatus.REVIEW
         assert evaluation_round.computation_status == ComputationStatus.DONE
         assert queued == []
 
