@@ -7,6 +7,7 @@ by row and column and nothing is saved. Each imported profile's assessment is re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
@@ -83,9 +84,14 @@ def _region_name_field(attribute: str = "region__name") -> fields.Field:
 
 
 def _field(model, name: str, widget=None, **kwargs) -> fields.Field:
+    model_field = model._meta.get_field(name)
+    if widget is None and isinstance(model_field, models.CharField | models.TextField):
+        # An empty .xlsx cell reads as None, and text columns are NOT NULL: an empty
+        # optional cell must become "" (a required one is then reported as blank).
+        widget = widgets.CharWidget(allow_blank=True)
     return fields.Field(
         attribute=name,
-        column_name=model._meta.get_field(name).verbose_name,
+        column_name=model_field.verbose_name,
         widget=widget,
         **kwargs,
     )
