@@ -722,6 +722,15 @@ class DebtDefault(BaseModel):
         verbose_name_plural = _("debt defaults")
         ordering = ["-created_at"]
         constraints = [
+            # One profile's overdue debt is one dishonesty record, however often it is
+            # reported (the service says which record; this is the backstop).
+            models.UniqueConstraint(
+                fields=["profile"],
+                name="debt_default_once_per_profile",
+                violation_error_message=_(
+                    "This debt profile's overdue debt was already reported as a dishonesty record."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(overdue_amount__gt=0),
                 name="debt_default_amount_positive",

@@ -34,7 +34,7 @@ from credit_records.services import (
     record_create,
 )
 
-from . import indicators
+from . import indicators, selectors
 from .models import (
     DebtDefault,
     DebtProfile,
@@ -415,6 +415,25 @@ def debt_default_report(
     _ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
         _ensure_in_scope(actor, DebtProfile, profile.pk)
+    # Locked, so that two supervisors reporting the same overdue debt at once cannot both
+    # pass the check below (the unique constraint on DebtDefault.profile is the backstop).
+    profile = (
+        DebtProfile.objects.select_for_update(of=("self",))
+        .select_related("region")
+        .get(pk=profile.pk)
+    )
+    existing = selectors.debt_default_of(profile)
+    if existing is not None:
+        raise WorkflowConflict(
+            _(
+                "This overdue debt was already reported as dishonesty record %(number)s "
+                "(%(url)s); update that record instead."
+            )
+            % {
+                "number": existing.record.decision_number,
+                "url": reverse("workspace:record_detail", args=[existing.record_id]),
+            }
+        )
     if not profile.overdue_amount or profile.overdue_amount <= 0:
         raise ValidationError(
             _("The %(year)s profile of %(region)s shows no overdue debt.")
