@@ -655,7 +655,9 @@ class WarningDetailView(DebtPageMixin, ScopedQuerysetMixin, DetailView):
                     "form": action.form_class(auto_id=f"{slug}-%s"),
                 }
                 for slug, action in WARNING_ACTIONS.items()
-                if can_act and warning.status in action.statuses
+                if can_act
+                and warning.status in action.statuses
+                and services.warning_step_allowed(self.request.user, warning, slug)
             ],
             history=warning.history.select_related("history_user")[:30],
             today=timezone.localdate(),
