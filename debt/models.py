@@ -240,7 +240,7 @@ class RiskWarning(ConcurrentTransitionMixin, BaseModel):
     )
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, blank=True)
     title = models.CharField(_("title"), max_length=200)
-    reason = models.TextField(_("grounds"))
+    reason = models.TextField(_("grounds of the warning"))
     required_response = models.TextField(_("required response"), blank=True)
     response_deadline = models.DateField(_("response deadline"), null=True, blank=True)
     automatic = models.BooleanField(_("drafted automatically"), default=False, editable=False)

@@ -300,3 +300,15 @@ def test_each_office_is_offered_only_its_own_steps(
     own = nanjing.get(f"/workspace/debt/warnings/{draft.pk}/").content.decode()
     assert f"/workspace/debt/warnings/{draft.pk}/respond/" in own
     assert f"/workspace/debt/warnings/{draft.pk}/close/" not in own
+
+
+def test_the_detail_page_labels_the_warnings_grounds_and_names_no_missing_issuer(
+    draft, auditor, login
+):
+    services.warning_issue(actor=None, warning=draft, required_response="说明原因")  # the system
+
+    html = login(auditor).get(f"/workspace/debt/warnings/{draft.pk}/").content.decode()
+
+    assert "申请理由" not in html  # a fault-tolerance claim's label, not a warning's
+    facts = [value.split("</dd>")[0] for value in html.split("<dd>")[1:]]
+    assert not any(value.rstrip().endswith("·") for value in facts)
