@@ -9,6 +9,7 @@ class DebtConfig(AppConfig):
     def ready(self) -> None:
         from credit_records.profile import register_panel
 
+        from . import checks  # noqa: F401  (registers the system checks)
         from .deadlines import register_sources
         from .selectors import department_debt_panel
 

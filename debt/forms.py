@@ -40,7 +40,9 @@ class WarningForm(forms.Form):
     region = forms.ModelChoiceField(label=_("Region"), queryset=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=WarningKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    reason = forms.CharField(label=_("Grounds"), widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(
+        label=_("Grounds of the warning"), widget=forms.Textarea(attrs={"rows": 4})
+    )
     required_response = forms.CharField(
         label=_("Required response"),
         required=False,

@@ -10,8 +10,9 @@ Every ratio is a percentage rounded half-up to two decimals; the grade is decide
 rounded debt ratio, so the grade always agrees with the figure people read.
 """
 
+import logging
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 
@@ -19,6 +20,49 @@ from .models import GRADE_ORDER, Grade
 
 HUNDRED = Decimal("100")
 CENT = Decimal("0.01")
+logger = logging.getLogger(__name__)
+
+# The settings of each grade's threshold, and what the assessment's threshold columns hold
+# (seven digits, two of them decimals).
+THRESHOLD_SETTINGS = {
+    "yellow": "CHENGXIN_DEBT_YELLOW_FROM",
+    "orange": "CHENGXIN_DEBT_ORANGE_FROM",
+    "red": "CHENGXIN_DEBT_RED_FROM",
+}
+LARGEST_THRESHOLD = Decimal("99999.99")
+
+
+def _threshold_setting(name: str) -> Decimal:
+    raw = getattr(settings, name)
+    try:
+        value = Decimal(str(raw).strip())
+    except InvalidOperation:
+        raise ValueError(f"{name}={raw!r} is not a number.") from None
+    in_range = value.is_finite() and 0 <= value <= LARGEST_THRESHOLD
+    if not in_range or value != value.quantize(CENT):
+        raise ValueError(
+            f"{name}={raw!r} is not a percentage from 0 to {LARGEST_THRESHOLD} "
+            "with at most two decimals."
+        )
+    return value
+
+
+def threshold_errors() -> list[str]:
+    """What is wrong with the grade threshold settings (for the system check); empty when
+    they are numbers that increase from yellow to orange to red."""
+    values, errors = {}, []
+    for grade, name in THRESHOLD_SETTINGS.items():
+        try:
+            values[grade] = _threshold_setting(name)
+        except ValueError as error:
+            errors.append(str(error))
+    if not errors and not values["yellow"] < values["orange"] < values["red"]:
+        errors.append(
+            "The debt grade thresholds must increase: "
+            + " < ".join(f"{name} ({values[grade]})" for grade, name in THRESHOLD_SETTINGS.items())
+            + " does not hold."
+        )
+    return errors
 
 
 @dataclass(frozen=True)
@@ -31,11 +75,20 @@ class Thresholds:
 
     @classmethod
     def from_settings(cls) -> "Thresholds":
+        """The configured thresholds; the default grading (BRIEF.md) if they are not numbers
+        in increasing order. The system check (``debt.E001``) stops ``migrate`` and
+        ``runserver`` on such settings; a process started without checks still renders its
+        pages, logs the error, and each assessment records the thresholds it used."""
+        errors = threshold_errors()
+        if errors:
+            logger.error("Using the default debt grade thresholds: %s", " ".join(errors))
+            return DEFAULT_THRESHOLDS
         return cls(
-            yellow=Decimal(str(settings.CHENGXIN_DEBT_YELLOW_FROM)),
-            orange=Decimal(str(settings.CHENGXIN_DEBT_ORANGE_FROM)),
-            red=Decimal(str(settings.CHENGXIN_DEBT_RED_FROM)),
+            **{grade: _threshold_setting(name) for grade, name in THRESHOLD_SETTINGS.items()}
         )
+
+
+DEFAULT_THRESHOLDS = Thresholds(yellow=Decimal("120"), orange=Decimal("200"), red=Decimal("300"))
 
 
 @dataclass(frozen=True)

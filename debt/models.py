@@ -240,7 +240,7 @@ class RiskWarning(ConcurrentTransitionMixin, BaseModel):
     )
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, blank=True)
     title = models.CharField(_("title"), max_length=200)
-    reason = models.TextField(_("grounds"))
+    reason = models.TextField(_("grounds of the warning"))
     required_response = models.TextField(_("required response"), blank=True)
     response_deadline = models.DateField(_("response deadline"), null=True, blank=True)
     automatic = models.BooleanField(_("drafted automatically"), default=False, editable=False)
@@ -722,6 +722,15 @@ class DebtDefault(BaseModel):
         verbose_name_plural = _("debt defaults")
         ordering = ["-created_at"]
         constraints = [
+            # One profile's overdue debt is one dishonesty record, however often it is
+            # reported (the service says which record; this is the backstop).
+            models.UniqueConstraint(
+                fields=["profile"],
+                name="debt_default_once_per_profile",
+                violation_error_message=_(
+                    "This debt profile's overdue debt was already reported as a dishonesty record."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(overdue_amount__gt=0),
                 name="debt_default_amount_positive",

@@ -7,6 +7,7 @@ by row and column and nothing is saved. Each imported profile's assessment is re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
@@ -70,6 +71,33 @@ class YearWidget(widgets.Widget):
         return "" if value is None else str(value)
 
 
+class YesNoWidget(widgets.BooleanWidget):
+    """A yes/no column: 是/否 (what officials type, and the workspace exports' own labels),
+    yes/no, true/false or 1/0, in any case; an empty cell is None (the resource's default).
+    Anything else is a row error: import_export's BooleanWidget reads "是" or "maybe" as
+    False, which would silently withdraw a profile from the disclosure pages."""
+
+    TRUE_TEXT = frozenset({"1", "true", "yes", "y", "是"})
+    FALSE_TEXT = frozenset({"0", "false", "no", "n", "否"})
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or isinstance(value, bool):
+            return value
+        text = str(value).strip()
+        if isinstance(value, int | float | Decimal) and value in (0, 1):
+            text = str(int(value))
+        if not text:
+            return None
+        folded = text.casefold()
+        if folded in self.TRUE_TEXT or folded == str(_("Yes")).casefold():
+            return True
+        if folded in self.FALSE_TEXT or folded == str(_("No")).casefold():
+            return False
+        raise ValueError(
+            _("“%(value)s” is not yes or no: use 是 or 否 (or true/false, 1/0).") % {"value": value}
+        )
+
+
 def _region_field(attribute: str = "region") -> fields.Field:
     return fields.Field(
         attribute=attribute,
@@ -83,9 +111,14 @@ def _region_name_field(attribute: str = "region__name") -> fields.Field:
 
 
 def _field(model, name: str, widget=None, **kwargs) -> fields.Field:
+    model_field = model._meta.get_field(name)
+    if widget is None and isinstance(model_field, models.CharField | models.TextField):
+        # An empty .xlsx cell reads as None, and text columns are NOT NULL: an empty
+        # optional cell must become "" (a required one is then reported as blank).
+        widget = widgets.CharWidget(allow_blank=True)
     return fields.Field(
         attribute=name,
-        column_name=model._meta.get_field(name).verbose_name,
+        column_name=model_field.verbose_name,
         widget=widget,
         **kwargs,
     )
@@ -121,7 +154,7 @@ class DebtProfileResource(ScopedResource):
     interest_due = _field(DebtProfile, "interest_due", DecimalTextWidget())
     overdue_amount = _field(DebtProfile, "overdue_amount", DecimalTextWidget())
     new_debt = _field(DebtProfile, "new_debt", DecimalTextWidget())
-    published = _field(DebtProfile, "published", widgets.BooleanWidget())
+    published = _field(DebtProfile, "published", YesNoWidget())
     notes = _field(DebtProfile, "notes")
 
     class Meta:

@@ -120,6 +120,12 @@ def region_page(user, region: Region) -> dict:
     }
 
 
+def debt_default_of(profile: DebtProfile) -> DebtDefault | None:
+    """The link to the dishonesty record a profile's overdue debt was already reported as,
+    if any (a link lasts as long as its record: deleting a draft record frees the profile)."""
+    return DebtDefault.objects.filter(profile=profile).select_related("record").first()
+
+
 def published_profiles() -> QuerySet[DebtProfile]:
     """What the public disclosure page may show: published profiles and their indicators."""
     return (

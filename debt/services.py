@@ -34,7 +34,7 @@ from credit_records.services import (
     record_create,
 )
 
-from . import indicators
+from . import indicators, selectors
 from .models import (
     DebtDefault,
     DebtProfile,
@@ -207,8 +207,9 @@ def _draft_automatic_warning(assessment: RiskAssessment, *, previous_grade, acto
             _save_with_history(warning, actor=actor, reason=_("Drafted by the risk assessment"))
     except IntegrityError:
         return  # drafted at the same moment by a concurrent recomputation
+    # The draft waits for the office that issues it: the one above the warned region.
     notify_translated(
-        supervisors_of(profile.region),
+        supervisors_of(profile.region.parent or profile.region),
         kind=NotificationKind.WORKFLOW,
         describe=lambda: (
             _("Draft debt-risk warning for %(region)s") % {"region": profile.region.name},
@@ -264,11 +265,47 @@ def warning_create(
     return warning
 
 
-def _locked_warning(actor, warning: RiskWarning) -> RiskWarning:
+# Who takes each step: a warning is issued (and closed, or a draft withdrawn) by the
+# supervising office of a region above the warned one, the province for itself; it is
+# answered by the warned region's own office (the nearest one above where it has none).
+ISSUER_STEPS = frozenset({"issue", "close", "withdraw"})
+RESPONDER_STEPS = frozenset({"respond"})
+
+
+def warning_step_allowed(actor: User | None, warning: RiskWarning, step: str) -> bool:
+    """Whether ``actor``'s office takes ``step`` on ``warning`` (role and scope aside)."""
+    if actor is None or actor.is_superuser or actor.role == Role.ADMINISTRATOR:
+        return True
+    region = warning.region
+    if actor.region_id is None:
+        return False
+    if step in RESPONDER_STEPS:
+        office = supervisors_of(region)
+        return actor.region_id == (office[0].region_id if office else region.pk)
+    if region.parent_id is None:
+        return actor.region_id == region.pk
+    return actor.region_id != region.pk and region.path.startswith(actor.region.path)
+
+
+def _ensure_step_allowed(actor, warning: RiskWarning, step: str) -> None:
+    if warning_step_allowed(actor, warning, step):
+        return
+    if step in RESPONDER_STEPS:
+        message = _("Only the office of %(region)s records its response to the warning.")
+    else:
+        message = _(
+            "Only the supervising office above %(region)s issues, closes or withdraws its warnings."
+        )
+    raise PermissionDenied(message % {"region": warning.region.name})
+
+
+def _locked_warning(actor, warning: RiskWarning, step: str) -> RiskWarning:
     _ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
         _ensure_in_scope(actor, RiskWarning, warning.pk)
-    return RiskWarning.objects.select_for_update().select_related("region").get(pk=warning.pk)
+    warning = RiskWarning.objects.select_for_update().select_related("region").get(pk=warning.pk)
+    _ensure_step_allowed(actor, warning, step)
+    return warning
 
 
 def _transition(warning: RiskWarning, method_name: str, label: str) -> None:
@@ -291,7 +328,7 @@ def warning_issue(
 ) -> RiskWarning:
     """Issue a draft to the region: it must answer ``required_response`` by the deadline
     (default ``CHENGXIN_DEBT_WARNING_RESPONSE_DAYS`` from today)."""
-    warning = _locked_warning(actor, warning)
+    warning = _locked_warning(actor, warning, "issue")
     _transition(warning, "issue", _("Issue"))
     today = timezone.localdate()
     deadline = response_deadline or today + datetime.timedelta(
@@ -326,7 +363,7 @@ def warning_issue(
 @transaction.atomic
 def warning_respond(*, actor: User | None, warning: RiskWarning, response: str) -> RiskWarning:
     """Record the region's response to an issued warning."""
-    warning = _locked_warning(actor, warning)
+    warning = _locked_warning(actor, warning, "respond")
     _transition(warning, "respond", _("Record the response"))
     warning.response = _require_text(response, "response", _("Enter the response."))
     warning.responded_at = timezone.now()
@@ -347,7 +384,7 @@ def warning_respond(*, actor: User | None, warning: RiskWarning, response: str) 
 
 @transaction.atomic
 def warning_close(*, actor: User | None, warning: RiskWarning, note: str) -> RiskWarning:
-    warning = _locked_warning(actor, warning)
+    warning = _locked_warning(actor, warning, "close")
     _transition(warning, "close", _("Close"))
     warning.closing_note = _require_text(note, "note", _("Say why the warning is closed."))
     warning.closed_at = timezone.now()
@@ -358,7 +395,7 @@ def warning_close(*, actor: User | None, warning: RiskWarning, note: str) -> Ris
 
 @transaction.atomic
 def warning_withdraw(*, actor: User | None, warning: RiskWarning, note: str) -> RiskWarning:
-    warning = _locked_warning(actor, warning)
+    warning = _locked_warning(actor, warning, "withdraw")
     _transition(warning, "withdraw", _("Withdraw"))
     warning.closing_note = _require_text(note, "note", _("Say why the draft is withdrawn."))
     warning.closed_at = timezone.now()
@@ -415,6 +452,25 @@ def debt_default_report(
     _ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
         _ensure_in_scope(actor, DebtProfile, profile.pk)
+    # Locked, so that two supervisors reporting the same overdue debt at once cannot both
+    # pass the check below (the unique constraint on DebtDefault.profile is the backstop).
+    profile = (
+        DebtProfile.objects.select_for_update(of=("self",))
+        .select_related("region")
+        .get(pk=profile.pk)
+    )
+    existing = selectors.debt_default_of(profile)
+    if existing is not None:
+        raise WorkflowConflict(
+            _(
+                "This overdue debt was already reported as dishonesty record %(number)s "
+                "(%(url)s); update that record instead."
+            )
+            % {
+                "number": existing.record.decision_number,
+                "url": reverse("workspace:record_detail", args=[existing.record_id]),
+            }
+        )
     if not profile.overdue_amount or profile.overdue_amount <= 0:
         raise ValidationError(
             _("The %(year)s profile of %(region)s shows no overdue debt.")

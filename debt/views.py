@@ -539,9 +539,11 @@ class DebtDefaultView(DebtPageMixin, FormView):
         }
 
     def get_context_data(self, **kwargs):
+        # Already reported: the page points to that record instead of offering a second.
         return super().get_context_data(
             title=_("Record a debt default of %(region)s") % {"region": self.profile.region},
             profile=self.profile,
+            existing_default=selectors.debt_default_of(self.profile),
             **kwargs,
         )
 
@@ -553,6 +555,11 @@ class DebtDefaultView(DebtPageMixin, FormView):
         except ValidationError as error:
             _add_errors(form, error)
             return self.form_invalid(form)
+        except services.WorkflowConflict as conflict:
+            form.add_error(None, conflict.message)
+            response = self.form_invalid(form)
+            response.status_code = 409
+            return response
         messages.success(self.request, _("A draft dishonesty record was created."))
         return redirect("workspace:record_detail", pk=link.record_id)
 
@@ -648,7 +655,9 @@ class WarningDetailView(DebtPageMixin, ScopedQuerysetMixin, DetailView):
                     "form": action.form_class(auto_id=f"{slug}-%s"),
                 }
                 for slug, action in WARNING_ACTIONS.items()
-                if can_act and warning.status in action.statuses
+                if can_act
+                and warning.status in action.statuses
+                and services.warning_step_allowed(self.request.user, warning, slug)
             ],
             history=warning.history.select_related("history_user")[:30],
             today=timezone.localdate(),

@@ -3,8 +3,8 @@ the input's shape and resolves regions inside the user's scope."""
 
 from rest_framework import serializers
 
-from credit_records.api.serializers import ScopedSlugRelatedField, display
-from credit_records.models import Region
+from credit_records.api.serializers import DepartmentUsccField, ScopedSlugRelatedField, display
+from credit_records.models import Region, Severity
 
 from ..models import (
     BondIssue,
@@ -173,6 +173,18 @@ class RespondSerializer(serializers.Serializer):
 
 class NoteSerializer(serializers.Serializer):
     note = serializers.CharField()
+
+
+class DebtDefaultSerializer(serializers.Serializer):
+    """A profile's overdue debt reported as a draft dishonesty record; without a department
+    the region's people's government is the subject."""
+
+    department = DepartmentUsccField(required=False, allow_null=True, default=None)
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    decision_number = serializers.CharField(max_length=100)
+    issuing_authority = serializers.CharField(max_length=200)
+    decision_date = serializers.DateField()
+    facts = serializers.CharField()
 
 
 class _RegionRecordSerializer(serializers.ModelSerializer):

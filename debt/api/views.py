@@ -2,10 +2,11 @@
 permissions, strict filters, the one exception handler), over the debt services."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from credit_records.api.serializers import RecordDetailSerializer
 from credit_records.api.views import WORKFLOW_ERRORS, ScopedViewSetMixin
 
 from .. import services
@@ -51,7 +52,11 @@ class DebtProfileViewSet(WritableViewSet):
     serializer_class = s.DebtProfileSerializer
     filterset_class = DebtProfileFilter
     ordering_fields = ["year", "region__code"]
-    action_permissions = {"recompute": ["debt.change_debtprofile"]}
+    action_permissions = {
+        "recompute": ["debt.change_debtprofile"],
+        # As the workspace's "Record a debt default" page.
+        "report_default": ["debt.change_debtprofile", "credit_records.add_dishonestyrecord"],
+    }
 
     @extend_schema(request=None, responses={200: s.DebtProfileSerializer, **WORKFLOW_ERRORS})
     @action(detail=True, methods=["post"])
@@ -60,6 +65,22 @@ class DebtProfileViewSet(WritableViewSet):
         services.assessment_compute(profile=profile, actor=request.user)
         profile = self.get_queryset().get(pk=profile.pk)
         return Response(self.get_serializer(profile).data)
+
+    @extend_schema(
+        summary="Report the profile's overdue debt as a draft dishonesty record",
+        request=s.DebtDefaultSerializer,
+        responses={201: RecordDetailSerializer, **WORKFLOW_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="report-default")
+    def report_default(self, request, pk=None, format=None):
+        profile = self.get_object()
+        serializer = s.DebtDefaultSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        link = services.debt_default_report(
+            actor=request.user, profile=profile, **serializer.validated_data
+        )
+        data = RecordDetailSerializer(link.record, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 class RiskAssessmentViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -57,7 +57,9 @@ def test_a_balance_above_its_approved_limit_is_flagged(regions):
     assert profile.assessment.limit_breached
 
 
-def test_crossing_into_a_worse_grade_drafts_one_warning(regions, nanjing_supervisor):
+def test_crossing_into_a_worse_grade_drafts_one_warning(
+    regions, nanjing_supervisor, province_supervisor
+):
     nanjing = regions["320100"]
     make_profile(nanjing, 2024, ratio="110")
     assert not RiskWarning.objects.exists()
@@ -68,8 +70,9 @@ def test_crossing_into_a_worse_grade_drafts_one_warning(regions, nanjing_supervi
     assert warning.automatic
     assert (warning.region, warning.profile, warning.grade) == (nanjing, profile, Grade.ORANGE)
     assert "205.00" in warning.reason
-    # The region's supervising office is told a draft waits for it.
-    assert nanjing_supervisor.notifications.filter(url__contains=f"/{warning.pk}/").exists()
+    # The office above the region, which issues it, is told a draft waits for it.
+    assert province_supervisor.notifications.filter(url__contains=f"/{warning.pk}/").exists()
+    assert not nanjing_supervisor.notifications.exists()
 
     # Recomputing (any number of times) drafts nothing more.
     services.assessment_compute(profile=profile, actor=None)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,16 +31,15 @@ def government(regions):
 
 
 def report(profile, actor, **extra):
-    return services.debt_default_report(
-        actor=actor,
-        profile=profile,
-        severity="general",
-        decision_number="宁财债〔2025〕1号",
-        issuing_authority="南京市财政局",
-        decision_date=timezone.localdate() - datetime.timedelta(days=3),
-        facts="到期政府债务本息3.2亿元逾期未还。",
+    values = {
+        "severity": "general",
+        "decision_number": "宁财债〔2025〕1号",
+        "issuing_authority": "南京市财政局",
+        "decision_date": timezone.localdate() - datetime.timedelta(days=3),
+        "facts": "到期政府债务本息3.2亿元逾期未还。",
         **extra,
-    )
+    }
+    return services.debt_default_report(actor=actor, profile=profile, **values)
 
 
 def test_it_records_a_debt_default_of_the_regions_government(
@@ -117,3 +117,89 @@ def test_the_page_records_it_and_the_department_shows_it(
     assert "宁财债〔2025〕2号" in profile_page
     region_page = client.get("/workspace/debt/regions/320100/").content.decode()
     assert "宁财债〔2025〕2号" in region_page
+
+
+def test_the_same_overdue_debt_cannot_be_reported_twice(overdue, government, nanjing_supervisor):
+    first = report(overdue, nanjing_supervisor)
+
+    with pytest.raises(services.WorkflowConflict) as conflict:
+        report(overdue, nanjing_supervisor, decision_number="宁财债〔2025〕9号")
+
+    assert first.record.decision_number in conflict.value.message
+    assert f"/workspace/records/{first.record_id}/" in conflict.value.message
+    assert DishonestyRecord.objects.count() == 1
+
+
+def test_the_database_refuses_a_second_link_for_one_profile(
+    overdue, government, nanjing_supervisor
+):
+    first = report(overdue, nanjing_supervisor)
+    other = DepartmentFactory(name="南京市财政局", region=overdue.region)
+    record = services.record_create(
+        actor=None,
+        department=other,
+        category=RecordCategory.DEBT_DEFAULT,
+        severity="general",
+        decision_number="宁财债〔2025〕8号",
+        issuing_authority="南京市财政局",
+        decision_date=first.record.decision_date,
+        facts="重复",
+        source=RecordSource.DEBT,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DebtDefault.objects.create(profile=overdue, record=record, overdue_amount=Decimal("1"))
+
+
+def test_the_page_of_an_already_reported_profile_links_to_the_record_instead_of_a_form(
+    overdue, government, nanjing_supervisor, login
+):
+    first = report(overdue, nanjing_supervisor)
+    client = login(nanjing_supervisor)
+    url = f"/workspace/debt/profiles/{overdue.pk}/default/"
+
+    page = client.get(url)
+    assert f'href="/workspace/records/{first.record_id}/"' in page.content.decode()
+    assert 'name="decision_number"' not in page.content.decode()
+
+    response = client.post(
+        url,
+        {
+            "department": government.pk,
+            "severity": "serious",
+            "decision_number": "宁财债〔2025〕3号",
+            "issuing_authority": "南京市财政局",
+            "decision_date": timezone.localdate().isoformat(),
+            "facts": "逾期",
+        },
+    )
+    assert response.status_code == 409
+    assert f'href="/workspace/records/{first.record_id}/"' in response.content.decode()
+    assert DishonestyRecord.objects.count() == 1
+
+
+def test_the_api_reports_a_debt_default_once_and_then_names_the_record(
+    overdue, government, nanjing_supervisor, login
+):
+    client = login(nanjing_supervisor)
+    url = f"/api/v1/debt/profiles/{overdue.pk}/report-default/"
+    body = {
+        "severity": "general",
+        "decision_number": "宁财债〔2025〕4号",
+        "issuing_authority": "南京市财政局",
+        "decision_date": timezone.localdate().isoformat(),
+        "facts": "逾期",
+    }
+
+    created = client.post(url, body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    record = DishonestyRecord.objects.get()
+    assert created.json()["id"] == record.pk
+    assert record.department == government
+    assert record.debt_default.profile == overdue
+
+    again = client.post(
+        url, {**body, "decision_number": "宁财债〔2025〕5号"}, content_type="application/json"
+    )
+    assert again.status_code == 409
+    assert f"/workspace/records/{record.pk}/" in again.json()["detail"]
+    assert DishonestyRecord.objects.count() == 1

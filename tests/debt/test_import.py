@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 import tablib
+from django.utils import translation
 
 from debt.models import DebtProfile, RiskAssessment
 from debt.resources import DebtProfileResource
@@ -158,3 +159,55 @@ def test_a_region_outside_the_importers_scope_is_unknown(nanjing_supervisor):
 def test_the_admin_import_needs_the_import_permission(auditor, nanjing_supervisor, login):
     assert login(auditor).get("/admin/debt/debtprofile/import/").status_code == 403
     assert login(nanjing_supervisor).get("/admin/debt/debtprofile/import/").status_code == 200
+
+
+def run_import_with_published(user, *cells):
+    """One profile a row, each with the given cell in the "published" column."""
+    resource = DebtProfileResource(user=user)
+    headers = [str(resource.fields[name].column_name) for name in [*COLUMNS, "published"]]
+    codes = ["320100", "320200", "320300", "320400", "320500", "320600", "320700", "320800"]
+    rows = [[*row(code), cell] for code, cell in zip(codes, cells, strict=False)]
+    return resource.import_data(
+        tablib.Dataset(*rows, headers=headers),
+        dry_run=False,
+        raise_errors=False,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+        user=user,
+    )
+
+
+def test_the_published_column_reads_yes_and_no_in_chinese_english_and_digits(
+    province_supervisor,
+):
+    result = run_import_with_published(
+        province_supervisor, "是", "否", "YES", "no", "True", "false", 1, 0
+    )
+
+    assert not result.has_validation_errors(), errors_of(result)
+    published = dict(DebtProfile.objects.values_list("region__code", "published"))
+    assert published == {
+        "320100": True,
+        "320200": False,
+        "320300": True,
+        "320400": False,
+        "320500": True,
+        "320600": False,
+        "320700": True,
+        "320800": False,
+    }
+
+
+def test_an_empty_published_cell_publishes_the_profile(province_supervisor):
+    result = run_import_with_published(province_supervisor, "")
+    assert not result.has_validation_errors(), errors_of(result)
+    assert DebtProfile.objects.get().published is True
+
+
+def test_a_published_cell_that_is_not_yes_or_no_is_a_row_error(province_supervisor):
+    with translation.override("en"):
+        result = run_import_with_published(province_supervisor, "是", "maybe")
+
+    assert [invalid.number for invalid in result.invalid_rows] == [2]
+    assert "“maybe” is not yes or no" in errors_of(result)
+    assert not DebtProfile.objects.exists()

@@ -135,7 +135,9 @@ def test_the_public_page_shows_published_figures_to_anyone(series, regions, clie
     assert client.get("/public/debt/?year=abc").status_code == 200
 
 
-def test_the_api_creates_a_profile_and_assesses_it(regions, nanjing_supervisor, login):
+def test_the_api_creates_a_profile_and_assesses_it(
+    regions, nanjing_supervisor, province_supervisor, login
+):
     client = login(nanjing_supervisor)
     response = client.post(
         "/api/v1/debt/profiles/",
@@ -165,6 +167,8 @@ def test_the_api_creates_a_profile_and_assesses_it(regions, nanjing_supervisor, 
     assert duplicate.status_code == 400
     assert client.get("/api/v1/debt/profiles/?colour=red").status_code == 400
     warning = RiskWarning.objects.get()
+    # Nanjing's warning is issued by the office above it.
+    client = login(province_supervisor)
     issued = client.post(
         f"/api/v1/debt/warnings/{warning.pk}/issue/",
         {"required_response": "说明原因"},

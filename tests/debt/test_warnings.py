@@ -1,12 +1,13 @@
 """A risk warning's lifecycle: draft → issued (with a response deadline) → responded →
 closed, through the services, with history; reminders before the deadline through the
 portal's deadline sources, and the overdue escalation (notice, then the parent region's
-office), each step once."""
+office), each step once. The office above the warned region issues and closes (the
+province for Nanjing's warnings); the warned region's own office responds."""
 
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.utils import timezone
 
@@ -36,12 +37,14 @@ def issue(warning, actor, days=20):
     )
 
 
-def test_a_warning_goes_from_draft_to_closed_with_its_history(draft, nanjing_supervisor):
+def test_a_warning_goes_from_draft_to_closed_with_its_history(
+    draft, nanjing_supervisor, province_supervisor
+):
     today = timezone.localdate()
-    warning = issue(draft, nanjing_supervisor)
+    warning = issue(draft, province_supervisor)
     assert warning.status == WarningStatus.ISSUED
     assert warning.response_deadline == today + datetime.timedelta(days=20)
-    assert warning.issued_by == nanjing_supervisor
+    assert warning.issued_by == province_supervisor
 
     warning = services.warning_respond(
         actor=nanjing_supervisor, warning=warning, response="已制定化债方案。"
@@ -49,39 +52,40 @@ def test_a_warning_goes_from_draft_to_closed_with_its_history(draft, nanjing_sup
     assert warning.status == WarningStatus.RESPONDED
     assert warning.response == "已制定化债方案。"
 
-    warning = services.warning_close(actor=nanjing_supervisor, warning=warning, note="方案可行")
+    warning = services.warning_close(actor=province_supervisor, warning=warning, note="方案可行")
     assert warning.status == WarningStatus.CLOSED
     statuses = list(warning.history.order_by("history_date").values_list("status", flat=True))
     assert statuses == ["draft", "issued", "responded", "closed"]
-    assert warning.history.first().history_user == nanjing_supervisor
+    assert warning.history.first().history_user == province_supervisor
+    assert warning.responded_by == nanjing_supervisor
 
 
 @override_settings(CHENGXIN_DEBT_WARNING_RESPONSE_DAYS=45)
-def test_issuing_without_a_deadline_gives_the_default_period(draft, nanjing_supervisor):
-    warning = services.warning_issue(actor=nanjing_supervisor, warning=draft)
+def test_issuing_without_a_deadline_gives_the_default_period(draft, province_supervisor):
+    warning = services.warning_issue(actor=province_supervisor, warning=draft)
     assert warning.response_deadline == timezone.localdate() + datetime.timedelta(days=45)
 
 
-def test_a_deadline_in_the_past_is_refused(draft, nanjing_supervisor):
+def test_a_deadline_in_the_past_is_refused(draft, province_supervisor):
     with pytest.raises(ValidationError) as error:
-        issue(draft, nanjing_supervisor, days=-1)
+        issue(draft, province_supervisor, days=-1)
     assert "response_deadline" in error.value.message_dict
     draft.refresh_from_db()
     assert draft.status == WarningStatus.DRAFT
 
 
-def test_steps_out_of_order_are_conflicts(draft, nanjing_supervisor):
+def test_steps_out_of_order_are_conflicts(draft, nanjing_supervisor, province_supervisor):
     with pytest.raises(WorkflowConflict):
         services.warning_respond(actor=nanjing_supervisor, warning=draft, response="x")
     with pytest.raises(WorkflowConflict):
-        services.warning_close(actor=nanjing_supervisor, warning=draft, note="x")
-    services.warning_withdraw(actor=nanjing_supervisor, warning=draft, note="数据有误")
+        services.warning_close(actor=province_supervisor, warning=draft, note="x")
+    services.warning_withdraw(actor=province_supervisor, warning=draft, note="数据有误")
     with pytest.raises(WorkflowConflict):
-        issue(draft, nanjing_supervisor)
+        issue(draft, province_supervisor)
 
 
-def test_an_empty_response_is_refused(draft, nanjing_supervisor):
-    warning = issue(draft, nanjing_supervisor)
+def test_an_empty_response_is_refused(draft, nanjing_supervisor, province_supervisor):
+    warning = issue(draft, province_supervisor)
     with pytest.raises(ValidationError):
         services.warning_respond(actor=nanjing_supervisor, warning=warning, response="  ")
 
@@ -93,8 +97,10 @@ def test_another_region_cannot_touch_the_warning(draft, suzhou_supervisor):
         issue(draft, suzhou_supervisor)
 
 
-def test_reminders_go_out_before_the_response_deadline_once_per_stage(draft, nanjing_supervisor):
-    warning = issue(draft, nanjing_supervisor)
+def test_reminders_go_out_before_the_response_deadline_once_per_stage(
+    draft, nanjing_supervisor, province_supervisor
+):
+    warning = issue(draft, province_supervisor)
     deadline = warning.response_deadline
     Notification.objects.all().delete()
 
@@ -110,8 +116,8 @@ def test_reminders_go_out_before_the_response_deadline_once_per_stage(draft, nan
     assert ReminderLog.objects.filter(kind=deadlines.KIND, object_id=warning.pk).count() == 2
 
 
-def test_a_responded_warning_gets_no_reminder(draft, nanjing_supervisor):
-    warning = issue(draft, nanjing_supervisor)
+def test_a_responded_warning_gets_no_reminder(draft, nanjing_supervisor, province_supervisor):
+    warning = issue(draft, province_supervisor)
     services.warning_respond(actor=nanjing_supervisor, warning=warning, response="已答复")
     Notification.objects.all().delete()
     assert core_deadlines.send_reminders(warning.response_deadline) == 0
@@ -120,7 +126,7 @@ def test_a_responded_warning_gets_no_reminder(draft, nanjing_supervisor):
 def test_an_overdue_response_is_notified_then_escalated_once(
     draft, nanjing_supervisor, province_supervisor
 ):
-    warning = issue(draft, nanjing_supervisor)
+    warning = issue(draft, province_supervisor)
     deadline = warning.response_deadline
     Notification.objects.all().delete()
 
@@ -146,41 +152,41 @@ def test_an_overdue_response_is_notified_then_escalated_once(
     assert warning.history.filter(escalation_level=2, escalated_to__isnull=False).exists()
 
 
-def test_a_scan_that_missed_days_catches_up_in_one_run(draft, nanjing_supervisor):
-    warning = issue(draft, nanjing_supervisor)
+def test_a_scan_that_missed_days_catches_up_in_one_run(draft, province_supervisor):
+    warning = issue(draft, province_supervisor)
     later = warning.response_deadline + datetime.timedelta(days=60)
     assert deadlines.escalate_overdue_warnings(later) == 2
     assert deadlines.escalate_overdue_warnings(later) == 0
 
 
 @override_settings(CHENGXIN_DEBT_WARNING_ESCALATION_DAYS=5)
-def test_the_escalation_delay_is_configurable(draft, nanjing_supervisor):
-    warning = issue(draft, nanjing_supervisor)
+def test_the_escalation_delay_is_configurable(draft, province_supervisor):
+    warning = issue(draft, province_supervisor)
     deadline = warning.response_deadline
     deadlines.escalate_overdue_warnings(deadline + datetime.timedelta(days=1))
     assert deadlines.escalate_overdue_warnings(deadline + datetime.timedelta(days=6)) == 1
 
 
-def test_a_response_stops_the_escalation(draft, nanjing_supervisor):
-    warning = issue(draft, nanjing_supervisor)
+def test_a_response_stops_the_escalation(draft, nanjing_supervisor, province_supervisor):
+    warning = issue(draft, province_supervisor)
     services.warning_respond(actor=nanjing_supervisor, warning=warning, response="已答复")
     later = warning.response_deadline + datetime.timedelta(days=60)
     assert deadlines.escalate_overdue_warnings(later) == 0
 
 
-def test_the_scan_task_runs_the_escalation(draft, nanjing_supervisor):
-    issue(draft, nanjing_supervisor, days=0)
+def test_the_scan_task_runs_the_escalation(draft, province_supervisor):
+    issue(draft, province_supervisor, days=0)
     assert tasks.scan_warnings.run() == {"warning_steps": 0}
 
 
-def test_the_warning_pages_run_the_lifecycle(draft, nanjing_supervisor, login):
-    client = login(nanjing_supervisor)
-    page = client.get(f"/workspace/debt/warnings/{draft.pk}/")
+def test_the_warning_pages_run_the_lifecycle(draft, nanjing_supervisor, province_supervisor, login):
+    province = login(province_supervisor)
+    page = province.get(f"/workspace/debt/warnings/{draft.pk}/")
     assert page.status_code == 200
     assert "issue-required_response" in page.content.decode()
 
     deadline = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
-    response = client.post(
+    response = province.post(
         f"/workspace/debt/warnings/{draft.pk}/issue/",
         {"required_response": "说明原因", "response_deadline": deadline},
     )
@@ -188,15 +194,16 @@ def test_the_warning_pages_run_the_lifecycle(draft, nanjing_supervisor, login):
     draft.refresh_from_db()
     assert draft.status == WarningStatus.ISSUED
 
-    empty = client.post(f"/workspace/debt/warnings/{draft.pk}/respond/", {"response": ""})
+    nanjing = login(nanjing_supervisor)
+    empty = nanjing.post(f"/workspace/debt/warnings/{draft.pk}/respond/", {"response": ""})
     assert empty.status_code == 400
-    conflict = client.post(
+    conflict = province.post(
         f"/workspace/debt/warnings/{draft.pk}/issue/", {"required_response": "x"}
     )
     assert conflict.status_code == 409
 
-    client.post(f"/workspace/debt/warnings/{draft.pk}/respond/", {"response": "已答复"})
-    client.post(f"/workspace/debt/warnings/{draft.pk}/close/", {"note": "完毕"})
+    nanjing.post(f"/workspace/debt/warnings/{draft.pk}/respond/", {"response": "已答复"})
+    province.post(f"/workspace/debt/warnings/{draft.pk}/close/", {"note": "完毕"})
     draft.refresh_from_db()
     assert draft.status == WarningStatus.CLOSED
 
@@ -227,3 +234,81 @@ def test_a_supervisor_drafts_a_warning_by_hand(regions, nanjing_supervisor, logi
     assert response.status_code == 302
     warning = RiskWarning.objects.get()
     assert (warning.region.code, warning.status, warning.automatic) == ("320115", "draft", False)
+
+
+# --- who takes which step ---------------------------------------------------------------------
+
+
+def test_the_warned_regions_own_office_cannot_issue_close_or_withdraw_its_warning(
+    draft, nanjing_supervisor, province_supervisor
+):
+    with pytest.raises(PermissionDenied):
+        issue(draft, nanjing_supervisor)
+    with pytest.raises(PermissionDenied):
+        services.warning_withdraw(actor=nanjing_supervisor, warning=draft, note="不同意")
+    warning = issue(draft, province_supervisor)
+    with pytest.raises(PermissionDenied):
+        services.warning_close(actor=nanjing_supervisor, warning=warning, note="自行关闭")
+    warning.refresh_from_db()
+    assert warning.status == WarningStatus.ISSUED
+
+
+def test_only_the_warned_regions_office_records_the_response(draft, province_supervisor):
+    warning = issue(draft, province_supervisor)
+    with pytest.raises(PermissionDenied):
+        services.warning_respond(actor=province_supervisor, warning=warning, response="代答")
+    warning.refresh_from_db()
+    assert warning.status == WarningStatus.ISSUED
+
+
+def test_an_automatic_draft_is_announced_to_the_office_above(
+    province_supervisor, nanjing_supervisor, draft
+):
+    assert province_supervisor.notifications.filter(url__contains=f"/{draft.pk}/").exists()
+    assert not nanjing_supervisor.notifications.exists()
+
+
+def test_a_county_without_an_office_of_its_own_is_warned_and_answered_by_the_city(
+    regions, nanjing_supervisor, province_supervisor
+):
+    make_profile(regions["320115"], ratio="250")  # 江宁区: no supervisor of its own
+    warning = RiskWarning.objects.get()
+    assert nanjing_supervisor.notifications.filter(url__contains=f"/{warning.pk}/").exists()
+
+    warning = issue(warning, nanjing_supervisor)
+    warning = services.warning_respond(actor=nanjing_supervisor, warning=warning, response="已答复")
+    assert warning.status == WarningStatus.RESPONDED
+
+
+def test_each_office_is_offered_only_its_own_steps(
+    draft, nanjing_supervisor, province_supervisor, login
+):
+    nanjing = login(nanjing_supervisor)
+    own = nanjing.get(f"/workspace/debt/warnings/{draft.pk}/").content.decode()
+    assert f"/workspace/debt/warnings/{draft.pk}/issue/" not in own
+    assert (
+        nanjing.post(
+            f"/workspace/debt/warnings/{draft.pk}/issue/", {"required_response": "x"}
+        ).status_code
+        == 403
+    )
+
+    issue(draft, province_supervisor)
+    province_page = login(province_supervisor).get(f"/workspace/debt/warnings/{draft.pk}/")
+    assert f"/workspace/debt/warnings/{draft.pk}/respond/" not in province_page.content.decode()
+    assert f"/workspace/debt/warnings/{draft.pk}/close/" in province_page.content.decode()
+    own = nanjing.get(f"/workspace/debt/warnings/{draft.pk}/").content.decode()
+    assert f"/workspace/debt/warnings/{draft.pk}/respond/" in own
+    assert f"/workspace/debt/warnings/{draft.pk}/close/" not in own
+
+
+def test_the_detail_page_labels_the_warnings_grounds_and_names_no_missing_issuer(
+    draft, auditor, login
+):
+    services.warning_issue(actor=None, warning=draft, required_response="说明原因")  # the system
+
+    html = login(auditor).get(f"/workspace/debt/warnings/{draft.pk}/").content.decode()
+
+    assert "申请理由" not in html  # a fault-tolerance claim's label, not a warning's
+    facts = [value.split("</dd>")[0] for value in html.split("<dd>")[1:]]
+    assert not any(value.rstrip().endswith("·") for value in facts)

@@ -473,7 +473,10 @@ API = {
     "debt-api:profile": (
         "debt.debtprofile",
         "debtprofile",
-        {"recompute": ("POST", ("debt.change_debtprofile",))},
+        {
+            "recompute": ("POST", ("debt.change_debtprofile",)),
+            "report-default": ("POST", ("debt.change_debtprofile", f"{CR}.add_dishonestyrecord")),
+        },
     ),
     "debt-api:assessment": ("debt.riskassessment", "riskassessment", {}),
     "debt-api:warning": (
