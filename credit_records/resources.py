@@ -11,6 +11,7 @@ once, and the confirmed rows saved with ``bulk_create`` and their history in a f
 
 from collections.abc import Sequence
 from contextvars import ContextVar
+from decimal import Decimal
 from functools import cached_property
 
 from diff_match_patch import diff_match_patch
@@ -786,6 +787,35 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
         ) from None
 
 
+class YesNoWidget(widgets.BooleanWidget):
+    """A yes/no column: 是/否 (what officials type, and the workspace exports' own labels),
+    yes/no, true/false or 1/0, in any case; an empty cell is None (the resource's default).
+    Anything else is a row error: import_export's BooleanWidget reads "是" or "maybe" as
+    False, which would silently deactivate a department or withdraw a debt profile from the
+    disclosure pages. Give its field ``saves_null_values=False`` where an empty cell should
+    keep the model's default (a new row) or the current value (an updated one)."""
+
+    TRUE_TEXT = frozenset({"1", "true", "yes", "y", "是"})
+    FALSE_TEXT = frozenset({"0", "false", "no", "n", "否"})
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or isinstance(value, bool):
+            return value
+        text = str(value).strip()
+        if isinstance(value, int | float | Decimal) and value in (0, 1):
+            text = str(int(value))
+        if not text:
+            return None
+        folded = text.casefold()
+        if folded in self.TRUE_TEXT or folded == str(_("Yes")).casefold():
+            return True
+        if folded in self.FALSE_TEXT or folded == str(_("No")).casefold():
+            return False
+        raise ValueError(
+            _("“%(value)s” is not yes or no: use 是 or 否 (or true/false, 1/0).") % {"value": value}
+        )
+
+
 class ChoiceLabelWidget(widgets.Widget):
     """Exports a choice as its translated label and imports either the label or the value."""
 
@@ -873,7 +903,10 @@ class DepartmentResource(ScopedResource):
         ),
     )
     active = fields.Field(
-        attribute="active", column_name=gettext_lazy("active"), widget=widgets.BooleanWidget()
+        attribute="active",
+        column_name=gettext_lazy("active"),
+        widget=YesNoWidget(),
+        saves_null_values=False,
     )
 
     class Meta:
@@ -897,9 +930,22 @@ class UserResource(ScopedResource):
     through the password-reset flow or an administrator sets it."""
 
     username = fields.Field(attribute="username", column_name=gettext_lazy("username"))
-    first_name = fields.Field(attribute="first_name", column_name=gettext_lazy("first name"))
-    last_name = fields.Field(attribute="last_name", column_name=gettext_lazy("last name"))
-    email = fields.Field(attribute="email", column_name=gettext_lazy("email address"))
+    # Optional texts: an empty spreadsheet cell (None from openpyxl) is an empty text.
+    first_name = fields.Field(
+        attribute="first_name",
+        column_name=gettext_lazy("first name"),
+        widget=widgets.CharWidget(allow_blank=True),
+    )
+    last_name = fields.Field(
+        attribute="last_name",
+        column_name=gettext_lazy("last name"),
+        widget=widgets.CharWidget(allow_blank=True),
+    )
+    email = fields.Field(
+        attribute="email",
+        column_name=gettext_lazy("email address"),
+        widget=widgets.CharWidget(allow_blank=True),
+    )
     role = fields.Field(column_name=gettext_lazy("role"), readonly=False)
     region = fields.Field(
         attribute="region",
@@ -914,7 +960,10 @@ class UserResource(ScopedResource):
         ),
     )
     is_active = fields.Field(
-        attribute="is_active", column_name=gettext_lazy("active"), widget=widgets.BooleanWidget()
+        attribute="is_active",
+        column_name=gettext_lazy("active"),
+        widget=YesNoWidget(),
+        saves_null_values=False,
     )
 
     class Meta:
@@ -1270,9 +1319,16 @@ class PublicOfficialResource(ScopedResource):
         attribute="employee_number", column_name=gettext_lazy("employee number")
     )
     name = fields.Field(attribute="name", column_name=gettext_lazy("name"))
-    position = fields.Field(attribute="position", column_name=gettext_lazy("position"))
+    position = fields.Field(
+        attribute="position",
+        column_name=gettext_lazy("position"),
+        widget=widgets.CharWidget(allow_blank=True),
+    )
     active = fields.Field(
-        attribute="active", column_name=gettext_lazy("active"), widget=widgets.BooleanWidget()
+        attribute="active",
+        column_name=gettext_lazy("active"),
+        widget=YesNoWidget(),
+        saves_null_values=False,
     )
 
     class Meta:

@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
 
 from credit_records.models import Region
-from credit_records.resources import ChoiceLabelWidget, ScopedForeignKeyWidget, ScopedResource
+from credit_records.resources import (
+    ChoiceLabelWidget,
+    ScopedForeignKeyWidget,
+    ScopedResource,
+    YesNoWidget,
+)
 
 from .models import (
     BondIssue,
@@ -69,33 +74,6 @@ class YearWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
-
-
-class YesNoWidget(widgets.BooleanWidget):
-    """A yes/no column: 是/否 (what officials type, and the workspace exports' own labels),
-    yes/no, true/false or 1/0, in any case; an empty cell is None (the resource's default).
-    Anything else is a row error: import_export's BooleanWidget reads "是" or "maybe" as
-    False, which would silently withdraw a profile from the disclosure pages."""
-
-    TRUE_TEXT = frozenset({"1", "true", "yes", "y", "是"})
-    FALSE_TEXT = frozenset({"0", "false", "no", "n", "否"})
-
-    def clean(self, value, row=None, **kwargs):
-        if value is None or isinstance(value, bool):
-            return value
-        text = str(value).strip()
-        if isinstance(value, int | float | Decimal) and value in (0, 1):
-            text = str(int(value))
-        if not text:
-            return None
-        folded = text.casefold()
-        if folded in self.TRUE_TEXT or folded == str(_("Yes")).casefold():
-            return True
-        if folded in self.FALSE_TEXT or folded == str(_("No")).casefold():
-            return False
-        raise ValueError(
-            _("“%(value)s” is not yes or no: use 是 or 否 (or true/false, 1/0).") % {"value": value}
-        )
 
 
 def _region_field(attribute: str = "region") -> fields.Field:
