@@ -912,6 +912,14 @@ class Rectification(BaseModel):
         on_delete=models.PROTECT,
         related_name="escalated_rectifications",
     )
+    # The ladder's clock: the next step falls due CHENGXIN_ESCALATION_DAYS[level] days after
+    # ``ladder_clock_from`` (the deadline before step 1, then the day the last step fell due),
+    # plus the days the ladder stood paused since (a report awaiting verification). An
+    # extension to a future deadline starts the ladder again.
+    ladder_clock_from = models.DateField(
+        _("escalation clock runs from"), null=True, blank=True, db_index=True
+    )
+    ladder_paused_days = models.PositiveIntegerField(_("days the escalation paused"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
