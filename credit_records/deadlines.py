@@ -437,8 +437,9 @@ def _step_escalate(rectification: Rectification) -> None:
     reason = _("Escalated to the credit office of %(region)s.") % {"region": target.name}
     _history(rectification, str(RecordEventAction.ESCALATED.label))
     _event(record, RecordEventAction.ESCALATED, reason)
+    # The department hears of it too: escalation is the ladder's warning before accountability.
     notify_translated(
-        supervisors_of(target),
+        [*supervisors_of(target), *liaisons_of(record.department)],
         kind=NotificationKind.ESCALATED,
         describe=lambda: (
             _("Escalated: rectification of %(number)s is overdue")
@@ -485,11 +486,11 @@ def _step_accountability(rectification: Rectification) -> None:
         )
         % {"names": names, "months": settings.CHENGXIN_HONOURS_EXTENSION_MONTHS},
     )
-    offices = supervisors_of(record.department.region)
+    recipients = [*liaisons_of(record.department), *supervisors_of(record.department.region)]
     if rectification.escalated_to_id:
-        offices += supervisors_of(rectification.escalated_to)
+        recipients += supervisors_of(rectification.escalated_to)
     notify_translated(
-        offices,
+        recipients,
         kind=NotificationKind.ACCOUNTABILITY,
         describe=lambda: (
             _("Accountability proposed: %(number)s") % {"number": record.decision_number},

@@ -154,6 +154,8 @@ def test_two_workers_scanning_at_once_take_every_effect_exactly_once(everything_
             (NotificationKind.OVERDUE, "jiangning-liaison"),
             (NotificationKind.OVERDUE, "jiangning-office"),
             (NotificationKind.ESCALATED, "nanjing"),
+            (NotificationKind.ESCALATED, "jiangning-liaison"),
+            (NotificationKind.ACCOUNTABILITY, "jiangning-liaison"),
             (NotificationKind.ACCOUNTABILITY, "jiangning-office"),
             (NotificationKind.ACCOUNTABILITY, "nanjing"),
         ]
@@ -186,7 +188,7 @@ def test_two_workers_scanning_at_once_take_every_effect_exactly_once(everything_
     )
     # Every notification emailed once.
     assert Notification.objects.filter(email_sent_at__isnull=True).count() == 0
-    assert len(mail.outbox) == Notification.objects.count() == 9
+    assert len(mail.outbox) == Notification.objects.count() == 11
 
 
 def test_many_scans_racing_repeatedly_still_take_each_step_once(everything_due):
@@ -197,5 +199,5 @@ def test_many_scans_racing_repeatedly_still_take_each_step_once(everything_due):
     assert RecordEvent.objects.filter(action="escalated").count() == 1
     assert RecordEvent.objects.filter(action="accountability_proposed").count() == 1
     assert RecordEvent.objects.filter(action="disclosure_expired").count() == 1
-    assert Notification.objects.count() == 9
-    assert len(mail.outbox) == 9
+    assert Notification.objects.count() == 11
+    assert len(mail.outbox) == 11

@@ -158,7 +158,8 @@ def test_fifteen_days_later_it_is_escalated_to_the_parent_region_which_sees_it_o
     assert rectification.escalation_level == 2
     assert rectification.escalated_to == regions["320100"]
     assert ladder(overdue_record) == [("overdue", after(1)), ("escalated", after(16))]
-    assert told(NotificationKind.ESCALATED) == ["nanjing"]
+    # The city office it is escalated to, and the department: a warning before accountability.
+    assert told(NotificationKind.ESCALATED) == ["jiangning-liaison", "nanjing"]
     assert rectification.history.filter(escalation_level=2, escalated_to=regions["320100"]).count()
 
     def escalations_panel(user):
@@ -194,7 +195,11 @@ def test_thirty_days_after_escalation_accountability_is_proposed_and_honours_sta
         ).count()
         == 2
     )
-    assert told(NotificationKind.ACCOUNTABILITY) == ["jiangning-office", "nanjing"]
+    assert told(NotificationKind.ACCOUNTABILITY) == [
+        "jiangning-liaison",
+        "jiangning-office",
+        "nanjing",
+    ]
     record = DishonestyRecord.objects.get(pk=overdue_record.pk)
     assert record.honours_extended is True
     assert record.history.filter(honours_extended=True).count() == 1
@@ -245,8 +250,12 @@ def test_a_ladder_missed_for_weeks_takes_every_due_step_in_order_in_one_scan_and
     assert level(overdue_record) == 3
     assert [action for action, _day in ladder(overdue_record)] == LADDER_EVENTS
     assert told(NotificationKind.OVERDUE) == ["jiangning-liaison", "jiangning-office"]
-    assert told(NotificationKind.ESCALATED) == ["nanjing"]
-    assert told(NotificationKind.ACCOUNTABILITY) == ["jiangning-office", "nanjing"]
+    assert told(NotificationKind.ESCALATED) == ["jiangning-liaison", "nanjing"]
+    assert told(NotificationKind.ACCOUNTABILITY) == [
+        "jiangning-liaison",
+        "jiangning-office",
+        "nanjing",
+    ]
     assert AccountabilityEntry.objects.filter(kind=AccountabilityKind.PROPOSAL).count() == len(
         county["officials"]
     )
@@ -478,4 +487,4 @@ def test_a_department_at_the_top_of_the_tree_is_escalated_to_its_own_region(
 
     rectification = Rectification.objects.get(record=record)
     assert (rectification.escalation_level, rectification.escalated_to) == (2, regions["320000"])
-    assert told(NotificationKind.ESCALATED) == ["province"]
+    assert told(NotificationKind.ESCALATED) == ["province", "sheng"]
