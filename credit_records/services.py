@@ -443,6 +443,12 @@ def record_submit_explanation(
     rectification.explanation_submitted_at = timezone.now()
     rectification.explanation_submitted_by = actor
     _save_with_history(rectification, actor=actor, reason=_transition_label("submit_explanation"))
+    _tell(
+        record,
+        to="supervisors",
+        title=gettext_lazy("Written explanation to review: %(number)s"),
+        message=gettext_lazy("%(department)s explained the causes in writing."),
+    )
     return record
 
 
@@ -701,6 +707,12 @@ def credit_repair_apply(
         review_due=add_working_days(today, settings.CHENGXIN_REPAIR_REVIEW_WORKING_DAYS),
     )
     _log(record, action="repair_applied", actor=actor, reason=statement)
+    _tell(
+        record,
+        to="supervisors",
+        title=gettext_lazy("Credit repair to decide: %(number)s"),
+        message=gettext_lazy("%(department)s applied for credit repair."),
+    )
     return application
 
 
@@ -730,6 +742,13 @@ def credit_repair_decide(
         action="repair_approved" if approve else "repair_rejected",
         actor=actor,
         reason=reason,
+    )
+    _tell(
+        record,
+        to="liaisons",
+        title=gettext_lazy("Credit repair approved: %(number)s")
+        if approve
+        else gettext_lazy("Credit repair rejected: %(number)s"),
     )
     return application
 
