@@ -1402,8 +1402,10 @@ class NotificationKind(models.TextChoices):
 
 
 class Notification(BaseModel):
-    """An in-app notification, also sent by email. ``email_sent_at`` is claimed with a
-    conditional update, so each email goes out once even with several workers."""
+    """An in-app notification, also sent by email. A worker claims the email with a
+    conditional update of ``email_claimed_at``, sends it, then sets ``email_sent_at``: each
+    email goes out once even with several workers, and one whose worker died between the
+    claim and the send goes out again once the claim's lease has run out."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1425,6 +1427,7 @@ class Notification(BaseModel):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_claimed_at = models.DateTimeField(_("email claimed at"), null=True, blank=True)
     email_sent_at = models.DateTimeField(_("email sent at"), null=True, blank=True)
 
     class Meta:
