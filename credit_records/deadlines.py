@@ -541,13 +541,23 @@ def expire_disclosures(today: datetime.date | None = None) -> int:
     return expired
 
 
-def run_scan(today: datetime.date | None = None) -> dict[str, int]:
-    """Everything the periodic scan does, in order; safe to run at any time."""
+def run_scan(today: datetime.date | None = None) -> dict[str, int | None]:
+    """Everything the periodic scan does, in order; safe to run at any time.
+
+    One phase failing (a bad setting, a row it cannot handle) is logged and leaves the others
+    to run: an error in the reminders must not stop the ladder. Its count is None."""
     today = today or timezone.localdate()
-    result = {
-        "reminders": send_reminders(today),
-        "escalation_steps": escalate_overdue(today),
-        "disclosures_ended": expire_disclosures(today),
+    phases = {
+        "reminders": send_reminders,
+        "escalation_steps": escalate_overdue,
+        "disclosures_ended": expire_disclosures,
     }
+    result: dict[str, int | None] = {}
+    for name, phase in phases.items():
+        try:
+            result[name] = phase(today)
+        except Exception:
+            logger.exception("Deadline scan for %s: %s failed", today, name)
+            result[name] = None
     logger.info("Deadline scan for %s: %s", today, result)
     return result
