@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import (
     COUNTING_STATUSES,
@@ -82,7 +83,7 @@ def _record_url(record_id: int) -> str:
 def _days_phrase(days_left: int) -> str:
     if days_left == 0:
         return _("today")
-    return _("in %(days)d day(s)") % {"days": days_left}
+    return ngettext("in %(days)d day", "in %(days)d days", days_left) % {"days": days_left}
 
 
 def _rectification_items(start, end):
