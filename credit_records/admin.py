@@ -292,6 +292,8 @@ class DepartmentAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdm
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name", "uscc", "kind", "region", "parent", "active"]}),
+        # Step 1 of the escalation ladder emails the head when an address is recorded.
+        (_("Head of department"), {"fields": ["head_name", "head_email"]}),
         (_("Record keeping"), {"fields": ["created_at", "updated_at"]}),
     ]
 

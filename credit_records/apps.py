@@ -8,7 +8,7 @@ class CreditRecordsConfig(AppConfig):
     verbose_name = _("Credit records")
 
     def ready(self) -> None:
-        from . import backends, public_cache
+        from . import backends, checks, public_cache  # noqa: F401 (checks registers itself)
         from .roles import sync_role_groups
 
         # Writes to what the public pages show make their cached copies stale; changes to who

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import (
     COUNTING_STATUSES,
@@ -82,7 +83,7 @@ def _record_url(record_id: int) -> str:
 def _days_phrase(days_left: int) -> str:
     if days_left == 0:
         return _("today")
-    return _("in %(days)d day(s)") % {"days": days_left}
+    return ngettext("in %(days)d day", "in %(days)d days", days_left) % {"days": days_left}
 
 
 def _rectification_items(start, end):
@@ -260,40 +261,82 @@ def send_reminders(today: datetime.date | None = None) -> int:
     return sent
 
 
-def _ladder_offsets() -> list[int]:
-    """Days after the deadline at which each step falls due: 1, 16, 46 by default."""
-    offsets, total = [], 0
-    for days in settings.CHENGXIN_ESCALATION_DAYS[:3]:
-        total += days
-        offsets.append(total)
-    return offsets
+def _step_delays() -> list[int]:
+    """Days each step waits: after the deadline for step 1, then after the previous step."""
+    return list(settings.CHENGXIN_ESCALATION_DAYS[:3])
+
+
+def next_step_due(rectification: Rectification) -> datetime.date | None:
+    """The day the rectification's next ladder step falls due (None after the last step)."""
+    return _next_step_due(
+        delays=_step_delays(),
+        level=rectification.escalation_level,
+        deadline=rectification.deadline,
+        clock_from=rectification.ladder_clock_from,
+        paused_days=rectification.ladder_paused_days,
+    )
+
+
+def _next_step_due(*, delays, level, deadline, clock_from, paused_days) -> datetime.date | None:
+    if level >= len(delays):
+        return None
+    return (clock_from or deadline) + datetime.timedelta(days=delays[level] + paused_days)
 
 
 def escalate_overdue(today: datetime.date | None = None) -> int:
-    """Take every overdue rectification up its ladder; returns the number of steps taken."""
+    """Take every overdue rectification up its ladder; returns the number of steps taken.
+
+    Each step's delay counts from the day the previous step fell due (step 1 from the
+    deadline), and days the ladder stood paused do not count. A step is dated the day it fell
+    due, so a scan that resumes after days down takes every step that fell due meanwhile."""
     today = today or timezone.localdate()
-    offsets = _ladder_offsets()
+    delays = _step_delays()
+    if not delays:
+        return 0
+    # A cheap superset from the indexed dates (paused days only push a step later); the exact
+    # due day is worked out below.
+    due = Q(escalation_level=0, deadline__lte=today - datetime.timedelta(days=delays[0]))
+    if len(delays) > 1:
+        due |= Q(
+            escalation_level__gt=0,
+            ladder_clock_from__lte=today - datetime.timedelta(days=min(delays[1:])),
+        )
+    candidates = (
+        Rectification.objects.filter(
+            due, record__status__in=LADDER_STATUSES, escalation_level__lt=len(delays)
+        )
+        .values_list(
+            "pk", "deadline", "escalation_level", "ladder_clock_from", "ladder_paused_days"
+        )
+        .order_by("pk")
+    )
     steps = 0
-    candidates = Rectification.objects.filter(
-        record__status__in=LADDER_STATUSES,
-        escalation_level__lt=len(offsets),
-        deadline__lte=today - datetime.timedelta(days=offsets[0]),
-    ).values_list("pk", "deadline", "escalation_level")
-    for pk, deadline, level in candidates:
-        for step, offset in enumerate(offsets, start=1):
-            if step <= level:
-                continue
-            if today < deadline + datetime.timedelta(days=offset):
+    for pk, deadline, level, clock_from, paused_days in candidates:
+        while True:
+            step_due = _next_step_due(
+                delays=delays,
+                level=level,
+                deadline=deadline,
+                clock_from=clock_from,
+                paused_days=paused_days,
+            )
+            if step_due is None or today < step_due:
                 break
-            if not _take_step(pk, step):
+            seen = {"deadline": deadline, "clock_from": clock_from, "paused_days": paused_days}
+            if not _take_step(pk, level + 1, seen=seen, due=step_due):
                 break
+            level, clock_from, paused_days = level + 1, step_due, 0
             steps += 1
     return steps
 
 
 @transaction.atomic
-def _take_step(rectification_id: int, step: int) -> bool:
+def _take_step(rectification_id: int, step: int, *, seen: dict, due: datetime.date) -> bool:
     """Claim one step with a conditional update (only one worker wins), then apply it.
+
+    The claim also tests the clock the scan read (deadline, clock start, paused days): an
+    extension or a returned report committed in between moves the step's due day, and the
+    step is then not taken on the stale one.
 
     The record's status is tested through ``record_id__in`` on purpose: a filter across the
     join (``record__status__in``) makes Django write ``WHERE id IN (SELECT … JOIN …)``, the
@@ -302,8 +345,11 @@ def _take_step(rectification_id: int, step: int) -> bool:
     claimed = Rectification.objects.filter(
         pk=rectification_id,
         escalation_level=step - 1,
+        deadline=seen["deadline"],
+        ladder_clock_from=seen["clock_from"],
+        ladder_paused_days=seen["paused_days"],
         record_id__in=DishonestyRecord.objects.filter(status__in=LADDER_STATUSES).values("pk"),
-    ).update(escalation_level=step)
+    ).update(escalation_level=step, ladder_clock_from=due, ladder_paused_days=0)
     if not claimed:
         return False
     rectification = Rectification.objects.select_related(
@@ -311,6 +357,28 @@ def _take_step(rectification_id: int, step: int) -> bool:
     ).get(pk=rectification_id)
     {1: _step_overdue, 2: _step_escalate, 3: _step_accountability}[step](rectification)
     return True
+
+
+def ladder_pause_ended(
+    rectification: Rectification, *, paused_since: datetime.date, today: datetime.date
+) -> int:
+    """The ladder resumes (a report was returned): the days it stood paused since its clock
+    started are added to the clock. Returns the days added; the caller saves."""
+    started = rectification.ladder_clock_from or rectification.deadline
+    days = max(0, (today - max(paused_since, started)).days)
+    rectification.ladder_paused_days += days
+    return days
+
+
+def ladder_restart(rectification: Rectification) -> int:
+    """Start the ladder again (the deadline was moved to a future day); the steps already
+    taken stay in the timeline. Returns the level it stood at; the caller saves."""
+    level = rectification.escalation_level
+    rectification.escalation_level = 0
+    rectification.escalated_to = None
+    rectification.ladder_clock_from = None
+    rectification.ladder_paused_days = 0
+    return level
 
 
 def _event(record, action, reason: str) -> None:
@@ -370,8 +438,9 @@ def _step_escalate(rectification: Rectification) -> None:
     reason = _("Escalated to the credit office of %(region)s.") % {"region": target.name}
     _history(rectification, str(RecordEventAction.ESCALATED.label))
     _event(record, RecordEventAction.ESCALATED, reason)
+    # The department hears of it too: escalation is the ladder's warning before accountability.
     notify_translated(
-        supervisors_of(target),
+        [*supervisors_of(target), *liaisons_of(record.department)],
         kind=NotificationKind.ESCALATED,
         describe=lambda: (
             _("Escalated: rectification of %(number)s is overdue")
@@ -418,11 +487,11 @@ def _step_accountability(rectification: Rectification) -> None:
         )
         % {"names": names, "months": settings.CHENGXIN_HONOURS_EXTENSION_MONTHS},
     )
-    offices = supervisors_of(record.department.region)
+    recipients = [*liaisons_of(record.department), *supervisors_of(record.department.region)]
     if rectification.escalated_to_id:
-        offices += supervisors_of(rectification.escalated_to)
+        recipients += supervisors_of(rectification.escalated_to)
     notify_translated(
-        offices,
+        recipients,
         kind=NotificationKind.ACCOUNTABILITY,
         describe=lambda: (
             _("Accountability proposed: %(number)s") % {"number": record.decision_number},
@@ -473,13 +542,23 @@ def expire_disclosures(today: datetime.date | None = None) -> int:
     return expired
 
 
-def run_scan(today: datetime.date | None = None) -> dict[str, int]:
-    """Everything the periodic scan does, in order; safe to run at any time."""
+def run_scan(today: datetime.date | None = None) -> dict[str, int | None]:
+    """Everything the periodic scan does, in order; safe to run at any time.
+
+    One phase failing (a bad setting, a row it cannot handle) is logged and leaves the others
+    to run: an error in the reminders must not stop the ladder. Its count is None."""
     today = today or timezone.localdate()
-    result = {
-        "reminders": send_reminders(today),
-        "escalation_steps": escalate_overdue(today),
-        "disclosures_ended": expire_disclosures(today),
+    phases = {
+        "reminders": send_reminders,
+        "escalation_steps": escalate_overdue,
+        "disclosures_ended": expire_disclosures,
     }
+    result: dict[str, int | None] = {}
+    for name, phase in phases.items():
+        try:
+            result[name] = phase(today)
+        except Exception:
+            logger.exception("Deadline scan for %s: %s failed", today, name)
+            result[name] = None
     logger.info("Deadline scan for %s: %s", today, result)
     return result

@@ -912,6 +912,14 @@ class Rectification(BaseModel):
         on_delete=models.PROTECT,
         related_name="escalated_rectifications",
     )
+    # The ladder's clock: the next step falls due CHENGXIN_ESCALATION_DAYS[level] days after
+    # ``ladder_clock_from`` (the deadline before step 1, then the day the last step fell due),
+    # plus the days the ladder stood paused since (a report awaiting verification). An
+    # extension to a future deadline starts the ladder again.
+    ladder_clock_from = models.DateField(
+        _("escalation clock runs from"), null=True, blank=True, db_index=True
+    )
+    ladder_paused_days = models.PositiveIntegerField(_("days the escalation paused"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -1394,8 +1402,10 @@ class NotificationKind(models.TextChoices):
 
 
 class Notification(BaseModel):
-    """An in-app notification, also sent by email. ``email_sent_at`` is claimed with a
-    conditional update, so each email goes out once even with several workers."""
+    """An in-app notification, also sent by email. A worker claims the email with a
+    conditional update of ``email_claimed_at``, sends it, then sets ``email_sent_at``: each
+    email goes out once even with several workers, and one whose worker died between the
+    claim and the send goes out again once the claim's lease has run out."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1417,6 +1427,7 @@ class Notification(BaseModel):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_claimed_at = models.DateTimeField(_("email claimed at"), null=True, blank=True)
     email_sent_at = models.DateTimeField(_("email sent at"), null=True, blank=True)
 
     class Meta:

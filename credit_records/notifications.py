@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -116,33 +116,54 @@ def _render_email(notification: Notification) -> tuple[str, str]:
     return " ".join(subject.split()), body
 
 
-def send_notification_email(notification_id: int) -> bool:
-    """Send one notification's email unless someone already did; True if sent now."""
-    claimed = Notification.objects.filter(pk=notification_id, email_sent_at__isnull=True).update(
-        email_sent_at=timezone.now()
+def _claimable(now):
+    """Emails not sent and not claimed, or claimed so long ago that the claim is lost."""
+    lease_ended = now - timezone.timedelta(seconds=settings.CHENGXIN_EMAIL_CLAIM_SECONDS)
+    return Notification.objects.filter(email_sent_at__isnull=True).filter(
+        Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=lease_ended)
     )
+
+
+def send_notification_email(notification_id: int) -> bool:
+    """Send one notification's email unless someone already did (or is doing it right now);
+    True if sent now.
+
+    Claim, send, then mark sent: a worker that dies after the claim leaves the email claimed
+    but unsent, and the pending-email scan sends it once the claim's lease has run out
+    (marking it sent before sending would lose it)."""
+    now = timezone.now()
+    claimed = _claimable(now).filter(pk=notification_id).update(email_claimed_at=now)
     if not claimed:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     if not notification.recipient.email:
+        Notification.objects.filter(pk=notification_id).update(email_sent_at=now)
         return False
     subject, body = _render_email(notification)
     try:
         send_mail(subject, body, None, [notification.recipient.email])
     except Exception:
         # Give the claim back so the next scan retries.
-        Notification.objects.filter(pk=notification_id).update(email_sent_at=None)
+        Notification.objects.filter(pk=notification_id, email_claimed_at=now).update(
+            email_claimed_at=None
+        )
         logger.exception("Sending notification %s by email failed", notification_id)
         raise
+    Notification.objects.filter(pk=notification_id).update(email_sent_at=timezone.now())
     return True
 
 
 def send_pending_emails(*, older_than_seconds: int = 30, limit: int = 500) -> int:
-    """Send the emails still unsent (their queued task was lost or failed)."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
-    pending = Notification.objects.filter(
-        email_sent_at__isnull=True, created_at__lte=cutoff
-    ).values_list("pk", flat=True)[:limit]
+    """Send the emails still unsent: their queued task was lost or failed, or their worker
+    died after claiming them (claims older than CHENGXIN_EMAIL_CLAIM_SECONDS)."""
+    now = timezone.now()
+    cutoff = now - timezone.timedelta(seconds=older_than_seconds)
+    pending = (
+        _claimable(now)
+        .filter(created_at__lte=cutoff)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
     sent = 0
     for notification_id in list(pending):
         try:

@@ -908,11 +908,15 @@ class DepartmentResource(ScopedResource):
         widget=YesNoWidget(),
         saves_null_values=False,
     )
+    # Validated by the model's full_clean (clean_model_instances): a bad address is reported
+    # on its row and column like any other error.
+    head_name = fields.Field(attribute="head_name", column_name=gettext_lazy("head of department"))
+    head_email = fields.Field(attribute="head_email", column_name=gettext_lazy("head's email"))
 
     class Meta:
         model = Department
         import_id_fields = ["uscc"]
-        fields = ["uscc", "name", "region", "kind", "parent", "active"]
+        fields = ["uscc", "name", "region", "kind", "parent", "active", "head_name", "head_email"]
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True

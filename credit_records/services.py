@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
 
+from . import deadlines
 from .models import (
     RECTIFYING_STATUSES,
     AccountabilityEntry,
@@ -442,6 +443,12 @@ def record_submit_explanation(
     rectification.explanation_submitted_at = timezone.now()
     rectification.explanation_submitted_by = actor
     _save_with_history(rectification, actor=actor, reason=_transition_label("submit_explanation"))
+    _tell(
+        record,
+        to="supervisors",
+        title=gettext_lazy("Written explanation to review: %(number)s"),
+        message=gettext_lazy("%(department)s explained the causes in writing."),
+    )
     return record
 
 
@@ -508,7 +515,16 @@ def record_return(*, record: DishonestyRecord, actor: User | None, reason: str):
     reason = _require_text(reason, "reason", _("Say why the report is returned."))
     record = _locked_record(record)
     _record_step(record, "return_report", actor=actor, reason=reason)
-    _decide_report(record, actor=actor, decision=ReportDecision.RETURNED, reason=reason)
+    report = _decide_report(record, actor=actor, decision=ReportDecision.RETURNED, reason=reason)
+    # The escalation ladder stood still while the report awaited verification: those days do
+    # not count towards its next step.
+    rectification = Rectification.objects.select_for_update().get(record=record)
+    if deadlines.ladder_pause_ended(
+        rectification,
+        paused_since=timezone.localtime(report.submitted_at).date(),
+        today=timezone.localdate(),
+    ):
+        _save_with_history(rectification, actor=actor, reason=_transition_label("return_report"))
     _tell(record, to="liaisons", title=gettext_lazy("Rectification report returned: %(number)s"))
     return record
 
@@ -556,15 +572,50 @@ def rectification_extend(
         reason=reason,
         granted_by=actor,
     )
+    escalated_to = rectification.escalated_to
     rectification.deadline = new_deadline
+    # A deadline moved to a future day is no longer missed: the escalation ladder starts again
+    # (the steps taken stay in the timeline) and a miss of the new deadline is overdue anew.
+    restarted_from = 0
+    if new_deadline >= timezone.localdate():
+        restarted_from = deadlines.ladder_restart(rectification)
     _save_with_history(rectification, actor=actor, reason=reason)
-    _log(
-        record,
-        action="extend_deadline",
-        actor=actor,
-        reason=f"{extension.previous_deadline} → {new_deadline}: {reason}",
-    )
+    timeline_reason = f"{extension.previous_deadline} → {new_deadline}: {reason}"
+    if restarted_from:
+        timeline_reason += " " + _(
+            "The escalation (step %(level)d) is withdrawn; a miss of the new deadline starts "
+            "it again."
+        ) % {"level": restarted_from}
+    _log(record, action="extend_deadline", actor=actor, reason=timeline_reason)
+    _tell_extension(record, new_deadline=new_deadline, escalated_to=escalated_to, actor=actor)
     return extension
+
+
+def _tell_extension(record, *, new_deadline, escalated_to, actor) -> None:
+    """The department, its supervising office and the office it was escalated to (if any)
+    learn the new deadline; not the official who granted it."""
+    from django.urls import reverse
+
+    from .notifications import liaisons_of, notify_translated, supervisors_of
+
+    recipients = [*liaisons_of(record.department), *supervisors_of(record.department.region)]
+    if escalated_to is not None:
+        recipients += supervisors_of(escalated_to)
+    notify_translated(
+        [user for user in recipients if actor is None or user.pk != actor.pk],
+        kind=NotificationKind.WORKFLOW,
+        describe=lambda: (
+            _("Deadline extended: %(number)s") % {"number": record.decision_number},
+            _("The rectification of %(number)s by %(department)s is now due on %(date)s.")
+            % {
+                "number": record.decision_number,
+                "department": record.department.name,
+                "date": new_deadline.isoformat(),
+            },
+        ),
+        url=reverse("workspace:record_detail", args=[record.pk]),
+        record=record,
+    )
 
 
 @transaction.atomic
@@ -656,6 +707,12 @@ def credit_repair_apply(
         review_due=add_working_days(today, settings.CHENGXIN_REPAIR_REVIEW_WORKING_DAYS),
     )
     _log(record, action="repair_applied", actor=actor, reason=statement)
+    _tell(
+        record,
+        to="supervisors",
+        title=gettext_lazy("Credit repair to decide: %(number)s"),
+        message=gettext_lazy("%(department)s applied for credit repair."),
+    )
     return application
 
 
@@ -685,6 +742,13 @@ def credit_repair_decide(
         action="repair_approved" if approve else "repair_rejected",
         actor=actor,
         reason=reason,
+    )
+    _tell(
+        record,
+        to="liaisons",
+        title=gettext_lazy("Credit repair approved: %(number)s")
+        if approve
+        else gettext_lazy("Credit repair rejected: %(number)s"),
     )
     return application
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from credit_records.deadlines import DeadlineSource, DueItem, register
 from credit_records.models import NotificationKind
@@ -37,7 +38,7 @@ def _url(warning_id: int) -> str:
 def _days_phrase(days_left: int) -> str:
     if days_left == 0:
         return _("today")
-    return _("in %(days)d day(s)") % {"days": days_left}
+    return ngettext("in %(days)d day", "in %(days)d days", days_left) % {"days": days_left}
 
 
 def warning_response_items(start: datetime.date, end: datetime.date):

@@ -213,6 +213,9 @@ CHENGXIN_ESCALATION_DAYS = env.list("CHENGXIN_ESCALATION_DAYS", cast=int, defaul
 CHENGXIN_HONOURS_EXTENSION_MONTHS = env.int("CHENGXIN_HONOURS_EXTENSION_MONTHS", default=12)
 # How often beat runs the deadline scan (seconds). The scan is idempotent.
 CHENGXIN_SCAN_SECONDS = env.int("CHENGXIN_SCAN_SECONDS", default=60)
+# A worker claims a notification's email before sending it; a claim older than this that was
+# never marked sent is taken as lost (the worker died mid-send) and the email is sent again.
+CHENGXIN_EMAIL_CLAIM_SECONDS = env.int("CHENGXIN_EMAIL_CLAIM_SECONDS", default=600)
 # Background exports (credit_records/export_jobs.py): a list export of more rows than this
 # is prepared in the background; its file is kept this many days; a running export whose
 # progress has not moved for this many minutes is failed (its worker died); at most this

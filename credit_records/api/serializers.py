@@ -161,6 +161,8 @@ class DepartmentSerializer(ServiceSaveMixin, serializers.ModelSerializer):
             "kind_display",
             "parent",
             "active",
+            "head_name",
+            "head_email",
             "created_at",
             "updated_at",
         ]

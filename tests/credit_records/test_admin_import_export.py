@@ -195,6 +195,79 @@ def test_an_import_updates_a_department_found_by_its_code(
     assert Department.objects.count() == 1
 
 
+def head_csv(rows):
+    """A department file with the head's columns too (as the export writes them)."""
+    fields = [*EXPORT_FIELDS, "head_name", "head_email"]
+    headers = {**HEADERS, "head_name": "部门负责人", "head_email": "负责人电子邮箱"}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([headers[key] for key in fields])
+    for row in rows:
+        row = {**ROW_DEFAULTS, "head_name": "", "head_email": "", **row}
+        writer.writerow([row[key] for key in fields])
+    return SimpleUploadedFile("departments.csv", buffer.getvalue().encode("utf-8-sig"), "text/csv")
+
+
+def test_the_head_of_department_and_their_email_are_imported(login, nanjing_supervisor, regions):
+    rows = [
+        {
+            "uscc": valid_uscc(610, "320100"),
+            "name": "南京市审计局",
+            "region": "320100",
+            "head_name": "王局长",
+            "head_email": "head@audit.nanjing.gov.cn",
+        }
+    ]
+    client = login(nanjing_supervisor)
+    preview = upload(client, file=head_csv(rows))
+    assert preview.context.get("confirm_form") is not None, row_errors(preview)
+    assert confirm(client, preview).status_code == 302
+
+    department = Department.objects.get(uscc=valid_uscc(610, "320100"))
+    assert (department.head_name, department.head_email) == ("王局长", "head@audit.nanjing.gov.cn")
+
+
+def test_a_bad_head_email_is_reported_on_its_row_and_saves_nothing(
+    login, nanjing_supervisor, regions
+):
+    rows = [
+        {"uscc": valid_uscc(611, "320100"), "name": "南京市审计局", "region": "320100"},
+        {
+            "uscc": valid_uscc(612, "320100"),
+            "name": "南京市统计局",
+            "region": "320100",
+            "head_name": "李局长",
+            "head_email": "not-an-address",
+        },
+    ]
+    response = upload(login(nanjing_supervisor), file=head_csv(rows))
+
+    errors = row_errors(response)
+    assert list(errors) == [2]
+    assert list(errors[2]) == ["head_email"]
+    assert response.context.get("confirm_form") is None
+    assert not Department.objects.filter(
+        uscc__in=[valid_uscc(611, "320100"), valid_uscc(612, "320100")]
+    ).exists()
+
+
+def test_the_export_has_the_head_of_department_columns(
+    login, province_supervisor, nanjing_department
+):
+    nanjing_department.head_name = "王局长"
+    nanjing_department.head_email = "head@czj.nanjing.gov.cn"
+    nanjing_department.save()
+    data = {"format": format_index("csv", export=True), "resource": "0"}
+    data.update(
+        {f"departmentresource_{field}": "on" for field in ["uscc", "head_name", "head_email"]}
+    )
+    response = login(province_supervisor).post(EXPORT_URL, data)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+    assert rows[0] == ["统一社会信用代码", "部门负责人", "负责人电子邮箱"]
+    assert rows[1] == [nanjing_department.uscc, "王局长", "head@czj.nanjing.gov.cn"]
+
+
 def test_re_importing_an_unchanged_export_changes_nothing(login, nanjing_supervisor, regions):
     parent = DepartmentFactory(name="南京市财政局", region=regions["320100"])
     DepartmentFactory(name="南京市政府采购中心", region=regions["320100"], parent=parent)
@@ -419,3 +492,25 @@ def test_re_importing_an_export_keeps_a_formula_like_name_as_it_was(
     confirm(client, preview)
     department.refresh_from_db()
     assert department.name == "=1+1"
+
+
+# --- Change form ------------------------------------------------------------------------------
+
+
+def test_a_supervisor_records_the_head_of_department_in_the_admin(
+    login, nanjing_supervisor, nanjing_department
+):
+    client = login(nanjing_supervisor)
+    url = f"{ADMIN_LIST}{nanjing_department.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    assert {"head_name", "head_email"} <= set(form.fields)
+
+    data = {**form.initial, "head_name": "王局长", "head_email": "head@czj.nanjing.gov.cn"}
+    data = {key: ("" if value is None else value) for key, value in data.items()}
+    data["region"] = nanjing_department.region_id
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    nanjing_department.refresh_from_db()
+    assert nanjing_department.head_email == "head@czj.nanjing.gov.cn"
+    assert nanjing_department.history.latest().history_user == nanjing_supervisor

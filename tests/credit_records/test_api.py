@@ -567,6 +567,42 @@ def test_a_supervisor_cannot_place_a_department_outside_their_region(
     assert nanjing_department.region.code == "320100"
 
 
+def test_a_supervisor_records_the_head_of_department_and_a_bad_address_is_a_400(
+    api, nanjing_supervisor, nanjing_department
+):
+    client = api(nanjing_supervisor)
+    url = f"/api/v1/departments/{nanjing_department.uscc}/"
+
+    saved = client.patch(
+        url, {"head_name": "王局长", "head_email": "head@czj.nanjing.gov.cn"}, format="json"
+    )
+    refused = client.patch(url, {"head_email": "not-an-address"}, format="json")
+
+    assert saved.status_code == 200, saved.json()
+    assert client.get(url).json()["head_email"] == "head@czj.nanjing.gov.cn"
+    assert refused.status_code == 400
+    assert list(refused.json()) == ["head_email"]
+    nanjing_department.refresh_from_db()
+    assert (nanjing_department.head_name, nanjing_department.head_email) == (
+        "王局长",
+        "head@czj.nanjing.gov.cn",
+    )
+
+
+def test_a_liaison_reads_the_head_of_department_but_cannot_change_it(
+    api, nanjing_liaison, nanjing_department
+):
+    nanjing_department.head_name = "王局长"
+    nanjing_department.save()
+    client = api(nanjing_liaison)
+    url = f"/api/v1/departments/{nanjing_department.uscc}/"
+
+    assert client.get(url).json()["head_name"] == "王局长"
+    assert client.patch(url, {"head_name": "冒名"}, format="json").status_code == 403
+    nanjing_department.refresh_from_db()
+    assert nanjing_department.head_name == "王局长"
+
+
 def test_an_official_shows_only_their_work_identity(api, nanjing_supervisor, nanjing_department):
     response = api(nanjing_supervisor).post(
         "/api/v1/officials/",

@@ -1,5 +1,6 @@
 """Two workers running the deadline scan at the same moment on PostgreSQL: every reminder,
-escalation step, accountability proposal, disclosure expiry and email happens once."""
+escalation step, accountability proposal, disclosure expiry and email happens once; so do
+the pending-email scan's emails and the debt warnings' escalation steps."""
 
 import datetime
 import threading
@@ -9,7 +10,7 @@ import pytest
 from django.core import mail
 from django.db import close_old_connections, connection
 
-from credit_records import deadlines, services
+from credit_records import deadlines, notifications, services
 from credit_records.models import (
     AccountabilityEntry,
     AccountabilityKind,
@@ -154,6 +155,8 @@ def test_two_workers_scanning_at_once_take_every_effect_exactly_once(everything_
             (NotificationKind.OVERDUE, "jiangning-liaison"),
             (NotificationKind.OVERDUE, "jiangning-office"),
             (NotificationKind.ESCALATED, "nanjing"),
+            (NotificationKind.ESCALATED, "jiangning-liaison"),
+            (NotificationKind.ACCOUNTABILITY, "jiangning-liaison"),
             (NotificationKind.ACCOUNTABILITY, "jiangning-office"),
             (NotificationKind.ACCOUNTABILITY, "nanjing"),
         ]
@@ -186,7 +189,7 @@ def test_two_workers_scanning_at_once_take_every_effect_exactly_once(everything_
     )
     # Every notification emailed once.
     assert Notification.objects.filter(email_sent_at__isnull=True).count() == 0
-    assert len(mail.outbox) == Notification.objects.count() == 9
+    assert len(mail.outbox) == Notification.objects.count() == 11
 
 
 def test_many_scans_racing_repeatedly_still_take_each_step_once(everything_due):
@@ -197,5 +200,95 @@ def test_many_scans_racing_repeatedly_still_take_each_step_once(everything_due):
     assert RecordEvent.objects.filter(action="escalated").count() == 1
     assert RecordEvent.objects.filter(action="accountability_proposed").count() == 1
     assert RecordEvent.objects.filter(action="disclosure_expired").count() == 1
-    assert Notification.objects.count() == 9
-    assert len(mail.outbox) == 9
+    assert Notification.objects.count() == 11
+    assert len(mail.outbox) == 11
+
+
+# --- The pending-email scan -------------------------------------------------------------------
+
+
+def test_four_workers_sending_the_pending_emails_at_once_send_each_once(
+    require_postgres, regions, jiangning_department, monkeypatch
+):
+    recipients = [
+        UserFactory(
+            username=f"liaison-{n}",
+            role="Department liaison",
+            department=jiangning_department,
+            email=f"liaison-{n}@jiangning.gov.cn",
+        )
+        for n in range(12)
+    ]
+    # Their emails were never queued (the broker was down): only the scan sends them.
+    Notification.objects.bulk_create(
+        Notification(recipient=user, kind=NotificationKind.REMINDER, title=f"提醒 {user.pk}")
+        for user in recipients
+    )
+    mail.outbox.clear()
+    send_mail = notifications.send_mail
+
+    def slow_send_mail(*args, **kwargs):
+        time.sleep(0.05)  # a mail server's round trip: the other workers arrive meanwhile
+        return send_mail(*args, **kwargs)
+
+    monkeypatch.setattr(notifications, "send_mail", slow_send_mail)
+
+    outcomes = side_by_side(
+        lambda: notifications.send_pending_emails(older_than_seconds=0), workers=4
+    )
+
+    assert [outcome for outcome in outcomes if isinstance(outcome, Exception)] == []
+    assert sum(outcomes) == 12
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        user.email for user in recipients
+    )
+    assert not Notification.objects.filter(email_sent_at__isnull=True).exists()
+
+
+# --- The debt warnings' escalation scan ---------------------------------------------------------
+
+
+def test_two_workers_escalating_an_overdue_debt_warning_take_each_step_once(
+    require_postgres, time_machine, regions, nanjing_supervisor, province_supervisor, monkeypatch
+):
+    from debt import deadlines as debt_deadlines
+    from debt import services as debt_services
+    from debt.models import RiskWarning
+
+    from ..debt.support import make_profile
+
+    time_machine.move_to(at(TODAY), tick=False)
+    make_profile(regions["320100"], ratio="250")
+    warning = debt_services.warning_issue(
+        actor=nanjing_supervisor,
+        warning=RiskWarning.objects.get(),
+        required_response="报送化债方案",
+        response_deadline=TODAY,
+    )
+    Notification.objects.all().delete()
+    for name in ("_step_overdue", "_step_escalate"):
+        step = getattr(debt_deadlines, name)
+
+        def slowed(warning, step=step):
+            time.sleep(0.3)
+            step(warning)
+
+        monkeypatch.setattr(debt_deadlines, name, slowed)
+
+    both_due = TODAY + datetime.timedelta(days=30)
+    for _ in range(2):
+        outcomes = side_by_side(lambda: debt_deadlines.escalate_overdue_warnings(both_due))
+        assert [outcome for outcome in outcomes if isinstance(outcome, Exception)] == []
+
+    warning.refresh_from_db()
+    assert warning.escalation_level == 2
+    # The overdue notice (a reminder to respond, to the region's office) and the escalation.
+    assert sorted(Notification.objects.values_list("kind", "recipient__username")) == [
+        (NotificationKind.ESCALATED, "province"),
+        (NotificationKind.REMINDER, "nanjing"),
+    ]
+    assert [
+        row.escalation_level
+        for row in warning.history.order_by("history_id")
+        if row.escalation_level
+    ] == [1, 2]

@@ -399,13 +399,13 @@ def test_each_recipient_reads_the_reminder_and_its_email_in_their_own_language(
     )
     assert titles == {
         "jiangning-liaison": f"{NUMBER} 的整改期限：还有 7 天到期",
-        "nanjing": f"Rectification of {NUMBER} is due in 7 day(s)",
+        "nanjing": f"Rectification of {NUMBER} is due in 7 days",
     }
     link = f"http://127.0.0.1:8000/workspace/records/{record.pk}/"
     emails = {tuple(message.to): message for message in mail.outbox}
     assert sorted(emails) == [("credit@nanjing.gov.cn",), ("liaison@jiangning.gov.cn",)]
     english, chinese = emails[("credit@nanjing.gov.cn",)], emails[("liaison@jiangning.gov.cn",)]
-    assert english.subject == f"[Chengxin] Rectification of {NUMBER} is due in 7 day(s)"
+    assert english.subject == f"[Chengxin] Rectification of {NUMBER} is due in 7 days"
     assert english.body.startswith("Dear nanjing,")
     assert f"Open it in the portal: {link}" in english.body
     assert f"{jiangning_department.name} must complete the rectification" in english.body
@@ -417,6 +417,27 @@ def test_each_recipient_reads_the_reminder_and_its_email_in_their_own_language(
     time_machine.move_to(at(MONDAY, 10), tick=False)
     assert notifications.send_pending_emails() == 0
     assert len(mail.outbox) == 2
+
+
+def test_an_english_reminder_says_one_day_or_several_days(
+    time_machine, people, jiangning_department
+):
+    supervisor = people["supervisor"]
+    supervisor.language = "en"
+    supervisor.save()
+    time_machine.move_to(at(MONDAY), tick=False)
+    rectifying_record(
+        jiangning_department,
+        deadline=datetime.date(2026, 3, 5),
+        liaison=people["liaison"],
+        decision_number=NUMBER,
+    )
+    scan_every_day(time_machine, MONDAY, datetime.date(2026, 3, 5), scans=1)
+
+    assert [title for _day, _user, title in reminders(recipient=supervisor)] == [
+        f"Rectification of {NUMBER} is due in 3 days",
+        f"Rectification of {NUMBER} is due in 1 day",
+    ]
 
 
 def test_a_reminder_whose_email_was_never_queued_is_emailed_by_the_pending_email_scan(

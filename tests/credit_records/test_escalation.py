@@ -158,7 +158,8 @@ def test_fifteen_days_later_it_is_escalated_to_the_parent_region_which_sees_it_o
     assert rectification.escalation_level == 2
     assert rectification.escalated_to == regions["320100"]
     assert ladder(overdue_record) == [("overdue", after(1)), ("escalated", after(16))]
-    assert told(NotificationKind.ESCALATED) == ["nanjing"]
+    # The city office it is escalated to, and the department: a warning before accountability.
+    assert told(NotificationKind.ESCALATED) == ["jiangning-liaison", "nanjing"]
     assert rectification.history.filter(escalation_level=2, escalated_to=regions["320100"]).count()
 
     def escalations_panel(user):
@@ -194,7 +195,11 @@ def test_thirty_days_after_escalation_accountability_is_proposed_and_honours_sta
         ).count()
         == 2
     )
-    assert told(NotificationKind.ACCOUNTABILITY) == ["jiangning-office", "nanjing"]
+    assert told(NotificationKind.ACCOUNTABILITY) == [
+        "jiangning-liaison",
+        "jiangning-office",
+        "nanjing",
+    ]
     record = DishonestyRecord.objects.get(pk=overdue_record.pk)
     assert record.honours_extended is True
     assert record.history.filter(honours_extended=True).count() == 1
@@ -245,8 +250,12 @@ def test_a_ladder_missed_for_weeks_takes_every_due_step_in_order_in_one_scan_and
     assert level(overdue_record) == 3
     assert [action for action, _day in ladder(overdue_record)] == LADDER_EVENTS
     assert told(NotificationKind.OVERDUE) == ["jiangning-liaison", "jiangning-office"]
-    assert told(NotificationKind.ESCALATED) == ["nanjing"]
-    assert told(NotificationKind.ACCOUNTABILITY) == ["jiangning-office", "nanjing"]
+    assert told(NotificationKind.ESCALATED) == ["jiangning-liaison", "nanjing"]
+    assert told(NotificationKind.ACCOUNTABILITY) == [
+        "jiangning-liaison",
+        "jiangning-office",
+        "nanjing",
+    ]
     assert AccountabilityEntry.objects.filter(kind=AccountabilityKind.PROPOSAL).count() == len(
         county["officials"]
     )
@@ -283,6 +292,10 @@ def test_verification_in_the_meantime_ends_the_ladder(time_machine, overdue_reco
 def test_a_report_awaiting_verification_pauses_the_ladder_and_a_returned_report_resumes_it(
     time_machine, overdue_record, county
 ):
+    """Each step waits its days after the previous one, not counting the days paused: 9 days
+    ran before the report, 21 stood paused, so escalation comes 6 days after the return and
+    accountability 30 days after escalation (not the same day, as when the steps were counted
+    from the deadline)."""
     scan_on(time_machine, after(1))
     time_machine.move_to(at(after(10)), tick=False)
     services.record_submit_report(
@@ -295,14 +308,154 @@ def test_a_report_awaiting_verification_pauses_the_ladder_and_a_returned_report_
 
     time_machine.move_to(at(after(31)), tick=False)
     services.record_return(record=overdue_record, actor=county["office"], reason="尚未付清")
-    for day in each_day(after(31), after(46)):
+    for day in each_day(after(31), after(70)):
         scan_on(time_machine, day, times=1)
 
     assert ladder(overdue_record) == [
         ("overdue", after(1)),
-        ("escalated", after(31)),
-        ("accountability_proposed", after(46)),
+        ("escalated", after(37)),
+        ("accountability_proposed", after(67)),
     ]
+
+
+def test_days_paused_after_escalation_do_not_count_towards_accountability(
+    time_machine, overdue_record, county
+):
+    deadlines.run_scan(today=after(16))
+    assert level(overdue_record) == 2
+    time_machine.move_to(at(after(20)), tick=False)
+    services.record_submit_report(
+        record=overdue_record, actor=county["liaison"], content="已付清部分欠款。"
+    )
+    time_machine.move_to(at(after(40)), tick=False)
+    services.record_return(record=overdue_record, actor=county["office"], reason="尚未付清")
+
+    # 30 days after escalation (day 16) would be day 46; the 20 days paused push it to day 66.
+    for day in (after(46), after(65)):
+        scan_on(time_machine, day)
+        assert level(overdue_record) == 2
+    scan_on(time_machine, after(66))
+    assert ladder(overdue_record)[-1] == ("accountability_proposed", after(66))
+    # The pause is in the audit history, with the official who returned the report.
+    row = Rectification.objects.get(record=overdue_record).history.filter(ladder_paused_days=20)
+    assert row.get().history_user == county["office"]
+
+
+def test_a_report_pending_over_the_deadline_delays_the_overdue_step_by_the_days_paused(
+    time_machine, overdue_record, county
+):
+    time_machine.move_to(at(DEADLINE - datetime.timedelta(days=2)), tick=False)
+    services.record_submit_report(
+        record=overdue_record, actor=county["liaison"], content="已付清部分欠款。"
+    )
+    time_machine.move_to(at(after(10)), tick=False)
+    services.record_return(record=overdue_record, actor=county["office"], reason="尚未付清")
+
+    for day in each_day(after(10), after(26)):
+        scan_on(time_machine, day, times=1)
+
+    # Ten days paused after the deadline: overdue on day 11, escalated 15 days after that.
+    assert ladder(overdue_record) == [("overdue", after(11)), ("escalated", after(26))]
+
+
+# --- Extensions --------------------------------------------------------------------------------
+
+
+def test_extending_an_escalated_rectification_restarts_the_ladder_and_tells_everyone_concerned(
+    time_machine, overdue_record, county, login
+):
+    for day in each_day(after(1), after(20)):
+        scan_on(time_machine, day, times=1)
+    assert level(overdue_record) == 2
+    Notification.objects.all().delete()
+
+    services.rectification_extend(
+        record=overdue_record,
+        actor=county["province"],
+        new_deadline=after(40),
+        reason="涉及跨年度预算调整",
+    )
+
+    rectification = Rectification.objects.get(record=overdue_record)
+    assert (rectification.escalation_level, rectification.escalated_to) == (0, None)
+    assert not rectification.is_overdue
+    # The steps taken stay in the timeline; the extension says the ladder was withdrawn.
+    assert ladder(overdue_record) == [("overdue", after(1)), ("escalated", after(16))]
+    extension = RecordEvent.objects.filter(record=overdue_record, action="extend_deadline").get()
+    assert "涉及跨年度预算调整" in extension.reason
+    assert rectification.history.latest().escalation_level == 0
+    # The department, its office and the office it was escalated to hear of the new deadline.
+    assert told(NotificationKind.WORKFLOW) == ["jiangning-liaison", "jiangning-office", "nanjing"]
+    assert all(
+        after(40).isoformat() in message
+        for message in Notification.objects.values_list("message", flat=True)
+    )
+    # The city office no longer has it on its home page.
+    page = login(county["city"]).get("/workspace/").content.decode()
+    assert "panel escalations" not in page
+
+
+def test_a_missed_extended_deadline_starts_the_ladder_again_from_its_first_step(
+    time_machine, overdue_record, county
+):
+    for day in each_day(after(1), after(20)):
+        scan_on(time_machine, day, times=1)
+    new_deadline = after(40)
+    services.rectification_extend(
+        record=overdue_record, actor=county["office"], new_deadline=new_deadline, reason="延期"
+    )
+    Notification.objects.all().delete()
+
+    for day in each_day(after(21), new_deadline):
+        scan_on(time_machine, day, times=1)
+    assert level(overdue_record) == 0
+    for day in each_day(new_deadline + datetime.timedelta(days=1), after(56)):
+        scan_on(time_machine, day, times=1)
+
+    assert ladder(overdue_record) == [
+        ("overdue", after(1)),
+        ("escalated", after(16)),
+        ("overdue", after(41)),
+        ("escalated", after(56)),
+    ]
+    assert told(NotificationKind.OVERDUE) == ["jiangning-liaison", "jiangning-office"]
+    assert "nanjing" in told(NotificationKind.ESCALATED)
+
+
+def test_an_extension_to_a_day_already_past_leaves_the_ladder_where_it_is(
+    time_machine, overdue_record, county
+):
+    for day in each_day(after(1), after(20)):
+        scan_on(time_machine, day, times=1)
+
+    services.rectification_extend(
+        record=overdue_record, actor=county["office"], new_deadline=after(5), reason="补记"
+    )
+
+    rectification = Rectification.objects.get(record=overdue_record)
+    assert rectification.escalation_level == 2
+    assert rectification.escalated_to is not None
+    assert rectification.is_overdue
+
+
+def test_the_escalations_panel_marks_as_overdue_only_what_is_overdue(
+    time_machine, overdue_record, county, regions, login
+):
+    """A rectification escalated before extensions restarted the ladder, now due in future."""
+    time_machine.move_to(at(after(20)), tick=False)
+    Rectification.objects.filter(record=overdue_record).update(
+        escalation_level=2, escalated_to=regions["320100"], deadline=after(30)
+    )
+    client = login(county["city"])
+
+    def panel():
+        page = client.get("/workspace/").content.decode()
+        return page.split('class="panel escalations"', 1)[1].split("</section>", 1)[0]
+
+    assert NUMBER in panel()
+    assert 'class="badge bad"' not in panel()
+    Rectification.objects.filter(record=overdue_record).update(deadline=after(10))
+    assert 'class="badge bad"' in panel()
 
 
 @override_settings(CHENGXIN_ESCALATION_DAYS=[3, 5, 7])
@@ -334,4 +487,4 @@ def test_a_department_at_the_top_of_the_tree_is_escalated_to_its_own_region(
 
     rectification = Rectification.objects.get(record=record)
     assert (rectification.escalation_level, rectification.escalated_to) == (2, regions["320000"])
-    assert told(NotificationKind.ESCALATED) == ["province"]
+    assert told(NotificationKind.ESCALATED) == ["province", "sheng"]

@@ -227,6 +227,24 @@ def test_the_department_page_shows_its_code_region_and_subordinates(
     assert "南京市政府采购中心" in page
 
 
+def test_the_department_page_shows_the_head_told_when_a_rectification_is_overdue(
+    login, nanjing_supervisor, regions
+):
+    department = DepartmentFactory(
+        name="南京市财政局",
+        region=regions["320100"],
+        head_name="王局长",
+        head_email="head@czj.nanjing.gov.cn",
+    )
+    without_head = DepartmentFactory(name="南京市审计局", region=regions["320100"])
+    client = login(nanjing_supervisor)
+
+    page = client.get(f"{LIST}{department.uscc}/").content.decode()
+    assert "王局长" in page
+    assert 'href="mailto:head@czj.nanjing.gov.cn"' in page
+    assert "mailto:" not in client.get(f"{LIST}{without_head.uscc}/").content.decode()
+
+
 def test_the_department_page_shows_its_change_history(login, nanjing_supervisor, regions):
     department = DepartmentFactory(name="南京市财政局", region=regions["320100"])
     department.name = "南京市财政局（新）"

@@ -1,0 +1,67 @@
+"""System checks of the deadline settings: a misconfigured ladder or reminder list is
+reported by ``manage.py check`` (and the commands that run the checks: ``migrate``,
+``runserver``) instead of surfacing later as a failing or silent scan."""
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+# The send task's hard time limit (credit_records/tasks.py): a claim younger than this may
+# belong to a worker still sending, so the lease must not run out sooner.
+EMAIL_TASK_TIME_LIMIT = 60
+
+# Whole numbers of days (or seconds) that must be at least the given minimum.
+MINIMUMS = {
+    "CHENGXIN_RECTIFICATION_DAYS": 1,
+    "CHENGXIN_EXPLANATION_DAYS": 1,
+    "CHENGXIN_REPAIR_REVIEW_WORKING_DAYS": 1,
+    "CHENGXIN_HONOURS_EXTENSION_MONTHS": 0,
+    "CHENGXIN_SCAN_SECONDS": 1,
+    "CHENGXIN_EMAIL_CLAIM_SECONDS": EMAIL_TASK_TIME_LIMIT,
+}
+
+
+def _is_whole_number(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+@register(Tags.compatibility)
+def check_deadline_settings(app_configs=None, **kwargs) -> list[Error]:
+    errors = []
+    reminder_days = settings.CHENGXIN_REMINDER_DAYS
+    if not isinstance(reminder_days, list | tuple) or not all(
+        _is_whole_number(days) and days >= 0 for days in reminder_days
+    ):
+        errors.append(
+            Error(
+                f"CHENGXIN_REMINDER_DAYS is {reminder_days!r}.",
+                hint="Days before a deadline, whole numbers of 0 or more, e.g. 7,3,1 "
+                "(empty: no reminders).",
+                id="credit_records.E001",
+            )
+        )
+    escalation_days = settings.CHENGXIN_ESCALATION_DAYS
+    if (
+        not isinstance(escalation_days, list | tuple)
+        or len(escalation_days) != 3
+        or not all(_is_whole_number(days) and days >= 1 for days in escalation_days)
+    ):
+        errors.append(
+            Error(
+                f"CHENGXIN_ESCALATION_DAYS is {escalation_days!r}.",
+                hint="Three whole numbers of 1 or more: the days after the deadline of the "
+                "overdue step, then the days before escalation and before accountability, "
+                "e.g. 1,15,30.",
+                id="credit_records.E002",
+            )
+        )
+    for name, minimum in MINIMUMS.items():
+        value = getattr(settings, name)
+        if not _is_whole_number(value) or value < minimum:
+            errors.append(
+                Error(
+                    f"{name} is {value!r}.",
+                    hint=f"A whole number of {minimum} or more.",
+                    id="credit_records.E003",
+                )
+            )
+    return errors
