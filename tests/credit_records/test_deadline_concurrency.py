@@ -260,7 +260,7 @@ def test_two_workers_escalating_an_overdue_debt_warning_take_each_step_once(
     time_machine.move_to(at(TODAY), tick=False)
     make_profile(regions["320100"], ratio="250")
     warning = debt_services.warning_issue(
-        actor=nanjing_supervisor,
+        actor=province_supervisor,  # the office above the warned region issues its warning
         warning=RiskWarning.objects.get(),
         required_response="报送化债方案",
         response_deadline=TODAY,
