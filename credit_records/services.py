@@ -277,6 +277,17 @@ def lock_department(department: Department) -> None:
     list(Department.objects.select_for_update().filter(pk=department.pk).values_list("pk"))
 
 
+def _officials_of(department: Department, officials) -> list[PublicOfficial]:
+    """The responsible officials of a record, each of whom must work in its department."""
+    officials = list(officials)
+    for official in officials:
+        if official.department_id != department.pk:
+            raise ValidationError(
+                {"officials": _("%(name)s does not work in this department.") % {"name": official}}
+            )
+    return officials
+
+
 @transaction.atomic
 def record_create(
     *,
@@ -321,13 +332,7 @@ def record_create(
     )
     record.full_clean(exclude=["status"])
     _save_with_history(record, actor=actor, reason=str(ACTION_LABELS["created"]))
-    officials = list(officials)
-    for official in officials:
-        if official.department_id != department.pk:
-            raise ValidationError(
-                {"officials": _("%(name)s does not work in this department.") % {"name": official}}
-            )
-    record.officials.set(officials)
+    record.officials.set(_officials_of(department, officials))
     _attach(files, actor=actor, department=department, record=record)
     _log(record, action="created", actor=actor, to_status=record.status)
     return record
@@ -365,7 +370,7 @@ def record_update(*, record: DishonestyRecord, actor: User | None, **changes) ->
     record.full_clean(exclude=["status"])
     _save_with_history(record, actor=actor, reason=str(ACTION_LABELS["updated"]))
     if officials is not None:
-        record.officials.set(officials)
+        record.officials.set(_officials_of(record.department, officials))
     _log(record, action="updated", actor=actor)
     return record
 

@@ -27,7 +27,7 @@ from credit_records.models import (
     Rectification,
 )
 
-from ..factories import DepartmentFactory, UserFactory, make_record
+from ..factories import DepartmentFactory, OfficialFactory, UserFactory, make_record
 
 LIST = "/workspace/records/"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -450,6 +450,35 @@ def test_posting_an_action_runs_it_and_returns_to_the_record(
         "经核实无误",
     )
     assert "经核实无误" in page(client.get(response["Location"]))  # on the timeline
+
+
+def test_the_edit_form_offers_only_the_officials_of_the_records_department(
+    login, finance_record, finance, transport, nanjing_supervisor
+):
+    own = OfficialFactory(name="张三", department=finance)
+    stranger = OfficialFactory(name="李四", department=transport)
+    record = finance_record("draft")
+    client = login(nanjing_supervisor)
+    url = f"{LIST}{record.pk}/edit/"
+
+    offered = client.get(url).context["form"].fields["officials"].queryset
+    response = client.post(
+        url,
+        {
+            "category": record.category,
+            "severity": record.severity,
+            "decision_number": record.decision_number,
+            "issuing_authority": record.issuing_authority,
+            "decision_date": record.decision_date.isoformat(),
+            "facts": record.facts,
+            "officials": [stranger.pk],
+        },
+    )
+
+    assert list(offered) == [own]
+    assert response.status_code == 200  # the form again, with the error at the field
+    assert response.context["form"].errors["officials"]
+    assert not record.officials.exists()
 
 
 def test_the_liaisons_explanation_posted_from_the_page_is_recorded(

@@ -646,6 +646,26 @@ def test_confirming_gives_each_responsible_official_an_accountability_entry(
     assert not bystander.accountability_entries.exists()
 
 
+def test_an_edit_cannot_make_an_official_of_another_department_responsible(
+    nanjing_department, nanjing_supervisor, regions
+):
+    own = OfficialFactory(department=nanjing_department)
+    stranger = OfficialFactory(department=DepartmentFactory(region=regions["320100"]))
+    record = make_record(
+        nanjing_department, actor=nanjing_supervisor, state="draft", officials=[own]
+    )
+    before = snapshot(record)
+
+    with pytest.raises(ValidationError) as refused:
+        services.record_update(
+            record=record, actor=nanjing_supervisor, officials=[own, stranger], facts="补充事实"
+        )
+
+    assert "officials" in refused.value.error_dict
+    assert snapshot(record) == before
+    assert list(record.officials.all()) == [own]
+
+
 def test_a_broken_commitment_becomes_a_linked_draft_record_in_one_call(
     nanjing_department, nanjing_supervisor
 ):
