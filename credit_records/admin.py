@@ -755,7 +755,8 @@ class CreditRepairApplicationAdmin(ReadOnlyAdmin):
 
 @admin.register(AccountabilityEntry)
 class AccountabilityEntryAdmin(ReadOnlyAdmin):
-    list_display = ["official", "record", "created_at"]
+    list_display = ["official", "record", "kind", "created_at", "exempted_at"]
+    list_filter = ["kind", ("exempted_at", admin.EmptyFieldListFilter)]
     search_fields = ["official__name", "official__employee_number", "record__decision_number"]
     list_select_related = ["official", "official__department", "record", "record__department"]
 

@@ -1290,7 +1290,10 @@ class AccountabilityKind(models.TextChoices):
 
 class AccountabilityEntry(BaseModel):
     """An entry in a public official's file: held responsible for a dishonesty record, or
-    proposed for accountability when its rectification stays overdue."""
+    proposed for accountability when its rectification stays overdue.
+
+    When the record is exempted after a fault-tolerance review the entry stays, for audit,
+    marked ``exempted_at``, and no longer counts against the official."""
 
     kind = models.CharField(
         _("kind"),
@@ -1312,6 +1315,12 @@ class AccountabilityEntry(BaseModel):
     )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    exempted_at = models.DateTimeField(
+        _("exempted at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the record is exempted after a fault-tolerance review."),
+    )
 
     history = HistoricalRecords()
 

@@ -617,6 +617,12 @@ def fault_tolerance_claim_review(
     _save_with_history(claim, actor=actor, reason=reason)
     if approve:
         _record_step(record, "exempt", actor=actor, reason=reason)
+        # The officials' entries stay in their files for audit, marked, no longer counted.
+        for entry in AccountabilityEntry.objects.select_for_update().filter(
+            record=record, exempted_at__isnull=True
+        ):
+            entry.exempted_at = claim.reviewed_at
+            _save_with_history(entry, actor=actor, reason=reason)
     else:
         _log(record, action="claim_rejected", actor=actor, reason=reason)
     return claim

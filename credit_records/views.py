@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -702,7 +702,13 @@ class OfficialListView(
     # An aggregate drops Meta.ordering: order explicitly so that pages are stable.
     queryset = (
         PublicOfficial.objects.select_related("department")
-        .annotate(record_count=Count("accountability_entries"))
+        # Entries of records exempted after a fault-tolerance review are kept, not counted.
+        .annotate(
+            record_count=Count(
+                "accountability_entries",
+                filter=Q(accountability_entries__exempted_at__isnull=True),
+            )
+        )
         .order_by("department__name", "name", "pk")
     )
     filterset_class = PublicOfficialFilter

@@ -481,6 +481,35 @@ def test_the_edit_form_offers_only_the_officials_of_the_records_department(
     assert not record.officials.exists()
 
 
+def test_an_exempted_records_accountability_entry_is_kept_struck_and_not_counted(
+    login, finance, nanjing_supervisor, finance_liaison
+):
+    official = OfficialFactory(name="张三", department=finance)
+    counted = make_record(
+        finance, actor=nanjing_supervisor, state="confirmed", officials=[official]
+    )
+    exempted = make_record(
+        finance,
+        actor=nanjing_supervisor,
+        liaison=finance_liaison,
+        state="exempted",
+        officials=[official],
+    )
+    client = login(nanjing_supervisor)
+
+    (listed_row,) = client.get("/workspace/officials/").context["object_list"]
+    detail = page(client.get(f"/workspace/officials/{official.pk}/"))
+
+    assert listed_row.record_count == 1
+    entries = {entry.record: entry for entry in official.accountability_entries.all()}
+    assert entries[counted].exempted_at is None
+    assert entries[exempted].exempted_at is not None  # kept for audit
+    struck = re.search(r'<li class="exempted"><del>(.*?)</del>(.*?)</li>', detail, re.S)
+    assert struck and exempted.decision_number in struck.group(1)
+    assert "已免责（容错纠错）" in struck.group(2)
+    assert counted.decision_number not in struck.group(0)
+
+
 def test_the_liaisons_explanation_posted_from_the_page_is_recorded(
     login, finance_record, finance_liaison
 ):
