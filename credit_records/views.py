@@ -218,6 +218,10 @@ class DepartmentDetailView(
         department = self.object
         user = self.request.user
         profile = selectors.department_credit_profile(department)
+        # Records exempted after a fault-tolerance review are out of the credit file and of
+        # disclosure: listed apart, kept for audit, never with a disclosure date.
+        exempted = [r for r in profile.records if r.status == RecordStatus.EXEMPTED]
+        in_file = [r for r in profile.records if r.status != RecordStatus.EXEMPTED]
         context.update(
             subordinates=selectors.scope_queryset(
                 user, department.subordinates.select_related("region")
@@ -225,8 +229,9 @@ class DepartmentDetailView(
             standing=profile.standing,
             honours=profile.honours,
             # The newest records; the record list, filtered to the department, has them all.
-            records=profile.records[: self.records_shown],
-            records_total=len(profile.records),
+            records=in_file[: self.records_shown],
+            records_total=len(in_file),
+            exempted_records=exempted[: self.records_shown],
             events=selectors.department_timeline(department)[:30],
             commendations=department.commendations.select_related("official"),
             commitments=department.commitments.select_related("resulting_record"),
