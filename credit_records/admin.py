@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -506,6 +507,12 @@ def _differs(record: DishonestyRecord, name: str, value) -> bool:
     return getattr(record, name) != value
 
 
+class RecordActionForm(ActionForm):
+    """The action bar with the reason every workflow step is recorded with."""
+
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
 @admin.register(DishonestyRecord)
 class DishonestyRecordAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [DishonestyRecordResource]
@@ -565,6 +572,7 @@ class DishonestyRecordAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHist
     ]
     inlines = [RecordEventInline, AttachmentInline]
     actions = ["confirm_records", "close_records"]
+    action_form = RecordActionForm
 
     @staticmethod
     def _current_status(obj) -> str | None:
@@ -629,7 +637,9 @@ class DishonestyRecordAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHist
             self,
             request,
             queryset,
-            lambda record: services.record_confirm(record=record, actor=request.user),
+            lambda record: services.record_confirm(
+                record=record, actor=request.user, reason=request.POST.get("reason", "")
+            ),
             _("%(count)d record(s) confirmed."),
         )
 
@@ -639,7 +649,9 @@ class DishonestyRecordAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHist
             self,
             request,
             queryset,
-            lambda record: services.record_close(record=record, actor=request.user),
+            lambda record: services.record_close(
+                record=record, actor=request.user, reason=request.POST.get("reason", "")
+            ),
             _("%(count)d record(s) closed."),
         )
 

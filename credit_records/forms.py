@@ -156,7 +156,7 @@ class ReportForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    reason = _reason(label=_("Verification notes"))
+    reason = _reason(required=True, label=_("Verification notes"))
 
 
 class ReturnForm(forms.Form):
@@ -164,7 +164,7 @@ class ReturnForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = _reason(label=_("Note"))
+    reason = _reason(required=True)
 
 
 class ExtendDeadlineForm(forms.Form):

@@ -269,6 +269,12 @@ def _require_text(value: str, field: str, message) -> str:
     return value
 
 
+def _excerpt(text: str, limit: int = 200) -> str:
+    """The start of a long text, as the "why" of a timeline entry (the text itself is kept
+    whole on the rectification or report)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def lock_department(department: Department) -> None:
     """Lock the department's row until the end of the transaction. Two officials entering
     the same decision at once are serialised: the second one's ``full_clean`` sees the
@@ -441,7 +447,7 @@ def record_submit_explanation(
         explanation, "explanation", _("Write the explanation of the causes.")
     )
     record = _locked_record(record)
-    _record_step(record, "submit_explanation", actor=actor)
+    _record_step(record, "submit_explanation", actor=actor, reason=_excerpt(explanation))
     rectification = record.rectification
     rectification.explanation = explanation
     rectification.explanation_submitted_at = timezone.now()
@@ -460,7 +466,7 @@ def record_submit_report(
         _ensure_in_scope(actor, DishonestyRecord, record.pk)
     content = _require_text(content, "content", _("Describe what was done to rectify."))
     record = _locked_record(record)
-    _record_step(record, "submit_report", actor=actor)
+    _record_step(record, "submit_report", actor=actor, reason=_excerpt(content))
     report = RectificationReport.objects.create(
         rectification=record.rectification, content=content, submitted_by=actor
     )
@@ -488,10 +494,12 @@ def _decide_report(record, *, actor, decision: str, reason: str) -> Rectificatio
 
 @transaction.atomic
 def record_verify(*, record: DishonestyRecord, actor: User | None, reason: str = ""):
-    """Accept the latest report: the rectification is done."""
+    """Accept the latest report, with the reasons of the verification decision: the
+    rectification is done."""
     _ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
         _ensure_in_scope(actor, DishonestyRecord, record.pk)
+    reason = _require_text(reason, "reason", _("Give the reasons for accepting the rectification."))
     record = _locked_record(record)
     _record_step(record, "verify", actor=actor, reason=reason)
     _decide_report(record, actor=actor, decision=ReportDecision.ACCEPTED, reason=reason)
@@ -520,15 +528,18 @@ def record_return(*, record: DishonestyRecord, actor: User | None, reason: str):
 
 @transaction.atomic
 def record_close(*, record: DishonestyRecord, actor: User | None, reason: str = ""):
-    """Close a verified record, or a confirmed one that needs no rectification."""
+    """Close a verified record, or a confirmed one that needs no rectification, saying why."""
     _ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
         _ensure_in_scope(actor, DishonestyRecord, record.pk)
     record = _locked_record(record)
-    if record.status == RecordStatus.CONFIRMED:
-        reason = _require_text(
-            reason, "reason", _("Say why this record needs no rectification before closing it.")
-        )
+    reason = _require_text(
+        reason,
+        "reason",
+        _("Say why this record needs no rectification before closing it.")
+        if record.status == RecordStatus.CONFIRMED
+        else _("Say why the record is closed."),
+    )
     record.closed_on = timezone.localdate()
     _record_step(record, "close", actor=actor, reason=reason)
     return record

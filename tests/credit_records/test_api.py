@@ -243,6 +243,26 @@ def test_a_returned_report_needs_a_reason_given_as_a_field_error(
     assert returned.json()["status"] == "in_progress"
 
 
+def test_verifying_and_closing_need_a_reason_given_as_a_field_error(
+    api, nanjing_supervisor, nanjing_liaison, nanjing_record
+):
+    supervisor = api(nanjing_supervisor)
+    act(supervisor, nanjing_record, "confirm")
+    act(supervisor, nanjing_record, "require-rectification")
+    act(api(nanjing_liaison), nanjing_record, "submit-explanation", {"explanation": "原因"})
+    act(api(nanjing_liaison), nanjing_record, "submit-report", {"content": "已整改"})
+
+    unverified = act(supervisor, nanjing_record, "verify")
+    verified = act(supervisor, nanjing_record, "verify", {"reason": "凭证齐全"})
+    unclosed = act(supervisor, nanjing_record, "close", {"reason": " "})
+
+    assert (unverified.status_code, list(unverified.json())) == (400, ["reason"])
+    assert verified.json()["status"] == "verified"
+    assert (unclosed.status_code, list(unclosed.json())) == (400, ["reason"])
+    nanjing_record.refresh_from_db()
+    assert nanjing_record.status == RecordStatus.VERIFIED
+
+
 def test_an_evidence_file_that_is_not_what_its_name_says_is_refused(
     api, nanjing_supervisor, nanjing_liaison, nanjing_record
 ):

@@ -189,3 +189,27 @@ def test_a_refused_admin_action_is_reported_per_record(
     lines = shown_messages(response)
     assert "1 record(s) confirmed." in lines
     assert any(line.startswith(f"{confirmed.decision_number}: ") for line in lines)
+
+
+def test_the_admin_close_action_records_the_reason_typed_in_the_action_bar(
+    login, nanjing_supervisor, nanjing_department
+):
+    first, second = (
+        make_record(nanjing_department, actor=nanjing_supervisor, state="confirmed")
+        for _ in range(2)
+    )
+    client = in_english(login(nanjing_supervisor))
+    action = {"action": "close_records", "_selected_action": [first.pk]}
+
+    refused = client.post(ADMIN_LIST, {**action, "reason": ""})
+    first.refresh_from_db()
+    assert first.status == RecordStatus.CONFIRMED
+    assert shown_messages(refused) == [
+        f"{first.decision_number}: Say why this record needs no rectification before closing it."
+    ]
+
+    client.post(ADMIN_LIST, {**action, "reason": "情节轻微，已当场纠正"})
+    first.refresh_from_db()
+    assert first.status == RecordStatus.CLOSED
+    assert first.events.last().reason == "情节轻微，已当场纠正"
+    assert DishonestyRecord.objects.get(pk=second.pk).status == RecordStatus.CONFIRMED

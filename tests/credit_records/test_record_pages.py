@@ -526,6 +526,19 @@ def test_the_liaisons_explanation_posted_from_the_page_is_recorded(
     assert DishonestyRecord.objects.get(pk=record.pk).status == "in_progress"
 
 
+def test_verifying_from_the_page_without_the_reasons_answers_400_and_changes_nothing(
+    login, finance_record, nanjing_supervisor
+):
+    record = finance_record("report_submitted")
+    before = state_of(record)
+
+    response = login(nanjing_supervisor).post(f"{LIST}{record.pk}/verify/", {"reason": " "})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["reason"]
+    assert state_of(record) == before
+
+
 def test_an_action_not_possible_in_this_state_answers_409_with_the_reason_and_changes_nothing(
     login, finance_record, nanjing_supervisor
 ):

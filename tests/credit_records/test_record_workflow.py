@@ -451,6 +451,43 @@ def test_returning_a_report_needs_a_reason(record_in, nanjing_supervisor, reason
     assert snapshot(record) == before
 
 
+@pytest.mark.parametrize(("state", "step"), [("report_submitted", "verify"), ("verified", "close")])
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_verifying_and_closing_need_a_reason(record_in, nanjing_supervisor, state, step, reason):
+    record = record_in(state)
+    before = snapshot(record)
+    service = {"verify": services.record_verify, "close": services.record_close}[step]
+
+    with pytest.raises(ValidationError) as caught:
+        service(record=record, actor=nanjing_supervisor, reason=reason)
+
+    assert "reason" in caught.value.message_dict
+    assert snapshot(record) == before
+
+
+def test_the_explanation_and_the_report_are_quoted_as_the_why_of_their_steps(
+    record_in, nanjing_liaison
+):
+    record = record_in("rectification_required")
+    long_report = "已全额支付欠款。" * 40  # 320 characters
+
+    services.record_submit_explanation(
+        record=record, actor=nanjing_liaison, explanation="审批环节过多导致逾期付款。"
+    )
+    services.record_submit_report(record=record, actor=nanjing_liaison, content=long_report)
+
+    explained, reported = list(RecordEvent.objects.filter(record=record).order_by("pk"))[-2:]
+    assert (explained.action, explained.reason) == (
+        "submit_explanation",
+        "审批环节过多导致逾期付款。",
+    )
+    assert reported.action == "submit_report"
+    assert reported.reason == long_report[:199] + "…"
+    # The texts themselves are kept whole.
+    rectification = Rectification.objects.get(record=record)
+    assert rectification.reports.get().content == long_report
+
+
 def test_a_returned_report_keeps_its_decision_and_the_department_reports_again(
     record_in, nanjing_supervisor, nanjing_liaison
 ):
@@ -486,7 +523,7 @@ def test_a_returned_report_keeps_its_decision_and_the_department_reports_again(
 def test_a_verified_record_is_closed_on_the_day_it_is_closed(record_in, nanjing_supervisor):
     record = record_in("verified")
 
-    services.record_close(record=record, actor=nanjing_supervisor)
+    services.record_close(record=record, actor=nanjing_supervisor, reason="整改完成")
 
     stored = DishonestyRecord.objects.get(pk=record.pk)
     assert (stored.status, stored.closed_on) == ("closed", today())
