@@ -26,7 +26,12 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from .model_base import BaseModel
-from .validators import normalize_uscc, validate_region_code, validate_uscc
+from .validators import (
+    normalize_uscc,
+    validate_not_resident_id,
+    validate_region_code,
+    validate_uscc,
+)
 
 
 class UnifiedSocialCreditCodeField(models.CharField):
@@ -320,6 +325,7 @@ class PublicOfficial(BaseModel):
         _("employee number"),
         max_length=32,
         help_text=_("The department's staff number. Never enter a national ID number."),
+        validators=[validate_not_resident_id],
     )
     department = models.ForeignKey(
         Department,
