@@ -564,6 +564,7 @@ class RecordDetailView(
             repairs=repairs,
             history=record.history.select_related("history_user")[:30],
             can_export_history=user.has_perm("credit_records.export_dishonestyrecord"),
+            can_read_internal_notes=selectors.may_read_internal_notes(user),
             can_review=user.has_perm("credit_records.change_faulttoleranceclaim"),
             can_decide_repair=user.has_perm("credit_records.change_creditrepairapplication"),
             today=timezone.localdate(),

@@ -729,3 +729,20 @@ def test_the_docs_load_their_assets_locally(api, auditor):
     page = response.content.decode()
     assert "drf_spectacular_sidecar" in page
     assert "cdn." not in page and "unpkg" not in page
+
+
+def test_the_internal_notes_are_the_supervising_offices_not_the_liaisons(
+    api, nanjing_supervisor, nanjing_liaison, auditor, nanjing_department
+):
+    record = RecordFactory(department=nanjing_department, internal_notes="拟约谈主要负责人")
+
+    def notes(user) -> list:
+        client = api(user)
+        one = client.get(f"{RECORDS}{record.pk}/").json()
+        [listed] = client.get(RECORDS).json()["results"]
+        return [one.get("internal_notes"), listed.get("internal_notes")]
+
+    assert notes(nanjing_supervisor) == ["拟约谈主要负责人"] * 2
+    assert notes(auditor) == ["拟约谈主要负责人"] * 2
+    assert notes(nanjing_liaison) == [None, None]
+    assert "拟约谈主要负责人" not in str(api(nanjing_liaison).get(f"{RECORDS}{record.pk}/").json())

@@ -510,6 +510,15 @@ def test_an_exempted_records_accountability_entry_is_kept_struck_and_not_counted
     assert counted.decision_number not in struck.group(0)
 
 
+def test_the_record_page_shows_the_internal_notes_to_the_supervisor_not_the_liaison(
+    login, finance_record, nanjing_supervisor, finance_liaison
+):
+    record = finance_record("confirmed", internal_notes="拟约谈主要负责人")
+
+    assert "拟约谈主要负责人" in page(login(nanjing_supervisor).get(f"{LIST}{record.pk}/"))
+    assert "拟约谈主要负责人" not in page(login(finance_liaison).get(f"{LIST}{record.pk}/"))
+
+
 def test_the_liaisons_explanation_posted_from_the_page_is_recorded(
     login, finance_record, finance_liaison
 ):
