@@ -276,6 +276,20 @@ class RecordListView(
     # The count of 100,000 records in scope costs more than the page: kept until the data changes.
     paginator_class = CachedCountPaginator
 
+    def paginate_queryset(self, queryset, page_size):
+        # A page beyond the last (a bookmark from before records were closed or filtered
+        # away) shows the last page instead of "not found"; a page that is not a number,
+        # the first.
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        number = self.request.GET.get(self.page_kwarg) or 1
+        page = paginator.get_page(paginator.num_pages if number == "last" else number)
+        return (paginator, page, page.object_list, page.has_other_pages())
+
     def get_queryset(self):
         # Only the exports show the department's honours eligibility (see the selector).
         exporting = bool(self.request.GET.get("export"))

@@ -26,6 +26,7 @@ from credit_records.models import (
     RecordStatus,
     Rectification,
 )
+from credit_records.validators import uscc_check_character
 
 from ..factories import DepartmentFactory, OfficialFactory, UserFactory, make_record
 
@@ -257,6 +258,29 @@ def test_searching_by_a_credit_code_typed_in_lower_case(
 ):
     response = login(nanjing_supervisor).get(LIST, {"q": f" {finance.uscc.lower()} "})
     assert listed(response) == {landscape["finance_penalty"], landscape["finance_arrears"]}
+
+
+def test_searching_by_the_beginning_of_a_credit_code(login, nanjing_supervisor, landscape, regions):
+    first17 = "11320100KWJ8ABCDE"
+    audit = DepartmentFactory(
+        name="南京市审计局", region=regions["320100"], uscc=first17 + uscc_check_character(first17)
+    )
+    record = make_record(audit, state="draft")
+
+    response = login(nanjing_supervisor).get(LIST, {"q": " 11320100kwj8 "})
+
+    assert listed(response) == {record.decision_number}
+
+
+def test_a_page_beyond_the_last_shows_the_last_page(login, nanjing_supervisor, finance):
+    for _ in range(26):
+        make_record(finance, state="draft")
+
+    response = login(nanjing_supervisor).get(LIST, {"page": "999"})
+
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 2
+    assert len(response.context["object_list"]) == 1
 
 
 def test_the_list_page_shows_the_rows_it_lists(login, nanjing_supervisor, landscape):
