@@ -711,14 +711,26 @@ def credit_repair_decide(
     return application
 
 
+# A closed or exempted record's file is complete: no evidence is added to it.
+EVIDENCE_CLOSED_STATUSES = (RecordStatus.CLOSED, RecordStatus.EXEMPTED)
+
+
 @transaction.atomic
 def record_add_evidence(*, record: DishonestyRecord, actor: User | None, files) -> list:
+    """Attach more evidence to a record still being dealt with; a closed or exempted
+    record's file is complete."""
     if actor is not None:
         _ensure_in_scope(actor, DishonestyRecord, record.pk)
         if actor.role == Role.AUDITOR:
             raise PermissionDenied(_("Your role does not allow this action."))
     if not files:
         raise ValidationError({"files": _("Choose at least one file.")})
+    record = _locked_record(record)
+    if record.status in EVIDENCE_CLOSED_STATUSES:
+        raise WorkflowConflict(
+            _("This record is “%(status)s”: no more evidence can be added.")
+            % {"status": record.get_status_display()}
+        )
     attachments = _attach(files, actor=actor, department=record.department, record=record)
     _log(
         record,
@@ -791,6 +803,12 @@ def commitment_assess(
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     if commitment.status != CommitmentStatus.PENDING:
         raise WorkflowConflict(_("This commitment has already been assessed."))
+    if not fulfilled and timezone.localdate() <= commitment.promised_date:
+        # It can still be kept until the end of its promised day.
+        raise WorkflowConflict(
+            _("A commitment can be found broken only after its promised date, %(date)s.")
+            % {"date": commitment.promised_date.isoformat()}
+        )
     commitment.status = CommitmentStatus.FULFILLED if fulfilled else CommitmentStatus.BROKEN
     commitment.evidence = evidence
     commitment.assessed_at = timezone.now()

@@ -555,7 +555,10 @@ class RecordDetailView(
             claim.decision_form = DecisionForm(auto_id=f"claim{claim.pk}-%s")
         for application in repairs:
             application.decision_form = DecisionForm(auto_id=f"repair{application.pk}-%s")
-        if user.role != Role.AUDITOR and record.status != RecordStatus.DRAFT:
+        if user.role != Role.AUDITOR and record.status not in (
+            RecordStatus.DRAFT,
+            *services.EVIDENCE_CLOSED_STATUSES,
+        ):
             slugs.add("add-evidence")
         context.update(
             actions=[

@@ -690,6 +690,22 @@ def test_a_pdf_uploaded_as_evidence_is_downloadable_by_those_with_the_record_in_
     assert anonymous["Location"].startswith(resolve_url(settings.LOGIN_URL))
 
 
+@pytest.mark.parametrize("state", ["closed", "exempted"])
+def test_no_evidence_is_added_to_a_closed_or_exempted_record(
+    login, finance_record, finance_liaison, nanjing_supervisor, media_root, state
+):
+    record = finance_record(state)
+    before = state_of(record)
+
+    shown = page(login(nanjing_supervisor).get(f"{LIST}{record.pk}/"))
+    response = upload(login(finance_liaison), record, pdf())
+
+    assert "add-evidence" not in action_forms(shown, record)
+    assert response.status_code == 409
+    assert state_of(record) == before
+    assert stored_files(media_root) == []
+
+
 def refused_upload(client, record, media_root, *files):
     before = state_of(record)
     response = upload(client, record, *files)

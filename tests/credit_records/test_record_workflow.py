@@ -703,6 +703,28 @@ def test_an_edit_cannot_make_an_official_of_another_department_responsible(
     assert list(record.officials.all()) == [own]
 
 
+@pytest.mark.parametrize("days_left", [0, 10])
+def test_a_commitment_is_not_found_broken_before_its_promised_date(
+    nanjing_department, nanjing_supervisor, days_left
+):
+    commitment = Commitment.objects.create(
+        department=nanjing_department,
+        content="三十日内清偿拖欠中小企业账款",
+        promised_date=today() + datetime.timedelta(days=days_left),
+    )
+
+    with pytest.raises(WorkflowConflict) as refused:
+        services.commitment_assess(commitment=commitment, actor=nanjing_supervisor, fulfilled=False)
+
+    assert commitment.promised_date.isoformat() in refused.value.message
+    commitment.refresh_from_db()
+    assert commitment.status == CommitmentStatus.PENDING
+    # Kept early is fine.
+    services.commitment_assess(commitment=commitment, actor=nanjing_supervisor, fulfilled=True)
+    commitment.refresh_from_db()
+    assert commitment.status == CommitmentStatus.FULFILLED
+
+
 def test_a_broken_commitment_becomes_a_linked_draft_record_in_one_call(
     nanjing_department, nanjing_supervisor
 ):
