@@ -2,12 +2,14 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -71,6 +73,51 @@ class RevertNeedsChangePermissionMixin:
             if not self.has_change_permission(request, obj):
                 raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def refusal_message(error: Exception) -> str:
+    """What a service's refusal says, as one line for an admin message."""
+    if isinstance(error, ValidationError):
+        # ``messages`` fills in the parameters; a lone ``message`` would still show "%(name)s".
+        return " ".join(str(message) for message in error.messages)
+    return str(getattr(error, "message", None) or error)
+
+
+class ServiceRefusalsAsMessagesMixin:
+    """A service refusing an admin save (the record's state moved on since the form was
+    opened, a rule the form cannot see) is shown as an admin error and nothing of the request
+    is saved. Without this the refusal escaped from ``save_model`` as a server error (500),
+    and the revert view, which Django does not wrap in a transaction, could keep half of it."""
+
+    service_refusals = (services.WorkflowConflict, ValidationError)
+
+    def _refusals_as_messages(self, request, view, *args, **kwargs):
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return view(request, *args, **kwargs)
+        except self.service_refusals as error:
+            self.message_user(
+                request,
+                _("Nothing was saved: %(reason)s") % {"reason": refusal_message(error)},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self._refusals_as_messages(
+            request, super().changeform_view, object_id, form_url, extra_context
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return self._refusals_as_messages(
+            request, super().history_form_view, object_id, version_id, extra_context
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        # Admin actions and list_editable saves run from here.
+        return self._refusals_as_messages(request, super().changelist_view, extra_context)
 
 
 class ContentCheckedImportForm(ImportForm):
@@ -227,7 +274,9 @@ class SpreadsheetRulesMixin:
         return super().get_export_data(file_format, request, queryset, **kwargs)
 
 
-class ScopedAdminMixin(RevertNeedsChangePermissionMixin, SpreadsheetRulesMixin):
+class ScopedAdminMixin(
+    ServiceRefusalsAsMessagesMixin, RevertNeedsChangePermissionMixin, SpreadsheetRulesMixin
+):
     """Every admin queryset, foreign-key choice and import/export goes through the scoping
     selector, so a supervisor's admin shows only their subtree."""
 
@@ -443,18 +492,27 @@ def _run_service_action(modeladmin, request, queryset, run, done_message):
         try:
             run(record)
         except (services.WorkflowConflict, PermissionDenied, ValidationError, Http404) as error:
-            message = (
-                getattr(error, "message", None)
-                or " ".join(getattr(error, "messages", []))
-                or str(error)
-            )
-            refused.append(f"{record.decision_number}: {message}")
+            refused.append(f"{record.decision_number}: {refusal_message(error)}")
         else:
             done += 1
     if done:
         modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
     for line in refused:
         modeladmin.message_user(request, line, messages.ERROR)
+
+
+def _differs(record: DishonestyRecord, name: str, value) -> bool:
+    if name == "officials":
+        return {official.pk for official in record.officials.all()} != {
+            official.pk for official in value
+        }
+    return getattr(record, name) != value
+
+
+class RecordActionForm(ActionForm):
+    """The action bar with the reason every workflow step is recorded with."""
+
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
 
 @admin.register(DishonestyRecord)
@@ -516,20 +574,44 @@ class DishonestyRecordAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHist
     ]
     inlines = [RecordEventInline, AttachmentInline]
     actions = ["confirm_records", "close_records"]
+    action_form = RecordActionForm
+
+    @staticmethod
+    def _current_status(obj) -> str | None:
+        # The revert view passes an old version of the record, with the status it had then:
+        # what may be edited depends on the record's status now.
+        return DishonestyRecord.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.status != RecordStatus.DRAFT:
+        if obj is None:
+            return self.readonly_fields
+        if self._current_status(obj) != RecordStatus.DRAFT:
             # Once confirmed, a record's facts are fixed; its workflow continues in the
             # workspace.
             return [*self.readonly_fields, *self.fieldsets[0][1]["fields"]]
-        return self.readonly_fields
+        # A record stays with the department it was entered against, as in the workspace's
+        # edit form: a record for another department is a new record.
+        return [*self.readonly_fields, "department"]
+
+    def revert_disabled(self, request, obj=None):
+        return super().revert_disabled(request, obj) or (
+            obj is not None and self._current_status(obj) != RecordStatus.DRAFT
+        )
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
-            fields = {name: data[name] for name in form.changed_data if name != "department"}
-            if fields:
-                services.record_update(record=obj, actor=request.user, **fields)
+            current = DishonestyRecord.objects.prefetch_related("officials").get(pk=obj.pk)
+            # Compared with the record as it is now, not with the form's instance: reverting
+            # to an old version must send every field that differs from today's record.
+            fields = {
+                name: value
+                for name, value in data.items()
+                if name in form.fields and _differs(current, name, value)
+            }
+            if fields or current.status != RecordStatus.DRAFT:
+                # The service refuses a record that is no longer a draft (shown as an error).
+                services.record_update(record=current, actor=request.user, **fields)
         else:
             created = services.record_create(
                 actor=request.user,
@@ -557,7 +639,9 @@ class DishonestyRecordAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHist
             self,
             request,
             queryset,
-            lambda record: services.record_confirm(record=record, actor=request.user),
+            lambda record: services.record_confirm(
+                record=record, actor=request.user, reason=request.POST.get("reason", "")
+            ),
             _("%(count)d record(s) confirmed."),
         )
 
@@ -567,7 +651,9 @@ class DishonestyRecordAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHist
             self,
             request,
             queryset,
-            lambda record: services.record_close(record=record, actor=request.user),
+            lambda record: services.record_close(
+                record=record, actor=request.user, reason=request.POST.get("reason", "")
+            ),
             _("%(count)d record(s) closed."),
         )
 
@@ -683,7 +769,8 @@ class CreditRepairApplicationAdmin(ReadOnlyAdmin):
 
 @admin.register(AccountabilityEntry)
 class AccountabilityEntryAdmin(ReadOnlyAdmin):
-    list_display = ["official", "record", "created_at"]
+    list_display = ["official", "record", "kind", "created_at", "exempted_at"]
+    list_filter = ["kind", ("exempted_at", admin.EmptyFieldListFilter)]
     search_fields = ["official__name", "official__employee_number", "record__decision_number"]
     list_select_related = ["official", "official__department", "record", "record__department"]
 

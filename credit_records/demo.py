@@ -355,7 +355,7 @@ def _seed_credit_files(departments: dict[str, Department]) -> int:
         )
         if state == "verified":
             continue
-        record = services.record_close(record=record, actor=admin)
+        record = services.record_close(record=record, actor=admin, reason="整改已核验，予以办结。")
         if state == "repaired":
             DishonestyRecord.objects.filter(pk=record.pk).update(
                 minimum_period_ends=today - timedelta(days=10)

@@ -117,6 +117,10 @@ class RecordForm(forms.ModelForm):
             "Only officials of the record's department; hold Ctrl to choose several."
         )
         if self.instance.pk:
+            # A record keeps its department; its officials are chosen among that department's.
+            self.fields["officials"].queryset = self.fields["officials"].queryset.filter(
+                department=self.instance.department_id
+            )
             del self.fields["department"]
             del self.fields["files"]
             self.initial["disclose"] = "yes" if self.instance.disclose else "no"
@@ -152,7 +156,7 @@ class ReportForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    reason = _reason(label=_("Verification notes"))
+    reason = _reason(required=True, label=_("Verification notes"))
 
 
 class ReturnForm(forms.Form):
@@ -160,7 +164,7 @@ class ReturnForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = _reason(label=_("Note"))
+    reason = _reason(required=True)
 
 
 class ExtendDeadlineForm(forms.Form):

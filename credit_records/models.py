@@ -26,7 +26,12 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from .model_base import BaseModel
-from .validators import normalize_uscc, validate_region_code, validate_uscc
+from .validators import (
+    normalize_uscc,
+    validate_not_resident_id,
+    validate_region_code,
+    validate_uscc,
+)
 
 
 class UnifiedSocialCreditCodeField(models.CharField):
@@ -320,6 +325,7 @@ class PublicOfficial(BaseModel):
         _("employee number"),
         max_length=32,
         help_text=_("The department's staff number. Never enter a national ID number."),
+        validators=[validate_not_resident_id],
     )
     department = models.ForeignKey(
         Department,
@@ -1298,7 +1304,10 @@ class AccountabilityKind(models.TextChoices):
 
 class AccountabilityEntry(BaseModel):
     """An entry in a public official's file: held responsible for a dishonesty record, or
-    proposed for accountability when its rectification stays overdue."""
+    proposed for accountability when its rectification stays overdue.
+
+    When the record is exempted after a fault-tolerance review the entry stays, for audit,
+    marked ``exempted_at``, and no longer counts against the official."""
 
     kind = models.CharField(
         _("kind"),
@@ -1320,6 +1329,12 @@ class AccountabilityEntry(BaseModel):
     )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    exempted_at = models.DateTimeField(
+        _("exempted at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the record is exempted after a fault-tolerance review."),
+    )
 
     history = HistoricalRecords()
 

@@ -399,6 +399,15 @@ def with_pending_requests(queryset: QuerySet[DishonestyRecord]) -> QuerySet:
     )
 
 
+def may_read_internal_notes(user) -> bool:
+    """A record's internal notes are the supervising office's working notes: its
+    supervisors, the auditors and administrators read them, the department's liaison does
+    not (on the record page and in the API alike)."""
+    from .roles import Role
+
+    return user.is_superuser or user.role in (Role.SUPERVISOR, Role.AUDITOR, Role.ADMINISTRATOR)
+
+
 def _pending(record, annotation: str, related) -> bool:
     known = getattr(record, annotation, None)
     return related.filter(status="pending").exists() if known is None else known

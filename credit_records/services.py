@@ -270,12 +270,29 @@ def _require_text(value: str, field: str, message) -> str:
     return value
 
 
+def _excerpt(text: str, limit: int = 200) -> str:
+    """The start of a long text, as the "why" of a timeline entry (the text itself is kept
+    whole on the rectification or report)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def lock_department(department: Department) -> None:
     """Lock the department's row until the end of the transaction. Two officials entering
     the same decision at once are serialised: the second one's ``full_clean`` sees the
     first one's row and answers with the form error of the unique decision number, instead
     of both passing validation and the second insert failing in the database (a 500)."""
     list(Department.objects.select_for_update().filter(pk=department.pk).values_list("pk"))
+
+
+def _officials_of(department: Department, officials) -> list[PublicOfficial]:
+    """The responsible officials of a record, each of whom must work in its department."""
+    officials = list(officials)
+    for official in officials:
+        if official.department_id != department.pk:
+            raise ValidationError(
+                {"officials": _("%(name)s does not work in this department.") % {"name": official}}
+            )
+    return officials
 
 
 @transaction.atomic
@@ -322,13 +339,7 @@ def record_create(
     )
     record.full_clean(exclude=["status"])
     _save_with_history(record, actor=actor, reason=str(ACTION_LABELS["created"]))
-    officials = list(officials)
-    for official in officials:
-        if official.department_id != department.pk:
-            raise ValidationError(
-                {"officials": _("%(name)s does not work in this department.") % {"name": official}}
-            )
-    record.officials.set(officials)
+    record.officials.set(_officials_of(department, officials))
     _attach(files, actor=actor, department=department, record=record)
     _log(record, action="created", actor=actor, to_status=record.status)
     return record
@@ -366,7 +377,7 @@ def record_update(*, record: DishonestyRecord, actor: User | None, **changes) ->
     record.full_clean(exclude=["status"])
     _save_with_history(record, actor=actor, reason=str(ACTION_LABELS["updated"]))
     if officials is not None:
-        record.officials.set(officials)
+        record.officials.set(_officials_of(record.department, officials))
     _log(record, action="updated", actor=actor)
     return record
 
@@ -437,7 +448,7 @@ def record_submit_explanation(
         explanation, "explanation", _("Write the explanation of the causes.")
     )
     record = _locked_record(record)
-    _record_step(record, "submit_explanation", actor=actor)
+    _record_step(record, "submit_explanation", actor=actor, reason=_excerpt(explanation))
     rectification = record.rectification
     rectification.explanation = explanation
     rectification.explanation_submitted_at = timezone.now()
@@ -462,7 +473,7 @@ def record_submit_report(
         _ensure_in_scope(actor, DishonestyRecord, record.pk)
     content = _require_text(content, "content", _("Describe what was done to rectify."))
     record = _locked_record(record)
-    _record_step(record, "submit_report", actor=actor)
+    _record_step(record, "submit_report", actor=actor, reason=_excerpt(content))
     report = RectificationReport.objects.create(
         rectification=record.rectification, content=content, submitted_by=actor
     )
@@ -490,10 +501,12 @@ def _decide_report(record, *, actor, decision: str, reason: str) -> Rectificatio
 
 @transaction.atomic
 def record_verify(*, record: DishonestyRecord, actor: User | None, reason: str = ""):
-    """Accept the latest report: the rectification is done."""
+    """Accept the latest report, with the reasons of the verification decision: the
+    rectification is done."""
     _ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
         _ensure_in_scope(actor, DishonestyRecord, record.pk)
+    reason = _require_text(reason, "reason", _("Give the reasons for accepting the rectification."))
     record = _locked_record(record)
     _record_step(record, "verify", actor=actor, reason=reason)
     _decide_report(record, actor=actor, decision=ReportDecision.ACCEPTED, reason=reason)
@@ -531,15 +544,18 @@ def record_return(*, record: DishonestyRecord, actor: User | None, reason: str):
 
 @transaction.atomic
 def record_close(*, record: DishonestyRecord, actor: User | None, reason: str = ""):
-    """Close a verified record, or a confirmed one that needs no rectification."""
+    """Close a verified record, or a confirmed one that needs no rectification, saying why."""
     _ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
         _ensure_in_scope(actor, DishonestyRecord, record.pk)
     record = _locked_record(record)
-    if record.status == RecordStatus.CONFIRMED:
-        reason = _require_text(
-            reason, "reason", _("Say why this record needs no rectification before closing it.")
-        )
+    reason = _require_text(
+        reason,
+        "reason",
+        _("Say why this record needs no rectification before closing it.")
+        if record.status == RecordStatus.CONFIRMED
+        else _("Say why the record is closed."),
+    )
     record.closed_on = timezone.localdate()
     _record_step(record, "close", actor=actor, reason=reason)
     return record
@@ -663,6 +679,12 @@ def fault_tolerance_claim_review(
     _save_with_history(claim, actor=actor, reason=reason)
     if approve:
         _record_step(record, "exempt", actor=actor, reason=reason)
+        # The officials' entries stay in their files for audit, marked, no longer counted.
+        for entry in AccountabilityEntry.objects.select_for_update().filter(
+            record=record, exempted_at__isnull=True
+        ):
+            entry.exempted_at = claim.reviewed_at
+            _save_with_history(entry, actor=actor, reason=reason)
     else:
         _log(record, action="claim_rejected", actor=actor, reason=reason)
     return claim
@@ -753,14 +775,26 @@ def credit_repair_decide(
     return application
 
 
+# A closed or exempted record's file is complete: no evidence is added to it.
+EVIDENCE_CLOSED_STATUSES = (RecordStatus.CLOSED, RecordStatus.EXEMPTED)
+
+
 @transaction.atomic
 def record_add_evidence(*, record: DishonestyRecord, actor: User | None, files) -> list:
+    """Attach more evidence to a record still being dealt with; a closed or exempted
+    record's file is complete."""
     if actor is not None:
         _ensure_in_scope(actor, DishonestyRecord, record.pk)
         if actor.role == Role.AUDITOR:
             raise PermissionDenied(_("Your role does not allow this action."))
     if not files:
         raise ValidationError({"files": _("Choose at least one file.")})
+    record = _locked_record(record)
+    if record.status in EVIDENCE_CLOSED_STATUSES:
+        raise WorkflowConflict(
+            _("This record is “%(status)s”: no more evidence can be added.")
+            % {"status": record.get_status_display()}
+        )
     attachments = _attach(files, actor=actor, department=record.department, record=record)
     _log(
         record,
@@ -833,6 +867,12 @@ def commitment_assess(
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     if commitment.status != CommitmentStatus.PENDING:
         raise WorkflowConflict(_("This commitment has already been assessed."))
+    if not fulfilled and timezone.localdate() <= commitment.promised_date:
+        # It can still be kept until the end of its promised day.
+        raise WorkflowConflict(
+            _("A commitment can be found broken only after its promised date, %(date)s.")
+            % {"date": commitment.promised_date.isoformat()}
+        )
     commitment.status = CommitmentStatus.FULFILLED if fulfilled else CommitmentStatus.BROKEN
     commitment.evidence = evidence
     commitment.assessed_at = timezone.now()

@@ -4,6 +4,8 @@ An 18-character code: registration authority, organisation category, the six-dig
 administrative division, the nine-character organisation identifier and a check character.
 """
 
+import datetime
+
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +71,48 @@ def validate_region_code(value: str) -> None:
         raise ValidationError(
             _("A region code is six digits (GB/T 2260), for example 320100."),
             code="region_code",
+        )
+
+
+# GB 11643-1999: weights of the first 17 digits of a resident identity number, and the check
+# character for each remainder of the weighted sum modulo 11.
+RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+RESIDENT_ID_CHECK = "10X98765432"
+
+
+def _is_birth_date(text: str) -> bool:
+    try:
+        born = datetime.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return False
+    return datetime.date(1900, 1, 1) <= born <= datetime.date.today()
+
+
+def looks_like_resident_id(value: str) -> bool:
+    """Whether ``value`` is shaped like a PRC resident identity number (居民身份证号码): 17
+    digits and a digit or X whose birth date part is a real date or whose check character
+    is right (GB 11643), or an old 15-digit number with a real birth date (19YYMMDD)."""
+    value = "".join(str(value).split()).upper()
+    if not value.isascii():
+        return False
+    if len(value) == 18 and value[:17].isdigit() and (value[17].isdigit() or value[17] == "X"):
+        total = sum(int(d) * w for d, w in zip(value[:17], RESIDENT_ID_WEIGHTS, strict=True))
+        return _is_birth_date(value[6:14]) or RESIDENT_ID_CHECK[total % 11] == value[17]
+    if len(value) == 15 and value.isdigit():
+        return _is_birth_date("19" + value[6:12])
+    return False
+
+
+def validate_not_resident_id(value: str) -> None:
+    """An official is identified by their department's employee number, never by a national
+    ID number (personal information the portal must not hold)."""
+    if looks_like_resident_id(value):
+        raise ValidationError(
+            _(
+                "This looks like a resident identity card number. Enter the employee number "
+                "the department assigns; national ID numbers are never stored here."
+            ),
+            code="resident_id",
         )
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -218,6 +218,10 @@ class DepartmentDetailView(
         department = self.object
         user = self.request.user
         profile = selectors.department_credit_profile(department)
+        # Records exempted after a fault-tolerance review are out of the credit file and of
+        # disclosure: listed apart, kept for audit, never with a disclosure date.
+        exempted = [r for r in profile.records if r.status == RecordStatus.EXEMPTED]
+        in_file = [r for r in profile.records if r.status != RecordStatus.EXEMPTED]
         context.update(
             subordinates=selectors.scope_queryset(
                 user, department.subordinates.select_related("region")
@@ -225,8 +229,9 @@ class DepartmentDetailView(
             standing=profile.standing,
             honours=profile.honours,
             # The newest records; the record list, filtered to the department, has them all.
-            records=profile.records[: self.records_shown],
-            records_total=len(profile.records),
+            records=in_file[: self.records_shown],
+            records_total=len(in_file),
+            exempted_records=exempted[: self.records_shown],
             events=selectors.department_timeline(department)[:30],
             commendations=department.commendations.select_related("official"),
             commitments=department.commitments.select_related("resulting_record"),
@@ -270,6 +275,20 @@ class RecordListView(
 
     # The count of 100,000 records in scope costs more than the page: kept until the data changes.
     paginator_class = CachedCountPaginator
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page beyond the last (a bookmark from before records were closed or filtered
+        # away) shows the last page instead of "not found"; a page that is not a number,
+        # the first.
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        number = self.request.GET.get(self.page_kwarg) or 1
+        page = paginator.get_page(paginator.num_pages if number == "last" else number)
+        return (paginator, page, page.object_list, page.has_other_pages())
 
     def get_queryset(self):
         # Only the exports show the department's honours eligibility (see the selector).
@@ -536,7 +555,10 @@ class RecordDetailView(
             claim.decision_form = DecisionForm(auto_id=f"claim{claim.pk}-%s")
         for application in repairs:
             application.decision_form = DecisionForm(auto_id=f"repair{application.pk}-%s")
-        if user.role != Role.AUDITOR and record.status != RecordStatus.DRAFT:
+        if user.role != Role.AUDITOR and record.status not in (
+            RecordStatus.DRAFT,
+            *services.EVIDENCE_CLOSED_STATUSES,
+        ):
             slugs.add("add-evidence")
         context.update(
             actions=[
@@ -559,6 +581,7 @@ class RecordDetailView(
             repairs=repairs,
             history=record.history.select_related("history_user")[:30],
             can_export_history=user.has_perm("credit_records.export_dishonestyrecord"),
+            can_read_internal_notes=selectors.may_read_internal_notes(user),
             can_review=user.has_perm("credit_records.change_faulttoleranceclaim"),
             can_decide_repair=user.has_perm("credit_records.change_creditrepairapplication"),
             today=timezone.localdate(),
@@ -702,7 +725,13 @@ class OfficialListView(
     # An aggregate drops Meta.ordering: order explicitly so that pages are stable.
     queryset = (
         PublicOfficial.objects.select_related("department")
-        .annotate(record_count=Count("accountability_entries"))
+        # Entries of records exempted after a fault-tolerance review are kept, not counted.
+        .annotate(
+            record_count=Count(
+                "accountability_entries",
+                filter=Q(accountability_entries__exempted_at__isnull=True),
+            )
+        )
         .order_by("department__name", "name", "pk")
     )
     filterset_class = PublicOfficialFilter

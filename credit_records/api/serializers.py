@@ -309,6 +309,14 @@ class RecordSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, record):
+        data = super().to_representation(record)
+        user = _user(self)
+        if user is None or not selectors.may_read_internal_notes(user):
+            # The supervising office's notes are not the department's to read.
+            data.pop("internal_notes", None)
+        return data
+
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_actions(self, record) -> list[str]:
         # A list's records were read through the user's scope (ScopedViewSetMixin).

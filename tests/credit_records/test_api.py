@@ -243,6 +243,26 @@ def test_a_returned_report_needs_a_reason_given_as_a_field_error(
     assert returned.json()["status"] == "in_progress"
 
 
+def test_verifying_and_closing_need_a_reason_given_as_a_field_error(
+    api, nanjing_supervisor, nanjing_liaison, nanjing_record
+):
+    supervisor = api(nanjing_supervisor)
+    act(supervisor, nanjing_record, "confirm")
+    act(supervisor, nanjing_record, "require-rectification")
+    act(api(nanjing_liaison), nanjing_record, "submit-explanation", {"explanation": "原因"})
+    act(api(nanjing_liaison), nanjing_record, "submit-report", {"content": "已整改"})
+
+    unverified = act(supervisor, nanjing_record, "verify")
+    verified = act(supervisor, nanjing_record, "verify", {"reason": "凭证齐全"})
+    unclosed = act(supervisor, nanjing_record, "close", {"reason": " "})
+
+    assert (unverified.status_code, list(unverified.json())) == (400, ["reason"])
+    assert verified.json()["status"] == "verified"
+    assert (unclosed.status_code, list(unclosed.json())) == (400, ["reason"])
+    nanjing_record.refresh_from_db()
+    assert nanjing_record.status == RecordStatus.VERIFIED
+
+
 def test_an_evidence_file_that_is_not_what_its_name_says_is_refused(
     api, nanjing_supervisor, nanjing_liaison, nanjing_record
 ):
@@ -745,3 +765,20 @@ def test_the_docs_load_their_assets_locally(api, auditor):
     page = response.content.decode()
     assert "drf_spectacular_sidecar" in page
     assert "cdn." not in page and "unpkg" not in page
+
+
+def test_the_internal_notes_are_the_supervising_offices_not_the_liaisons(
+    api, nanjing_supervisor, nanjing_liaison, auditor, nanjing_department
+):
+    record = RecordFactory(department=nanjing_department, internal_notes="拟约谈主要负责人")
+
+    def notes(user) -> list:
+        client = api(user)
+        one = client.get(f"{RECORDS}{record.pk}/").json()
+        [listed] = client.get(RECORDS).json()["results"]
+        return [one.get("internal_notes"), listed.get("internal_notes")]
+
+    assert notes(nanjing_supervisor) == ["拟约谈主要负责人"] * 2
+    assert notes(auditor) == ["拟约谈主要负责人"] * 2
+    assert notes(nanjing_liaison) == [None, None]
+    assert "拟约谈主要负责人" not in str(api(nanjing_liaison).get(f"{RECORDS}{record.pk}/").json())

@@ -267,7 +267,7 @@ def test_a_closed_record_keeps_the_department_ineligible_for_its_minimum_period_
         decision_date=closed_on - datetime.timedelta(days=30),
     )
     on(closed_on)
-    services.record_close(record=record, actor=None)
+    services.record_close(record=record, actor=None, reason="整改完成")
 
     on(restored_on - datetime.timedelta(days=1))
     assert eligibility(nanjing_department) == (False, False)
@@ -284,7 +284,7 @@ def test_a_closed_minor_record_restores_eligibility_at_once(on, nanjing_departme
     )
     assert eligibility(nanjing_department) == (False, False)
 
-    services.record_close(record=record, actor=None)
+    services.record_close(record=record, actor=None, reason="整改完成")
 
     assert eligibility(nanjing_department) == (True, True)
 
@@ -297,8 +297,8 @@ def test_every_restricting_record_must_have_run_its_course(on, nanjing_departmen
         nanjing_department, state="verified", severity="serious", decision_date=D(2026, 1, 2)
     )
     on(D(2026, 1, 10))
-    services.record_close(record=general, actor=None)
-    services.record_close(record=serious, actor=None)
+    services.record_close(record=general, actor=None, reason="整改完成")
+    services.record_close(record=serious, actor=None, reason="整改完成")
 
     on(D(2026, 4, 10))
     assert eligibility(nanjing_department) == (False, False)

@@ -26,8 +26,9 @@ from credit_records.models import (
     RecordStatus,
     Rectification,
 )
+from credit_records.validators import uscc_check_character
 
-from ..factories import DepartmentFactory, UserFactory, make_record
+from ..factories import DepartmentFactory, OfficialFactory, UserFactory, make_record
 
 LIST = "/workspace/records/"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -259,6 +260,29 @@ def test_searching_by_a_credit_code_typed_in_lower_case(
     assert listed(response) == {landscape["finance_penalty"], landscape["finance_arrears"]}
 
 
+def test_searching_by_the_beginning_of_a_credit_code(login, nanjing_supervisor, landscape, regions):
+    first17 = "11320100KWJ8ABCDE"
+    audit = DepartmentFactory(
+        name="南京市审计局", region=regions["320100"], uscc=first17 + uscc_check_character(first17)
+    )
+    record = make_record(audit, state="draft")
+
+    response = login(nanjing_supervisor).get(LIST, {"q": " 11320100kwj8 "})
+
+    assert listed(response) == {record.decision_number}
+
+
+def test_a_page_beyond_the_last_shows_the_last_page(login, nanjing_supervisor, finance):
+    for _ in range(26):
+        make_record(finance, state="draft")
+
+    response = login(nanjing_supervisor).get(LIST, {"page": "999"})
+
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 2
+    assert len(response.context["object_list"]) == 1
+
+
 def test_the_list_page_shows_the_rows_it_lists(login, nanjing_supervisor, landscape):
     html = page(login(nanjing_supervisor).get(LIST, {"severity": "serious"}))
     assert landscape["jiangning_judgment"] in html
@@ -452,6 +476,73 @@ def test_posting_an_action_runs_it_and_returns_to_the_record(
     assert "经核实无误" in page(client.get(response["Location"]))  # on the timeline
 
 
+def test_the_edit_form_offers_only_the_officials_of_the_records_department(
+    login, finance_record, finance, transport, nanjing_supervisor
+):
+    own = OfficialFactory(name="张三", department=finance)
+    stranger = OfficialFactory(name="李四", department=transport)
+    record = finance_record("draft")
+    client = login(nanjing_supervisor)
+    url = f"{LIST}{record.pk}/edit/"
+
+    offered = client.get(url).context["form"].fields["officials"].queryset
+    response = client.post(
+        url,
+        {
+            "category": record.category,
+            "severity": record.severity,
+            "decision_number": record.decision_number,
+            "issuing_authority": record.issuing_authority,
+            "decision_date": record.decision_date.isoformat(),
+            "facts": record.facts,
+            "officials": [stranger.pk],
+        },
+    )
+
+    assert list(offered) == [own]
+    assert response.status_code == 200  # the form again, with the error at the field
+    assert response.context["form"].errors["officials"]
+    assert not record.officials.exists()
+
+
+def test_an_exempted_records_accountability_entry_is_kept_struck_and_not_counted(
+    login, finance, nanjing_supervisor, finance_liaison
+):
+    official = OfficialFactory(name="张三", department=finance)
+    counted = make_record(
+        finance, actor=nanjing_supervisor, state="confirmed", officials=[official]
+    )
+    exempted = make_record(
+        finance,
+        actor=nanjing_supervisor,
+        liaison=finance_liaison,
+        state="exempted",
+        officials=[official],
+    )
+    client = login(nanjing_supervisor)
+
+    (listed_row,) = client.get("/workspace/officials/").context["object_list"]
+    detail = page(client.get(f"/workspace/officials/{official.pk}/"))
+
+    assert listed_row.record_count == 1
+    entries = {entry.record: entry for entry in official.accountability_entries.all()}
+    assert entries[counted].exempted_at is None
+    assert entries[exempted].exempted_at is not None  # kept for audit
+    struck = re.search(r'<li class="exempted"><del>(.*?)</del>(.*?)</li>', detail, re.S)
+    assert struck and exempted.decision_number in struck.group(1)
+    assert "已免责（容错纠错）" in struck.group(2)
+    assert counted.decision_number not in struck.group(0)
+
+
+def test_the_record_page_shows_the_internal_notes_to_the_supervisor_not_the_liaison(
+    login, finance_record, nanjing_supervisor, finance_liaison
+):
+    record = finance_record("confirmed", internal_notes="拟约谈主要负责人")
+
+    assert "拟约谈主要负责人" in page(login(nanjing_supervisor).get(f"{LIST}{record.pk}/"))
+    assert "拟约谈主要负责人" not in page(login(finance_liaison).get(f"{LIST}{record.pk}/"))
+
+
 def test_the_liaisons_explanation_posted_from_the_page_is_recorded(
     login, finance_record, finance_liaison
 ):
@@ -466,6 +557,19 @@ def test_the_liaisons_explanation_posted_from_the_page_is_recorded(
     assert rectification.explanation == "审批环节过多导致逾期付款。"
     assert rectification.explanation_submitted_by == finance_liaison
     assert DishonestyRecord.objects.get(pk=record.pk).status == "in_progress"
+
+
+def test_verifying_from_the_page_without_the_reasons_answers_400_and_changes_nothing(
+    login, finance_record, nanjing_supervisor
+):
+    record = finance_record("report_submitted")
+    before = state_of(record)
+
+    response = login(nanjing_supervisor).post(f"{LIST}{record.pk}/verify/", {"reason": " "})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["reason"]
+    assert state_of(record) == before
 
 
 def test_an_action_not_possible_in_this_state_answers_409_with_the_reason_and_changes_nothing(
@@ -584,6 +688,22 @@ def test_a_pdf_uploaded_as_evidence_is_downloadable_by_those_with_the_record_in_
     anonymous = client.get(url)
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith(resolve_url(settings.LOGIN_URL))
+
+
+@pytest.mark.parametrize("state", ["closed", "exempted"])
+def test_no_evidence_is_added_to_a_closed_or_exempted_record(
+    login, finance_record, finance_liaison, nanjing_supervisor, media_root, state
+):
+    record = finance_record(state)
+    before = state_of(record)
+
+    shown = page(login(nanjing_supervisor).get(f"{LIST}{record.pk}/"))
+    response = upload(login(finance_liaison), record, pdf())
+
+    assert "add-evidence" not in action_forms(shown, record)
+    assert response.status_code == 409
+    assert state_of(record) == before
+    assert stored_files(media_root) == []
 
 
 def refused_upload(client, record, media_root, *files):

@@ -451,6 +451,43 @@ def test_returning_a_report_needs_a_reason(record_in, nanjing_supervisor, reason
     assert snapshot(record) == before
 
 
+@pytest.mark.parametrize(("state", "step"), [("report_submitted", "verify"), ("verified", "close")])
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_verifying_and_closing_need_a_reason(record_in, nanjing_supervisor, state, step, reason):
+    record = record_in(state)
+    before = snapshot(record)
+    service = {"verify": services.record_verify, "close": services.record_close}[step]
+
+    with pytest.raises(ValidationError) as caught:
+        service(record=record, actor=nanjing_supervisor, reason=reason)
+
+    assert "reason" in caught.value.message_dict
+    assert snapshot(record) == before
+
+
+def test_the_explanation_and_the_report_are_quoted_as_the_why_of_their_steps(
+    record_in, nanjing_liaison
+):
+    record = record_in("rectification_required")
+    long_report = "已全额支付欠款。" * 40  # 320 characters
+
+    services.record_submit_explanation(
+        record=record, actor=nanjing_liaison, explanation="审批环节过多导致逾期付款。"
+    )
+    services.record_submit_report(record=record, actor=nanjing_liaison, content=long_report)
+
+    explained, reported = list(RecordEvent.objects.filter(record=record).order_by("pk"))[-2:]
+    assert (explained.action, explained.reason) == (
+        "submit_explanation",
+        "审批环节过多导致逾期付款。",
+    )
+    assert reported.action == "submit_report"
+    assert reported.reason == long_report[:199] + "…"
+    # The texts themselves are kept whole.
+    rectification = Rectification.objects.get(record=record)
+    assert rectification.reports.get().content == long_report
+
+
 def test_a_returned_report_keeps_its_decision_and_the_department_reports_again(
     record_in, nanjing_supervisor, nanjing_liaison
 ):
@@ -486,7 +523,7 @@ def test_a_returned_report_keeps_its_decision_and_the_department_reports_again(
 def test_a_verified_record_is_closed_on_the_day_it_is_closed(record_in, nanjing_supervisor):
     record = record_in("verified")
 
-    services.record_close(record=record, actor=nanjing_supervisor)
+    services.record_close(record=record, actor=nanjing_supervisor, reason="整改完成")
 
     stored = DishonestyRecord.objects.get(pk=record.pk)
     assert (stored.status, stored.closed_on) == ("closed", today())
@@ -644,6 +681,48 @@ def test_confirming_gives_each_responsible_official_an_accountability_entry(
     entries = AccountabilityEntry.objects.filter(record=record)
     assert {entry.official for entry in entries} == {chief, deputy}
     assert not bystander.accountability_entries.exists()
+
+
+def test_an_edit_cannot_make_an_official_of_another_department_responsible(
+    nanjing_department, nanjing_supervisor, regions
+):
+    own = OfficialFactory(department=nanjing_department)
+    stranger = OfficialFactory(department=DepartmentFactory(region=regions["320100"]))
+    record = make_record(
+        nanjing_department, actor=nanjing_supervisor, state="draft", officials=[own]
+    )
+    before = snapshot(record)
+
+    with pytest.raises(ValidationError) as refused:
+        services.record_update(
+            record=record, actor=nanjing_supervisor, officials=[own, stranger], facts="补充事实"
+        )
+
+    assert "officials" in refused.value.error_dict
+    assert snapshot(record) == before
+    assert list(record.officials.all()) == [own]
+
+
+@pytest.mark.parametrize("days_left", [0, 10])
+def test_a_commitment_is_not_found_broken_before_its_promised_date(
+    nanjing_department, nanjing_supervisor, days_left
+):
+    commitment = Commitment.objects.create(
+        department=nanjing_department,
+        content="三十日内清偿拖欠中小企业账款",
+        promised_date=today() + datetime.timedelta(days=days_left),
+    )
+
+    with pytest.raises(WorkflowConflict) as refused:
+        services.commitment_assess(commitment=commitment, actor=nanjing_supervisor, fulfilled=False)
+
+    assert commitment.promised_date.isoformat() in refused.value.message
+    commitment.refresh_from_db()
+    assert commitment.status == CommitmentStatus.PENDING
+    # Kept early is fine.
+    services.commitment_assess(commitment=commitment, actor=nanjing_supervisor, fulfilled=True)
+    commitment.refresh_from_db()
+    assert commitment.status == CommitmentStatus.FULFILLED
 
 
 def test_a_broken_commitment_becomes_a_linked_draft_record_in_one_call(

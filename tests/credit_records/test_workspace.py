@@ -279,6 +279,29 @@ def test_the_department_page_shows_the_newest_records_and_links_to_all_of_them(
     assert listed_records.context["paginator"].count == 23
 
 
+def test_an_exempted_record_is_kept_for_audit_apart_without_a_disclosure_date(
+    login, nanjing_supervisor, regions
+):
+    department = DepartmentFactory(name="南京市财政局", region=regions["320100"])
+    confirmed = make_record(department, state="confirmed", decision_number="宁财罚〔2026〕1号")
+    exempted = make_record(department, state="exempted", decision_number="宁财罚〔2026〕2号")
+
+    response = login(nanjing_supervisor).get(f"{LIST}{department.uscc}/")
+    page = response.content.decode()
+
+    assert [record.pk for record in response.context["records"]] == [confirmed.pk]
+    assert response.context["records_total"] == 1
+    assert [record.pk for record in response.context["exempted_records"]] == [exempted.pk]
+    audit_section = page[page.index('id="exempted-records"') :]
+    audit_section = audit_section[: audit_section.index("</section>")]
+    assert exempted.decision_number in audit_section
+    assert "已免责（容错纠错）" in audit_section
+    assert exempted.disclosure_ends.strftime("%Y-%m-%d") not in audit_section
+    in_file = page[: page.index('id="exempted-records"')]
+    assert exempted.decision_number not in in_file.split('id="records-heading"')[1]
+    assert confirmed.disclosure_ends.strftime("%Y-%m-%d") in in_file
+
+
 def test_the_department_page_reads_the_same_queries_however_many_records(
     login, nanjing_supervisor, regions, django_assert_num_queries
 ):
