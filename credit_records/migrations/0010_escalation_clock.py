@@ -21,31 +21,34 @@ def start_clocks_of_ladders_under_way(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('credit_records', '0009_reliability_constraints'),
+        ("credit_records", "0009_reliability_constraints"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalrectification',
-            name='ladder_clock_from',
-            field=models.DateField(blank=True, db_index=True, null=True, verbose_name='escalation clock runs from'),
+            model_name="historicalrectification",
+            name="ladder_clock_from",
+            field=models.DateField(
+                blank=True, db_index=True, null=True, verbose_name="escalation clock runs from"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalrectification',
-            name='ladder_paused_days',
-            field=models.PositiveIntegerField(default=0, verbose_name='days the escalation paused'),
+            model_name="historicalrectification",
+            name="ladder_paused_days",
+            field=models.PositiveIntegerField(default=0, verbose_name="days the escalation paused"),
         ),
         migrations.AddField(
-            model_name='rectification',
-            name='ladder_clock_from',
-            field=models.DateField(blank=True, db_index=True, null=True, verbose_name='escalation clock runs from'),
+            model_name="rectification",
+            name="ladder_clock_from",
+            field=models.DateField(
+                blank=True, db_index=True, null=True, verbose_name="escalation clock runs from"
+            ),
         ),
         migrations.AddField(
-            model_name='rectification',
-            name='ladder_paused_days',
-            field=models.PositiveIntegerField(default=0, verbose_name='days the escalation paused'),
+            model_name="rectification",
+            name="ladder_paused_days",
+            field=models.PositiveIntegerField(default=0, verbose_name="days the escalation paused"),
         ),
         migrations.RunPython(start_clocks_of_ladders_under_way, migrations.RunPython.noop),
     ]

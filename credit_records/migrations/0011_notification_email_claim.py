@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('credit_records', '0010_escalation_clock'),
+        ("credit_records", "0010_escalation_clock"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='email_claimed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='email claimed at'),
+            model_name="notification",
+            name="email_claimed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="email claimed at"),
         ),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("credit_records", "0010_accountability_exempted"),
+        ("credit_records", "0012_accountability_exempted"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("credit_records", "0009_reliability_constraints"),
+        ("credit_records", "0011_notification_email_claim"),
     ]
 
     operations = [
