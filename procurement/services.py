@@ -105,12 +105,35 @@ def supplier_save(*, actor, supplier: Supplier) -> Supplier:
 
 @transaction.atomic
 def project_save(*, actor, project: ProcurementProject) -> ProcurementProject:
-    """Create or edit a project: its notice and, once decided, its award."""
+    """Create or edit a project: its notice and, once decided, its award.
+
+    Moving a project to another purchaser moves its red flags along (they are scoped by
+    their own ``purchaser``), so the old purchaser's officials stop seeing them and the new
+    one's can decide them. Once a violation was found on the project it stays with the
+    purchaser that committed it: the move is refused."""
+    previous_purchaser_id = None
     if project.pk:
         _check_project(actor, project.pk)
+        previous_purchaser_id = (
+            ProcurementProject.objects.select_for_update()
+            .values_list("purchaser_id", flat=True)
+            .get(pk=project.pk)
+        )
     _check_purchaser(actor, project.purchaser_id)
+    moved = previous_purchaser_id is not None and previous_purchaser_id != project.purchaser_id
+    if moved and Violation.objects.filter(project_id=project.pk).exists():
+        raise ValidationError(
+            {
+                "purchaser": _(
+                    "The purchaser cannot be changed: a violation was already recorded on "
+                    "this project."
+                )
+            }
+        )
     project.full_clean()
     _save(project, actor=actor)
+    if moved:
+        _move_flags(project, actor=actor)
     if hasattr(project, "contract"):
         _refresh_payments(project.contract)
     evaluate_project(project)
@@ -150,6 +173,14 @@ def payment_save(*, actor, payment: Payment) -> Payment:
     _save(payment, actor=actor)
     evaluate_project(contract.project)
     return payment
+
+
+def _move_flags(project: ProcurementProject, *, actor) -> None:
+    """The project's flags follow it to its new purchaser (each with a history entry)."""
+    flags = RedFlag.objects.filter(Q(project=project) | Q(payment__contract__project=project))
+    for flag in flags.exclude(purchaser_id=project.purchaser_id):
+        flag.purchaser_id = project.purchaser_id
+        _save(flag, actor=actor, reason=_("Project moved to another purchaser"))
 
 
 def _compute_payment(payment: Payment, contract: Contract) -> None:
