@@ -77,13 +77,7 @@ def project_life(project: ProcurementProject) -> dict:
     if acceptance:
         deadlines["acceptance"] = rules.acceptance_deadline(acceptance.delivery_date)
     for payment in payments:
-        payment.overdue = (
-            payment.paid_date is None and payment.due_date and payment.due_date < today
-        )
-        if payment.overdue:
-            days = rules.days_late(payment.due_date, today)
-            payment.interest_so_far = rules.late_interest(payment.amount, days)
-            payment.days_so_far = days
+        with_lateness(payment, today)
     return {
         "contract": contract,
         "acceptance": acceptance,
@@ -98,6 +92,40 @@ def project_life(project: ProcurementProject) -> dict:
         "stage": project.stage(),
         "today": today,
     }
+
+
+# --- lateness of payments -------------------------------------------------------------------
+
+# The payment fields ``lateness`` reads, in its order (exports read them with values_list()).
+LATENESS_FIELDS = ("amount", "due_date", "paid_date", "late_days", "late_interest")
+
+
+def lateness(
+    amount: Decimal,
+    due_date: datetime.date | None,
+    paid_date: datetime.date | None,
+    late_days: int,
+    late_interest: Decimal,
+    today: datetime.date | None = None,
+) -> tuple[int, Decimal]:
+    """Days late and late interest as the pages, exports and API show them: for a paid
+    instalment the stored figures (to the day it was paid); for an unpaid one the figures
+    so far, to today (the stored ones stay 0 until it is paid)."""
+    if paid_date is not None:
+        return late_days, late_interest
+    days = rules.days_late(due_date, today or timezone.localdate())
+    return days, rules.late_interest(amount, days)
+
+
+def with_lateness(payment: Payment, today: datetime.date | None = None) -> Payment:
+    """Sets ``overdue`` (unpaid past its due date), ``days_so_far`` and ``interest_so_far``
+    on the payment, for the templates."""
+    today = today or timezone.localdate()
+    payment.days_so_far, payment.interest_so_far = lateness(
+        *(getattr(payment, name) for name in LATENESS_FIELDS), today=today
+    )
+    payment.overdue = payment.paid_date is None and payment.days_so_far > 0
+    return payment
 
 
 # --- purchaser credit ------------------------------------------------------------------------

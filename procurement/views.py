@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -147,12 +148,15 @@ class PaymentListView(ScopedListView):
     template_name = "procurement/payment_list.html"
 
     def get_context_data(self, **kwargs):
-        from django.utils import timezone
-
-        return super().get_context_data(today=timezone.localdate(), **kwargs)
+        today = timezone.localdate()
+        context = super().get_context_data(today=today, **kwargs)
+        for payment in context["object_list"]:
+            selectors.with_lateness(payment, today)
+        return context
 
     def export_columns(self):
         m = Payment
+        today = timezone.localdate()
         return [
             Column.field(_("Project code"), "contract__project__code"),
             Column.field(_("Purchaser"), "contract__project__purchaser__name"),
@@ -163,8 +167,17 @@ class PaymentListView(ScopedListView):
             _field(m, "amount", convert=_money),
             _field(m, "due_date"),
             _field(m, "paid_date"),
-            _field(m, "late_days"),
-            _field(m, "late_interest", convert=_money),
+            # An unpaid instalment past its due date: days and interest so far (to today).
+            Column.fields(
+                _label(m, "late_days"),
+                selectors.LATENESS_FIELDS,
+                lambda values: selectors.lateness(*values, today=today)[0],
+            ),
+            Column.fields(
+                _label(m, "late_interest"),
+                selectors.LATENESS_FIELDS,
+                lambda values: _money(selectors.lateness(*values, today=today)[1]),
+            ),
         ]
 
 

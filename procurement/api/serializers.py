@@ -14,7 +14,7 @@ from credit_records.api.serializers import (
 )
 from credit_records.validators import validate_uscc
 
-from .. import services
+from .. import selectors, services
 from ..models import (
     Acceptance,
     Contract,
@@ -150,6 +150,15 @@ class PaymentSerializer(ServiceSaveMixin, serializers.ModelSerializer):
         ]
         read_only_fields = ["due_date", "late_days", "late_interest"]
         validators = []
+
+    def to_representation(self, payment):
+        data = super().to_representation(payment)
+        days, interest = selectors.lateness(
+            *(getattr(payment, name) for name in selectors.LATENESS_FIELDS)
+        )
+        data["late_days"] = days
+        data["late_interest"] = self.fields["late_interest"].to_representation(interest)
+        return data
 
 
 class RedFlagSerializer(serializers.ModelSerializer):

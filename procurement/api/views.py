@@ -83,7 +83,8 @@ class AcceptanceViewSet(ScopedViewSetMixin, *WRITABLE):
 
 @_write_schema(s.PaymentSerializer)
 class PaymentViewSet(ScopedViewSetMixin, *WRITABLE):
-    """Payment instalments; due date and late interest are computed, never written."""
+    """Payment instalments; due date and late interest are computed, never written. An
+    unpaid instalment past its due date shows its days late and interest so far (to today)."""
 
     queryset = Payment.objects.select_related("contract")
     serializer_class = s.PaymentSerializer
