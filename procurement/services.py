@@ -425,8 +425,9 @@ def deferred_flag_checks():
 
 def _update_provisional_flags(project: ProcurementProject, findings: list[Finding]) -> None:
     """A flag raised because a date was still missing ("not signed yet", "unpaid") follows
-    the facts while it is open: once the date is recorded its evidence is brought up to
-    date, or, if the rule no longer finds anything (the contract was in fact signed in
+    the facts while it is open: its evidence is brought up to date (the days late and the
+    interest so far grow every day until the date is recorded, then show the recorded
+    date), or, if the rule no longer finds anything (the contract was in fact signed in
     time), it is withdrawn. Flags on recorded facts stay for an official to decide."""
     found = {(finding.rule, finding.object_key): finding for finding in findings}
     open_flags = RedFlag.objects.filter(
@@ -437,7 +438,7 @@ def _update_provisional_flags(project: ProcurementProject, findings: list[Findin
     for flag in open_flags:
         finding = found.get((flag.rule, flag.object_key))
         if finding is not None:
-            if not finding.evidence.get("provisional"):
+            if finding.evidence != flag.evidence:
                 flag.evidence = finding.evidence
                 _save(flag, actor=None, reason=_("Evidence updated"))
             continue
@@ -473,13 +474,17 @@ def scan(today: datetime.date | None = None) -> dict[str, int]:
         )
         # Rows written without a service (a raw import, a data fix): checked once more.
         | Q(updated_at__gte=timezone.now() - datetime.timedelta(days=2))
+        # Open flags on a missing date: their evidence (days, interest so far) is refreshed.
+        | Q(flags__status=FlagStatus.OPEN, flags__evidence__provisional=True)
     ).values_list("pk", flat=True)
     raised = 0
     checked = 0
     for pk in sorted(set(candidates)):
         project = ProcurementProject.objects.select_related("supplier").get(pk=pk)
         with transaction.atomic():
-            raised += len(raise_flags(project_findings(project, today)))
+            findings = project_findings(project, today)
+            _update_provisional_flags(project, findings)
+            raised += len(raise_flags(findings))
         checked += 1
     years = (
         ProcurementProject.objects.filter(
