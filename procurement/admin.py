@@ -147,7 +147,15 @@ class RedFlagAdmin(ReadOnlyAdmin):
 
 @admin.register(Violation)
 class ViolationAdmin(ReadOnlyAdmin):
-    list_display = ["decision_number", "purchaser", "kind", "severity", "decided_on", "record"]
+    list_display = [
+        "decision_number",
+        "purchaser",
+        "kind",
+        "severity",
+        "decided_on",
+        "record",
+        "withdrawn_at",
+    ]
     list_filter = ["kind", "severity", "decided_on"]
     search_fields = ["decision_number", "purchaser__name", "purchaser__uscc"]
     list_select_related = ["purchaser", "record"]

@@ -574,6 +574,18 @@ class Violation(BaseModel):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # A violation entered in error is withdrawn, never deleted: it stays on file (and in
+    # its history) with the reasons, and no longer counts in the purchaser's score.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawal_reason = models.TextField(_("reasons for the withdrawal"), blank=True)
 
     history = HistoricalRecords()
 
@@ -593,7 +605,16 @@ class Violation(BaseModel):
                     "This purchaser already has a violation with this decision number."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""),
+                name="violation_withdrawal_has_reason",
+                violation_error_message=_("A withdrawal needs its reasons."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.decision_number} · {self.get_kind_display()}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit_records.models import Department
+from credit_records.models import COUNTING_STATUSES, Department, RecordStatus
 from credit_records.selectors import scope_queryset
 
 from . import rules
@@ -141,23 +141,33 @@ class PurchaserScore:
 
 def purchaser_score(department: Department, today: datetime.date | None = None) -> PurchaserScore:
     """The purchaser's credit score and the reasons behind it: start at 100, each counting
-    violation deducts its points (serious 50, general 5 for two years), never below 0."""
+    violation deducts its points (serious 50, general 5 for two years), never below 0.
+
+    A violation counts unless it was withdrawn, or its dishonesty record is still a draft
+    (not confirmed yet) or was exempted after a fault-tolerance review; the reasons say
+    which ones do not count and why."""
     today = today or timezone.localdate()
     start = settings.CHENGXIN_PROCUREMENT_SCORE_START
     score = start
     reasons = [_("Starting score: %(points)d") % {"points": start}]
     counted = []
-    violations = department.procurement_violations.filter(decided_on__lte=today).order_by(
-        "decided_on", "pk"
+    violations = (
+        department.procurement_violations.filter(decided_on__lte=today)
+        .select_related("record")
+        .order_by("decided_on", "pk")
     )
     for violation in violations:
         until = rules.violation_counts_until(violation.severity, violation.decided_on)
         if until is not None and until <= today:
             continue
+        label = f"{violation.decision_number}（{violation.get_severity_display()}）"
+        not_counted = _not_counted_because(violation)
+        if not_counted:
+            reasons.append(not_counted % {"violation": label})
+            continue
         points = rules.violation_points(violation.severity)
         score -= points
         counted.append(violation)
-        label = f"{violation.decision_number}（{violation.get_severity_display()}）"
         if until is None:
             reasons.append(
                 _("%(violation)s: %(kind)s, −%(points)d")
@@ -177,6 +187,19 @@ def purchaser_score(department: Department, today: datetime.date | None = None) 
     if not counted:
         reasons.append(_("No procurement violation counts against this purchaser."))
     return PurchaserScore(score, rules.stars(score), reasons, counted)
+
+
+def _not_counted_because(violation: Violation) -> str:
+    """Why a violation does not count in the score (a sentence with ``%(violation)s``), or
+    "" when it counts."""
+    if violation.is_withdrawn:
+        return _("%(violation)s: withdrawn, not counted.")
+    record = violation.record
+    if record is not None and record.status == RecordStatus.DRAFT:
+        return _("%(violation)s: its dishonesty record is not confirmed yet, not counted.")
+    if record is not None and record.status not in COUNTING_STATUSES:
+        return _("%(violation)s: exempted after a fault-tolerance review, not counted.")
+    return ""
 
 
 def purchaser_summary(department: Department) -> dict:

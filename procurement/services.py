@@ -634,3 +634,35 @@ def violation_create(
         violation.record = record
         _save(violation, actor=actor, reason=_("Dishonesty record created"))
     return violation
+
+
+@transaction.atomic
+def violation_withdraw(*, actor, violation: Violation, reason: str) -> Violation:
+    """Withdraw a violation entered in error, with the reasons. It stays on file and in its
+    history but no longer counts in the purchaser's score; the red flag it confirmed is
+    dismissed with the same reasons. Its dishonesty record, if any, is left to the
+    credit-records workflow (a draft one simply never gets confirmed); nothing is deleted."""
+    _ensure_role(actor, Role.SUPERVISOR)
+    if actor is not None:
+        _ensure_in_scope(actor, Violation, violation.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reasons for withdrawing this violation.")})
+    violation = Violation.objects.select_for_update().get(pk=violation.pk)
+    if violation.is_withdrawn:
+        raise WorkflowConflict(_("This violation has already been withdrawn."))
+    violation.withdrawn_at = timezone.now()
+    violation.withdrawn_by = actor
+    violation.withdrawal_reason = reason
+    _save(violation, actor=actor, reason=_("Withdrawn"))
+    if violation.flag_id:
+        flag = _locked_flag(violation.flag)
+        flag.status = FlagStatus.DISMISSED
+        flag.reason = _("Violation %(number)s withdrawn: %(reason)s") % {
+            "number": violation.decision_number,
+            "reason": reason,
+        }
+        flag.decided_by = actor
+        flag.decided_at = violation.withdrawn_at
+        _save(flag, actor=actor, reason=str(FlagStatus.DISMISSED.label))
+    return violation

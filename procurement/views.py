@@ -29,6 +29,7 @@ from .forms import (
     PaymentForm,
     ProjectForm,
     ViolationForm,
+    ViolationWithdrawForm,
 )
 from .models import (
     Acceptance,
@@ -296,6 +297,49 @@ class ViolationDetailView(
     queryset = Violation.objects.select_related("purchaser", "project", "flag", "record")
     template_name = "procurement/violation_detail.html"
     context_object_name = "violation"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_withdraw"] = not self.object.is_withdrawn and self.request.user.has_perm(
+            "procurement.change_violation"
+        )
+        return context
+
+
+class ViolationWithdrawView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """Withdraw a violation entered in error, with the reasons."""
+
+    permission_required = "procurement.change_violation"
+    form_class = ViolationWithdrawForm
+    template_name = "procurement/violation_withdraw.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.violation = get_in_scope_or_404(
+                request.user,
+                Violation.objects.select_related("purchaser", "record"),
+                pk=kwargs["pk"],
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(violation=self.violation, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.violation_withdraw(
+                actor=self.request.user,
+                violation=self.violation,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
+        except WorkflowConflict as conflict:
+            form.add_error(None, conflict.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The violation was withdrawn."))
+        return redirect("procurement:violation_detail", pk=self.violation.pk)
 
 
 # --------------------------------------------------------------------------------------------

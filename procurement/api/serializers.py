@@ -196,6 +196,10 @@ class FlagDismissSerializer(serializers.Serializer):
     reason = optional_text()
 
 
+class ViolationWithdrawSerializer(serializers.Serializer):
+    reason = optional_text()
+
+
 class ViolationFieldsSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ViolationKind.choices, required=False)
     severity = serializers.ChoiceField(choices=ViolationSeverity.choices)
@@ -232,9 +236,11 @@ class ViolationSerializer(serializers.ModelSerializer):
             "facts",
             "record",
             "created_at",
+            "withdrawn_at",
+            "withdrawal_reason",
             "create_record",
         ]
-        read_only_fields = ["flag", "record", "created_at"]
+        read_only_fields = ["flag", "record", "created_at", "withdrawn_at", "withdrawal_reason"]
         validators = []
 
     def create(self, validated_data):
