@@ -399,6 +399,32 @@ class Payment(BaseModel):
 
         if self.paid_date and self.paid_date > timezone.localdate():
             raise ValidationError({"paid_date": _("The payment date cannot be in the future.")})
+        if not self.contract_id:
+            return
+        contract = self.contract
+        if self.paid_date and self.paid_date < contract.signed_date:
+            raise ValidationError(
+                {"paid_date": _("A payment cannot be made before the contract is signed.")}
+            )
+        if self.amount is not None:
+            others = (
+                Payment.objects.filter(contract_id=self.contract_id)
+                .exclude(pk=self.pk)
+                .aggregate(total=models.Sum("amount"))["total"]
+            ) or Decimal("0")
+            if others + self.amount > contract.total_amount:
+                raise ValidationError(
+                    {
+                        "amount": _(
+                            "The payments would total %(total)s yuan, more than the contract "
+                            "and its supplementary amounts (%(limit)s yuan)."
+                        )
+                        % {
+                            "total": f"{others + self.amount:,.2f}",
+                            "limit": f"{contract.total_amount:,.2f}",
+                        }
+                    }
+                )
 
     @property
     def is_late(self) -> bool:

@@ -140,9 +140,26 @@ def project_save(*, actor, project: ProcurementProject) -> ProcurementProject:
     return project
 
 
+def _ensure_same_parent(instance, field: str) -> None:
+    """A contract stays with its project, an acceptance or a payment with its contract:
+    moving one would carry its figures (and flags) into another purchase's history."""
+    if not instance.pk:
+        return
+    attname = f"{field}_id"
+    stored = type(instance).objects.filter(pk=instance.pk).values_list(attname, flat=True).first()
+    if stored is not None and stored != getattr(instance, attname):
+        raise ValidationError(
+            {
+                field: _("This cannot be moved to another %(parent)s.")
+                % {"parent": instance._meta.get_field(field).verbose_name}
+            }
+        )
+
+
 @transaction.atomic
 def contract_save(*, actor, contract: Contract) -> Contract:
     _check_project(actor, contract.project_id)
+    _ensure_same_parent(contract, "project")
     project = contract.project
     contract.full_clean()
     _save(contract, actor=actor)
@@ -155,6 +172,7 @@ def contract_save(*, actor, contract: Contract) -> Contract:
 def acceptance_save(*, actor, acceptance: Acceptance) -> Acceptance:
     contract = acceptance.contract
     _check_project(actor, contract.project_id)
+    _ensure_same_parent(acceptance, "contract")
     if acceptance.acceptance_date and acceptance.result == AcceptanceResult.PENDING:
         acceptance.result = AcceptanceResult.PASSED
     acceptance.full_clean()
@@ -168,6 +186,10 @@ def acceptance_save(*, actor, acceptance: Acceptance) -> Acceptance:
 def payment_save(*, actor, payment: Payment) -> Payment:
     contract = payment.contract
     _check_project(actor, contract.project_id)
+    _ensure_same_parent(payment, "contract")
+    # One payment of a contract at a time: the check of their total against the contract
+    # amount (Payment.clean) must see the others'.
+    Contract.objects.select_for_update().values_list("pk", flat=True).get(pk=contract.pk)
     _compute_payment(payment, contract)
     payment.full_clean()
     _save(payment, actor=actor)

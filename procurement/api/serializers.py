@@ -41,6 +41,19 @@ class SupplierUsccField(SlugRelatedField):
         return super().to_internal_value(normalize_uscc(data) if isinstance(data, str) else data)
 
 
+class ParentFixedOnUpdateMixin:
+    """The parent (``parent_field``: a contract's project, a payment's contract) is chosen
+    when the object is created and read-only afterwards (the service refuses a move too)."""
+
+    parent_field = ""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields[self.parent_field] = serializers.PrimaryKeyRelatedField(read_only=True)
+        return fields
+
+
 class SupplierSerializer(ServiceSaveMixin, serializers.ModelSerializer):
     save_service = services.supplier_save
     save_argument = "supplier"
@@ -87,7 +100,8 @@ class ProjectSerializer(ServiceSaveMixin, serializers.ModelSerializer):
         return project.stage().value
 
 
-class ContractSerializer(ServiceSaveMixin, serializers.ModelSerializer):
+class ContractSerializer(ParentFixedOnUpdateMixin, ServiceSaveMixin, serializers.ModelSerializer):
+    parent_field = "project"
     save_service = services.contract_save
     save_argument = "contract"
 
@@ -109,7 +123,8 @@ class ContractSerializer(ServiceSaveMixin, serializers.ModelSerializer):
         validators = []
 
 
-class AcceptanceSerializer(ServiceSaveMixin, serializers.ModelSerializer):
+class AcceptanceSerializer(ParentFixedOnUpdateMixin, ServiceSaveMixin, serializers.ModelSerializer):
+    parent_field = "contract"
     save_service = services.acceptance_save
     save_argument = "acceptance"
 
@@ -130,7 +145,8 @@ class AcceptanceSerializer(ServiceSaveMixin, serializers.ModelSerializer):
         validators = []
 
 
-class PaymentSerializer(ServiceSaveMixin, serializers.ModelSerializer):
+class PaymentSerializer(ParentFixedOnUpdateMixin, ServiceSaveMixin, serializers.ModelSerializer):
+    parent_field = "contract"
     save_service = services.payment_save
     save_argument = "payment"
 
