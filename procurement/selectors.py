@@ -15,6 +15,7 @@ from credit_records.selectors import scope_queryset
 
 from . import rules
 from .models import (
+    Acceptance,
     AcceptanceResult,
     Contract,
     FlagStatus,
@@ -276,6 +277,25 @@ def single_source_by_year(department_id: int, year: int) -> dict:
         "single": figures["single"] or Decimal("0"),
         "projects": figures["projects"],
     }
+
+
+def release_changed_at(project: ProcurementProject) -> datetime.datetime:
+    """When the project's public facts last changed: the project itself, its contract, its
+    acceptance or any of its payments (a new, changed or removed instalment), read from
+    their history (acceptances and payments have no timestamp of their own)."""
+    from django.db.models import Max
+
+    contract_id = Contract.objects.filter(project=project).values_list("pk", flat=True).first()
+    moments = [project.updated_at]
+    if contract_id is not None:
+        moments += [
+            Contract.history.filter(id=contract_id).aggregate(at=Max("history_date"))["at"],
+            Acceptance.history.filter(contract_id=contract_id).aggregate(at=Max("history_date"))[
+                "at"
+            ],
+            Payment.history.filter(contract_id=contract_id).aggregate(at=Max("history_date"))["at"],
+        ]
+    return max(moment for moment in moments if moment is not None)
 
 
 def contracts_in_scope(user) -> QuerySet[Contract]:
