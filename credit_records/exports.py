@@ -41,12 +41,18 @@ class Column:
 
     header: str
     value: Callable[[object], object] | None = None
-    source: str | None = None
+    source: str | tuple[str, ...] | None = None
     convert: Callable[[object], object] | None = None
 
     @classmethod
     def field(cls, header, source: str, convert=None) -> "Column":
         return cls(header, source=source, convert=convert)
+
+    @classmethod
+    def fields(cls, header, sources: Iterable[str], convert) -> "Column":
+        """A column computed from several values of the row (still the fast path):
+        ``convert`` receives them as one tuple, in the order of ``sources``."""
+        return cls(header, source=tuple(sources), convert=convert)
 
     @classmethod
     def choice(cls, header, source: str, choices) -> "Column":
@@ -58,7 +64,10 @@ class Column:
         """The column's value for one model instance (a page's table, or the slow path)."""
         if self.value is not None:
             return self.value(obj)
-        value = _lookup(obj, self.source)
+        if isinstance(self.source, tuple):
+            value = tuple(_lookup(obj, source) for source in self.source)
+        else:
+            value = _lookup(obj, self.source)
         return self.convert(value) if self.convert is not None else value
 
 
@@ -169,14 +178,28 @@ def _rows(queryset: Iterable, columns: list[Column]):
 
 
 def _value_rows(queryset, columns: list[Column]):
-    sources = list(dict.fromkeys(column.source for column in columns))
+    sources = list(
+        dict.fromkeys(
+            source
+            for column in columns
+            for source in (column.source if isinstance(column.source, tuple) else [column.source])
+        )
+    )
     position = {source: index for index, source in enumerate(sources)}
-    plan = [(position[column.source], column.convert) for column in columns]
+    plan = [
+        (
+            tuple(position[source] for source in column.source)
+            if isinstance(column.source, tuple)
+            else position[column.source],
+            column.convert,
+        )
+        for column in columns
+    ]
     yes, no = _("Yes"), _("No")
     for values in queryset.values_list(*sources).iterator(chunk_size=CHUNK_SIZE):
         row = []
         for index, convert in plan:
-            value = values[index]
+            value = values[index] if index.__class__ is int else tuple(values[i] for i in index)
             if convert is not None:
                 value = convert(value)
             # The common cases inline: this loop runs once per cell.

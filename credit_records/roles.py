@@ -62,7 +62,7 @@ ROLE_GRANTS: dict[Role, dict[str, set[str]]] = {
         "procurement.acceptance": {"view", "add", "change"},
         "procurement.payment": {"view", "add", "change", "import", "export"},
         "procurement.redflag": {"view", "change", "export"},
-        "procurement.violation": {"view", "add", "export"},
+        "procurement.violation": {"view", "add", "change", "export"},
         "debt.debtprofile": {"view", "add", "change", "import", "export"},
         "debt.riskassessment": {"view", "export"},
         "debt.riskwarning": {"view", "add", "change", "export"},

@@ -56,6 +56,18 @@ class ContractInline(admin.StackedInline):
         return False
 
 
+class ParentFixedOnChangeMixin:
+    """The parent is chosen when the object is added and shown read-only afterwards."""
+
+    parent_field = ""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields.append(self.parent_field)
+        return fields
+
+
 @admin.register(ProcurementProject)
 class ProcurementProjectAdmin(ServiceSavedAdmin):
     resource_classes = [ProjectResource]
@@ -80,7 +92,8 @@ class ProcurementProjectAdmin(ServiceSavedAdmin):
 
 
 @admin.register(Contract)
-class ContractAdmin(ServiceSavedAdmin):
+class ContractAdmin(ParentFixedOnChangeMixin, ServiceSavedAdmin):
+    parent_field = "project"
     resource_classes = [ContractResource]
     save_service = staticmethod(
         lambda actor, obj: services.contract_save(actor=actor, contract=obj)
@@ -101,7 +114,8 @@ class ContractAdmin(ServiceSavedAdmin):
 
 
 @admin.register(Acceptance)
-class AcceptanceAdmin(ServiceSavedAdmin):
+class AcceptanceAdmin(ParentFixedOnChangeMixin, ServiceSavedAdmin):
+    parent_field = "contract"
     save_service = staticmethod(
         lambda actor, obj: services.acceptance_save(actor=actor, acceptance=obj)
     )
@@ -113,7 +127,8 @@ class AcceptanceAdmin(ServiceSavedAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ServiceSavedAdmin):
+class PaymentAdmin(ParentFixedOnChangeMixin, ServiceSavedAdmin):
+    parent_field = "contract"
     resource_classes = [PaymentResource]
     save_service = staticmethod(lambda actor, obj: services.payment_save(actor=actor, payment=obj))
     list_display = [
@@ -147,7 +162,15 @@ class RedFlagAdmin(ReadOnlyAdmin):
 
 @admin.register(Violation)
 class ViolationAdmin(ReadOnlyAdmin):
-    list_display = ["decision_number", "purchaser", "kind", "severity", "decided_on", "record"]
+    list_display = [
+        "decision_number",
+        "purchaser",
+        "kind",
+        "severity",
+        "decided_on",
+        "record",
+        "withdrawn_at",
+    ]
     list_filter = ["kind", "severity", "decided_on"]
     search_fields = ["decision_number", "purchaser__name", "purchaser__uscc"]
     list_select_related = ["purchaser", "record"]

@@ -90,6 +90,17 @@ class FlagDismissForm(forms.Form):
     )
 
 
+class ViolationWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reasons"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Why this violation was entered in error. It stays on file but no longer counts "
+            "in the purchaser's score."
+        ),
+    )
+
+
 class ViolationFieldsForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ViolationKind.choices)
     severity = forms.ChoiceField(label=_("Severity"), choices=ViolationSeverity.choices)

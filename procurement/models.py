@@ -399,6 +399,32 @@ class Payment(BaseModel):
 
         if self.paid_date and self.paid_date > timezone.localdate():
             raise ValidationError({"paid_date": _("The payment date cannot be in the future.")})
+        if not self.contract_id:
+            return
+        contract = self.contract
+        if self.paid_date and self.paid_date < contract.signed_date:
+            raise ValidationError(
+                {"paid_date": _("A payment cannot be made before the contract is signed.")}
+            )
+        if self.amount is not None:
+            others = (
+                Payment.objects.filter(contract_id=self.contract_id)
+                .exclude(pk=self.pk)
+                .aggregate(total=models.Sum("amount"))["total"]
+            ) or Decimal("0")
+            if others + self.amount > contract.total_amount:
+                raise ValidationError(
+                    {
+                        "amount": _(
+                            "The payments would total %(total)s yuan, more than the contract "
+                            "and its supplementary amounts (%(limit)s yuan)."
+                        )
+                        % {
+                            "total": f"{others + self.amount:,.2f}",
+                            "limit": f"{contract.total_amount:,.2f}",
+                        }
+                    }
+                )
 
     @property
     def is_late(self) -> bool:
@@ -574,6 +600,18 @@ class Violation(BaseModel):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # A violation entered in error is withdrawn, never deleted: it stays on file (and in
+    # its history) with the reasons, and no longer counts in the purchaser's score.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawal_reason = models.TextField(_("reasons for the withdrawal"), blank=True)
 
     history = HistoricalRecords()
 
@@ -593,7 +631,16 @@ class Violation(BaseModel):
                     "This purchaser already has a violation with this decision number."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""),
+                name="violation_withdrawal_has_reason",
+                violation_error_message=_("A withdrawal needs its reasons."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.decision_number} · {self.get_kind_display()}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

@@ -8,6 +8,8 @@ a violation that became a published dishonesty record appears on the record page
 
 import datetime
 import json
+import re
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -109,8 +111,26 @@ def ocid(project: ProcurementProject) -> str:
 def _value(amount) -> dict | None:
     if amount is None:
         return None
-    # OCDS amounts are JSON numbers; money up to 10^13 yuan with two decimals is exact.
-    return {"amount": float(Decimal(amount)), "currency": CURRENCY}
+    # A Decimal, written as an exact JSON number by ``_dumps`` (a float would round the
+    # largest amounts: 99999999999999.99 becomes ...99.98).
+    return {"amount": Decimal(amount), "currency": CURRENCY}
+
+
+def _dumps(data) -> str:
+    """``json.dumps`` writing Decimals as exact JSON numbers: the standard encoder only
+    writes floats as numbers, so each Decimal goes out as a placeholder string (with a
+    token no data can contain) that is then replaced by its digits."""
+    token = uuid.uuid4().hex
+    numbers: list[str] = []
+
+    def default(value):
+        if isinstance(value, Decimal):
+            numbers.append(format(value, "f"))
+            return f"{token}:{len(numbers) - 1}"
+        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=default)
+    return re.sub(rf'"{token}:(\d+)"', lambda match: numbers[int(match[1])], text)
 
 
 def _party(uscc: str, name: str, roles: list[str]) -> dict:
@@ -137,10 +157,13 @@ def ocds_release(project: ProcurementProject, request=None) -> dict:
     release_ocid = ocid(project)
     parties = [_party(buyer.uscc, buyer.name, ["buyer", "procuringEntity"])]
     tags = ["tender"]
+    # A new release whenever any of the project's public facts changes; id and date both
+    # in the portal's time zone.
+    changed = timezone.localtime(selectors.release_changed_at(project))
     release = {
         "ocid": release_ocid,
-        "id": f"{release_ocid}-{project.updated_at:%Y%m%d%H%M%S}",
-        "date": timezone.localtime(project.updated_at).isoformat(),
+        "id": f"{release_ocid}-{changed:%Y%m%d%H%M%S}",
+        "date": changed.isoformat(),
         "language": "zh",
         "initiationType": "tender",
         "tag": tags,
@@ -226,14 +249,15 @@ def ocds_release(project: ProcurementProject, request=None) -> dict:
 @public_page
 def project_release(request, pk: int):
     project = get_object_or_404(selectors.public_projects(), pk=pk)
+    release = ocds_release(project, request)
     package = {
         "uri": request.build_absolute_uri(),
         "version": "1.1",
-        "publishedDate": timezone.localtime(project.updated_at).isoformat(),
+        "publishedDate": release["date"],
         "publisher": {"name": "Chengxin"},
-        "releases": [ocds_release(project, request)],
+        "releases": [release],
     }
     return HttpResponse(
-        json.dumps(package, ensure_ascii=False, indent=2),
+        _dumps(package),
         content_type="application/json; charset=utf-8",
     )

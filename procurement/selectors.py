@@ -10,11 +10,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit_records.models import Department
+from credit_records.models import COUNTING_STATUSES, Department, RecordStatus
 from credit_records.selectors import scope_queryset
 
 from . import rules
 from .models import (
+    Acceptance,
     AcceptanceResult,
     Contract,
     FlagStatus,
@@ -77,13 +78,7 @@ def project_life(project: ProcurementProject) -> dict:
     if acceptance:
         deadlines["acceptance"] = rules.acceptance_deadline(acceptance.delivery_date)
     for payment in payments:
-        payment.overdue = (
-            payment.paid_date is None and payment.due_date and payment.due_date < today
-        )
-        if payment.overdue:
-            days = rules.days_late(payment.due_date, today)
-            payment.interest_so_far = rules.late_interest(payment.amount, days)
-            payment.days_so_far = days
+        with_lateness(payment, today)
     return {
         "contract": contract,
         "acceptance": acceptance,
@@ -100,6 +95,40 @@ def project_life(project: ProcurementProject) -> dict:
     }
 
 
+# --- lateness of payments -------------------------------------------------------------------
+
+# The payment fields ``lateness`` reads, in its order (exports read them with values_list()).
+LATENESS_FIELDS = ("amount", "due_date", "paid_date", "late_days", "late_interest")
+
+
+def lateness(
+    amount: Decimal,
+    due_date: datetime.date | None,
+    paid_date: datetime.date | None,
+    late_days: int,
+    late_interest: Decimal,
+    today: datetime.date | None = None,
+) -> tuple[int, Decimal]:
+    """Days late and late interest as the pages, exports and API show them: for a paid
+    instalment the stored figures (to the day it was paid); for an unpaid one the figures
+    so far, to today (the stored ones stay 0 until it is paid)."""
+    if paid_date is not None:
+        return late_days, late_interest
+    days = rules.days_late(due_date, today or timezone.localdate())
+    return days, rules.late_interest(amount, days)
+
+
+def with_lateness(payment: Payment, today: datetime.date | None = None) -> Payment:
+    """Sets ``overdue`` (unpaid past its due date), ``days_so_far`` and ``interest_so_far``
+    on the payment, for the templates."""
+    today = today or timezone.localdate()
+    payment.days_so_far, payment.interest_so_far = lateness(
+        *(getattr(payment, name) for name in LATENESS_FIELDS), today=today
+    )
+    payment.overdue = payment.paid_date is None and payment.days_so_far > 0
+    return payment
+
+
 # --- purchaser credit ------------------------------------------------------------------------
 
 
@@ -113,23 +142,33 @@ class PurchaserScore:
 
 def purchaser_score(department: Department, today: datetime.date | None = None) -> PurchaserScore:
     """The purchaser's credit score and the reasons behind it: start at 100, each counting
-    violation deducts its points (serious 50, general 5 for two years), never below 0."""
+    violation deducts its points (serious 50, general 5 for two years), never below 0.
+
+    A violation counts unless it was withdrawn, or its dishonesty record is still a draft
+    (not confirmed yet) or was exempted after a fault-tolerance review; the reasons say
+    which ones do not count and why."""
     today = today or timezone.localdate()
     start = settings.CHENGXIN_PROCUREMENT_SCORE_START
     score = start
     reasons = [_("Starting score: %(points)d") % {"points": start}]
     counted = []
-    violations = department.procurement_violations.filter(decided_on__lte=today).order_by(
-        "decided_on", "pk"
+    violations = (
+        department.procurement_violations.filter(decided_on__lte=today)
+        .select_related("record")
+        .order_by("decided_on", "pk")
     )
     for violation in violations:
         until = rules.violation_counts_until(violation.severity, violation.decided_on)
         if until is not None and until <= today:
             continue
+        label = f"{violation.decision_number}（{violation.get_severity_display()}）"
+        not_counted = _not_counted_because(violation)
+        if not_counted:
+            reasons.append(not_counted % {"violation": label})
+            continue
         points = rules.violation_points(violation.severity)
         score -= points
         counted.append(violation)
-        label = f"{violation.decision_number}（{violation.get_severity_display()}）"
         if until is None:
             reasons.append(
                 _("%(violation)s: %(kind)s, −%(points)d")
@@ -149,6 +188,19 @@ def purchaser_score(department: Department, today: datetime.date | None = None) 
     if not counted:
         reasons.append(_("No procurement violation counts against this purchaser."))
     return PurchaserScore(score, rules.stars(score), reasons, counted)
+
+
+def _not_counted_because(violation: Violation) -> str:
+    """Why a violation does not count in the score (a sentence with ``%(violation)s``), or
+    "" when it counts."""
+    if violation.is_withdrawn:
+        return _("%(violation)s: withdrawn, not counted.")
+    record = violation.record
+    if record is not None and record.status == RecordStatus.DRAFT:
+        return _("%(violation)s: its dishonesty record is not confirmed yet, not counted.")
+    if record is not None and record.status not in COUNTING_STATUSES:
+        return _("%(violation)s: exempted after a fault-tolerance review, not counted.")
+    return ""
 
 
 def purchaser_summary(department: Department) -> dict:
@@ -225,6 +277,25 @@ def single_source_by_year(department_id: int, year: int) -> dict:
         "single": figures["single"] or Decimal("0"),
         "projects": figures["projects"],
     }
+
+
+def release_changed_at(project: ProcurementProject) -> datetime.datetime:
+    """When the project's public facts last changed: the project itself, its contract, its
+    acceptance or any of its payments (a new, changed or removed instalment), read from
+    their history (acceptances and payments have no timestamp of their own)."""
+    from django.db.models import Max
+
+    contract_id = Contract.objects.filter(project=project).values_list("pk", flat=True).first()
+    moments = [project.updated_at]
+    if contract_id is not None:
+        moments += [
+            Contract.history.filter(id=contract_id).aggregate(at=Max("history_date"))["at"],
+            Acceptance.history.filter(contract_id=contract_id).aggregate(at=Max("history_date"))[
+                "at"
+            ],
+            Payment.history.filter(contract_id=contract_id).aggregate(at=Max("history_date"))["at"],
+        ]
+    return max(moment for moment in moments if moment is not None)
 
 
 def contracts_in_scope(user) -> QuerySet[Contract]:

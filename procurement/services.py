@@ -105,21 +105,61 @@ def supplier_save(*, actor, supplier: Supplier) -> Supplier:
 
 @transaction.atomic
 def project_save(*, actor, project: ProcurementProject) -> ProcurementProject:
-    """Create or edit a project: its notice and, once decided, its award."""
+    """Create or edit a project: its notice and, once decided, its award.
+
+    Moving a project to another purchaser moves its red flags along (they are scoped by
+    their own ``purchaser``), so the old purchaser's officials stop seeing them and the new
+    one's can decide them. Once a violation was found on the project it stays with the
+    purchaser that committed it: the move is refused."""
+    previous_purchaser_id = None
     if project.pk:
         _check_project(actor, project.pk)
+        previous_purchaser_id = (
+            ProcurementProject.objects.select_for_update()
+            .values_list("purchaser_id", flat=True)
+            .get(pk=project.pk)
+        )
     _check_purchaser(actor, project.purchaser_id)
+    moved = previous_purchaser_id is not None and previous_purchaser_id != project.purchaser_id
+    if moved and Violation.objects.filter(project_id=project.pk).exists():
+        raise ValidationError(
+            {
+                "purchaser": _(
+                    "The purchaser cannot be changed: a violation was already recorded on "
+                    "this project."
+                )
+            }
+        )
     project.full_clean()
     _save(project, actor=actor)
+    if moved:
+        _move_flags(project, actor=actor)
     if hasattr(project, "contract"):
         _refresh_payments(project.contract)
     evaluate_project(project)
     return project
 
 
+def _ensure_same_parent(instance, field: str) -> None:
+    """A contract stays with its project, an acceptance or a payment with its contract:
+    moving one would carry its figures (and flags) into another purchase's history."""
+    if not instance.pk:
+        return
+    attname = f"{field}_id"
+    stored = type(instance).objects.filter(pk=instance.pk).values_list(attname, flat=True).first()
+    if stored is not None and stored != getattr(instance, attname):
+        raise ValidationError(
+            {
+                field: _("This cannot be moved to another %(parent)s.")
+                % {"parent": instance._meta.get_field(field).verbose_name}
+            }
+        )
+
+
 @transaction.atomic
 def contract_save(*, actor, contract: Contract) -> Contract:
     _check_project(actor, contract.project_id)
+    _ensure_same_parent(contract, "project")
     project = contract.project
     contract.full_clean()
     _save(contract, actor=actor)
@@ -132,6 +172,7 @@ def contract_save(*, actor, contract: Contract) -> Contract:
 def acceptance_save(*, actor, acceptance: Acceptance) -> Acceptance:
     contract = acceptance.contract
     _check_project(actor, contract.project_id)
+    _ensure_same_parent(acceptance, "contract")
     if acceptance.acceptance_date and acceptance.result == AcceptanceResult.PENDING:
         acceptance.result = AcceptanceResult.PASSED
     acceptance.full_clean()
@@ -145,11 +186,23 @@ def acceptance_save(*, actor, acceptance: Acceptance) -> Acceptance:
 def payment_save(*, actor, payment: Payment) -> Payment:
     contract = payment.contract
     _check_project(actor, contract.project_id)
+    _ensure_same_parent(payment, "contract")
+    # One payment of a contract at a time: the check of their total against the contract
+    # amount (Payment.clean) must see the others'.
+    Contract.objects.select_for_update().values_list("pk", flat=True).get(pk=contract.pk)
     _compute_payment(payment, contract)
     payment.full_clean()
     _save(payment, actor=actor)
     evaluate_project(contract.project)
     return payment
+
+
+def _move_flags(project: ProcurementProject, *, actor) -> None:
+    """The project's flags follow it to its new purchaser (each with a history entry)."""
+    flags = RedFlag.objects.filter(Q(project=project) | Q(payment__contract__project=project))
+    for flag in flags.exclude(purchaser_id=project.purchaser_id):
+        flag.purchaser_id = project.purchaser_id
+        _save(flag, actor=actor, reason=_("Project moved to another purchaser"))
 
 
 def _compute_payment(payment: Payment, contract: Contract) -> None:
@@ -394,8 +447,9 @@ def deferred_flag_checks():
 
 def _update_provisional_flags(project: ProcurementProject, findings: list[Finding]) -> None:
     """A flag raised because a date was still missing ("not signed yet", "unpaid") follows
-    the facts while it is open: once the date is recorded its evidence is brought up to
-    date, or, if the rule no longer finds anything (the contract was in fact signed in
+    the facts while it is open: its evidence is brought up to date (the days late and the
+    interest so far grow every day until the date is recorded, then show the recorded
+    date), or, if the rule no longer finds anything (the contract was in fact signed in
     time), it is withdrawn. Flags on recorded facts stay for an official to decide."""
     found = {(finding.rule, finding.object_key): finding for finding in findings}
     open_flags = RedFlag.objects.filter(
@@ -406,7 +460,7 @@ def _update_provisional_flags(project: ProcurementProject, findings: list[Findin
     for flag in open_flags:
         finding = found.get((flag.rule, flag.object_key))
         if finding is not None:
-            if not finding.evidence.get("provisional"):
+            if finding.evidence != flag.evidence:
                 flag.evidence = finding.evidence
                 _save(flag, actor=None, reason=_("Evidence updated"))
             continue
@@ -442,13 +496,17 @@ def scan(today: datetime.date | None = None) -> dict[str, int]:
         )
         # Rows written without a service (a raw import, a data fix): checked once more.
         | Q(updated_at__gte=timezone.now() - datetime.timedelta(days=2))
+        # Open flags on a missing date: their evidence (days, interest so far) is refreshed.
+        | Q(flags__status=FlagStatus.OPEN, flags__evidence__provisional=True)
     ).values_list("pk", flat=True)
     raised = 0
     checked = 0
     for pk in sorted(set(candidates)):
         project = ProcurementProject.objects.select_related("supplier").get(pk=pk)
         with transaction.atomic():
-            raised += len(raise_flags(project_findings(project, today)))
+            findings = project_findings(project, today)
+            _update_provisional_flags(project, findings)
+            raised += len(raise_flags(findings))
         checked += 1
     years = (
         ProcurementProject.objects.filter(
@@ -597,4 +655,36 @@ def violation_create(
         )
         violation.record = record
         _save(violation, actor=actor, reason=_("Dishonesty record created"))
+    return violation
+
+
+@transaction.atomic
+def violation_withdraw(*, actor, violation: Violation, reason: str) -> Violation:
+    """Withdraw a violation entered in error, with the reasons. It stays on file and in its
+    history but no longer counts in the purchaser's score; the red flag it confirmed is
+    dismissed with the same reasons. Its dishonesty record, if any, is left to the
+    credit-records workflow (a draft one simply never gets confirmed); nothing is deleted."""
+    _ensure_role(actor, Role.SUPERVISOR)
+    if actor is not None:
+        _ensure_in_scope(actor, Violation, violation.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reasons for withdrawing this violation.")})
+    violation = Violation.objects.select_for_update().get(pk=violation.pk)
+    if violation.is_withdrawn:
+        raise WorkflowConflict(_("This violation has already been withdrawn."))
+    violation.withdrawn_at = timezone.now()
+    violation.withdrawn_by = actor
+    violation.withdrawal_reason = reason
+    _save(violation, actor=actor, reason=_("Withdrawn"))
+    if violation.flag_id:
+        flag = _locked_flag(violation.flag)
+        flag.status = FlagStatus.DISMISSED
+        flag.reason = _("Violation %(number)s withdrawn: %(reason)s") % {
+            "number": violation.decision_number,
+            "reason": reason,
+        }
+        flag.decided_by = actor
+        flag.decided_at = violation.withdrawn_at
+        _save(flag, actor=actor, reason=str(FlagStatus.DISMISSED.label))
     return violation

@@ -32,5 +32,10 @@ urlpatterns = [
     path("violations/", views.ViolationListView.as_view(), name="violation_list"),
     path("violations/new/", views.ViolationCreateView.as_view(), name="violation_create"),
     path("violations/<int:pk>/", views.ViolationDetailView.as_view(), name="violation_detail"),
+    path(
+        "violations/<int:pk>/withdraw/",
+        views.ViolationWithdrawView.as_view(),
+        name="violation_withdraw",
+    ),
     path("purchasers/<str:uscc>/", views.PurchaserDetailView.as_view(), name="purchaser_detail"),
 ]

@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -28,6 +29,7 @@ from .forms import (
     PaymentForm,
     ProjectForm,
     ViolationForm,
+    ViolationWithdrawForm,
 )
 from .models import (
     Acceptance,
@@ -147,12 +149,15 @@ class PaymentListView(ScopedListView):
     template_name = "procurement/payment_list.html"
 
     def get_context_data(self, **kwargs):
-        from django.utils import timezone
-
-        return super().get_context_data(today=timezone.localdate(), **kwargs)
+        today = timezone.localdate()
+        context = super().get_context_data(today=today, **kwargs)
+        for payment in context["object_list"]:
+            selectors.with_lateness(payment, today)
+        return context
 
     def export_columns(self):
         m = Payment
+        today = timezone.localdate()
         return [
             Column.field(_("Project code"), "contract__project__code"),
             Column.field(_("Purchaser"), "contract__project__purchaser__name"),
@@ -163,8 +168,17 @@ class PaymentListView(ScopedListView):
             _field(m, "amount", convert=_money),
             _field(m, "due_date"),
             _field(m, "paid_date"),
-            _field(m, "late_days"),
-            _field(m, "late_interest", convert=_money),
+            # An unpaid instalment past its due date: days and interest so far (to today).
+            Column.fields(
+                _label(m, "late_days"),
+                selectors.LATENESS_FIELDS,
+                lambda values: selectors.lateness(*values, today=today)[0],
+            ),
+            Column.fields(
+                _label(m, "late_interest"),
+                selectors.LATENESS_FIELDS,
+                lambda values: _money(selectors.lateness(*values, today=today)[1]),
+            ),
         ]
 
 
@@ -283,6 +297,49 @@ class ViolationDetailView(
     queryset = Violation.objects.select_related("purchaser", "project", "flag", "record")
     template_name = "procurement/violation_detail.html"
     context_object_name = "violation"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_withdraw"] = not self.object.is_withdrawn and self.request.user.has_perm(
+            "procurement.change_violation"
+        )
+        return context
+
+
+class ViolationWithdrawView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """Withdraw a violation entered in error, with the reasons."""
+
+    permission_required = "procurement.change_violation"
+    form_class = ViolationWithdrawForm
+    template_name = "procurement/violation_withdraw.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.violation = get_in_scope_or_404(
+                request.user,
+                Violation.objects.select_related("purchaser", "record"),
+                pk=kwargs["pk"],
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(violation=self.violation, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.violation_withdraw(
+                actor=self.request.user,
+                violation=self.violation,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
+        except WorkflowConflict as conflict:
+            form.add_error(None, conflict.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The violation was withdrawn."))
+        return redirect("procurement:violation_detail", pk=self.violation.pk)
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from credit_records.api.serializers import (
 )
 from credit_records.validators import validate_uscc
 
-from .. import services
+from .. import selectors, services
 from ..models import (
     Acceptance,
     Contract,
@@ -39,6 +39,19 @@ class SupplierUsccField(SlugRelatedField):
         from credit_records.validators import normalize_uscc
 
         return super().to_internal_value(normalize_uscc(data) if isinstance(data, str) else data)
+
+
+class ParentFixedOnUpdateMixin:
+    """The parent (``parent_field``: a contract's project, a payment's contract) is chosen
+    when the object is created and read-only afterwards (the service refuses a move too)."""
+
+    parent_field = ""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields[self.parent_field] = serializers.PrimaryKeyRelatedField(read_only=True)
+        return fields
 
 
 class SupplierSerializer(ServiceSaveMixin, serializers.ModelSerializer):
@@ -87,7 +100,8 @@ class ProjectSerializer(ServiceSaveMixin, serializers.ModelSerializer):
         return project.stage().value
 
 
-class ContractSerializer(ServiceSaveMixin, serializers.ModelSerializer):
+class ContractSerializer(ParentFixedOnUpdateMixin, ServiceSaveMixin, serializers.ModelSerializer):
+    parent_field = "project"
     save_service = services.contract_save
     save_argument = "contract"
 
@@ -109,7 +123,8 @@ class ContractSerializer(ServiceSaveMixin, serializers.ModelSerializer):
         validators = []
 
 
-class AcceptanceSerializer(ServiceSaveMixin, serializers.ModelSerializer):
+class AcceptanceSerializer(ParentFixedOnUpdateMixin, ServiceSaveMixin, serializers.ModelSerializer):
+    parent_field = "contract"
     save_service = services.acceptance_save
     save_argument = "acceptance"
 
@@ -130,7 +145,8 @@ class AcceptanceSerializer(ServiceSaveMixin, serializers.ModelSerializer):
         validators = []
 
 
-class PaymentSerializer(ServiceSaveMixin, serializers.ModelSerializer):
+class PaymentSerializer(ParentFixedOnUpdateMixin, ServiceSaveMixin, serializers.ModelSerializer):
+    parent_field = "contract"
     save_service = services.payment_save
     save_argument = "payment"
 
@@ -150,6 +166,15 @@ class PaymentSerializer(ServiceSaveMixin, serializers.ModelSerializer):
         ]
         read_only_fields = ["due_date", "late_days", "late_interest"]
         validators = []
+
+    def to_representation(self, payment):
+        data = super().to_representation(payment)
+        days, interest = selectors.lateness(
+            *(getattr(payment, name) for name in selectors.LATENESS_FIELDS)
+        )
+        data["late_days"] = days
+        data["late_interest"] = self.fields["late_interest"].to_representation(interest)
+        return data
 
 
 class RedFlagSerializer(serializers.ModelSerializer):
@@ -184,6 +209,10 @@ class RedFlagSerializer(serializers.ModelSerializer):
 
 
 class FlagDismissSerializer(serializers.Serializer):
+    reason = optional_text()
+
+
+class ViolationWithdrawSerializer(serializers.Serializer):
     reason = optional_text()
 
 
@@ -223,9 +252,11 @@ class ViolationSerializer(serializers.ModelSerializer):
             "facts",
             "record",
             "created_at",
+            "withdrawn_at",
+            "withdrawal_reason",
             "create_record",
         ]
-        read_only_fields = ["flag", "record", "created_at"]
+        read_only_fields = ["flag", "record", "created_at", "withdrawn_at", "withdrawal_reason"]
         validators = []
 
     def create(self, validated_data):

@@ -83,7 +83,8 @@ class AcceptanceViewSet(ScopedViewSetMixin, *WRITABLE):
 
 @_write_schema(s.PaymentSerializer)
 class PaymentViewSet(ScopedViewSetMixin, *WRITABLE):
-    """Payment instalments; due date and late interest are computed, never written."""
+    """Payment instalments; due date and late interest are computed, never written. An
+    unpaid instalment past its due date shows its days late and interest so far (to today)."""
 
     queryset = Payment.objects.select_related("contract")
     serializer_class = s.PaymentSerializer
@@ -141,12 +142,29 @@ class ViolationViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Purchasers' violations; creating one can also create its dishonesty record."""
+    """Purchasers' violations; creating one can also create its dishonesty record. One
+    entered in error is withdrawn (never deleted) and stops counting in the score."""
 
     queryset = Violation.objects.select_related("purchaser", "project", "record")
     serializer_class = s.ViolationSerializer
     filterset_class = ViolationFilter
     ordering_fields = ["decided_on", "created_at"]
+    action_permissions = {"withdraw": ["procurement.change_violation"]}
+
+    @extend_schema(
+        summary="Withdraw a violation entered in error, with the reasons",
+        request=s.ViolationWithdrawSerializer,
+        responses={200: s.ViolationSerializer, **WORKFLOW_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None, format=None):
+        violation = self.get_object()
+        serializer = s.ViolationWithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.violation_withdraw(
+            actor=request.user, violation=violation, **serializer.validated_data
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=violation.pk)).data)
 
 
 class PurchaserViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):

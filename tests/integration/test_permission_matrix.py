@@ -379,6 +379,7 @@ WEB = {
     "procurement:violation_list": listing("procurement.view_violation", "violation", "violation"),
     "procurement:violation_create": page("procurement.add_violation"),
     "procurement:violation_detail": page("procurement.view_violation", "violation"),
+    "procurement:violation_withdraw": page("procurement.change_violation", "violation"),
     "procurement:purchaser_detail": page("procurement.view_procurementproject", "department"),
     # --- workspace: debt ---
     "debt:overview": page("debt.view_debtprofile", shows="riskwarning"),
@@ -467,7 +468,11 @@ API = {
             "dismiss": ("POST", ("procurement.change_redflag",)),
         },
     ),
-    "procurement-api:violation": ("procurement.violation", "violation", {}),
+    "procurement-api:violation": (
+        "procurement.violation",
+        "violation",
+        {"withdraw": ("POST", ("procurement.change_violation",))},
+    ),
     # A purchaser's score: the department (by credit code) and the procurement view right.
     "procurement-api:purchaser": ("procurement.procurementproject", "department", {}),
     "debt-api:profile": (

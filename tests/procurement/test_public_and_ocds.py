@@ -1,8 +1,11 @@
 """The public procurement pages and the OCDS release of a project."""
 
 import datetime
+import json
+from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 
 from procurement.models import RedFlag
 
@@ -79,3 +82,30 @@ def test_public_pages_show_awards_and_the_on_time_rate_but_no_flags(client, proj
 
 def test_a_department_without_procurement_has_no_public_purchaser_page(client, other_purchaser):
     assert client.get(f"/public/procurement/purchasers/{other_purchaser.uscc}/").status_code == 404
+
+
+def test_the_release_changes_when_a_payment_is_recorded(client, purchaser, time_machine):
+    project = make_project(purchaser)
+    make_acceptance(make_contract(project))
+
+    def release():
+        cache.clear()  # the public cache is bumped on commit, which a test never reaches
+        return client.get(f"/public/procurement/{project.pk}.json").json()["releases"][0]
+
+    before = release()
+    time_machine.move_to("2026-11-21 09:30:00+08:00", tick=False)
+    make_payment(project.contract, amount="1000", paid=datetime.date(2026, 11, 21))
+    after = release()
+    assert after["id"] != before["id"]
+    # Id and date are the same moment, in the portal's time zone (Asia/Shanghai).
+    assert after["id"] == f"ocds-chengxin-{project.pk}-20261121093000"
+    assert after["date"] == "2026-11-21T09:30:00+08:00"
+
+
+def test_the_largest_amounts_come_out_exactly(client, purchaser):
+    largest = "99999999999999.99"
+    noticed = make_project(purchaser, budget=largest, award_date=None)
+    body = client.get(f"/public/procurement/{noticed.pk}.json").content.decode()
+    assert f'"amount": {largest},' in body
+    value = json.loads(body, parse_float=Decimal)["releases"][0]["tender"]["value"]
+    assert value == {"amount": Decimal(largest), "currency": "CNY"}

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
+from credit_records import services as credit_services
 from credit_records.models import RecordCategory, RecordSource, RecordStatus
 from procurement import services
 from procurement.models import FlagRule, FlagStatus, RedFlag, Violation, ViolationKind
@@ -167,3 +168,116 @@ def test_the_scheme_is_configurable(purchaser):
     violation(purchaser, "general", datetime.date(2026, 6, 1), "D1")
     score = purchaser_score(purchaser)
     assert (score.score, score.stars) == (90, 4)
+
+
+# --- what counts: the linked record's state, withdrawals -----------------------------------------
+
+
+def with_record(purchaser, number, severity="general"):
+    return services.violation_create(
+        actor=None,
+        purchaser=purchaser,
+        kind=ViolationKind.OTHER,
+        severity=severity,
+        decision_number=number,
+        issuing_authority="南京市财政局",
+        decided_on=datetime.date(2026, 6, 1),
+        facts="事实",
+    )
+
+
+def test_a_violation_counts_once_its_record_is_confirmed_and_not_after_an_exemption(
+    purchaser, nanjing_supervisor
+):
+    entered = with_record(purchaser, "E1")
+    assert entered.record.status == RecordStatus.DRAFT
+    score = purchaser_score(purchaser)
+    assert score.score == 100 and score.counted == []
+    assert any("E1" in reason for reason in score.reasons)  # says why it does not count
+
+    credit_services.record_confirm(record=entered.record, actor=nanjing_supervisor)
+    assert purchaser_score(purchaser).score == 95
+
+    claim = credit_services.fault_tolerance_claim_file(
+        record=entered.record, actor=nanjing_supervisor, grounds="先行先试，程序合规"
+    )
+    credit_services.fault_tolerance_claim_review(
+        claim=claim, actor=nanjing_supervisor, approve=True, reason="符合容错情形"
+    )
+    entered.record.refresh_from_db()
+    assert entered.record.status == RecordStatus.EXEMPTED
+    score = purchaser_score(purchaser)
+    assert score.score == 100 and score.counted == []
+
+
+def test_a_supervisor_withdraws_a_violation_entered_in_error(
+    late_payment_flag, nanjing_supervisor, purchaser
+):
+    entered = confirm(late_payment_flag, nanjing_supervisor, severity="serious")
+    record = entered.record
+    credit_services.record_confirm(record=record, actor=nanjing_supervisor)
+    assert purchaser_score(purchaser).score == 50
+
+    with pytest.raises(ValidationError) as error:
+        services.violation_withdraw(actor=nanjing_supervisor, violation=entered, reason=" ")
+    assert "reason" in error.value.message_dict
+    assert not Violation.objects.get(pk=entered.pk).is_withdrawn
+
+    withdrawn = services.violation_withdraw(
+        actor=nanjing_supervisor, violation=entered, reason="决定书已被撤销"
+    )
+    assert withdrawn.is_withdrawn and withdrawn.withdrawn_by == nanjing_supervisor
+    last = withdrawn.history.first()
+    assert last.history_user == nanjing_supervisor
+    assert last.withdrawal_reason == "决定书已被撤销"
+    assert last.history_change_reason
+    score = purchaser_score(purchaser)
+    assert score.score == 100 and score.counted == []
+    # The flag it confirmed is dismissed with the reasons; the record is kept.
+    late_payment_flag.refresh_from_db()
+    assert late_payment_flag.status == FlagStatus.DISMISSED
+    assert "决定书已被撤销" in late_payment_flag.reason
+    record.refresh_from_db()
+    assert record.status == RecordStatus.CONFIRMED
+
+    with pytest.raises(services.WorkflowConflict):
+        services.violation_withdraw(actor=nanjing_supervisor, violation=entered, reason="再次")
+
+
+def test_only_supervisors_in_scope_withdraw_violations(
+    purchaser, suzhou_supervisor, nanjing_liaison
+):
+    entered = violation(purchaser, "general", datetime.date(2026, 6, 1), "W1")
+    with pytest.raises(services.OutOfScope):
+        services.violation_withdraw(actor=suzhou_supervisor, violation=entered, reason="x")
+    with pytest.raises(PermissionDenied):
+        services.violation_withdraw(actor=nanjing_liaison, violation=entered, reason="x")
+    assert purchaser_score(purchaser).score == 95
+
+
+def test_the_workspace_form_and_the_api_withdraw_a_violation(
+    login, purchaser, nanjing_supervisor, auditor
+):
+    first = violation(purchaser, "general", datetime.date(2026, 6, 1), "F1")
+    second = violation(purchaser, "general", datetime.date(2026, 6, 1), "F2")
+    client = login(nanjing_supervisor)
+    page = client.get(f"/workspace/procurement/violations/{first.pk}/").content.decode()
+    assert f"/workspace/procurement/violations/{first.pk}/withdraw/" in page
+
+    url = f"/workspace/procurement/violations/{first.pk}/withdraw/"
+    empty = client.post(url, {"reason": ""})
+    assert empty.status_code == 200 and "reason" in empty.context["form"].errors
+    assert client.post(url, {"reason": "录入错误"}).status_code == 302
+    page = client.get(f"/workspace/procurement/violations/{first.pk}/").content.decode()
+    assert "录入错误" in page and url not in page
+
+    api = f"/api/v1/procurement/violations/{second.pk}/withdraw/"
+    assert client.post(api, {}, content_type="application/json").status_code == 400
+    response = client.post(api, {"reason": "重复录入"}, content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["withdrawal_reason"] == "重复录入"
+    again = client.post(api, {"reason": "x"}, content_type="application/json")
+    assert again.status_code == 409
+    assert purchaser_score(purchaser).score == 100
+
+    assert login(auditor).post(url, {"reason": "x"}).status_code == 403
