@@ -1,7 +1,8 @@
 """Demo data for ``make run``: believable Jiangsu departments and one account per role.
 
-Idempotent: every object is found by its natural key before it is created, so running it
-again changes nothing (except resetting the demo passwords).
+Idempotent: every object is found by its natural key before it is created, and a demo
+account is saved only when it differs from the demo's (a changed password is reset), so
+running it again changes nothing, not even the history tables.
 """
 
 import hashlib
@@ -10,7 +11,7 @@ from django.db import transaction
 
 from .models import Department, DepartmentKind, Region, User
 from .reference import load_jiangsu_regions
-from .roles import Role
+from .roles import STAFF_ROLES, Role
 from .services import user_assign_role
 from .validators import USCC_ALPHABET, uscc_check_character
 
@@ -417,17 +418,26 @@ def seed_demo() -> dict[str, int]:
     for username, display_name, role, region_code, department_name in ACCOUNTS:
         user, was_created = User.objects.get_or_create(username=username)
         created["users"] += was_created
-        user.last_name = display_name
-        user.email = f"{username}@demo.chengxin.invalid"
-        user.is_superuser = role == Role.ADMINISTRATOR
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        user_assign_role(
-            user=user,
-            role=role,
-            region=regions[region_code] if region_code else None,
-            department=departments[department_name] if department_name else None,
-            actor=None,
-        )
+        region = regions[region_code] if region_code else None
+        department = departments[department_name] if department_name else None
+        wanted = {
+            "last_name": display_name,
+            "email": f"{username}@demo.chengxin.invalid",
+            "is_superuser": role == Role.ADMINISTRATOR,
+        }
+        # Saved only when something differs: every save adds a row to the user's history.
+        changed = [name for name, value in wanted.items() if getattr(user, name) != value]
+        for name in changed:
+            setattr(user, name, wanted[name])
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            changed.append("password")
+        scope = (role, region.pk if region else None, department.pk if department else None)
+        if scope != (user.role, user.region_id, user.department_id) or (
+            user.is_staff != (role in STAFF_ROLES or user.is_superuser)
+        ):
+            user_assign_role(user=user, role=role, region=region, department=department, actor=None)
+        elif changed:
+            user.save()
     created["records"] = _seed_credit_files(departments)
     return created

@@ -4,6 +4,7 @@ never in production."""
 import io
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -104,6 +105,11 @@ def test_the_demo_nanjing_supervisor_signs_in_and_sees_only_nanjing(seeded, clie
     assert names == {department.name for department in departments_in_scope(nanjing)}
 
 
+def every_table() -> dict[str, int]:
+    """Rows of every model of every app, the history tables included."""
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
 def test_running_it_twice_creates_nothing_new(db):
     seed()
     before = counts()
@@ -111,6 +117,20 @@ def test_running_it_twice_creates_nothing_new(db):
     seed()
     assert counts() == before
     assert {user.username: user.role for user in User.objects.all()} == memberships
+
+
+def test_running_it_again_writes_no_row_anywhere_not_even_history(db):
+    seed()
+    before = every_table()
+    assert before["credit_records.HistoricalUser"] > 0
+    assert before["evaluations.HistoricalScore"] > 0
+
+    seed()
+
+    after = every_table()
+    assert {
+        label: (before[label], after[label]) for label in before if after[label] != before[label]
+    } == {}
 
 
 def test_running_it_again_resets_a_changed_demo_password(db):
