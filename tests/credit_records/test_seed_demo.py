@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from credit_records.models import Department, Region, User
+from credit_records.models import Department, DishonestyRecord, Region, User
 from credit_records.roles import Role
-from credit_records.selectors import departments_in_scope
+from credit_records.selectors import departments_in_scope, scope_queryset
 from credit_records.validators import validate_uscc
 
 PASSWORD = "chengxin-demo"
@@ -103,6 +103,36 @@ def test_the_demo_nanjing_supervisor_signs_in_and_sees_only_nanjing(seeded, clie
     assert not any(name.startswith(("苏州", "昆山", "无锡")) for name in names)
     nanjing = User.objects.get(username="nanjing")
     assert names == {department.name for department in departments_in_scope(nanjing)}
+
+
+def test_the_demo_on_time_rate_is_believable(seeded, client):
+    response = client.get("/public/")
+    figures = response.context["figures"]["rectification"]
+    assert figures["due"] >= 5
+    assert 60 <= response.context["on_time_rate"] <= 80
+
+
+def test_the_demo_nanjing_workspace_has_more_than_five_records_of_several_categories(seeded):
+    nanjing = User.objects.get(username="nanjing")
+    records = scope_queryset(nanjing, DishonestyRecord.objects.all())
+    assert records.count() > 5
+    assert records.values("category").distinct().count() >= 4
+
+
+def test_the_verified_demo_records_spread_over_several_cities_and_categories(seeded):
+    verified = DishonestyRecord.objects.filter(rectification__verified_at__isnull=False)
+    cities = {record.department.region.path[7:13] for record in verified}
+    assert len(cities - {""}) >= 4
+    assert verified.values("category").distinct().count() >= 4
+
+
+def test_every_demo_decision_number_carries_its_decision_dates_year(seeded):
+    mismatched = [
+        (record.decision_number, record.decision_date)
+        for record in DishonestyRecord.objects.all()
+        if str(record.decision_date.year) not in record.decision_number
+    ]
+    assert mismatched == []
 
 
 def every_table() -> dict[str, int]:
