@@ -19,6 +19,13 @@ class PortalLanguageMiddleware(LocaleMiddleware):
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 
+    def process_response(self, request, response):
+        # Not LocaleMiddleware's: it adds "Vary: Accept-Language", which would make shared
+        # caches keep one copy of every page per browser language for a header the portal
+        # never reads (the language comes from the cookie, and pages vary by Cookie).
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
 
 class PermissionsPolicyMiddleware:
     """Sends the Permissions-Policy header (``CHENGXIN_PERMISSIONS_POLICY``): the portal uses
