@@ -12,6 +12,7 @@ need no CSRF cookie, which would stop shared caches from keeping them.
 
 import datetime
 import json
+import math
 from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlencode
@@ -255,10 +256,35 @@ def _export_filename(today: datetime.date, suffix: str) -> str:
     return f"chengxin-public-records-{today.isoformat()}{suffix}"
 
 
+def _download_refused(request) -> HttpResponse | None:
+    """429 when this client has used up the public API's rate (``CHENGXIN_PUBLIC_API_RATE``,
+    the same counter per client address): a download streams up to every published record
+    for tens of seconds, and a few clients repeating them would hold every web worker."""
+    from .api.public import PublicRateThrottle
+
+    throttle = PublicRateThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    wait = math.ceil(throttle.wait() or 1)
+    response = HttpResponse(
+        _(
+            "Too many downloads and API requests from your address. "
+            "Please try again in %(seconds)s seconds."
+        )
+        % {"seconds": wait},
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
 @public_page
 def record_list_csv(request):
     """The list's current filter as CSV: UTF-8 with a BOM, formula-like cells neutralised
     (``exports.csv_response``), every matching row, streamed."""
+    if refused := _download_refused(request):
+        return refused
     today = timezone.localdate()
     filterset = _filtered(request, today)
     if not filterset.is_valid():
@@ -272,6 +298,8 @@ def record_list_csv(request):
 @public_page
 def record_list_json(request):
     """The list's current filter as JSON, streamed: the same fields as the public API."""
+    if refused := _download_refused(request):
+        return refused
     today = timezone.localdate()
     filterset = _filtered(request, today)
     if not filterset.is_valid():

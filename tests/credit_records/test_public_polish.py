@@ -5,8 +5,9 @@ answered with 304, and no Vary on a header the portal ignores."""
 import re
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 
 from ..factories import DepartmentFactory, make_record
 
@@ -106,3 +107,29 @@ def test_pages_do_not_vary_by_accept_language_which_the_portal_ignores(regions):
     assert "Cookie" in chinese["Vary"]
     # The browser's language indeed changes nothing: Chinese unless chosen otherwise.
     assert chinese["Content-Language"] == "zh-hans"
+
+
+@pytest.mark.parametrize("url", ["/public/records.csv", "/public/records.json"])
+def test_open_data_downloads_are_rate_limited_per_client_like_the_api(regions, url):
+    rest = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"public": "2/minute"}}
+    client, other = english(), Client(REMOTE_ADDR="10.0.0.2")
+    with override_settings(REST_FRAMEWORK=rest):
+        statuses = [client.get(url).status_code for _ in range(3)]
+        refused = client.get(url)
+        elsewhere = other.get(url)
+
+    assert statuses == [200, 200, 429]
+    assert refused.status_code == 429
+    assert "Too many downloads" in refused.content.decode()
+    assert int(refused["Retry-After"]) > 0
+    assert "public" not in refused.get("Cache-Control", "")  # no cache keeps the refusal
+    assert elsewhere.status_code == 200  # another address has its own allowance
+
+
+def test_downloads_and_the_public_api_share_one_allowance(regions):
+    rest = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"public": "2/minute"}}
+    client = Client()
+    with override_settings(REST_FRAMEWORK=rest):
+        assert client.get("/api/v1/public/records/").status_code == 200
+        assert client.get("/public/records.csv").status_code == 200
+        assert client.get("/public/records.json").status_code == 429
