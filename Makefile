@@ -36,7 +36,7 @@ demo: migrate
 	$(PY) manage.py seed_demo
 
 run: demo
-	@HOST=$(HOST) PORT=$(PORT) PY=$(PY) bash scripts/run.sh
+	@HOST=$(HOST) PORT=$(PORT) PY=$(PY) exec bash scripts/run.sh
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -9,6 +9,11 @@ from config.health import healthz
 from credit_records import public
 from credit_records.views import site_root
 
+# The error pages, in the public layout under /public/ and the workspace's elsewhere.
+handler400 = "config.errors.bad_request"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"
+
 urlpatterns = [
     path("", site_root, name="root"),
     path("healthz", healthz, name="healthz"),

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, TSV
 from import_export.forms import ImportForm
@@ -388,6 +389,22 @@ class PortalUserChangeForm(RoleFormMixin, UserChangeForm):
             self.initial.setdefault("role", self.instance.role.value)
 
 
+class RoleListFilter(admin.SimpleListFilter):
+    """The users' roles by their translated names (the groups filter showed the groups'
+    stored English names)."""
+
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Role.values:
+            return queryset.filter(groups__name=self.value())
+        return queryset
+
+
 @admin.register(User)
 class UserAdmin(
     RevertNeedsChangePermissionMixin,
@@ -401,8 +418,8 @@ class UserAdmin(
     resource_classes = [UserResource]
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
-    list_display = ["username", "get_full_name", "role_label", "scope", "is_active", "last_login"]
-    list_filter = ["groups", "is_active", "is_superuser", "region__level"]
+    list_display = ["username", "full_name", "role_label", "scope", "is_active", "last_login"]
+    list_filter = [RoleListFilter, "is_active", "is_superuser", "region__level"]
     search_fields = ["username", "first_name", "last_name", "email"]
     list_select_related = ["region", "department"]
     autocomplete_fields = ["region", "department"]
@@ -433,6 +450,10 @@ class UserAdmin(
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("full name"))
+    def full_name(self, user):
+        return user.get_full_name() or "—"
 
     @admin.display(description=_("role"))
     def role_label(self, user):
@@ -828,3 +849,36 @@ class ReminderLogAdmin(PersonalAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# django-axes (sign-in throttling) ships no Chinese catalogue: its model names and the
+# columns of its admin pages are translated in ours. Listed here so that makemessages keeps
+# them in the catalogue.
+AXES_MESSAGES = [
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+    gettext_noop("access attempt expiration"),
+    gettext_noop("access attempt expirations"),
+    gettext_noop("User Agent"),
+    gettext_noop("IP Address"),
+    gettext_noop("Username"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("Path"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("Access lock out"),
+    gettext_noop("GET Data"),
+    gettext_noop("POST Data"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("Expires At"),
+    gettext_noop("Logout Time"),
+    gettext_noop("Locked Out"),
+    gettext_noop("Form Data"),
+    gettext_noop("Meta Data"),
+    gettext_noop("Not set"),
+    gettext_noop("Attempt Remaining"),
+    gettext_noop("Clean up expired attempts"),
+]

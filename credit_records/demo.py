@@ -1,7 +1,8 @@
 """Demo data for ``make run``: believable Jiangsu departments and one account per role.
 
-Idempotent: every object is found by its natural key before it is created, so running it
-again changes nothing (except resetting the demo passwords).
+Idempotent: every object is found by its natural key before it is created, and a demo
+account is saved only when it differs from the demo's (a changed password is reset), so
+running it again changes nothing, not even the history tables.
 """
 
 import hashlib
@@ -10,7 +11,7 @@ from django.db import transaction
 
 from .models import Department, DepartmentKind, Region, User
 from .reference import load_jiangsu_regions
-from .roles import Role
+from .roles import STAFF_ROLES, Role
 from .services import user_assign_role
 from .validators import USCC_ALPHABET, uscc_check_character
 
@@ -87,11 +88,12 @@ OFFICIALS = [
 ]
 
 # Records: (department, decision number, category, severity, authority, days ago, state,
-#           officials, facts). ``state`` names how far the workflow has gone.
+#           officials, facts). ``state`` names how far the workflow has gone. The number's
+# ``{year}`` is the decision date's year (the dates are relative to the day of seeding).
 RECORDS = [
     (
         "南京市市场监督管理局",
-        "宁市监罚〔2026〕88号",
+        "宁市监罚〔{year}〕88号",
         "administrative_penalty",
         "general",
         "南京市人民政府",
@@ -102,7 +104,7 @@ RECORDS = [
     ),
     (
         "苏州市住房和城乡建设局",
-        "苏府督〔2026〕15号",
+        "苏府督〔{year}〕15号",
         "broken_commitment",
         "general",
         "苏州市人民政府督查室",
@@ -113,7 +115,7 @@ RECORDS = [
     ),
     (
         "南京市财政局",
-        "宁政督〔2026〕31号",
+        "宁政督〔{year}〕31号",
         "sme_arrears",
         "general",
         "南京市人民政府督查室",
@@ -124,7 +126,7 @@ RECORDS = [
     ),
     (
         "南京市交通运输局",
-        "宁纪〔2026〕7号",
+        "宁纪〔{year}〕7号",
         "disciplinary_sanction",
         "serious",
         "中共南京市纪律检查委员会",
@@ -135,7 +137,7 @@ RECORDS = [
     ),
     (
         "南京市财政局",
-        "(2026)苏0102民初1234号",
+        "({year})苏0102民初1234号",
         "court_judgment",
         "general",
         "南京市玄武区人民法院",
@@ -146,7 +148,7 @@ RECORDS = [
     ),
     (
         "无锡市财政局",
-        "锡审决〔2026〕19号",
+        "锡审决〔{year}〕19号",
         "debt_default",
         "serious",
         "无锡市审计局",
@@ -157,7 +159,7 @@ RECORDS = [
     ),
     (
         "徐州市财政局",
-        "徐政罚〔2025〕42号",
+        "徐政罚〔{year}〕42号",
         "administrative_penalty",
         "general",
         "江苏省财政厅",
@@ -168,7 +170,7 @@ RECORDS = [
     ),
     (
         "南通市财政局",
-        "通财监〔2025〕8号",
+        "通财监〔{year}〕8号",
         "procurement_violation",
         "general",
         "江苏省财政厅",
@@ -179,7 +181,7 @@ RECORDS = [
     ),
     (
         "常州市市场监督管理局",
-        "常纪问〔2026〕3号",
+        "常纪问〔{year}〕3号",
         "accountability",
         "general",
         "中共常州市纪律检查委员会",
@@ -190,7 +192,7 @@ RECORDS = [
     ),
     (
         "苏州市财政局",
-        "苏财罚〔2026〕21号",
+        "苏财罚〔{year}〕21号",
         "administrative_penalty",
         "minor",
         "苏州市人民政府",
@@ -201,7 +203,7 @@ RECORDS = [
     ),
     (
         "扬州市住房和城乡建设局",
-        "扬法执〔2021〕55号",
+        "扬法执〔{year}〕55号",
         "dishonest_debtor",
         "serious",
         "扬州市中级人民法院",
@@ -209,6 +211,63 @@ RECORDS = [
         "closed",
         [],
         "曾被列为失信被执行人，现已履行完毕并移出名单。",
+    ),
+    # Rectified and verified by their (past) deadline, and one verified late: the public
+    # home page's on-time rate is computed over rectifications whose deadline has passed.
+    (
+        "南京市江宁区住房和城乡建设局",
+        "宁江建罚〔{year}〕6号",
+        "administrative_penalty",
+        "general",
+        "南京市江宁区人民政府",
+        160,
+        "closed_on_time",
+        [],
+        "建设工程项目竣工验收后未按合同约定期限支付工程尾款。",
+    ),
+    (
+        "南京市鼓楼区教育局",
+        "鼓政督〔{year}〕12号",
+        "broken_commitment",
+        "general",
+        "南京市鼓楼区人民政府督查室",
+        120,
+        "verified_on_time",
+        [],
+        "未按承诺时限拨付校舍改造项目配套资金。",
+    ),
+    (
+        "昆山市财政局",
+        "昆审决〔{year}〕27号",
+        "sme_arrears",
+        "general",
+        "昆山市审计局",
+        200,
+        "closed_on_time",
+        [],
+        "拖欠中小企业信息化服务费用，超过合同约定付款期限。",
+    ),
+    (
+        "盐城市医疗保障局",
+        "盐政督〔{year}〕9号",
+        "procurement_violation",
+        "general",
+        "盐城市人民政府督查室",
+        140,
+        "verified_on_time",
+        [],
+        "医用耗材集中采购项目未按规定公开采购结果。",
+    ),
+    (
+        "泰州市人民医院",
+        "({year})苏1202民初877号",
+        "court_judgment",
+        "general",
+        "泰州市海陵区人民法院",
+        180,
+        "verified_late",
+        [],
+        "未按生效判决确定的期限支付医疗设备采购款。",
     ),
 ]
 
@@ -238,6 +297,51 @@ COMMITMENTS = [
     ("苏州市发展和改革委员会", "重点项目审批时限压缩至15个工作日以内。", -60, "fulfilled"),
     ("无锡市交通运输局", "按合同约定向施工企业支付工程进度款。", -20, "broken"),
 ]
+
+
+def decision_number(template: str, decision_date) -> str:
+    return template.format(year=decision_date.year)
+
+
+def demo_decision_number(template: str, today=None) -> str:
+    """The number the demo record ``template`` gets when seeded on ``today``."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    days_ago = next(row[5] for row in RECORDS if row[1] == template)
+    return decision_number(template, today - timedelta(days=days_ago))
+
+
+def _backdate_rectification(record, *, late: bool):
+    """Moves a rectification just verified into the past: the deadline 45 days after the
+    decision, the report and the verification a few days before it (or, ``late``, after it).
+    Returns the day of verification."""
+    import datetime
+
+    from django.utils import timezone
+
+    from .models import Rectification, RectificationReport
+
+    deadline = record.decision_date + datetime.timedelta(days=45)
+    verified_on = deadline + datetime.timedelta(days=6 if late else -3)
+
+    def at(day, hour):
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+    Rectification.objects.filter(record=record).update(
+        deadline=deadline,
+        created_at=at(record.decision_date + datetime.timedelta(days=2), 9),
+        explanation_due=record.decision_date + datetime.timedelta(days=10),
+        explanation_submitted_at=at(record.decision_date + datetime.timedelta(days=8), 15),
+        verified_at=at(verified_on, 10),
+    )
+    RectificationReport.objects.filter(rectification__record=record).update(
+        submitted_at=at(verified_on - datetime.timedelta(days=2), 16),
+        decided_at=at(verified_on, 10),
+    )
+    return verified_on
 
 
 def _users():
@@ -281,17 +385,19 @@ def _seed_credit_files(departments: dict[str, Department]) -> int:
         facts,
     ) in RECORDS:
         department = departments[department_name]
-        if DishonestyRecord.objects.filter(department=department, decision_number=number).exists():
+        # Found by its facts: the number's year depends on the day the demo was first seeded.
+        if DishonestyRecord.objects.filter(department=department, facts=facts).exists():
             continue
         created += 1
+        decision_date = today - timedelta(days=days_ago)
         record = services.record_create(
             actor=admin,
             department=department,
             category=category,
             severity=severity,
-            decision_number=number,
+            decision_number=decision_number(number, decision_date),
             issuing_authority=authority,
-            decision_date=today - timedelta(days=days_ago),
+            decision_date=decision_date,
             facts=facts,
             officials=[officials[name] for name in official_names],
         )
@@ -353,9 +459,15 @@ def _seed_credit_files(departments: dict[str, Department]) -> int:
         record = services.record_verify(
             record=record, actor=admin, reason="整改材料齐全，予以确认。"
         )
-        if state == "verified":
+        if state.endswith(("_on_time", "_late")):
+            verified_on = _backdate_rectification(record, late=state.endswith("_late"))
+        if state in ("verified", "verified_on_time", "verified_late"):
             continue
         record = services.record_close(record=record, actor=admin, reason="整改已核验，予以办结。")
+        if state == "closed_on_time":
+            DishonestyRecord.objects.filter(pk=record.pk).update(
+                closed_on=verified_on + timedelta(days=2)
+            )
         if state == "repaired":
             DishonestyRecord.objects.filter(pk=record.pk).update(
                 minimum_period_ends=today - timedelta(days=10)
@@ -417,17 +529,26 @@ def seed_demo() -> dict[str, int]:
     for username, display_name, role, region_code, department_name in ACCOUNTS:
         user, was_created = User.objects.get_or_create(username=username)
         created["users"] += was_created
-        user.last_name = display_name
-        user.email = f"{username}@demo.chengxin.invalid"
-        user.is_superuser = role == Role.ADMINISTRATOR
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        user_assign_role(
-            user=user,
-            role=role,
-            region=regions[region_code] if region_code else None,
-            department=departments[department_name] if department_name else None,
-            actor=None,
-        )
+        region = regions[region_code] if region_code else None
+        department = departments[department_name] if department_name else None
+        wanted = {
+            "last_name": display_name,
+            "email": f"{username}@demo.chengxin.invalid",
+            "is_superuser": role == Role.ADMINISTRATOR,
+        }
+        # Saved only when something differs: every save adds a row to the user's history.
+        changed = [name for name, value in wanted.items() if getattr(user, name) != value]
+        for name in changed:
+            setattr(user, name, wanted[name])
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            changed.append("password")
+        scope = (role, region.pk if region else None, department.pk if department else None)
+        if scope != (user.role, user.region_id, user.department_id) or (
+            user.is_staff != (role in STAFF_ROLES or user.is_superuser)
+        ):
+            user_assign_role(user=user, role=role, region=region, department=department, actor=None)
+        elif changed:
+            user.save()
     created["records"] = _seed_credit_files(departments)
     return created

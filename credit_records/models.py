@@ -152,6 +152,38 @@ class Region(BaseModel):
                         }
                     }
                 )
+        error = self._code_rule_error()
+        if error:
+            raise ValidationError({"code": error})
+
+    def _code_rule_error(self) -> str | None:
+        """GB/T 2260: the code says where the region sits. A province's code ends with 0000;
+        a city's starts with its province's first two digits and ends with 00; a county's
+        starts with its city's first four digits and does not end with 00. A county 110105
+        under 南京市 would otherwise fall outside every prefix search by code."""
+        code = self.code or ""
+        if len(code) != 6 or not (code.isascii() and code.isdigit()):
+            return None  # the field's own validator has said what is wrong
+        if self.level == RegionLevel.PROVINCE:
+            if not code.endswith("0000"):
+                return _("A province's code ends with 0000 (GB/T 2260), for example 320000.")
+        elif self.level == RegionLevel.CITY:
+            prefix = self.parent.code[:2]
+            if not code.startswith(prefix) or not code.endswith("00") or code.endswith("0000"):
+                return _(
+                    "A city's code starts with the first two digits of its province's code "
+                    "(%(prefix)s) and ends with 00, but not 0000 (GB/T 2260), "
+                    "for example %(example)s."
+                ) % {"prefix": prefix, "example": f"{prefix}0100"}
+        elif self.level == RegionLevel.COUNTY:
+            prefix = self.parent.code[:4]
+            if not code.startswith(prefix) or code.endswith("00"):
+                return _(
+                    "A county's code starts with the first four digits of its city's code "
+                    "(%(prefix)s) and does not end with 00 (GB/T 2260), "
+                    "for example %(example)s."
+                ) % {"prefix": prefix, "example": f"{prefix}02"}
+        return None
 
     def ancestors(self) -> list["Region"]:
         """From the root down to this region's parent."""

@@ -12,6 +12,7 @@ need no CSRF cookie, which would stop shared caches from keeping them.
 
 import datetime
 import json
+import math
 from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlencode
@@ -21,10 +22,12 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.decorators import decorator_from_middleware
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
@@ -40,6 +43,8 @@ from .publication import public_commendation, public_csv_columns, public_record
 from .validators import normalize_uscc
 
 PAGE_SIZE = 25
+
+conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
 
 
 # --- Navigation ------------------------------------------------------------------------------
@@ -99,7 +104,10 @@ def public_page(view):
         patch_vary_headers(response, ["Cookie"])
         return response
 
-    return require_safe(wrapper)
+    # An ETag from the content (served from the page cache or not), so a browser or proxy
+    # revalidating a page it keeps gets "304 Not Modified" instead of the page again.
+    # Streamed exports get none (their content is not known in advance).
+    return require_safe(conditional_get(wrapper))
 
 
 def cached_count(queryset) -> int:
@@ -182,6 +190,7 @@ def record_list(request):
         "filter": filterset,
         "query": query,
         "filtered": bool(query),
+        "search": request.GET.get("q", "").strip()[:100],
         "csv_url": _with_query(reverse("public:record_list_csv"), query),
         "json_url": _with_query(reverse("public:record_list_json"), query),
         "api_url": _with_query(reverse("api:public-record-list"), query),
@@ -247,10 +256,35 @@ def _export_filename(today: datetime.date, suffix: str) -> str:
     return f"chengxin-public-records-{today.isoformat()}{suffix}"
 
 
+def _download_refused(request) -> HttpResponse | None:
+    """429 when this client has used up the public API's rate (``CHENGXIN_PUBLIC_API_RATE``,
+    the same counter per client address): a download streams up to every published record
+    for tens of seconds, and a few clients repeating them would hold every web worker."""
+    from .api.public import PublicRateThrottle
+
+    throttle = PublicRateThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    wait = math.ceil(throttle.wait() or 1)
+    response = HttpResponse(
+        _(
+            "Too many downloads and API requests from your address. "
+            "Please try again in %(seconds)s seconds."
+        )
+        % {"seconds": wait},
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
 @public_page
 def record_list_csv(request):
     """The list's current filter as CSV: UTF-8 with a BOM, formula-like cells neutralised
     (``exports.csv_response``), every matching row, streamed."""
+    if refused := _download_refused(request):
+        return refused
     today = timezone.localdate()
     filterset = _filtered(request, today)
     if not filterset.is_valid():
@@ -264,6 +298,8 @@ def record_list_csv(request):
 @public_page
 def record_list_json(request):
     """The list's current filter as JSON, streamed: the same fields as the public API."""
+    if refused := _download_refused(request):
+        return refused
     today = timezone.localdate()
     filterset = _filtered(request, today)
     if not filterset.is_valid():
@@ -368,7 +404,8 @@ class DepartmentSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return Department.objects.order_by("pk").only("uscc", "updated_at")
+        # An inactive department keeps its page (old links), but is not offered to crawlers.
+        return Department.objects.filter(active=True).order_by("pk").only("uscc", "updated_at")
 
     def location(self, department):
         return reverse("public:department", args=[department.uscc])

@@ -244,7 +244,8 @@ def _seed_records(regions, governments, today: datetime.date) -> int:
             profile=profile,
             department=governments["320800"],
             severity=Severity.GENERAL,
-            decision_number="苏财债〔2025〕8号",
+            # The number's year is the decision's (the date is relative to the seeding day).
+            decision_number=f"苏财债〔{(today - datetime.timedelta(days=10)).year}〕8号",
             issuing_authority="江苏省财政厅",
             decision_date=today - datetime.timedelta(days=10),
             facts="淮安市2025年末政府债务逾期3.2亿元，未按期偿还到期本息。",

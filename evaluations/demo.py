@@ -2,8 +2,9 @@
 round over the 13 cities for last year and a round in scoring for this year, both computed
 (synchronously, here) from the demo data of the other apps, with evaluators' manual scores.
 
-Idempotent: rounds are found by name; each is moved on from whatever state it is in, and
-computing and entering scores update the same rows.
+Idempotent: rounds are found by name; each is moved on from whatever state it is in; a
+round already computed is not computed again and a score already entered is not entered
+again, so a second run writes nothing (not even history rows).
 """
 
 import datetime
@@ -15,7 +16,16 @@ from credit_records.models import Region
 from credit_records.reference import PROVINCE
 
 from . import services
-from .models import Indicator, IndicatorKind, Round, RoundStatus, SubjectLevel
+from .models import (
+    ComputationStatus,
+    Indicator,
+    IndicatorKind,
+    Round,
+    RoundStatus,
+    Score,
+    ScoreSource,
+    SubjectLevel,
+)
 
 EVIDENCE = "评价组查阅了政府网站、政务公开年报及相关台账。"
 BONUS_EVIDENCE = "诚信建设创新做法获省级推广。"
@@ -37,6 +47,12 @@ def _enter_manual_scores(evaluation_round: Round, *, skip_last: int = 0) -> int:
             kind=IndicatorKind.COMPUTED
         )
     )
+    entered_before = {
+        (subject_pk, indicator_pk): value
+        for subject_pk, indicator_pk, value in Score.objects.filter(
+            round=evaluation_round, source=ScoreSource.MANUAL
+        ).values_list("subject_id", "indicator_id", "value")
+    }
     entered = 0
     for subject in subjects:
         code = subject.region.code
@@ -49,6 +65,8 @@ def _enter_manual_scores(evaluation_round: Round, *, skip_last: int = 0) -> int:
                 value, evidence = Decimal(4), DEDUCTION_EVIDENCE
             else:
                 continue
+            if entered_before.get((subject.pk, indicator.pk)) == value:
+                continue  # already entered on an earlier run: entering it again adds history
             services.score_enter(
                 actor=None,
                 round=evaluation_round,
@@ -96,7 +114,10 @@ def seed_demo() -> dict[str, int]:
     if current.status == RoundStatus.DRAFT:
         services.round_start_scoring(actor=None, round=current)
     if current.status == RoundStatus.SCORING:
-        services.round_compute(actor=None, round=current)
+        # Computed on an earlier run: recomputing would rewrite every score (and its history)
+        # to the same values. A supervisor recomputes from the round's page.
+        if current.computation_status != ComputationStatus.DONE:
+            services.round_compute(actor=None, round=current)
         # Three cities still await the evaluators' scores, as in a round under way.
         _enter_manual_scores(current, skip_last=3)
     return {"rounds": Round.objects.count() - created}

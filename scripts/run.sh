@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Started by `make run`: the web server and a Celery worker with embedded beat, side by side.
-# Ctrl-C (or any of them exiting) stops everything this script started.
+# Ctrl-C (or any of them exiting) stops everything this script started; Ctrl-C is the normal
+# way to end a session, so it exits 0 (make would otherwise report an error).
 set -euo pipefail
 PY=${PY:-.venv/bin/python}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 CELERY="$(dirname "$PY")/celery"
+# The embedded worker reports warnings and errors only: at INFO its task lines would scroll
+# the URL and the demo logins away (CELERY_LOGLEVEL=INFO shows them again).
+CELERY_LOGLEVEL=${CELERY_LOGLEVEL:-WARNING}
 
 pids=()
 stop() {
@@ -18,15 +22,15 @@ stop() {
   done
   wait 2>/dev/null || true
 }
-trap stop INT TERM EXIT
+interrupted() {
+  stop
+  exit 0
+}
+trap interrupted INT TERM
+trap stop EXIT
 
-"$CELERY" -A config worker -B --pool=solo --loglevel=INFO &
-pids+=($!)
-"$PY" manage.py runserver "$HOST:$PORT" &
-pids+=($!)
-
-sleep 2
-cat <<MSG
+banner() {
+  cat <<MSG
 
   Chengxin is running:  http://$HOST:$PORT/
   Admin:                http://$HOST:$PORT/admin/
@@ -43,5 +47,45 @@ cat <<MSG
   Press Ctrl-C to stop the web server and the Celery worker.
 
 MSG
-# Whichever exits first (or Ctrl-C) ends the session; the trap stops the other.
+}
+
+# Any HTTP answer means the server is up (a 4xx or 5xx too); no answer means not yet.
+server_answers() {
+  "$PY" - "http://$HOST:$PORT/accounts/login/" <<'PY' 2>/dev/null
+import sys
+import urllib.error
+import urllib.request
+
+try:
+    urllib.request.urlopen(sys.argv[1], timeout=2)
+except urllib.error.HTTPError:
+    pass
+PY
+}
+
+all_running() {
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || return 1
+  done
+}
+
+"$CELERY" -A config worker -B --pool=solo --loglevel="$CELERY_LOGLEVEL" &
+pids+=($!)
+"$PY" manage.py runserver "$HOST:$PORT" &
+pids+=($!)
+
+# The banner comes once both have started and printed their start-up lines, so it stays on
+# screen (at most a minute's wait; if one of them fails to start, its error shows instead).
+for _second in $(seq 60); do
+  all_running || break
+  if server_answers; then
+    sleep 1  # the worker's start-up lines, if any, come first
+    break
+  fi
+  sleep 1
+done
+if all_running; then
+  banner
+fi
+# Whichever exits first (or Ctrl-C) ends the session; the traps stop the other.
 wait -n "${pids[@]}"

@@ -1,5 +1,7 @@
 """The workspace navigation: grouped into menus, each showing only what the role may open."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -69,3 +71,46 @@ def test_the_menu_of_the_current_page_is_marked(nanjing_supervisor, login):
     assert [child["active"] for child in menu["children"]].count(True) == 1
     assert '<summary class="active">' in body
     assert 'aria-current="page"' in body
+
+
+# Where the supervision pages lead; a liaison reaches none of them.
+SUPERVISION_URLS = [
+    "/workspace/debt/",
+    "/workspace/debt/warnings/",
+    "/workspace/evaluations/",
+    "/admin/",
+]
+
+
+def navigation_links(client) -> dict[str, str]:
+    """The main navigation's links on the workspace home, URL -> label, menus included."""
+    page = client.get("/workspace/").content.decode()
+    nav = re.search(r'<nav class="main-nav".*?</nav>', page, re.S)
+    assert nav, "the workspace home has no main navigation"
+    return {
+        url: label.strip()
+        for url, label in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav.group(0))
+    }
+
+
+def test_a_liaison_sees_no_debt_evaluation_or_admin_item(login, nanjing_liaison):
+    links = navigation_links(login(nanjing_liaison))
+
+    assert not any(
+        url.startswith(("/admin/", "/workspace/debt/", "/workspace/evaluations/")) for url in links
+    )
+    assert links.get(reverse("workspace:record_list")) == "失信记录"  # their own records
+
+
+@pytest.mark.parametrize(
+    "role_fixture", ["province_supervisor", "nanjing_supervisor", "auditor", "administrator"]
+)
+def test_supervisors_auditors_and_administrators_see_debt_evaluations_and_admin(
+    request, login, role_fixture
+):
+    links = navigation_links(login(request.getfixturevalue(role_fixture)))
+
+    for url in SUPERVISION_URLS:
+        assert url in links, (role_fixture, url, links)
+    assert links["/workspace/debt/warnings/"] == "债务风险预警"
+    assert links["/workspace/evaluations/"] == "政务诚信评价"

@@ -1,8 +1,14 @@
 """Jiangsu's administrative divisions (GB/T 2260) as a tree: reference data, paths, subtrees."""
 
+import csv
+import io
+
 import pytest
+from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.utils.translation import override
 
 from credit_records.models import Region
 from credit_records.reference import load_jiangsu_regions
@@ -187,6 +193,83 @@ def test_a_province_with_a_parent_is_refused(regions):
 
 def test_a_county_below_a_city_is_accepted(regions):
     Region(code="320199", name="测试区", level="county", parent=regions["320100"]).full_clean()
+
+
+@pytest.mark.parametrize(
+    "code, level, parent",
+    [
+        ("110105", "county", "320100"),  # a Beijing county code under 南京市
+        ("320500", "county", "320100"),  # a city's code (ends with 00)
+        ("320201", "county", "320100"),  # a county of 无锡市 under 南京市
+        ("320199", "city", "320000"),  # a city code must end with 00
+        ("330100", "city", "320000"),  # 杭州市 under 江苏省
+        ("320000", "city", "320000"),  # the province's own code
+        ("320100", "province", None),  # a province's code ends with 0000
+    ],
+)
+def test_a_code_that_does_not_fit_its_level_and_parent_is_refused(regions, code, level, parent):
+    region = Region(code=code, name="测试", level=level, parent=regions[parent] if parent else None)
+    with override("en"):
+        errors = clean_errors(region)
+
+    assert "code" in errors
+    assert "GB/T 2260" in errors["code"][0]
+
+
+def test_the_code_error_names_the_prefix_the_parent_requires(regions):
+    region = Region(code="110105", name="测试区", level="county", parent=regions["320100"])
+    with override("en"):
+        [message] = clean_errors(region)["code"]
+
+    assert "first four digits of its city's code (3201)" in message
+    assert "does not end with 00" in message
+
+
+@pytest.mark.parametrize(
+    "code, level, parent",
+    [("320199", "county", "320100"), ("321399", "county", "321300"), ("329900", "city", "320000")],
+)
+def test_a_code_that_fits_its_level_and_parent_is_accepted(regions, code, level, parent):
+    Region(code=code, name="测试", level=level, parent=regions[parent]).full_clean()
+
+
+def test_every_reference_region_fits_the_code_rules(regions):
+    for region in Region.objects.select_related("parent"):
+        region.full_clean(validate_unique=False)
+
+
+def test_an_admin_import_of_a_county_under_the_wrong_city_is_a_row_error(
+    regions, login, administrator
+):
+    client = login(administrator)
+    client.cookies["django_language"] = "en"
+    rows = [
+        ["region code", "name", "level", "parent region code"],
+        ["320199", "测试区", "county", "320100"],
+        ["110105", "朝阳区", "county", "320100"],
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    upload = SimpleUploadedFile("regions.csv", buffer.getvalue().encode("utf-8-sig"), "text/csv")
+
+    response = client.post(
+        "/admin/credit_records/region/import/",
+        {"resource": "0", "format": csv_format_index(), "import_file": upload},
+    )
+
+    assert response.status_code == 200
+    result = response.context["result"]
+    errors = {row.number: dict(row.field_specific_errors) for row in result.invalid_rows}
+    assert list(errors) == [2]
+    assert "GB/T 2260" in errors[2]["code"][0]
+    assert response.context.get("confirm_form") is None  # nothing can be confirmed
+    assert not Region.objects.filter(code__in=["320199", "110105"]).exists()
+
+
+def csv_format_index() -> str:
+    model_admin = admin.site._registry[Region]
+    titles = [file_format().get_title() for file_format in model_admin.get_import_formats()]
+    return str(titles.index("csv"))
 
 
 @pytest.mark.parametrize("code", ["32010", "3201000", "32010A", "", "３２０１００"])

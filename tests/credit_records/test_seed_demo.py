@@ -4,14 +4,15 @@ never in production."""
 import io
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from credit_records.models import Department, Region, User
+from credit_records.models import Department, DishonestyRecord, Region, User
 from credit_records.roles import Role
-from credit_records.selectors import departments_in_scope
+from credit_records.selectors import departments_in_scope, scope_queryset
 from credit_records.validators import validate_uscc
 
 PASSWORD = "chengxin-demo"
@@ -104,6 +105,41 @@ def test_the_demo_nanjing_supervisor_signs_in_and_sees_only_nanjing(seeded, clie
     assert names == {department.name for department in departments_in_scope(nanjing)}
 
 
+def test_the_demo_on_time_rate_is_believable(seeded, client):
+    response = client.get("/public/")
+    figures = response.context["figures"]["rectification"]
+    assert figures["due"] >= 5
+    assert 60 <= response.context["on_time_rate"] <= 80
+
+
+def test_the_demo_nanjing_workspace_has_more_than_five_records_of_several_categories(seeded):
+    nanjing = User.objects.get(username="nanjing")
+    records = scope_queryset(nanjing, DishonestyRecord.objects.all())
+    assert records.count() > 5
+    assert records.values("category").distinct().count() >= 4
+
+
+def test_the_verified_demo_records_spread_over_several_cities_and_categories(seeded):
+    verified = DishonestyRecord.objects.filter(rectification__verified_at__isnull=False)
+    cities = {record.department.region.path[7:13] for record in verified}
+    assert len(cities - {""}) >= 4
+    assert verified.values("category").distinct().count() >= 4
+
+
+def test_every_demo_decision_number_carries_its_decision_dates_year(seeded):
+    mismatched = [
+        (record.decision_number, record.decision_date)
+        for record in DishonestyRecord.objects.all()
+        if str(record.decision_date.year) not in record.decision_number
+    ]
+    assert mismatched == []
+
+
+def every_table() -> dict[str, int]:
+    """Rows of every model of every app, the history tables included."""
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
 def test_running_it_twice_creates_nothing_new(db):
     seed()
     before = counts()
@@ -111,6 +147,20 @@ def test_running_it_twice_creates_nothing_new(db):
     seed()
     assert counts() == before
     assert {user.username: user.role for user in User.objects.all()} == memberships
+
+
+def test_running_it_again_writes_no_row_anywhere_not_even_history(db):
+    seed()
+    before = every_table()
+    assert before["credit_records.HistoricalUser"] > 0
+    assert before["evaluations.HistoricalScore"] > 0
+
+    seed()
+
+    after = every_table()
+    assert {
+        label: (before[label], after[label]) for label in before if after[label] != before[label]
+    } == {}
 
 
 def test_running_it_again_resets_a_changed_demo_password(db):
