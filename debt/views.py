@@ -161,6 +161,8 @@ class DebtListView(DebtPageMixin, ScopedQuerysetMixin, ExportMixin, FilterView):
 
     template_name = "debt/object_list.html"
     paginate_by = 25
+    # Every debt model keeps its history: the lists offer it for download, as records do.
+    export_history = True
     title = ""
     lead = ""
     link_first_column = True
@@ -198,6 +200,7 @@ class ProfileListView(DebtListView):
     permission_required = VIEW_DEBT
     export_permission = "debt.export_debtprofile"
     export_filename = gettext_lazy("debt-profiles")
+    export_history_label = ("region__name", "year")
     model = DebtProfile
     queryset = DebtProfile.objects.select_related("region", "assessment")
     filterset_class = DebtProfileFilter
@@ -240,6 +243,7 @@ class AssessmentListView(DebtListView):
     permission_required = "debt.view_riskassessment"
     export_permission = "debt.export_riskassessment"
     export_filename = gettext_lazy("debt-risk-assessments")
+    export_history_label = ("profile__region__name", "profile__year")
     model = RiskAssessment
     queryset = RiskAssessment.objects.select_related("profile__region")
     filterset_class = RiskAssessmentFilter
@@ -283,6 +287,7 @@ class WarningListView(DebtListView):
     permission_required = "debt.view_riskwarning"
     export_permission = "debt.export_riskwarning"
     export_filename = gettext_lazy("debt-risk-warnings")
+    export_history_label = "title"
     model = RiskWarning
     queryset = RiskWarning.objects.select_related("region")
     filterset_class = RiskWarningFilter
@@ -325,6 +330,7 @@ class EmergencyListView(DebtListView):
     permission_required = "debt.view_emergencyevent"
     export_permission = "debt.export_emergencyevent"
     export_filename = gettext_lazy("debt-emergencies")
+    export_history_label = ("region__name", "title")
     model = EmergencyEvent
     queryset = EmergencyEvent.objects.select_related("region")
     filterset_class = EmergencyEventFilter
@@ -349,6 +355,7 @@ class AuditListView(DebtListView):
     permission_required = "debt.view_debtaudit"
     export_permission = "debt.export_debtaudit"
     export_filename = gettext_lazy("debt-audits")
+    export_history_label = ("report_number", "leading_official")
     model = DebtAudit
     queryset = DebtAudit.objects.select_related("region")
     filterset_class = DebtAuditFilter
@@ -379,6 +386,7 @@ class TermListView(DebtListView):
     permission_required = "debt.view_termassessment"
     export_permission = "debt.export_termassessment"
     export_filename = gettext_lazy("debt-term-assessments")
+    export_history_label = ("region__name", "period_start", "period_end")
     model = TermAssessment
     queryset = TermAssessment.objects.select_related("region")
     filterset_class = TermAssessmentFilter
@@ -421,6 +429,7 @@ class BondListView(DebtListView):
     permission_required = "debt.view_bondissue"
     export_permission = "debt.export_bondissue"
     export_filename = gettext_lazy("debt-bonds")
+    export_history_label = ("code", "name")
     model = BondIssue
     queryset = BondIssue.objects.select_related("region")
     filterset_class = BondIssueFilter
@@ -443,6 +452,7 @@ class RatingListView(DebtListView):
     permission_required = "debt.view_creditrating"
     export_permission = "debt.export_creditrating"
     export_filename = gettext_lazy("debt-credit-ratings")
+    export_history_label = ("region__name", "agency", "rated_on")
     model = CreditRating
     queryset = CreditRating.objects.select_related("region")
     filterset_class = CreditRatingFilter
