@@ -112,12 +112,15 @@ class OverviewView(DebtPageMixin, TemplateView):
         except ValueError:
             year = years[0] if years else 0
         rows = selectors.overview(user, year) if years else []
+        compared = selectors.compared_rows(rows)
         context.update(
             years=years,
             year=year,
             rows=rows,
+            totals=[row for row in rows if row not in compared],
+            compared_count=len(compared),
             grades=selectors.grade_counts(rows),
-            chart=charts.regions_by_grade_chart(rows, year) if rows else "",
+            chart=charts.regions_by_grade_chart(compared, year) if compared else "",
             thresholds=Thresholds.from_settings(),
             open_warnings=selectors.warnings(user)
             .filter(status__in=["draft", "issued", "responded"])
