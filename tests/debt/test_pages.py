@@ -235,4 +235,9 @@ def test_the_demo_data_loads_twice_without_duplicates(regions):
     assert RiskAssessment.objects.filter(special_limit_breached=True).exists()
     assert RiskWarning.objects.filter(status=WarningStatus.DRAFT).exists()
     assert RiskWarning.objects.filter(status=WarningStatus.ISSUED).count() == 1
+    # Only the current drafts wait: each region's older drafts were superseded by the service.
+    drafts = RiskWarning.objects.filter(status=WarningStatus.DRAFT)
+    assert set(drafts.values_list("profile__year", flat=True)) == {2025}
+    assert drafts.count() == drafts.values("region").distinct().count()
+    assert RiskWarning.objects.filter(status=WarningStatus.WITHDRAWN, automatic=True).exists()
     assert EmergencyEvent.objects.count() == 1
