@@ -340,6 +340,9 @@ class EmergencyListView(DebtListView):
     title = gettext_lazy("Debt emergency events")
     lead = gettext_lazy("Debt-risk events by level (国办函〔2016〕88号) and the response to them.")
 
+    def row_url(self, obj):
+        return reverse("debt:emergency_detail", args=[obj.pk])
+
     def export_columns(self):
         m = EmergencyEvent
         return [
@@ -364,6 +367,9 @@ class AuditListView(DebtListView):
     filterset_class = DebtAuditFilter
     title = gettext_lazy("Debt audits")
     lead = gettext_lazy("Debt within the economic-responsibility audits of leading officials.")
+
+    def row_url(self, obj):
+        return reverse("debt:audit_detail", args=[obj.pk])
 
     def export_columns(self):
         m = DebtAudit
@@ -471,6 +477,84 @@ class RatingListView(DebtListView):
             _choice(m, "outlook"),
             _field(m, "rated_on"),
         ]
+
+
+# --- detail pages of the region-scoped records ----------------------------------------------
+
+
+@dataclass
+class Fact:
+    label: str
+    value: object
+    prose: bool = False
+
+
+class DebtRecordDetailView(DebtPageMixin, ScopedQuerysetMixin, DetailView):
+    """One emergency event or audit in full (the lists cut long texts), with its history."""
+
+    template_name = "debt/record_detail.html"
+    context_object_name = "item"
+    list_url_name = ""
+    list_title = ""
+    fields: tuple[str, ...] = ()
+
+    def facts(self) -> list[Fact]:
+        facts = []
+        for name in self.fields:
+            field = self.model._meta.get_field(name)
+            value = getattr(self.object, name)
+            if field.choices:
+                value = getattr(self.object, f"get_{name}_display")()
+            facts.append(
+                Fact(str(field.verbose_name), value, prose=field.get_internal_type() == "TextField")
+            )
+        return facts
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            facts=self.facts(),
+            list_url=reverse(self.list_url_name),
+            list_title=self.list_title,
+            history=self.object.history.select_related("history_user")[:30],
+            **kwargs,
+        )
+
+
+class EmergencyDetailView(DebtRecordDetailView):
+    permission_required = "debt.view_emergencyevent"
+    model = EmergencyEvent
+    queryset = EmergencyEvent.objects.select_related("region")
+    list_url_name = "debt:emergency_list"
+    list_title = gettext_lazy("Debt emergency events")
+    fields = (
+        "level",
+        "status",
+        "occurred_on",
+        "amount_involved",
+        "description",
+        "actions_taken",
+        "resolved_on",
+    )
+
+
+class AuditDetailView(DebtRecordDetailView):
+    permission_required = "debt.view_debtaudit"
+    model = DebtAudit
+    queryset = DebtAudit.objects.select_related("region")
+    list_url_name = "debt:audit_list"
+    list_title = gettext_lazy("Debt audits")
+    fields = (
+        "report_number",
+        "audit_authority",
+        "report_date",
+        "leading_official",
+        "position",
+        "term_start",
+        "term_end",
+        "irregular_amount",
+        "findings",
+        "accountability",
+    )
 
 
 # --- debt profiles: forms, recomputation, debt default --------------------------------------
