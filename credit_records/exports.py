@@ -439,15 +439,33 @@ def _display(field, value):
     return value
 
 
-def history_rows(model, queryset, *, label_field: str | None = None, with_m2m: bool = False):
+def _history_label(version, lookups: tuple[str, ...]):
+    if len(lookups) == 1:
+        return _lookup(version, lookups[0])
+    parts = (_lookup(version, lookup) for lookup in lookups)
+    return " ".join(str(part) for part in parts if part is not None and part != "")
+
+
+def history_rows(
+    model,
+    queryset,
+    *,
+    label_field: str | tuple[str, ...] | None = None,
+    with_m2m: bool = False,
+):
     """One row per changed field per historical version of the rows of ``queryset`` (a
-    creation or deletion is one row without a field), oldest first within each object."""
+    creation or deletion is one row without a field), oldest first within each object.
+
+    ``label_field`` names each object: a field of the historical model, or several lookups
+    (``region__name``, ``year``) joined by spaces, their related rows read in the same query."""
     history = model.history.model
     label_field = label_field or model._meta.pk.attname
+    lookups = (label_field,) if isinstance(label_field, str) else tuple(label_field)
+    related = sorted({lookup.rsplit("__", 1)[0] for lookup in lookups if "__" in lookup})
     pk_name = model._meta.pk.attname
     versions = (
         history.objects.filter(**{f"{pk_name}__in": queryset.order_by().values(pk_name)})
-        .select_related("history_user")
+        .select_related("history_user", *related)
         .order_by(pk_name, "history_date", "history_id")
     )
     tracked_m2m = [f.name for f in getattr(model, "_history_m2m_fields", [])]
@@ -457,7 +475,7 @@ def history_rows(model, queryset, *, label_field: str | None = None, with_m2m: b
         if previous is not None and getattr(previous, pk_name) != getattr(version, pk_name):
             previous = None
         common = [
-            getattr(version, label_field),
+            _history_label(version, lookups),
             version.history_date,
             version.history_user or "",
             version.get_history_type_display(),

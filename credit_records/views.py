@@ -82,8 +82,9 @@ class ExportMixin:
     export_permission: str = ""
     export_filename: str = "export"
     export_history: bool = False
-    # The historical model's field that names each object in the history export.
-    export_history_label: str | None = None
+    # The historical model's field that names each object in the history export, or several
+    # lookups joined by spaces (``("region__name", "year")``).
+    export_history_label: str | tuple[str, ...] | None = None
 
     def export_columns(self) -> list[Column]:
         raise NotImplementedError

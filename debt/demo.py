@@ -130,15 +130,6 @@ def seed_demo() -> dict[str, int]:
             response_deadline=today + datetime.timedelta(days=20),
         )
         created["warnings_issued"] += 1
-    # A newer automatic draft supersedes a region's older ones.
-    drafts = RiskWarning.objects.filter(automatic=True, status=WarningStatus.DRAFT).order_by(
-        "region_id", "-profile__year", "-pk"
-    )
-    seen = set()
-    for warning in drafts:
-        if warning.region_id in seen:
-            services.warning_withdraw(actor=None, warning=warning, note="已被后续年度的预警取代。")
-        seen.add(warning.region_id)
     created["other"] += _seed_records(regions, governments, today)
     return created
 

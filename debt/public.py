@@ -1,12 +1,19 @@
 """The anonymous debt disclosure page (``/public/debt/``): approved limits, balances and
 ratios per region and year, built only from ``selectors.published_profiles``."""
 
+from django import forms
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from credit_records.exports import Column, csv_response
 from credit_records.public import public_page, render_public
 
 from . import charts, selectors
 from .indicators import Thresholds
+from .models import DebtProfile, RiskAssessment
 
 
 @public_page
@@ -35,5 +42,64 @@ def debt_disclosure(request):
             "chart": charts.regions_by_grade_chart(overview, year) if overview else "",
             "thresholds": Thresholds.from_settings(),
             "page_title": _("Government debt"),
+            "csv_url": reverse("public:debt_csv"),
         },
     )
+
+
+def _label(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def published_figures_columns() -> list[Column]:
+    """The disclosure page's figures as open data: limits, balances, capacity and ratios."""
+    amounts = (
+        "general_limit",
+        "special_limit",
+        "general_balance",
+        "special_balance",
+        "financial_capacity",
+    )
+    ratios = (
+        "debt_ratio",
+        "limit_utilisation",
+        "debt_service_ratio",
+        "overdue_ratio",
+        "new_debt_ratio",
+    )
+    grades = RiskAssessment._meta.get_field("grade").choices
+    return [
+        Column.field(_("Region"), "region__name"),
+        Column.field(_("Region code"), "region__code"),
+        Column.field(_("Year"), "year"),
+        *(Column.field(_label(DebtProfile, name), name) for name in amounts),
+        *(Column.field(_label(RiskAssessment, name), f"assessment__{name}") for name in ratios),
+        Column.choice(_("Grade"), "assessment__grade", grades),
+        Column.field(_("Balance above limit"), "any_limit_breached"),
+    ]
+
+
+class _YearForm(forms.Form):
+    year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
+
+
+@public_page
+def debt_disclosure_csv(request):
+    """The published figures (all years, or ``?year=``) as CSV: UTF-8 with a BOM,
+    formula-like cells neutralised (``exports.csv_response``); only published profiles,
+    like the page."""
+    form = _YearForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    breached = Q(assessment__general_limit_breached=True) | Q(
+        assessment__special_limit_breached=True
+    )
+    profiles = selectors.published_profiles().annotate(
+        any_limit_breached=ExpressionWrapper(breached, output_field=BooleanField())
+    )
+    year = form.cleaned_data["year"]
+    if year is not None:
+        profiles = profiles.filter(year=year)
+    today = timezone.localdate().isoformat()
+    filename = f"chengxin-public-debt-{year or 'all-years'}-{today}"
+    return csv_response(profiles, published_figures_columns(), filename)

@@ -7,4 +7,5 @@ from . import public
 
 urlpatterns = [
     path("", public.debt_disclosure, name="debt"),
+    path("figures.csv", public.debt_disclosure_csv, name="debt_csv"),
 ]

@@ -69,6 +69,9 @@ class OverviewRow:
     region: Region
     profile: DebtProfile | None
     assessment: RiskAssessment | None
+    # The region whose subdivisions the overview compares (the province above its 13
+    # cities): its figures are the whole region's, so it is not one of the regions counted.
+    total: bool = False
 
 
 def overview(user, year: int) -> list[OverviewRow]:
@@ -77,18 +80,27 @@ def overview(user, year: int) -> list[OverviewRow]:
         profile.region_id: profile
         for profile in profiles(user).filter(year=year, region__in=regions)
     }
+    parents = {region.parent_id for region in regions}
     return [
         OverviewRow(
             region=region,
             profile=by_region.get(region.pk),
             assessment=getattr(by_region.get(region.pk), "assessment", None),
+            total=region.pk in parents,
         )
         for region in regions
     ]
 
 
+def compared_rows(rows: list[OverviewRow]) -> list[OverviewRow]:
+    """The regions the overview counts and charts side by side: the subdivisions, without
+    the whole region's own row (a region without subdivisions in scope is compared alone)."""
+    return [row for row in rows if not row.total] or rows
+
+
 def grade_counts(rows: list[OverviewRow]) -> list[dict]:
-    counts = Counter(row.assessment.grade for row in rows if row.assessment)
+    """How many of the compared regions are in each grade."""
+    counts = Counter(row.assessment.grade for row in compared_rows(rows) if row.assessment)
     return [
         {"grade": grade, "label": grade.label, "count": counts.get(grade.value, 0)}
         for grade in sorted(Grade, key=GRADE_ORDER.get)

@@ -42,6 +42,7 @@ from .models import (
     RiskAssessment,
     RiskWarning,
     WarningKind,
+    WarningStatus,
 )
 
 __all__ = ["OutOfScope", "WorkflowConflict"]
@@ -165,9 +166,20 @@ def assessment_compute(*, profile: DebtProfile, actor: User | None) -> RiskAsses
     assessment.computed_at = timezone.now()
     assessment.computed_by = actor
     _save_with_history(assessment, actor=actor, reason=_("Risk assessment computed"))
-    if result.grade != Grade.GREEN and indicators.worse(result.grade, previous_grade):
+    if result.grade != Grade.GREEN and (
+        indicators.worse(result.grade, previous_grade)
+        or _unissued_automatic_drafts(profile).filter(profile__year__lt=profile.year).exists()
+    ):
+        # A crossing into a worse grade drafts a warning; so does a newer year still in a
+        # warning grade while an older draft waits unissued: the draft follows the figures.
         _draft_automatic_warning(assessment, previous_grade=previous_grade, actor=actor)
     return assessment
+
+
+def _unissued_automatic_drafts(profile: DebtProfile):
+    return RiskWarning.objects.filter(
+        region_id=profile.region_id, automatic=True, status=WarningStatus.DRAFT
+    )
 
 
 def _draft_automatic_warning(assessment: RiskAssessment, *, previous_grade, actor) -> None:
@@ -175,6 +187,11 @@ def _draft_automatic_warning(assessment: RiskAssessment, *, previous_grade, acto
     grade = Grade(assessment.grade)
     if RiskWarning.objects.filter(profile=profile, grade=grade, automatic=True).exists():
         return
+    later = RiskWarning.objects.filter(
+        region_id=profile.region_id, automatic=True, profile__year__gt=profile.year
+    ).exclude(status=WarningStatus.WITHDRAWN)
+    if later.exists():
+        return  # an older year recomputed: a newer year's warning already speaks for it
     reason = _(
         "The %(year)s debt ratio of %(region)s is %(ratio)s%%, in the %(grade)s grade "
         "(previously %(previous)s)."
@@ -207,6 +224,7 @@ def _draft_automatic_warning(assessment: RiskAssessment, *, previous_grade, acto
             _save_with_history(warning, actor=actor, reason=_("Drafted by the risk assessment"))
     except IntegrityError:
         return  # drafted at the same moment by a concurrent recomputation
+    _supersede_older_drafts(warning, actor=actor)
     # The draft waits for the office that issues it: the one above the warned region.
     notify_translated(
         supervisors_of(profile.region.parent or profile.region),
@@ -218,6 +236,26 @@ def _draft_automatic_warning(assessment: RiskAssessment, *, previous_grade, acto
         ),
         url=_warning_url(warning),
     )
+
+
+def _supersede_older_drafts(warning: RiskWarning, *, actor) -> None:
+    """Withdraw the region's automatic drafts that ``warning`` replaces (earlier years, or
+    the same year in a milder grade), recording why: only the newest draft waits to be
+    issued. Drafts written by hand are the supervisor's own and stay."""
+    profile = warning.profile
+    older = (
+        _unissued_automatic_drafts(profile)
+        .filter(profile__year__lte=profile.year)
+        .exclude(pk=warning.pk)
+        .select_for_update()
+    )
+    note = _("Superseded by the newer draft “%(title)s”.") % {"title": warning.title}
+    for draft in older:
+        _transition(draft, "withdraw", _("Withdraw"))
+        draft.closing_note = note
+        draft.closed_at = timezone.now()
+        draft.closed_by = actor
+        _save_with_history(draft, actor=actor, reason=_("Superseded by a newer draft"))
 
 
 # --------------------------------------------------------------------------------------------

@@ -112,12 +112,15 @@ class OverviewView(DebtPageMixin, TemplateView):
         except ValueError:
             year = years[0] if years else 0
         rows = selectors.overview(user, year) if years else []
+        compared = selectors.compared_rows(rows)
         context.update(
             years=years,
             year=year,
             rows=rows,
+            totals=[row for row in rows if row not in compared],
+            compared_count=len(compared),
             grades=selectors.grade_counts(rows),
-            chart=charts.regions_by_grade_chart(rows, year) if rows else "",
+            chart=charts.regions_by_grade_chart(compared, year) if compared else "",
             thresholds=Thresholds.from_settings(),
             open_warnings=selectors.warnings(user)
             .filter(status__in=["draft", "issued", "responded"])
@@ -161,6 +164,8 @@ class DebtListView(DebtPageMixin, ScopedQuerysetMixin, ExportMixin, FilterView):
 
     template_name = "debt/object_list.html"
     paginate_by = 25
+    # Every debt model keeps its history: the lists offer it for download, as records do.
+    export_history = True
     title = ""
     lead = ""
     link_first_column = True
@@ -198,6 +203,7 @@ class ProfileListView(DebtListView):
     permission_required = VIEW_DEBT
     export_permission = "debt.export_debtprofile"
     export_filename = gettext_lazy("debt-profiles")
+    export_history_label = ("region__name", "year")
     model = DebtProfile
     queryset = DebtProfile.objects.select_related("region", "assessment")
     filterset_class = DebtProfileFilter
@@ -240,6 +246,7 @@ class AssessmentListView(DebtListView):
     permission_required = "debt.view_riskassessment"
     export_permission = "debt.export_riskassessment"
     export_filename = gettext_lazy("debt-risk-assessments")
+    export_history_label = ("profile__region__name", "profile__year")
     model = RiskAssessment
     queryset = RiskAssessment.objects.select_related("profile__region")
     filterset_class = RiskAssessmentFilter
@@ -283,6 +290,7 @@ class WarningListView(DebtListView):
     permission_required = "debt.view_riskwarning"
     export_permission = "debt.export_riskwarning"
     export_filename = gettext_lazy("debt-risk-warnings")
+    export_history_label = "title"
     model = RiskWarning
     queryset = RiskWarning.objects.select_related("region")
     filterset_class = RiskWarningFilter
@@ -325,11 +333,15 @@ class EmergencyListView(DebtListView):
     permission_required = "debt.view_emergencyevent"
     export_permission = "debt.export_emergencyevent"
     export_filename = gettext_lazy("debt-emergencies")
+    export_history_label = ("region__name", "title")
     model = EmergencyEvent
     queryset = EmergencyEvent.objects.select_related("region")
     filterset_class = EmergencyEventFilter
     title = gettext_lazy("Debt emergency events")
     lead = gettext_lazy("Debt-risk events by level (国办函〔2016〕88号) and the response to them.")
+
+    def row_url(self, obj):
+        return reverse("debt:emergency_detail", args=[obj.pk])
 
     def export_columns(self):
         m = EmergencyEvent
@@ -349,11 +361,15 @@ class AuditListView(DebtListView):
     permission_required = "debt.view_debtaudit"
     export_permission = "debt.export_debtaudit"
     export_filename = gettext_lazy("debt-audits")
+    export_history_label = ("report_number", "leading_official")
     model = DebtAudit
     queryset = DebtAudit.objects.select_related("region")
     filterset_class = DebtAuditFilter
     title = gettext_lazy("Debt audits")
     lead = gettext_lazy("Debt within the economic-responsibility audits of leading officials.")
+
+    def row_url(self, obj):
+        return reverse("debt:audit_detail", args=[obj.pk])
 
     def export_columns(self):
         m = DebtAudit
@@ -379,6 +395,7 @@ class TermListView(DebtListView):
     permission_required = "debt.view_termassessment"
     export_permission = "debt.export_termassessment"
     export_filename = gettext_lazy("debt-term-assessments")
+    export_history_label = ("region__name", "period_start", "period_end")
     model = TermAssessment
     queryset = TermAssessment.objects.select_related("region")
     filterset_class = TermAssessmentFilter
@@ -421,6 +438,7 @@ class BondListView(DebtListView):
     permission_required = "debt.view_bondissue"
     export_permission = "debt.export_bondissue"
     export_filename = gettext_lazy("debt-bonds")
+    export_history_label = ("code", "name")
     model = BondIssue
     queryset = BondIssue.objects.select_related("region")
     filterset_class = BondIssueFilter
@@ -443,6 +461,7 @@ class RatingListView(DebtListView):
     permission_required = "debt.view_creditrating"
     export_permission = "debt.export_creditrating"
     export_filename = gettext_lazy("debt-credit-ratings")
+    export_history_label = ("region__name", "agency", "rated_on")
     model = CreditRating
     queryset = CreditRating.objects.select_related("region")
     filterset_class = CreditRatingFilter
@@ -458,6 +477,84 @@ class RatingListView(DebtListView):
             _choice(m, "outlook"),
             _field(m, "rated_on"),
         ]
+
+
+# --- detail pages of the region-scoped records ----------------------------------------------
+
+
+@dataclass
+class Fact:
+    label: str
+    value: object
+    prose: bool = False
+
+
+class DebtRecordDetailView(DebtPageMixin, ScopedQuerysetMixin, DetailView):
+    """One emergency event or audit in full (the lists cut long texts), with its history."""
+
+    template_name = "debt/record_detail.html"
+    context_object_name = "item"
+    list_url_name = ""
+    list_title = ""
+    fields: tuple[str, ...] = ()
+
+    def facts(self) -> list[Fact]:
+        facts = []
+        for name in self.fields:
+            field = self.model._meta.get_field(name)
+            value = getattr(self.object, name)
+            if field.choices:
+                value = getattr(self.object, f"get_{name}_display")()
+            facts.append(
+                Fact(str(field.verbose_name), value, prose=field.get_internal_type() == "TextField")
+            )
+        return facts
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            facts=self.facts(),
+            list_url=reverse(self.list_url_name),
+            list_title=self.list_title,
+            history=self.object.history.select_related("history_user")[:30],
+            **kwargs,
+        )
+
+
+class EmergencyDetailView(DebtRecordDetailView):
+    permission_required = "debt.view_emergencyevent"
+    model = EmergencyEvent
+    queryset = EmergencyEvent.objects.select_related("region")
+    list_url_name = "debt:emergency_list"
+    list_title = gettext_lazy("Debt emergency events")
+    fields = (
+        "level",
+        "status",
+        "occurred_on",
+        "amount_involved",
+        "description",
+        "actions_taken",
+        "resolved_on",
+    )
+
+
+class AuditDetailView(DebtRecordDetailView):
+    permission_required = "debt.view_debtaudit"
+    model = DebtAudit
+    queryset = DebtAudit.objects.select_related("region")
+    list_url_name = "debt:audit_list"
+    list_title = gettext_lazy("Debt audits")
+    fields = (
+        "report_number",
+        "audit_authority",
+        "report_date",
+        "leading_official",
+        "position",
+        "term_start",
+        "term_end",
+        "irregular_amount",
+        "findings",
+        "accountability",
+    )
 
 
 # --- debt profiles: forms, recomputation, debt default --------------------------------------

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import override_settings
+from django.utils.translation import gettext
 
 from debt import services
 from debt.models import DebtProfile, Grade, RiskAssessment, RiskWarning, WarningStatus
@@ -85,6 +86,63 @@ def test_staying_in_the_same_grade_drafts_nothing(regions):
     RiskWarning.objects.all().delete()  # the first year's crossing from "not assessed"
     make_profile(regions["320100"], 2025, ratio="190")
     assert not RiskWarning.objects.exists()
+
+
+def test_a_newer_years_draft_withdraws_the_regions_older_drafts_and_says_why(
+    regions, province_supervisor
+):
+    nanjing = regions["320100"]
+    make_profile(nanjing, 2023, ratio="130")  # yellow: drafted
+    by_hand = services.warning_create(
+        actor=province_supervisor, region=nanjing, title="约谈提示", reason="专项债券闲置"
+    )
+    suzhou_draft = make_profile(regions["320500"], 2023, ratio="130").warnings.get()
+
+    newer = make_profile(nanjing, 2024, ratio="205")  # orange: a newer draft
+
+    older = RiskWarning.objects.get(region=nanjing, profile__year=2023)
+    current = RiskWarning.objects.get(profile=newer)
+    assert older.status == WarningStatus.WITHDRAWN
+    assert current.title in older.closing_note and older.closed_at is not None
+    assert older.history.first().history_change_reason == gettext("Superseded by a newer draft")
+    assert current.status == WarningStatus.DRAFT
+    # A draft written by hand, and another region's draft, are not the assessment's to withdraw.
+    by_hand.refresh_from_db()
+    suzhou_draft.refresh_from_db()
+    assert by_hand.status == suzhou_draft.status == WarningStatus.DRAFT
+
+
+def test_an_unissued_draft_follows_the_newest_year_while_the_grade_persists(regions):
+    nanjing = regions["320100"]
+    make_profile(nanjing, 2024, ratio="130")
+    make_profile(nanjing, 2025, ratio="150")  # still yellow, the 2024 draft never issued
+
+    drafts = RiskWarning.objects.filter(region=nanjing, status=WarningStatus.DRAFT)
+    assert [(w.profile.year, w.grade) for w in drafts] == [(2025, Grade.YELLOW)]
+    assert RiskWarning.objects.get(profile__year=2024).status == WarningStatus.WITHDRAWN
+
+
+def test_an_issued_warning_is_not_superseded_and_not_followed(regions, province_supervisor):
+    nanjing = regions["320100"]
+    issued = make_profile(nanjing, 2024, ratio="205").warnings.get()
+    services.warning_issue(actor=province_supervisor, warning=issued, required_response="说明")
+
+    make_profile(nanjing, 2025, ratio="210")  # still orange: the issued warning stands
+
+    assert RiskWarning.objects.get().status == WarningStatus.ISSUED
+    make_profile(nanjing, 2026, ratio="310")  # red: a new draft, the issued one untouched
+    issued.refresh_from_db()
+    assert issued.status == WarningStatus.ISSUED
+    assert RiskWarning.objects.filter(status=WarningStatus.DRAFT).count() == 1
+
+
+def test_an_earlier_year_entered_late_drafts_nothing_behind_a_newer_draft(regions):
+    nanjing = regions["320100"]
+    make_profile(nanjing, 2025, ratio="205")
+    make_profile(nanjing, 2024, ratio="130")  # a crossing, but older than the 2025 draft
+
+    assert [w.profile.year for w in RiskWarning.objects.all()] == [2025]
+    assert RiskWarning.objects.get().status == WarningStatus.DRAFT
 
 
 def test_a_green_region_gets_no_warning(regions):

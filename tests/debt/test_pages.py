@@ -62,6 +62,44 @@ def test_the_overview_draws_regions_by_grade(series, regions, province_superviso
     assert 'href="/workspace/debt/regions/320100/"' in html
 
 
+def test_the_overview_counts_the_cities_and_shows_the_province_apart(
+    regions, province_supervisor, login
+):
+    make_profile(regions["320000"], 2025, ratio="250")  # the province as a whole: orange
+    make_profile(regions["320100"], 2025, ratio="90")  # green
+    make_profile(regions["320500"], 2025, ratio="95")  # green
+    make_profile(regions["321100"], 2025, ratio="320")  # red
+
+    page = login(province_supervisor).get("/workspace/debt/?year=2025")
+    html = page.content.decode()
+
+    counts = {g["grade"]: g["count"] for g in page.context["grades"]}
+    assert counts == {"green": 2, "yellow": 0, "orange": 0, "red": 1}
+    stats = dict(re.findall(r'grade=(\w+)"><span class="stat-value">(\d+)<', html))
+    assert stats == {"green": "2", "yellow": "0", "orange": "0", "red": "1"}
+    (svg,) = svgs(html)
+    assert svg.count('class="chart-bar"') == 13  # the 13 cities, not the province
+    assert "江苏省" not in svg
+    # The province stays in the table, marked as the total, and its ratio is shown apart.
+    assert [row.region.code for row in page.context["totals"]] == ["320000"]
+    assert page.context["rows"][0].region.code == "320000" and page.context["rows"][0].total
+    assert 'class="debt-total-row"' in html
+    assert 'href="/workspace/debt/regions/320000/"><span class="stat-value">250.00%' in html
+
+
+def test_a_city_overview_counts_its_districts_not_itself(regions, nanjing_supervisor, login):
+    nanjing = regions["320100"]
+    district = nanjing.children.order_by("code").first()
+    make_profile(nanjing, 2025, ratio="320")  # red: the city as a whole
+    make_profile(district, 2025, ratio="90")
+
+    page = login(nanjing_supervisor).get("/workspace/debt/?year=2025")
+
+    counts = {g["grade"]: g["count"] for g in page.context["grades"]}
+    assert counts == {"green": 1, "yellow": 0, "orange": 0, "red": 0}
+    assert [row.region for row in page.context["totals"]] == [nanjing]
+
+
 def test_a_chart_with_one_year_and_no_ratio_still_renders():
     svg = charts.line_chart(
         chart_id="x",
@@ -197,4 +235,9 @@ def test_the_demo_data_loads_twice_without_duplicates(regions):
     assert RiskAssessment.objects.filter(special_limit_breached=True).exists()
     assert RiskWarning.objects.filter(status=WarningStatus.DRAFT).exists()
     assert RiskWarning.objects.filter(status=WarningStatus.ISSUED).count() == 1
+    # Only the current drafts wait: each region's older drafts were superseded by the service.
+    drafts = RiskWarning.objects.filter(status=WarningStatus.DRAFT)
+    assert set(drafts.values_list("profile__year", flat=True)) == {2025}
+    assert drafts.count() == drafts.values("region").distinct().count()
+    assert RiskWarning.objects.filter(status=WarningStatus.WITHDRAWN, automatic=True).exists()
     assert EmergencyEvent.objects.count() == 1
