@@ -140,7 +140,10 @@ class RoundExportView(LoginRequiredMixin, View):
         evaluation_round = selectors.round_for(request.user, pk)
         subjects = list(selectors.subjects(request.user, evaluation_round))
         return results.xlsx_response(
-            evaluation_round, subjects, selectors.dimension_names(evaluation_round)
+            evaluation_round,
+            subjects,
+            selectors.dimension_names(evaluation_round),
+            selectors.weights_used(evaluation_round),
         )
 
 
