@@ -5,9 +5,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from credit_records.models import RegionLevel
-from credit_records.selectors import regions_in_scope
+from credit_records.selectors import departments_in_scope, regions_in_scope
 
-from .models import Round, Scheme
+from .models import Round, Scheme, SubjectLevel
 
 
 class DateInput(forms.DateInput):
@@ -15,6 +15,21 @@ class DateInput(forms.DateInput):
 
 
 class RoundForm(forms.ModelForm):
+    """A new round. Its subjects are every region (or department) of the chosen level below
+    the organising region, unless the official picks some: only those in their scope are
+    offered, and ``services.round_create`` checks that each is below the organising region
+    and of the round's level."""
+
+    subjects = forms.MultipleChoiceField(
+        label=_("Subjects to evaluate"),
+        required=False,
+        help_text=_(
+            "Leave empty to evaluate every one of the chosen level below the organising "
+            "region. Hold Ctrl (⌘ on a Mac) to choose several."
+        ),
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+
     class Meta:
         model = Round
         fields = ["name", "scheme", "organiser", "level", "period_start", "period_end"]
@@ -25,6 +40,33 @@ class RoundForm(forms.ModelForm):
         self.fields["organiser"].queryset = regions_in_scope(user).exclude(level=RegionLevel.COUNTY)
         self.fields["scheme"].queryset = Scheme.objects.all()
         self.fields["scheme"].initial = Scheme.objects.filter(is_default=True).first()
+        regions = regions_in_scope(user).filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY])
+        departments = departments_in_scope(user).filter(active=True)
+        self.offered = {
+            **{f"region-{region.pk}": region for region in regions.order_by("code")},
+            **{
+                f"department-{department.pk}": department
+                for department in departments.order_by("region__code", "name")
+            },
+        }
+        groups = {
+            SubjectLevel.CITY: [],
+            SubjectLevel.COUNTY: [],
+            SubjectLevel.DEPARTMENT: [],
+        }
+        for key, subject in self.offered.items():
+            if key.startswith("department-"):
+                groups[SubjectLevel.DEPARTMENT].append((key, f"{subject.name}（{subject.region}）"))
+            else:
+                groups[subject.level].append((key, f"{subject.name}（{subject.code}）"))
+        self.fields["subjects"].choices = [
+            (SubjectLevel(level).label, choices) for level, choices in groups.items() if choices
+        ]
+
+    def clean_subjects(self):
+        """The chosen regions and departments, or None for the default (all of the level)."""
+        chosen = self.cleaned_data["subjects"]
+        return [self.offered[key] for key in chosen] or None
 
 
 class ScoreForm(forms.Form):

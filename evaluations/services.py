@@ -198,8 +198,10 @@ def round_create(
     period_end,
     subjects=None,
 ) -> Round:
-    """Create a draft round over ``subjects`` (regions of ``level``, or departments), by
-    default every one below the organising region."""
+    """Create a draft round over ``subjects`` (regions of ``level``, or departments for a
+    round over departments), by default every one below the organising region. Chosen
+    subjects must be below the organising region (hence in the organiser's scope), of the
+    round's level, and active departments; nothing is created otherwise."""
     _ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
         _ensure_in_scope(actor, Region, organiser.pk)
@@ -215,27 +217,51 @@ def round_create(
     )
     # The protected FSM field cannot be set by clean_fields (django-fsm refuses it).
     evaluation_round.full_clean(exclude=["status"])
-    subjects = subject_candidates(organiser, level) if subjects is None else list(subjects)
-    if not subjects:
-        raise ValidationError({"level": _("There is nothing of this level to evaluate here.")})
+    if subjects is None:
+        subjects = subject_candidates(organiser, level)
+        if not subjects:
+            raise ValidationError({"level": _("There is nothing of this level to evaluate here.")})
+    else:
+        subjects = _chosen_subjects(subjects, organiser=organiser, level=level)
     _save_with_history(evaluation_round, actor=actor, reason=_("Evaluation round created"))
     for subject in subjects:
         if isinstance(subject, Department):
             region, department = subject.region, subject
         else:
             region, department = subject, None
-        if not region.path.startswith(organiser.path):
-            raise ValidationError(
-                _("%(subject)s is not below the organising region.") % {"subject": subject}
-            )
-        if department is None and region.level != level:
-            raise ValidationError(
-                _("%(subject)s is not of the round's level.") % {"subject": subject}
-            )
         RoundSubject.objects.create(
             round=evaluation_round, region=region, department=department, name=str(subject)
         )
     return evaluation_round
+
+
+def _chosen_subjects(subjects, *, organiser: Region, level: str) -> list:
+    """The subjects an official chose, each checked; every problem is named at once."""
+    chosen, errors = [], []
+    for subject in dict.fromkeys(subjects):  # each once, in the order given
+        is_department = isinstance(subject, Department)
+        region = subject.region if is_department else subject
+        if not region.path.startswith(organiser.path) or (
+            not is_department and region.pk == organiser.pk
+        ):
+            errors.append(
+                _("%(subject)s is not below the organising region.") % {"subject": subject}
+            )
+        elif is_department != (level == SubjectLevel.DEPARTMENT) or (
+            not is_department and region.level != level
+        ):
+            errors.append(_("%(subject)s is not of the round's level.") % {"subject": subject})
+        elif is_department and not subject.active:
+            errors.append(
+                _("%(subject)s is no longer active and cannot be evaluated.") % {"subject": subject}
+            )
+        else:
+            chosen.append(subject)
+    if errors:
+        raise ValidationError({"subjects": errors})
+    if not chosen:
+        raise ValidationError({"subjects": _("Choose at least one subject to evaluate.")})
+    return chosen
 
 
 def _locked_round(evaluation_round: Round) -> Round:
