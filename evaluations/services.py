@@ -358,6 +358,35 @@ def available_actions(evaluation_round: Round) -> list[tuple[str, str]]:
     ]
 
 
+def deletion_refusal(evaluation_round: Round) -> str | None:
+    """Why the round cannot be deleted now, or None. Only a draft can: once scoring has
+    started, the round and its scores are part of the record (return it, don't delete it)."""
+    if evaluation_round.status != RoundStatus.DRAFT:
+        return _("This round is “%(status)s”: only a draft round can be deleted.") % {
+            "status": evaluation_round.get_status_display()
+        }
+    if evaluation_round.is_computing:
+        return _("The round is being computed; delete it when that is done.")
+    return None
+
+
+@transaction.atomic
+def round_delete(*, actor: User | None, round: Round) -> None:
+    """Delete a draft round with its subjects and scores, for the organiser (a supervisor
+    whose scope holds the organising region) or an administrator. The history keeps the
+    deleted round, who deleted it and why."""
+    _ensure_role(actor, Role.SUPERVISOR)
+    if actor is not None:
+        _ensure_in_scope(actor, Round, round.pk)
+    locked = _locked_round(round)
+    refusal = deletion_refusal(locked)
+    if refusal:
+        raise WorkflowConflict(refusal)
+    locked._history_user = actor
+    locked._change_reason = _("Draft round deleted")[:100]
+    locked.delete()
+
+
 # --------------------------------------------------------------------------------------------
 # Computation
 # --------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from .models import ComputationStatus, Indicator, IndicatorKind, Round, RoundSta
 
 VIEW_ROUND = "evaluations.view_round"
 CHANGE_ROUND = "evaluations.change_round"
+DELETE_ROUND = "evaluations.delete_round"
 
 
 class EvaluationPageMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -93,9 +94,48 @@ class RoundDetailView(EvaluationPageMixin, TemplateView):
             actions=services.available_actions(evaluation_round) if runs else [],
             can_compute=runs and services.can_compute(evaluation_round),
             can_export=user.has_perm("evaluations.export_round"),
+            can_delete=selectors.organises(user, evaluation_round)
+            and user.has_perm(DELETE_ROUND)
+            and services.deletion_refusal(evaluation_round) is None,
             refresh=evaluation_round.is_computing,
         )
         return context
+
+
+class RoundDeleteView(EvaluationPageMixin, TemplateView):
+    """Asks before deleting a draft round; says why when the round cannot be deleted."""
+
+    permission_required = DELETE_ROUND
+    template_name = "evaluations/round_delete.html"
+
+    def get_round(self) -> Round:
+        evaluation_round = selectors.round_for(self.request.user, self.kwargs["pk"])
+        if not selectors.organises(self.request.user, evaluation_round):
+            # They see the round for their own subjects in it; only its organiser deletes it.
+            raise PermissionDenied(_("Your role does not allow this action."))
+        return evaluation_round
+
+    def get_context_data(self, **kwargs):
+        evaluation_round = self.get_round()
+        return {
+            **super().get_context_data(**kwargs),
+            "round": evaluation_round,
+            "subject_count": evaluation_round.subjects.count(),
+            "refusal": services.deletion_refusal(evaluation_round),
+        }
+
+    def post(self, request, pk):
+        evaluation_round = self.get_round()
+        try:
+            services.round_delete(actor=request.user, round=evaluation_round)
+        except services.WorkflowConflict as error:
+            messages.error(request, error.message)
+            return redirect("evaluations:round_detail", pk)
+        messages.success(
+            request,
+            _("The draft round “%(name)s” was deleted.") % {"name": evaluation_round.name},
+        )
+        return redirect("evaluations:round_list")
 
 
 class RoundComputeView(LoginRequiredMixin, View):
