@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from credit_records.models import RegionLevel
 from credit_records.selectors import departments_in_scope, regions_in_scope
 
-from .models import Round, Scheme, SubjectLevel
+from .models import IndicatorKind, Round, Scheme, SubjectLevel
 
 
 class DateInput(forms.DateInput):
@@ -78,7 +78,9 @@ class ScoreForm(forms.Form):
 
 
 class WeightsForm(forms.Form):
-    """One weight field per dimension and per weighted indicator of a scheme."""
+    """One weight field per dimension and per weighted indicator of a scheme, a maximum per
+    bonus or deduction item, and the description of every item evaluators score (computed
+    indicators keep their documented formula)."""
 
     def __init__(self, *args, scheme: Scheme, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,17 +93,51 @@ class WeightsForm(forms.Form):
             )
             items = []
             for indicator in dimension.indicators.all():
-                if not indicator.is_weighted:
-                    continue
-                field_name = f"i{indicator.pk}"
-                self.fields[field_name] = forms.DecimalField(
-                    label=indicator.name, initial=indicator.weight, max_digits=7, decimal_places=2
-                )
-                items.append(self[field_name])
+                if indicator.is_weighted:
+                    field_name = f"i{indicator.pk}"
+                    self.fields[field_name] = forms.DecimalField(
+                        label=indicator.name,
+                        initial=indicator.weight,
+                        max_digits=7,
+                        decimal_places=2,
+                    )
+                    items.append(self[field_name])
+                else:
+                    field_name = f"m{indicator.pk}"
+                    self.fields[field_name] = forms.DecimalField(
+                        label=_("%(indicator)s: maximum points") % {"indicator": indicator.name},
+                        initial=indicator.max_points,
+                        # A client changing only the weights may leave it out (unchanged).
+                        required=not self.is_bound or field_name in self.data,
+                        min_value=0,
+                        max_value=100,
+                        max_digits=7,
+                        decimal_places=2,
+                    )
+                    items.append(self[field_name])
+                if indicator.kind != IndicatorKind.COMPUTED:
+                    field_name = f"t{indicator.pk}"
+                    self.fields[field_name] = forms.CharField(
+                        label=_("%(indicator)s: how it is scored") % {"indicator": indicator.name},
+                        initial=indicator.formula_text,
+                        required=False,
+                        widget=forms.Textarea(attrs={"rows": 2}),
+                    )
+                    items.append(self[field_name])
             self.rows.append({"dimension": self[name], "indicators": items})
 
     def weights(self) -> tuple[dict, dict]:
         dimensions, indicators = {}, {}
         for name, value in self.cleaned_data.items():
-            (dimensions if name[0] == "d" else indicators)[int(name[1:])] = value
+            if name[0] in "di":
+                (dimensions if name[0] == "d" else indicators)[int(name[1:])] = value
         return dimensions, indicators
+
+    def points_and_descriptions(self) -> tuple[dict, dict]:
+        """The maximum points and descriptions posted (a field left out of the request, by a
+        client that only changes weights, is left as it is)."""
+        max_points, descriptions = {}, {}
+        for name, value in self.cleaned_data.items():
+            if name[0] in "mt" and name in self.data:
+                (max_points if name[0] == "m" else descriptions)[int(name[1:])] = value
+        return max_points, descriptions

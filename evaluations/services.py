@@ -125,16 +125,31 @@ def rounds_locking_weights(scheme: Scheme):
     return Round.objects.filter(scheme=scheme, status__in=WEIGHT_LOCKING_STATUSES)
 
 
+# Bonus and deduction items: points added to or taken from a total of at most 100.
+POINT_KINDS = (IndicatorKind.BONUS, IndicatorKind.DEDUCTION)
+
+
 @transaction.atomic
 def scheme_set_weights(
-    *, actor: User | None, scheme: Scheme, dimensions: dict, indicators: dict
+    *,
+    actor: User | None,
+    scheme: Scheme,
+    dimensions: dict,
+    indicators: dict,
+    max_points: dict | None = None,
+    descriptions: dict | None = None,
 ) -> Scheme:
     """Change a scheme's weights (dimension pk → weight, indicator pk → weight) after checking
-    they add up; nothing changes otherwise.
+    they add up; nothing changes otherwise. ``max_points`` (bonus or deduction item pk →
+    maximum, 0–100) and ``descriptions`` (manual, bonus or deduction item pk → what it is
+    scored on) change under the same rules: computed indicators keep their documented formula.
 
     Only the province's supervisors (or administrators) may, and not while a round using the
-    scheme is in scoring or review: its totals would mix old and new weights. Draft rounds
-    are re-weighted at once; published rounds keep the weights they used."""
+    scheme is in scoring or review: its totals would mix old and new weights (and its
+    evaluators would score against changed items). Draft rounds are re-weighted at once;
+    published rounds keep the weights they used."""
+    max_points = max_points or {}
+    descriptions = descriptions or {}
     _ensure_role(actor, Role.SUPERVISOR)
     if not may_change_weights(actor):
         raise PermissionDenied(_("Only the province's supervisors may change a scheme's weights."))
@@ -153,13 +168,38 @@ def scheme_set_weights(
     for value in [*dimensions.values(), *indicators.values()]:
         if Decimal(value) < 0 or Decimal(value) > HUNDRED:
             raise ValidationError(_("A weight must be between 0 and 100."))
+    for value in max_points.values():
+        if value is None or Decimal(value) < 0 or Decimal(value) > HUNDRED:
+            raise ValidationError(
+                _("The maximum points of a bonus or deduction item must be between 0 and 100.")
+            )
     scheme_validate_weights(scheme, dimensions=dimensions, weights=indicators)
     for dimension in scheme.dimensions.filter(pk__in=dimensions):
         dimension.weight = Decimal(dimensions[dimension.pk])
         _save_with_history(dimension, actor=actor, reason=_("Weights changed"))
-    for indicator in Indicator.objects.filter(dimension__scheme=scheme, pk__in=indicators):
-        indicator.weight = Decimal(indicators[indicator.pk])
-        _save_with_history(indicator, actor=actor, reason=_("Weights changed"))
+    items = Indicator.objects.filter(
+        dimension__scheme=scheme, pk__in=[*indicators, *max_points, *descriptions]
+    )
+    for indicator in items:
+        changed = []
+        if indicator.pk in indicators and indicator.is_weighted:
+            indicator.weight = Decimal(indicators[indicator.pk])
+            changed.append(_("Weights changed"))
+        maximum = max_points.get(indicator.pk)
+        if (
+            indicator.kind in POINT_KINDS
+            and maximum is not None
+            and indicator.max_points != Decimal(maximum)
+        ):
+            indicator.max_points = Decimal(maximum)
+            changed.append(_("Maximum points changed"))
+        if indicator.pk in descriptions and indicator.kind != IndicatorKind.COMPUTED:
+            text = (descriptions[indicator.pk] or "").strip()
+            if indicator.formula_text != text:
+                indicator.formula_text = text
+                changed.append(_("Description changed"))
+        if changed:
+            _save_with_history(indicator, actor=actor, reason="; ".join(map(str, changed)))
     for draft in Round.objects.filter(scheme=scheme, status=RoundStatus.DRAFT):
         results_refresh(_locked_round(draft))
     return scheme

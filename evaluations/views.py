@@ -351,12 +351,15 @@ class SchemeDetailView(EvaluationPageMixin, FormView):
                 _("Only the province's supervisors may change a scheme's weights.")
             )
         dimensions, weights = form.weights()
+        max_points, descriptions = form.points_and_descriptions()
         try:
             services.scheme_set_weights(
                 actor=self.request.user,
                 scheme=self.scheme,
                 dimensions=dimensions,
                 indicators=weights,
+                max_points=max_points,
+                descriptions=descriptions,
             )
         except ValidationError as error:
             for message in error.messages:
@@ -365,5 +368,7 @@ class SchemeDetailView(EvaluationPageMixin, FormView):
         except services.WorkflowConflict as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)
-        messages.success(self.request, _("The weights were saved."))
+        messages.success(
+            self.request, _("The weights, maximum points and descriptions were saved.")
+        )
         return redirect(reverse("evaluations:scheme_detail", args=[self.scheme.pk]))
