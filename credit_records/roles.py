@@ -75,7 +75,8 @@ ROLE_GRANTS: dict[Role, dict[str, set[str]]] = {
         "evaluations.scheme": {"view", "change"},
         "evaluations.dimension": {"view", "change"},
         "evaluations.indicator": {"view", "change"},
-        "evaluations.round": {"view", "add", "change", "export"},
+        # delete: a draft round only (``evaluations.services.round_delete``).
+        "evaluations.round": {"view", "add", "change", "delete", "export"},
         "evaluations.roundsubject": {"view", "export"},
         "evaluations.score": {"view", "add", "change", "export"},
     },

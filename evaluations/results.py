@@ -8,12 +8,14 @@ from decimal import Decimal
 import xlsxwriter
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from credit_records.exports import neutralise_formula
 from debt.charts import Bar, Threshold, bar_chart
 
-from .models import Grade
+from .models import Grade, SubjectLevel
+from .services import CENT, grade_cutoffs
 
 GRADE_CSS = {
     Grade.EXCELLENT: "eval-excellent",
@@ -59,18 +61,33 @@ def totals_chart(evaluation_round, subjects, cutoffs) -> str:
     )
 
 
-def xlsx_response(evaluation_round, subjects, dimensions) -> HttpResponse:
-    """One title row, one header row, one row per subject: rank, subject, dimension
-    subtotals, weighted score, bonus, deduction, total, grade, change."""
+def xlsx_response(evaluation_round, subjects, dimensions, weights) -> HttpResponse:
+    """The results laid out for performance assessment (绩效考核): a title (saying so when the
+    round is not published, hence not final), what the results are (organising region and its
+    code, subjects, status, publication date, scheme, the weights and grade cut-offs used),
+    then one header row and one row per subject: rank, code(s), subject, dimension subtotals,
+    weighted score, bonus, deduction, total, grade, change. Every score is a number cell
+    with two decimals. A second sheet lists the weight of every indicator.
+
+    ``weights`` is ``selectors.weights_used(evaluation_round)``."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = workbook.add_worksheet(_("Results")[:31])
-    title = workbook.add_format({"bold": True, "font_size": 14, "align": "center"})
-    header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    number = workbook.add_format({"num_format": "0.00", "border": 1})
-    text = workbook.add_format({"border": 1})
+    formats = {
+        "title": workbook.add_format({"bold": True, "font_size": 14, "align": "center"}),
+        "label": workbook.add_format({"bold": True}),
+        "header": workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1}),
+        "number": workbook.add_format({"num_format": "0.00", "border": 1}),
+        "integer": workbook.add_format({"num_format": "0", "border": 1}),
+        "text": workbook.add_format({"border": 1}),
+    }
+    code_headers = [_("Region code")]
+    if evaluation_round.level == SubjectLevel.DEPARTMENT:
+        code_headers.append(_("Unified social credit code"))
+    first_score = len(code_headers) + 2  # after the rank, the codes and the subject
     headers = [
         _("Rank"),
+        *code_headers,
         _("Subject"),
         *dimensions,
         _("Weighted score"),
@@ -80,49 +97,49 @@ def xlsx_response(evaluation_round, subjects, dimensions) -> HttpResponse:
         _("Grade"),
         _("Change against the previous round"),
     ]
-    sheet.merge_range(
-        0,
-        0,
-        0,
-        len(headers) - 1,
-        # The round's and dimensions' names are typed by users: text, never a formula
-        # (``write`` and ``merge_range`` would store "=…" as one).
-        neutralise_formula(
-            _("%(round)s (%(start)s – %(end)s): results for performance assessment")
-            % {
-                "round": evaluation_round.name,
-                "start": evaluation_round.period_start.isoformat(),
-                "end": evaluation_round.period_end.isoformat(),
-            }
-        ),
-        title,
-    )
+    last_column = len(headers) - 1
+    title = _("%(round)s (%(start)s – %(end)s): results for performance assessment") % {
+        "round": evaluation_round.name,
+        "start": evaluation_round.period_start.isoformat(),
+        "end": evaluation_round.period_end.isoformat(),
+    }
+    if not evaluation_round.is_published:
+        title = _("%(title)s (not published, for internal review only)") % {"title": title}
+    # The round's, regions' and dimensions' names are typed by users: text, never a formula
+    # (``write`` and ``merge_range`` would store "=…" as one).
+    sheet.merge_range(0, 0, 0, last_column, neutralise_formula(title), formats["title"])
+    about = _about(evaluation_round, weights)
+    for row, (label, value) in enumerate(about, start=1):
+        sheet.merge_range(row, 0, row, first_score - 2, str(label), formats["label"])
+        sheet.merge_range(row, first_score - 1, row, last_column, neutralise_formula(str(value)))
+    header_row = len(about) + 2  # a blank row between the description and the table
     for column, value in enumerate(headers):
-        sheet.write_string(1, column, neutralise_formula(str(value)), header)
-    for row, subject in enumerate(subjects, start=2):
-        values = [
-            subject.rank,
-            neutralise_formula(subject.name),
+        sheet.write_string(header_row, column, neutralise_formula(str(value)), formats["header"])
+    for row, subject in enumerate(subjects, start=header_row + 1):
+        _write_number(sheet, row, 0, subject.rank, formats["integer"], formats["text"])
+        codes = [subject.region.code]
+        if len(code_headers) > 1:
+            codes.append(subject.department.uscc if subject.department else "")
+        for column, code in enumerate(codes, start=1):
+            sheet.write_string(row, column, code, formats["text"])
+        sheet.write_string(row, first_score - 1, neutralise_formula(subject.name), formats["text"])
+        scores = [
             *(subject.dimension_scores.get(name) for name in dimensions),
             subject.base,
             subject.bonus,
             subject.deduction,
             subject.total,
-            subject.get_grade_display() if subject.grade else "",
-            subject.change,
         ]
-        for column, value in enumerate(values):
-            if value is None:
-                sheet.write_blank(row, column, None, text)
-            elif isinstance(value, (Decimal, int)) or (
-                isinstance(value, str) and column >= 2 and _is_number(value)
-            ):
-                sheet.write_number(row, column, float(value), number)
-            else:
-                sheet.write_string(row, column, str(value), text)
-    sheet.set_column(1, 1, 18)
-    sheet.set_column(2, len(headers) - 1, 12)
-    sheet.freeze_panes(2, 2)
+        for column, value in enumerate(scores, start=first_score):
+            _write_number(sheet, row, column, value, formats["number"], formats["text"])
+        grade = subject.get_grade_display() if subject.grade else ""
+        sheet.write_string(row, last_column - 1, grade, formats["text"])
+        _write_number(sheet, row, last_column, subject.change, formats["number"], formats["text"])
+    sheet.set_column(0, first_score - 2, 16)
+    sheet.set_column(first_score - 1, first_score - 1, 18)
+    sheet.set_column(first_score, last_column, 12)
+    sheet.freeze_panes(header_row + 1, first_score)
+    _weights_sheet(workbook, weights, formats)
     workbook.close()
     stamp = timezone.localdate().isoformat()
     response = HttpResponse(
@@ -133,6 +150,77 @@ def xlsx_response(evaluation_round, subjects, dimensions) -> HttpResponse:
         f'attachment; filename="evaluation-{evaluation_round.pk}-{stamp}.xlsx"'
     )
     return response
+
+
+def _about(evaluation_round, weights) -> list[tuple[str, str]]:
+    """The description above the table: what was evaluated, by whom, how, and how final."""
+    cutoffs = [
+        Decimal(str(value)).quantize(CENT)
+        for value in (evaluation_round.grade_cutoffs or grade_cutoffs())
+    ]
+    published = (
+        timezone.localtime(evaluation_round.published_at).date().isoformat()
+        if evaluation_round.published_at
+        else _("Not published")
+    )
+    dimension_weights = " · ".join(f"{item['dimension']} {item['weight']}" for item in weights)
+    return [
+        (_("Organising region"), evaluation_round.organiser.name),
+        (_("Region code"), evaluation_round.organiser.code),
+        (_("Subjects"), evaluation_round.get_level_display()),
+        (_("Status"), evaluation_round.get_status_display()),
+        (capfirst(_("published at")), published),
+        (capfirst(_("scheme")), evaluation_round.scheme.name),
+        (
+            _("Weights"),
+            _("%(weights)s (each indicator's weight: sheet “%(sheet)s”)")
+            % {"weights": dimension_weights, "sheet": _("Weights")},
+        ),
+        (
+            capfirst(_("grade cut-offs")),
+            _("Grades: Excellent from %(a)s, Good from %(b)s, Pass from %(c)s, Fail below.")
+            % dict(zip("abc", cutoffs, strict=False)),
+        ),
+    ]
+
+
+def _weights_sheet(workbook, weights, formats) -> None:
+    """Every dimension and indicator with the weight (or maximum points) the round used."""
+    sheet = workbook.add_worksheet(_("Weights")[:31])
+    headers = [
+        _("Dimension"),
+        _("Indicator"),
+        _("Kind"),
+        capfirst(_("weight")),
+        capfirst(_("maximum points")),
+    ]
+    for column, value in enumerate(headers):
+        sheet.write_string(0, column, str(value), formats["header"])
+    row = 0
+    for item in weights:
+        row += 1
+        sheet.write_string(row, 0, neutralise_formula(item["dimension"]), formats["label"])
+        sheet.write_number(row, 3, float(item["weight"]), formats["number"])
+        for indicator in item["indicators"]:
+            row += 1
+            sheet.write_string(row, 0, neutralise_formula(item["dimension"]), formats["text"])
+            sheet.write_string(row, 1, neutralise_formula(indicator["name"]), formats["text"])
+            sheet.write_string(row, 2, str(indicator["kind"]), formats["text"])
+            _write_number(sheet, row, 3, indicator["weight"], formats["number"], formats["text"])
+            _write_number(
+                sheet, row, 4, indicator["max_points"], formats["number"], formats["text"]
+            )
+    sheet.set_column(0, 1, 24)
+    sheet.set_column(2, 4, 14)
+    sheet.freeze_panes(1, 0)
+
+
+def _write_number(sheet, row, column, value, number_format, blank_format) -> None:
+    """A number cell (Decimal, int or a stored decimal string), or a blank one for none."""
+    if value is None or (isinstance(value, str) and not _is_number(value)):
+        sheet.write_blank(row, column, None, blank_format)
+    else:
+        sheet.write_number(row, column, float(value), number_format)
 
 
 def _is_number(text: str) -> bool:

@@ -8,13 +8,15 @@ What a signed-in user may read of a round:
   sees its own counties' (or itself's) results in a province round while it is in draft.
 """
 
+from decimal import Decimal
+
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from credit_records.selectors import scope_queryset
 
-from .models import Round, RoundStatus, RoundSubject, Scheme, Score
+from .models import WEIGHTED_KINDS, Round, RoundStatus, RoundSubject, Scheme, Score
 
 
 def schemes(user) -> QuerySet[Scheme]:
@@ -97,3 +99,40 @@ def dimension_names(evaluation_round: Round) -> list[str]:
     return list(
         evaluation_round.scheme.dimensions.order_by("order", "pk").values_list("name", flat=True)
     )
+
+
+def weights_used(evaluation_round: Round) -> list[dict]:
+    """The weights the round's results were computed with, per dimension and indicator.
+
+    A computed round's scores record the weight each was weighted with (a published round
+    keeps them whatever later becomes of the scheme); a round not yet computed uses the
+    scheme's current weights. A dimension's weight is the total of its indicators'."""
+    stored = dict(
+        Score.objects.filter(round=evaluation_round, indicator__kind__in=WEIGHTED_KINDS)
+        .values_list("indicator_id", "weight")
+        .distinct()
+    )
+    rows = []
+    for dimension in evaluation_round.scheme.dimensions.prefetch_related("indicators").order_by(
+        "order", "pk"
+    ):
+        items = [
+            {
+                "name": indicator.name,
+                "kind": indicator.get_kind_display(),
+                "weight": stored.get(indicator.pk, indicator.weight)
+                if indicator.is_weighted
+                else None,
+                "max_points": None if indicator.is_weighted else indicator.max_points,
+            }
+            for indicator in dimension.indicators.all()
+        ]
+        weighted = [item["weight"] for item in items if item["weight"] is not None]
+        rows.append(
+            {
+                "dimension": dimension.name,
+                "weight": sum(weighted, Decimal(0)) if weighted else dimension.weight,
+                "indicators": items,
+            }
+        )
+    return rows

@@ -125,16 +125,31 @@ def rounds_locking_weights(scheme: Scheme):
     return Round.objects.filter(scheme=scheme, status__in=WEIGHT_LOCKING_STATUSES)
 
 
+# Bonus and deduction items: points added to or taken from a total of at most 100.
+POINT_KINDS = (IndicatorKind.BONUS, IndicatorKind.DEDUCTION)
+
+
 @transaction.atomic
 def scheme_set_weights(
-    *, actor: User | None, scheme: Scheme, dimensions: dict, indicators: dict
+    *,
+    actor: User | None,
+    scheme: Scheme,
+    dimensions: dict,
+    indicators: dict,
+    max_points: dict | None = None,
+    descriptions: dict | None = None,
 ) -> Scheme:
     """Change a scheme's weights (dimension pk → weight, indicator pk → weight) after checking
-    they add up; nothing changes otherwise.
+    they add up; nothing changes otherwise. ``max_points`` (bonus or deduction item pk →
+    maximum, 0–100) and ``descriptions`` (manual, bonus or deduction item pk → what it is
+    scored on) change under the same rules: computed indicators keep their documented formula.
 
     Only the province's supervisors (or administrators) may, and not while a round using the
-    scheme is in scoring or review: its totals would mix old and new weights. Draft rounds
-    are re-weighted at once; published rounds keep the weights they used."""
+    scheme is in scoring or review: its totals would mix old and new weights (and its
+    evaluators would score against changed items). Draft rounds are re-weighted at once;
+    published rounds keep the weights they used."""
+    max_points = max_points or {}
+    descriptions = descriptions or {}
     _ensure_role(actor, Role.SUPERVISOR)
     if not may_change_weights(actor):
         raise PermissionDenied(_("Only the province's supervisors may change a scheme's weights."))
@@ -153,13 +168,38 @@ def scheme_set_weights(
     for value in [*dimensions.values(), *indicators.values()]:
         if Decimal(value) < 0 or Decimal(value) > HUNDRED:
             raise ValidationError(_("A weight must be between 0 and 100."))
+    for value in max_points.values():
+        if value is None or Decimal(value) < 0 or Decimal(value) > HUNDRED:
+            raise ValidationError(
+                _("The maximum points of a bonus or deduction item must be between 0 and 100.")
+            )
     scheme_validate_weights(scheme, dimensions=dimensions, weights=indicators)
     for dimension in scheme.dimensions.filter(pk__in=dimensions):
         dimension.weight = Decimal(dimensions[dimension.pk])
         _save_with_history(dimension, actor=actor, reason=_("Weights changed"))
-    for indicator in Indicator.objects.filter(dimension__scheme=scheme, pk__in=indicators):
-        indicator.weight = Decimal(indicators[indicator.pk])
-        _save_with_history(indicator, actor=actor, reason=_("Weights changed"))
+    items = Indicator.objects.filter(
+        dimension__scheme=scheme, pk__in=[*indicators, *max_points, *descriptions]
+    )
+    for indicator in items:
+        changed = []
+        if indicator.pk in indicators and indicator.is_weighted:
+            indicator.weight = Decimal(indicators[indicator.pk])
+            changed.append(_("Weights changed"))
+        maximum = max_points.get(indicator.pk)
+        if (
+            indicator.kind in POINT_KINDS
+            and maximum is not None
+            and indicator.max_points != Decimal(maximum)
+        ):
+            indicator.max_points = Decimal(maximum)
+            changed.append(_("Maximum points changed"))
+        if indicator.pk in descriptions and indicator.kind != IndicatorKind.COMPUTED:
+            text = (descriptions[indicator.pk] or "").strip()
+            if indicator.formula_text != text:
+                indicator.formula_text = text
+                changed.append(_("Description changed"))
+        if changed:
+            _save_with_history(indicator, actor=actor, reason="; ".join(map(str, changed)))
     for draft in Round.objects.filter(scheme=scheme, status=RoundStatus.DRAFT):
         results_refresh(_locked_round(draft))
     return scheme
@@ -198,8 +238,10 @@ def round_create(
     period_end,
     subjects=None,
 ) -> Round:
-    """Create a draft round over ``subjects`` (regions of ``level``, or departments), by
-    default every one below the organising region."""
+    """Create a draft round over ``subjects`` (regions of ``level``, or departments for a
+    round over departments), by default every one below the organising region. Chosen
+    subjects must be below the organising region (hence in the organiser's scope), of the
+    round's level, and active departments; nothing is created otherwise."""
     _ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
         _ensure_in_scope(actor, Region, organiser.pk)
@@ -215,27 +257,51 @@ def round_create(
     )
     # The protected FSM field cannot be set by clean_fields (django-fsm refuses it).
     evaluation_round.full_clean(exclude=["status"])
-    subjects = subject_candidates(organiser, level) if subjects is None else list(subjects)
-    if not subjects:
-        raise ValidationError({"level": _("There is nothing of this level to evaluate here.")})
+    if subjects is None:
+        subjects = subject_candidates(organiser, level)
+        if not subjects:
+            raise ValidationError({"level": _("There is nothing of this level to evaluate here.")})
+    else:
+        subjects = _chosen_subjects(subjects, organiser=organiser, level=level)
     _save_with_history(evaluation_round, actor=actor, reason=_("Evaluation round created"))
     for subject in subjects:
         if isinstance(subject, Department):
             region, department = subject.region, subject
         else:
             region, department = subject, None
-        if not region.path.startswith(organiser.path):
-            raise ValidationError(
-                _("%(subject)s is not below the organising region.") % {"subject": subject}
-            )
-        if department is None and region.level != level:
-            raise ValidationError(
-                _("%(subject)s is not of the round's level.") % {"subject": subject}
-            )
         RoundSubject.objects.create(
             round=evaluation_round, region=region, department=department, name=str(subject)
         )
     return evaluation_round
+
+
+def _chosen_subjects(subjects, *, organiser: Region, level: str) -> list:
+    """The subjects an official chose, each checked; every problem is named at once."""
+    chosen, errors = [], []
+    for subject in dict.fromkeys(subjects):  # each once, in the order given
+        is_department = isinstance(subject, Department)
+        region = subject.region if is_department else subject
+        if not region.path.startswith(organiser.path) or (
+            not is_department and region.pk == organiser.pk
+        ):
+            errors.append(
+                _("%(subject)s is not below the organising region.") % {"subject": subject}
+            )
+        elif is_department != (level == SubjectLevel.DEPARTMENT) or (
+            not is_department and region.level != level
+        ):
+            errors.append(_("%(subject)s is not of the round's level.") % {"subject": subject})
+        elif is_department and not subject.active:
+            errors.append(
+                _("%(subject)s is no longer active and cannot be evaluated.") % {"subject": subject}
+            )
+        else:
+            chosen.append(subject)
+    if errors:
+        raise ValidationError({"subjects": errors})
+    if not chosen:
+        raise ValidationError({"subjects": _("Choose at least one subject to evaluate.")})
+    return chosen
 
 
 def _locked_round(evaluation_round: Round) -> Round:
@@ -330,6 +396,35 @@ def available_actions(evaluation_round: Round) -> list[tuple[str, str]]:
         for name in ROUND_ACTIONS
         if can_proceed(getattr(evaluation_round, name))
     ]
+
+
+def deletion_refusal(evaluation_round: Round) -> str | None:
+    """Why the round cannot be deleted now, or None. Only a draft can: once scoring has
+    started, the round and its scores are part of the record (return it, don't delete it)."""
+    if evaluation_round.status != RoundStatus.DRAFT:
+        return _("This round is “%(status)s”: only a draft round can be deleted.") % {
+            "status": evaluation_round.get_status_display()
+        }
+    if evaluation_round.is_computing:
+        return _("The round is being computed; delete it when that is done.")
+    return None
+
+
+@transaction.atomic
+def round_delete(*, actor: User | None, round: Round) -> None:
+    """Delete a draft round with its subjects and scores, for the organiser (a supervisor
+    whose scope holds the organising region) or an administrator. The history keeps the
+    deleted round, who deleted it and why."""
+    _ensure_role(actor, Role.SUPERVISOR)
+    if actor is not None:
+        _ensure_in_scope(actor, Round, round.pk)
+    locked = _locked_round(round)
+    refusal = deletion_refusal(locked)
+    if refusal:
+        raise WorkflowConflict(refusal)
+    locked._history_user = actor
+    locked._change_reason = _("Draft round deleted")[:100]
+    locked.delete()
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.RoundListView.as_view(), name="round_list"),
     path("rounds/new/", views.RoundCreateView.as_view(), name="round_create"),
     path("rounds/<int:pk>/", views.RoundDetailView.as_view(), name="round_detail"),
+    path("rounds/<int:pk>/delete/", views.RoundDeleteView.as_view(), name="round_delete"),
     path("rounds/<int:pk>/compute/", views.RoundComputeView.as_view(), name="round_compute"),
     path("rounds/<int:pk>/export.xlsx", views.RoundExportView.as_view(), name="round_export"),
     path(

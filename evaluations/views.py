@@ -21,6 +21,7 @@ from .models import ComputationStatus, Indicator, IndicatorKind, Round, RoundSta
 
 VIEW_ROUND = "evaluations.view_round"
 CHANGE_ROUND = "evaluations.change_round"
+DELETE_ROUND = "evaluations.delete_round"
 
 
 class EvaluationPageMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -93,9 +94,48 @@ class RoundDetailView(EvaluationPageMixin, TemplateView):
             actions=services.available_actions(evaluation_round) if runs else [],
             can_compute=runs and services.can_compute(evaluation_round),
             can_export=user.has_perm("evaluations.export_round"),
+            can_delete=selectors.organises(user, evaluation_round)
+            and user.has_perm(DELETE_ROUND)
+            and services.deletion_refusal(evaluation_round) is None,
             refresh=evaluation_round.is_computing,
         )
         return context
+
+
+class RoundDeleteView(EvaluationPageMixin, TemplateView):
+    """Asks before deleting a draft round; says why when the round cannot be deleted."""
+
+    permission_required = DELETE_ROUND
+    template_name = "evaluations/round_delete.html"
+
+    def get_round(self) -> Round:
+        evaluation_round = selectors.round_for(self.request.user, self.kwargs["pk"])
+        if not selectors.organises(self.request.user, evaluation_round):
+            # They see the round for their own subjects in it; only its organiser deletes it.
+            raise PermissionDenied(_("Your role does not allow this action."))
+        return evaluation_round
+
+    def get_context_data(self, **kwargs):
+        evaluation_round = self.get_round()
+        return {
+            **super().get_context_data(**kwargs),
+            "round": evaluation_round,
+            "subject_count": evaluation_round.subjects.count(),
+            "refusal": services.deletion_refusal(evaluation_round),
+        }
+
+    def post(self, request, pk):
+        evaluation_round = self.get_round()
+        try:
+            services.round_delete(actor=request.user, round=evaluation_round)
+        except services.WorkflowConflict as error:
+            messages.error(request, error.message)
+            return redirect("evaluations:round_detail", pk)
+        messages.success(
+            request,
+            _("The draft round “%(name)s” was deleted.") % {"name": evaluation_round.name},
+        )
+        return redirect("evaluations:round_list")
 
 
 class RoundComputeView(LoginRequiredMixin, View):
@@ -140,7 +180,10 @@ class RoundExportView(LoginRequiredMixin, View):
         evaluation_round = selectors.round_for(request.user, pk)
         subjects = list(selectors.subjects(request.user, evaluation_round))
         return results.xlsx_response(
-            evaluation_round, subjects, selectors.dimension_names(evaluation_round)
+            evaluation_round,
+            subjects,
+            selectors.dimension_names(evaluation_round),
+            selectors.weights_used(evaluation_round),
         )
 
 
@@ -308,12 +351,15 @@ class SchemeDetailView(EvaluationPageMixin, FormView):
                 _("Only the province's supervisors may change a scheme's weights.")
             )
         dimensions, weights = form.weights()
+        max_points, descriptions = form.points_and_descriptions()
         try:
             services.scheme_set_weights(
                 actor=self.request.user,
                 scheme=self.scheme,
                 dimensions=dimensions,
                 indicators=weights,
+                max_points=max_points,
+                descriptions=descriptions,
             )
         except ValidationError as error:
             for message in error.messages:
@@ -322,5 +368,7 @@ class SchemeDetailView(EvaluationPageMixin, FormView):
         except services.WorkflowConflict as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)
-        messages.success(self.request, _("The weights were saved."))
+        messages.success(
+            self.request, _("The weights, maximum points and descriptions were saved.")
+        )
         return redirect(reverse("evaluations:scheme_detail", args=[self.scheme.pk]))

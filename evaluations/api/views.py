@@ -3,8 +3,8 @@ by everyone with the view permission within what ``selectors`` lets them see; th
 actions call the services (409 when the round's state does not allow them)."""
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -36,9 +36,15 @@ class SchemeViewSet(EvaluationViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.schemes(self.request.user)
 
 
-class RoundViewSet(EvaluationViewSetMixin, viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    destroy=extend_schema(
+        description="Delete a draft round (409 once scoring has started).",
+        responses={204: None, **WORKFLOW_ERRORS},
+    )
+)
+class RoundViewSet(EvaluationViewSetMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
     """Evaluation rounds you may see: published ones, and unpublished ones organised in or
-    evaluating a region of your scope."""
+    evaluating a region of your scope. A draft round may be deleted by its organiser."""
 
     queryset = Round.objects.all()
     serializer_class = s.RoundSerializer
@@ -50,6 +56,9 @@ class RoundViewSet(EvaluationViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.rounds(self.request.user).order_by("-period_end", "name")
+
+    def perform_destroy(self, instance):
+        services.round_delete(actor=self.request.user, round=instance)
 
     @extend_schema(responses={200: s.ResultSerializer(many=True)})
     @action(detail=True, methods=["get"])

@@ -82,11 +82,13 @@ def test_the_xlsx_export_has_a_row_per_subject(regions, nanjing_supervisor, logi
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert "测试轮次" in rows[0][0]
-    assert rows[1][2:4] == ("守信", "履约")
-    assert rows[2][:2] == (1, "玄武区")
-    assert rows[3][0:4] == (2, "江宁区", 36, 30)
-    assert rows[3][7] == 68
-    assert len(rows) == 4
+    # The description of the round comes first, then the table (see test_export).
+    header = next(index for index, row in enumerate(rows) if row[0] == "排名")
+    assert rows[header][3:5] == ("守信", "履约")
+    assert rows[header + 1][:3] == (1, "320102", "玄武区")
+    assert rows[header + 2][0:5] == (2, "320115", "江宁区", 36, 30)
+    assert rows[header + 2][8] == 68
+    assert len(rows) == header + 3
 
 
 def test_the_public_page_shows_only_published_rounds(regions, client):

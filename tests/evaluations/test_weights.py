@@ -5,7 +5,7 @@ a subject's total is always weighted with one set of weights."""
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from evaluations import services
 from evaluations.models import Score
@@ -142,3 +142,75 @@ def test_a_subjects_weights_total_100_when_the_weights_change_after_a_draft_was_
     # A 50 × 40 % = 20, B 80 × 30 % = 24, C 75 × 30 % = 22.50: 66.50 under the new weights.
     assert jiangning.total == D("66.50")
     assert jiangning.dimension_scores == {"守信": "44.00", "履约": "22.50"}
+
+
+def test_the_province_edits_the_bonus_maximum_and_an_items_description(
+    regions, province_supervisor, login
+):
+    scheme = small_scheme()
+    bonus = scheme.dimensions.get(name="履约").indicators.get(name="Bonus")
+    manual = scheme.dimensions.get(name="守信").indicators.get(name="B")
+    computed = scheme.dimensions.get(name="守信").indicators.get(name="A")
+    client = login(province_supervisor)
+    url = f"/workspace/evaluations/schemes/{scheme.pk}/"
+    page = client.get(url).content.decode()
+    assert f'name="m{bonus.pk}"' in page and f'name="t{manual.pk}"' in page
+    assert f'name="t{computed.pk}"' not in page  # a computed indicator keeps its formula
+
+    data = weights_form(
+        scheme, **{f"m{bonus.pk}": "8", f"t{manual.pk}": "  查阅公开目录和抽查文件  "}
+    )
+    assert client.post(url, data).status_code == 302
+    bonus.refresh_from_db()
+    manual.refresh_from_db()
+    assert bonus.max_points == D(8)
+    assert manual.formula_text == "查阅公开目录和抽查文件"
+    assert manual.history.first().history_user == province_supervisor
+    page = client.get(url).content.decode()
+    assert "查阅公开目录和抽查文件" in page
+
+    # A client posting only the weights leaves the maximums and descriptions as they are.
+    assert client.post(url, weights_form(scheme)).status_code == 302
+    manual.refresh_from_db()
+    assert manual.formula_text == "查阅公开目录和抽查文件"
+
+
+def test_a_maximum_out_of_range_is_refused_and_changes_nothing(regions, province_supervisor, login):
+    scheme = small_scheme()
+    bonus = scheme.dimensions.get(name="履约").indicators.get(name="Bonus")
+    url = f"/workspace/evaluations/schemes/{scheme.pk}/"
+    refused = login(province_supervisor).post(url, weights_form(scheme, **{f"m{bonus.pk}": "-1"}))
+    assert refused.status_code == 200
+    assert 'class="field has-error"' in refused.content.decode()
+    with pytest.raises(ValidationError):
+        services.scheme_set_weights(
+            actor=province_supervisor,
+            scheme=scheme,
+            dimensions={},
+            indicators={},
+            max_points={bonus.pk: D(101)},
+        )
+    bonus.refresh_from_db()
+    assert bonus.max_points == D(5)
+
+
+def test_maximums_and_descriptions_are_locked_like_the_weights(
+    regions, province_supervisor, nanjing_supervisor
+):
+    scheme = small_scheme()
+    bonus = scheme.dimensions.get(name="履约").indicators.get(name="Bonus")
+    change = {
+        "scheme": scheme,
+        "dimensions": {},
+        "indicators": {},
+        "max_points": {bonus.pk: D(20)},
+        "descriptions": {bonus.pk: "任何加分"},
+    }
+    with pytest.raises(PermissionDenied):
+        services.scheme_set_weights(actor=nanjing_supervisor, **change)
+    evaluation_round = county_round(regions, scheme)
+    services.round_start_scoring(actor=None, round=evaluation_round)
+    with pytest.raises(services.WorkflowConflict):
+        services.scheme_set_weights(actor=province_supervisor, **change)
+    bonus.refresh_from_db()
+    assert (bonus.max_points, bonus.formula_text) == (D(5), "")

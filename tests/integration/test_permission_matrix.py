@@ -409,6 +409,8 @@ WEB = {
     "evaluations:round_list": listing("evaluations.view_round", "round"),
     "evaluations:round_create": page("evaluations.add_round"),
     "evaluations:round_detail": page("evaluations.view_round", "round"),
+    # The world's rounds are drafts: the confirmation page opens for those who may delete them.
+    "evaluations:round_delete": page("evaluations.delete_round", "round"),
     "evaluations:round_compute": post("evaluations.change_round", "round"),
     "evaluations:round_export": page(
         ("evaluations.view_round", "evaluations.export_round"), "round"
