@@ -402,6 +402,8 @@ WEB = {
     ),
     "debt:emergency_list": listing("debt.view_emergencyevent", "emergencyevent", "emergencyevent"),
     "debt:audit_list": listing("debt.view_debtaudit", "debtaudit", "debtaudit"),
+    "debt:emergency_detail": page("debt.view_emergencyevent", "emergencyevent"),
+    "debt:audit_detail": page("debt.view_debtaudit", "debtaudit"),
     "debt:term_list": page("debt.view_termassessment", export="termassessment"),
     "debt:bond_list": listing("debt.view_bondissue", "bondissue", "bondissue"),
     "debt:rating_list": listing("debt.view_creditrating", "creditrating", "creditrating"),
