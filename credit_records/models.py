@@ -1143,8 +1143,9 @@ class FaultToleranceClaim(BaseModel):
 class CommendationLevel(models.TextChoices):
     NATIONAL = "national", _("National")
     PROVINCIAL = "provincial", _("Provincial")
-    CITY = "city", _("City")
-    COUNTY = "county", _("County")
+    # A level of honour (市级, 县级), not the region level of the same name (市, 县（区）).
+    CITY = "city", pgettext_lazy("commendation level", "City")
+    COUNTY = "county", pgettext_lazy("commendation level", "County")
 
 
 class Commendation(BaseModel):

@@ -64,3 +64,14 @@ def test_the_default_language_is_simplified_chinese(client, db):
         response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response.headers["Content-Language"] == "zh-hans"
     assert "登录" in response.content.decode()
+
+
+def test_a_commendation_level_reads_as_a_level_of_honour_not_as_a_region_level():
+    from credit_records.models import CommendationLevel, RegionLevel
+
+    with translation.override("zh-hans"):
+        assert CommendationLevel.CITY.label == "市级"
+        assert CommendationLevel.COUNTY.label == "县级"
+        assert RegionLevel.CITY.label == "市"
+    with translation.override("en"):
+        assert CommendationLevel.CITY.label == "City"
