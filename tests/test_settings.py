@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import skip_or_fail
+
 REPO = Path(__file__).resolve().parent.parent
 
 READ_SETTINGS = """
@@ -56,7 +58,7 @@ def var_dir(tmp_path):
 @pytest.fixture(autouse=True)
 def no_dotenv():
     if (REPO / ".env").exists():
-        pytest.skip("a developer .env would override the defaults under test")
+        skip_or_fail("a developer .env would override the defaults under test")
 
 
 def random_secret_key() -> str:
