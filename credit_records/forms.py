@@ -116,6 +116,10 @@ class RecordForm(forms.ModelForm):
         self.fields["officials"].help_text = _(
             "Only officials of the record's department; hold Ctrl to choose several."
         )
+        self.fields["facts"].help_text = _(
+            "Published as written on the disclosure pages once the record is confirmed: "
+            "describe what happened without naming individuals."
+        )
         if self.instance.pk:
             # A record keeps its department; its officials are chosen among that department's.
             self.fields["officials"].queryset = self.fields["officials"].queryset.filter(

@@ -284,15 +284,33 @@ def lock_department(department: Department) -> None:
     list(Department.objects.select_for_update().filter(pk=department.pk).values_list("pk"))
 
 
-def _officials_of(department: Department, officials) -> list[PublicOfficial]:
-    """The responsible officials of a record, each of whom must work in its department."""
+def _officials_of(department: Department, officials, *, facts: str = "") -> list[PublicOfficial]:
+    """The responsible officials of a record, each of whom must work in its department and
+    none of whom the facts name: the facts are published as written, while the disclosure
+    pages show the officials' names masked."""
     officials = list(officials)
     for official in officials:
         if official.department_id != department.pk:
             raise ValidationError(
                 {"officials": _("%(name)s does not work in this department.") % {"name": official}}
             )
+    _ensure_facts_name_no_official(facts, officials)
     return officials
+
+
+def _ensure_facts_name_no_official(facts: str, officials) -> None:
+    for official in officials:
+        name = (official.name or "").strip()
+        if len(name) >= 2 and name in (facts or ""):
+            raise ValidationError(
+                {
+                    "facts": _(
+                        "The facts are published as written: do not name %(name)s in them. "
+                        "Responsible officials are linked to the record and shown masked."
+                    )
+                    % {"name": name}
+                }
+            )
 
 
 @transaction.atomic
@@ -339,7 +357,7 @@ def record_create(
     )
     record.full_clean(exclude=["status"])
     _save_with_history(record, actor=actor, reason=str(ACTION_LABELS["created"]))
-    record.officials.set(_officials_of(department, officials))
+    record.officials.set(_officials_of(department, officials, facts=record.facts))
     _attach(files, actor=actor, department=department, record=record)
     _log(record, action="created", actor=actor, to_status=record.status)
     return record
@@ -377,7 +395,9 @@ def record_update(*, record: DishonestyRecord, actor: User | None, **changes) ->
     record.full_clean(exclude=["status"])
     _save_with_history(record, actor=actor, reason=str(ACTION_LABELS["updated"]))
     if officials is not None:
-        record.officials.set(_officials_of(record.department, officials))
+        record.officials.set(_officials_of(record.department, officials, facts=record.facts))
+    else:
+        _ensure_facts_name_no_official(record.facts, record.officials.all())
     _log(record, action="updated", actor=actor)
     return record
 

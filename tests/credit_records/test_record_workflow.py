@@ -757,3 +757,41 @@ def test_a_broken_commitment_becomes_a_linked_draft_record_in_one_call(
     with pytest.raises(WorkflowConflict):
         services.commitment_to_record(commitment=commitment, actor=nanjing_supervisor)
     assert DishonestyRecord.objects.filter(department=nanjing_department).count() == 1
+
+
+def test_the_facts_may_not_name_a_responsible_official_since_they_are_published_as_written(
+    nanjing_department, nanjing_supervisor
+):
+    official = OfficialFactory(department=nanjing_department, name="张晓明")
+    before = DishonestyRecord.objects.count()
+
+    with pytest.raises(ValidationError) as refused:
+        make_record(
+            nanjing_department,
+            actor=nanjing_supervisor,
+            state="draft",
+            officials=[official],
+            facts="张晓明未按合同约定期限支付中小企业货款。",
+        )
+
+    assert "facts" in refused.value.error_dict
+    assert "张晓明" in str(refused.value.error_dict["facts"])
+    assert DishonestyRecord.objects.count() == before
+
+
+def test_an_edit_of_the_facts_may_not_name_an_official_already_linked(
+    nanjing_department, nanjing_supervisor
+):
+    official = OfficialFactory(department=nanjing_department, name="李建国")
+    record = make_record(
+        nanjing_department, actor=nanjing_supervisor, state="draft", officials=[official]
+    )
+    before = snapshot(record)
+
+    with pytest.raises(ValidationError) as refused:
+        services.record_update(
+            record=record, actor=nanjing_supervisor, facts="经查，李建国负责的项目逾期付款。"
+        )
+
+    assert "facts" in refused.value.error_dict
+    assert snapshot(record) == before
