@@ -1453,7 +1453,8 @@ class ReminderLog(BaseModel):
 
 class NotificationKind(models.TextChoices):
     REMINDER = "reminder", _("Deadline reminder")
-    OVERDUE = "overdue", _("Rectification overdue")
+    # Any deadline missed: a rectification's, a debt-risk warning's response.
+    OVERDUE = "overdue", _("Overdue")
     ESCALATED = "escalated", _("Escalation")
     ACCOUNTABILITY = "accountability", _("Accountability proposal")
     WORKFLOW = "workflow", _("Workflow")
