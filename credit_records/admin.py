@@ -495,8 +495,12 @@ class ReadOnlyInline(admin.TabularInline):
 
 class RecordEventInline(ReadOnlyInline):
     model = RecordEvent
-    fields = ["at", "action", "from_status", "to_status", "actor", "reason"]
+    fields = ["at", "action", "from_status", "to_status", "actor", "reason_shown"]
     readonly_fields = fields
+
+    @admin.display(description=_("reason"))
+    def reason_shown(self, event):
+        return event.display_reason
 
 
 class AttachmentInline(ReadOnlyInline):

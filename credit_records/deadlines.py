@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from . import event_reasons
 from .models import (
     COUNTING_STATUSES,
     AccountabilityEntry,
@@ -381,10 +382,12 @@ def ladder_restart(rectification: Rectification) -> int:
     return level
 
 
-def _event(record, action, reason: str) -> None:
+def _event(record, action, reason_code: str, **params) -> None:
+    """A system step on the record's timeline; its reason is worded in each reader's language
+    (see event_reasons)."""
     from .services import _log
 
-    _log(record, action=action, actor=None, reason=reason)
+    _log(record, action=action, actor=None, **event_reasons.reason_fields(reason_code, **params))
 
 
 def _history(instance, reason: str) -> None:
@@ -395,10 +398,12 @@ def _history(instance, reason: str) -> None:
 def _step_overdue(rectification: Rectification) -> None:
     record = rectification.record
     department = record.department
-    reason = _("Deadline %(date)s passed without verified rectification.") % {
-        "date": rectification.deadline.isoformat()
-    }
-    _event(record, RecordEventAction.OVERDUE, reason)
+    _event(
+        record,
+        RecordEventAction.OVERDUE,
+        event_reasons.OVERDUE,
+        date=rectification.deadline.isoformat(),
+    )
     _history(rectification, str(RecordEventAction.OVERDUE.label))
     notify_translated(
         [*liaisons_of(department), *supervisors_of(department.region)],
@@ -435,9 +440,8 @@ def _step_escalate(rectification: Rectification) -> None:
     region = record.department.region
     target = region.parent or region
     rectification.escalated_to = target
-    reason = _("Escalated to the credit office of %(region)s.") % {"region": target.name}
     _history(rectification, str(RecordEventAction.ESCALATED.label))
-    _event(record, RecordEventAction.ESCALATED, reason)
+    _event(record, RecordEventAction.ESCALATED, event_reasons.ESCALATED, region=target.name)
     # The department hears of it too: escalation is the ladder's warning before accountability.
     notify_translated(
         [*supervisors_of(target), *liaisons_of(record.department)],
@@ -477,15 +481,13 @@ def _step_accountability(rectification: Rectification) -> None:
     record = DishonestyRecord.objects.get(pk=record.pk)
     record.honours_extended = True
     _history(record, str(RecordEventAction.ACCOUNTABILITY_PROPOSED.label))
-    names = "、".join(official.name for official in officials) or _("no official recorded")
+    names = [official.name for official in officials]
     _event(
         record,
         RecordEventAction.ACCOUNTABILITY_PROPOSED,
-        _(
-            "Accountability proposed for: %(names)s; honours restriction extended by %(months)d "
-            "months."
-        )
-        % {"names": names, "months": settings.CHENGXIN_HONOURS_EXTENSION_MONTHS},
+        event_reasons.ACCOUNTABILITY_PROPOSED,
+        names=names,
+        months=settings.CHENGXIN_HONOURS_EXTENSION_MONTHS,
     )
     recipients = [*liaisons_of(record.department), *supervisors_of(record.department.region)]
     if rectification.escalated_to_id:
@@ -499,7 +501,7 @@ def _step_accountability(rectification: Rectification) -> None:
                 "The rectification of %(number)s is still overdue; accountability is proposed "
                 "for: %(names)s."
             )
-            % {"number": record.decision_number, "names": names},
+            % {"number": record.decision_number, "names": event_reasons.list_names(names)},
         ),
         url=_record_url(record.pk),
         record=record,
@@ -535,8 +537,8 @@ def expire_disclosures(today: datetime.date | None = None) -> int:
             _event(
                 record,
                 RecordEventAction.DISCLOSURE_EXPIRED,
-                _("The maximum disclosure period ended on %(date)s.")
-                % {"date": record.disclosure_ends.isoformat()},
+                event_reasons.DISCLOSURE_EXPIRED,
+                date=record.disclosure_ends.isoformat(),
             )
             expired += 1
     return expired

@@ -27,7 +27,7 @@ from .models import (
     ReviewStatus,
     Severity,
 )
-from .selectors import regions_in_scope
+from .selectors import escalated_rectifications, regions_in_scope
 from .validators import normalize_uscc
 
 
@@ -127,6 +127,11 @@ class DishonestyRecordFilter(django_filters.FilterSet):
         method="filter_overdue",
         widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
     )
+    escalated = django_filters.BooleanFilter(
+        label=_("Escalated to my office"),
+        method="filter_escalated",
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
+    )
 
     class Meta:
         model = DishonestyRecord
@@ -141,7 +146,18 @@ class DishonestyRecordFilter(django_filters.FilterSet):
             "decided_from",
             "decided_to",
             "overdue",
+            "escalated",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        # Only a credit office has rectifications escalated to it: a department's liaison
+        # (no region) is not offered the filter.
+        if user is not None and not (
+            getattr(user, "has_full_scope", False) or getattr(user, "region_id", None)
+        ):
+            del self.filters["escalated"]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -164,6 +180,15 @@ class DishonestyRecordFilter(django_filters.FilterSet):
             status__in=RECTIFYING_STATUSES, rectification__deadline__lt=timezone.localdate()
         )
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_escalated(self, queryset, name, value):
+        """The records on the workspace home's "Escalated to your office" panel (the same
+        selector), which shows only the first of them."""
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            return queryset.none() if value else queryset
+        escalated = Q(pk__in=escalated_rectifications(user).values("record_id"))
+        return queryset.filter(escalated) if value else queryset.exclude(escalated)
 
 
 class PublicOfficialFilter(django_filters.FilterSet):

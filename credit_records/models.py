@@ -797,6 +797,10 @@ class RecordEvent(BaseModel):
         related_name="+",
     )
     reason = models.TextField(_("reason"), blank=True)
+    # A step the system took gives one of its own sentences as the reason: kept as a code and
+    # parameters, worded in the reader's language when shown (see event_reasons).
+    reason_code = models.CharField(_("reason code"), max_length=40, blank=True)
+    reason_params = models.JSONField(_("reason parameters"), default=dict, blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
     scope_region_lookup = "record__department__region"
@@ -809,6 +813,13 @@ class RecordEvent(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.record_id} {self.action}"
+
+    @property
+    def display_reason(self) -> str:
+        """The reason in the reader's language where the system gave it, else as written."""
+        from .event_reasons import display
+
+        return display(self)
 
 
 def evidence_upload_to(instance, filename: str) -> str:
@@ -1443,7 +1454,8 @@ class ReminderLog(BaseModel):
 
 class NotificationKind(models.TextChoices):
     REMINDER = "reminder", _("Deadline reminder")
-    OVERDUE = "overdue", _("Rectification overdue")
+    # Any deadline missed: a rectification's, a debt-risk warning's response.
+    OVERDUE = "overdue", _("Overdue")
     ESCALATED = "escalated", _("Escalation")
     ACCOUNTABILITY = "accountability", _("Accountability proposal")
     WORKFLOW = "workflow", _("Workflow")

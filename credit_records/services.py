@@ -151,12 +151,24 @@ def _locked_record(record: DishonestyRecord) -> DishonestyRecord:
     )
 
 
-def _log(record, *, action, actor, reason="", from_status="", to_status="") -> RecordEvent:
+def _log(
+    record,
+    *,
+    action,
+    actor,
+    reason="",
+    from_status="",
+    to_status="",
+    reason_code="",
+    reason_params=None,
+) -> RecordEvent:
     return RecordEvent.objects.create(
         record=record,
         action=action,
         actor=actor,
         reason=reason,
+        reason_code=reason_code,
+        reason_params=reason_params or {},
         from_status=from_status,
         to_status=to_status,
     )

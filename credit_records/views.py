@@ -161,13 +161,17 @@ def _label(model, field):
 
 class WorkspaceHomeView(LoginRequiredMixin, TemplateView):
     template_name = "credit_records/home.html"
+    escalations_shown = 20
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["summary"] = selectors.workspace_summary(user)
         context["by_region"] = selectors.department_counts_by_region(user)
-        context["escalated"] = selectors.escalated_rectifications(user)[:20]
+        escalated = selectors.escalated_rectifications(user)
+        context["escalated"] = escalated[: self.escalations_shown]
+        # The record list's "escalated to my office" filter has them all.
+        context["escalated_total"] = escalated.count()
         return context
 
 

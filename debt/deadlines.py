@@ -122,7 +122,7 @@ def _step_overdue(warning: RiskWarning) -> None:
     region = warning.region
     notify_translated(
         supervisors_of(region),
-        kind=NotificationKind.REMINDER,
+        kind=NotificationKind.OVERDUE,
         describe=lambda: (
             _("The response to debt-risk warning “%(title)s” is overdue")
             % {"title": warning.title},

@@ -247,6 +247,8 @@ class RectificationSerializer(serializers.ModelSerializer):
 class RecordEventSerializer(serializers.ModelSerializer):
     action_display = display("action")
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # A system step's reason in the language of the request, as on the record page.
+    reason = serializers.CharField(source="display_reason", read_only=True)
 
     class Meta:
         model = RecordEvent

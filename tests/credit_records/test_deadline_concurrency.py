@@ -282,10 +282,10 @@ def test_two_workers_escalating_an_overdue_debt_warning_take_each_step_once(
 
     warning.refresh_from_db()
     assert warning.escalation_level == 2
-    # The overdue notice (a reminder to respond, to the region's office) and the escalation.
+    # The overdue notice (to the region's office) and the escalation.
     assert sorted(Notification.objects.values_list("kind", "recipient__username")) == [
         (NotificationKind.ESCALATED, "province"),
-        (NotificationKind.REMINDER, "nanjing"),
+        (NotificationKind.OVERDUE, "nanjing"),
     ]
     assert [
         row.escalation_level

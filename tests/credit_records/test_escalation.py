@@ -488,3 +488,69 @@ def test_a_department_at_the_top_of_the_tree_is_escalated_to_its_own_region(
     rectification = Rectification.objects.get(record=record)
     assert (rectification.escalation_level, rectification.escalated_to) == (2, regions["320000"])
     assert told(NotificationKind.ESCALATED) == ["province", "sheng"]
+
+
+# --- Escalations on the workspace home and in the record list -----------------------------------
+
+
+def test_the_escalations_panel_shows_the_first_few_and_links_to_all_of_them_in_the_record_list(
+    time_machine, overdue_record, county, nanjing_department, login, monkeypatch
+):
+    """The home panel is cut short; "See all (N)" opens the record list filtered to the
+    records escalated to the user's own office, with the same rule as the panel."""
+    from django.conf import settings
+
+    from credit_records.views import WorkspaceHomeView
+
+    monkeypatch.setattr(WorkspaceHomeView, "escalations_shown", 2)
+    make = {"supervisor": county["office"], "liaison": county["liaison"]}
+    escalated = [overdue_record.decision_number] + [
+        rectifying_record(
+            county["department"], deadline=DEADLINE, decision_number=number, **make
+        ).decision_number
+        for number in ("宁江建罚〔2026〕10号", "宁江建罚〔2026〕11号")
+    ]
+    # Overdue in the city's scope but not escalated to it: due later (only overdue so far),
+    # and a city department's record, escalated to the province.
+    rectifying_record(
+        county["department"], deadline=after(10), decision_number="宁江建罚〔2026〕12号", **make
+    )
+    rectifying_record(
+        nanjing_department,
+        deadline=DEADLINE,
+        supervisor=county["city"],
+        explained=False,
+        decision_number="宁财罚〔2026〕3号",
+    )
+    deadlines.run_scan(today=after(16))
+
+    city = login(county["city"])
+    city.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    panel = city.get("/workspace/").content.decode().split('class="panel escalations"', 1)[1]
+    panel = panel.split("</section>", 1)[0]
+    assert panel.count("<tr><td>") == 2
+    assert '<a href="/workspace/records/?escalated=true">See all (3) →</a>' in panel
+
+    listed = city.get("/workspace/records/?escalated=true").context["object_list"]
+    assert sorted(record.decision_number for record in listed) == sorted(escalated)
+    not_escalated = city.get("/workspace/records/?escalated=false").context["object_list"]
+    assert {record.decision_number for record in not_escalated} == {
+        "宁江建罚〔2026〕12号",
+        "宁财罚〔2026〕3号",
+    }
+    # The province's office has the city department's record, and the API filters alike.
+    province = login(county["province"])
+    assert [
+        row["decision_number"]
+        for row in province.get("/api/v1/records/?escalated=true").json()["results"]
+    ] == ["宁财罚〔2026〕3号"]
+    assert [
+        record.decision_number
+        for record in province.get("/workspace/records/?escalated=true").context["object_list"]
+    ] == ["宁财罚〔2026〕3号"]
+
+
+def test_a_liaison_is_not_offered_the_escalated_filter(login, county):
+    page = login(county["liaison"]).get("/workspace/records/")
+    assert "escalated" not in page.context["filter"].form.fields
+    assert "overdue" in page.context["filter"].form.fields

@@ -137,6 +137,8 @@ def test_an_overdue_response_is_notified_then_escalated_once(
     assert warning.escalation_level == 1
     overdue = Notification.objects.get()
     assert overdue.recipient == nanjing_supervisor
+    # Told as a missed deadline, not as one more reminder of a deadline to come.
+    assert overdue.kind == NotificationKind.OVERDUE
 
     assert deadlines.escalate_overdue_warnings(deadline + datetime.timedelta(days=15)) == 0
     assert deadlines.escalate_overdue_warnings(deadline + datetime.timedelta(days=16)) == 1
