@@ -2,6 +2,7 @@
 shape of the input and resolves references inside the user's scope, and its ``create`` /
 ``update`` hand the object to the service that validates and saves it."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -76,7 +77,15 @@ class DepartmentUsccField(ScopedSlugRelatedField):
         super().__init__(slug_field="uscc", **kwargs)
 
     def to_internal_value(self, data):
-        return super().to_internal_value(normalize_uscc(data) if isinstance(data, str) else data)
+        if isinstance(data, str):
+            data = normalize_uscc(data)
+            # A code that cannot exist says which rule it breaks (length, alphabet, check
+            # character), as a form or an import does; a valid code not in scope is "not found".
+            try:
+                validate_uscc(data)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(error.messages) from error
+        return super().to_internal_value(data)
 
 
 @extend_schema_field(OpenApiTypes.STR)
