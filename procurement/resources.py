@@ -14,7 +14,12 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
 
 from credit_records.models import Department
-from credit_records.resources import ChoiceLabelWidget, ScopedForeignKeyWidget, ScopedResource
+from credit_records.resources import (
+    ChoiceLabelWidget,
+    ScopedForeignKeyWidget,
+    ScopedResource,
+    YesNoWidget,
+)
 from credit_records.selectors import scope_queryset
 from credit_records.validators import normalize_uscc, validate_uscc
 
@@ -109,10 +114,12 @@ class ProjectKeyWidget(widgets.ForeignKeyWidget):
 class SupplierResource(ScopedResource):
     uscc = fields.Field(attribute="uscc", column_name=gettext_lazy("unified social credit code"))
     name = fields.Field(attribute="name", column_name=gettext_lazy("name"))
+    # 是/否; an empty cell keeps the default (not an SME) or, on an update, the current flag.
     is_sme = fields.Field(
         attribute="is_sme",
         column_name=gettext_lazy("small or medium-sized enterprise"),
-        widget=widgets.BooleanWidget(),
+        widget=YesNoWidget(),
+        saves_null_values=False,
     )
 
     class Meta:
@@ -236,7 +243,12 @@ class ContractResource(_ProjectKeyedResource):
         column_name=gettext_lazy("project code"),
         widget=ProjectKeyWidget("project"),
     )
-    number = fields.Field(attribute="number", column_name=gettext_lazy("contract number"))
+    # Optional: an empty cell is no number (""), not NULL.
+    number = fields.Field(
+        attribute="number",
+        column_name=gettext_lazy("contract number"),
+        widget=widgets.CharWidget(allow_blank=True),
+    )
     signed_date = fields.Field(
         attribute="signed_date", column_name=gettext_lazy("signed on"), widget=DATE
     )
@@ -255,10 +267,12 @@ class ContractResource(_ProjectKeyedResource):
         column_name=gettext_lazy("agreed payment term (days)"),
         widget=widgets.IntegerWidget(),
     )
+    # 是/否; an empty cell keeps the default (from acceptance) or the current setting.
     payment_after_acceptance = fields.Field(
         attribute="payment_after_acceptance",
         column_name=gettext_lazy("payment depends on acceptance"),
-        widget=widgets.BooleanWidget(),
+        widget=YesNoWidget(),
+        saves_null_values=False,
     )
     filed_date = fields.Field(
         attribute="filed_date", column_name=gettext_lazy("filed on"), widget=DATE

@@ -9,12 +9,20 @@ import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from procurement.models import Acceptance, Contract, Payment, ProcurementProject, RedFlag
+from procurement.models import (
+    Acceptance,
+    Contract,
+    Payment,
+    ProcurementProject,
+    RedFlag,
+    Supplier,
+)
 from procurement.resources import (
     AcceptanceResource,
     ContractResource,
     PaymentResource,
     ProjectResource,
+    SupplierResource,
 )
 
 from ..factories import valid_uscc
@@ -421,3 +429,80 @@ def test_the_admin_imports_acceptances_from_its_upload_form(login, nanjing_super
     assert Acceptance.objects.get(contract=contract).acceptance_date == datetime.date(2026, 4, 10)
     payment.refresh_from_db()
     assert payment.due_date == datetime.date(2026, 5, 10)
+
+
+# --- yes/no columns take 是/否 and refuse anything else; empty optional text is "" -------------
+
+
+def supplier_row(code, name, is_sme):
+    return {"uscc": code, "name": name, "is_sme": is_sme}
+
+
+def test_the_sme_column_takes_yes_and_no_in_chinese_and_an_empty_cell_keeps_the_flag(
+    nanjing_supervisor,
+):
+    codes = [valid_uscc(8100 + n, prefix="91") for n in range(4)]
+    result = run(
+        SupplierResource(user=nanjing_supervisor),
+        [
+            supplier_row(codes[0], "甲公司", "是"),
+            supplier_row(codes[1], "乙公司", "否"),
+            supplier_row(codes[2], "丙公司", ""),
+            supplier_row(codes[3], "丁公司", None),  # an empty XLSX cell
+        ],
+        nanjing_supervisor,
+    )
+    assert not result.has_errors() and not result.has_validation_errors(), errors_by_row(result)
+    assert dict(Supplier.objects.values_list("name", "is_sme")) == {
+        "甲公司": True,
+        "乙公司": False,
+        "丙公司": False,  # the default
+        "丁公司": False,
+    }
+
+    # Updating 甲 with an empty cell keeps it an SME.
+    run(
+        SupplierResource(user=nanjing_supervisor),
+        [supplier_row(codes[0], "甲公司（更名）", "")],
+        nanjing_supervisor,
+    )
+    assert Supplier.objects.get(uscc=codes[0]).is_sme is True
+
+
+def test_a_yes_no_cell_that_is_neither_is_a_row_error_and_saves_nothing(nanjing_supervisor):
+    codes = [valid_uscc(8200 + n, prefix="91") for n in range(2)]
+    result = run(
+        SupplierResource(user=nanjing_supervisor),
+        [supplier_row(codes[0], "甲公司", "是"), supplier_row(codes[1], "乙公司", "也许")],
+        nanjing_supervisor,
+    )
+    errors = errors_by_row(result)
+    assert set(errors) == {2}
+    assert "也许" in " ".join(errors[2]["is_sme"])
+    assert not Supplier.objects.exists()
+
+
+def test_a_contract_row_with_empty_optional_cells_keeps_the_defaults(nanjing_supervisor, purchaser):
+    first = make_project(purchaser, code="YN-1")
+    second = make_project(purchaser, code="YN-2")
+    rows = [
+        contract_row(purchaser, project="YN-1", number=None, payment_after_acceptance=None),
+        contract_row(purchaser, project="YN-2", number="", payment_after_acceptance="否"),
+    ]
+    result = run(ContractResource(user=nanjing_supervisor), rows, nanjing_supervisor)
+    assert not result.has_errors() and not result.has_validation_errors(), errors_by_row(result)
+    contract = Contract.objects.get(project=first)
+    assert (contract.number, contract.payment_after_acceptance) == ("", True)
+    other = Contract.objects.get(project=second)
+    assert (other.number, other.payment_after_acceptance) == ("", False)
+
+
+def test_a_contract_row_with_junk_in_a_yes_no_column_is_refused(nanjing_supervisor, purchaser):
+    make_project(purchaser, code="YN-1")
+    result = run(
+        ContractResource(user=nanjing_supervisor),
+        [contract_row(purchaser, project="YN-1", payment_after_acceptance="验收后")],
+        nanjing_supervisor,
+    )
+    assert "验收后" in " ".join(errors_by_row(result)[1]["payment_after_acceptance"])
+    assert not Contract.objects.exists()
