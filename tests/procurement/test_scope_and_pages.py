@@ -253,3 +253,54 @@ def test_the_api_creates_a_project_only_inside_the_scope(
     response = client.post("/api/v1/procurement/projects/", data, content_type="application/json")
     assert response.status_code == 400
     assert "purchaser" in response.json()
+
+
+def _grant(user, *codenames):
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="procurement", codename__in=codenames)
+    )
+
+
+def test_each_form_page_needs_its_own_models_permission(login, nanjing_liaison, nanjing_project):
+    """A liaison reads only; given one model's permission at a time, the page of that model
+    opens (and its link shows) and the others stay closed. The project's own change
+    permission opens none of them."""
+    pk = nanjing_project.pk
+    payment = nanjing_project.contract.payments.get()
+    pages = {
+        "contract": f"/workspace/procurement/projects/{pk}/contract/",
+        "acceptance": f"/workspace/procurement/projects/{pk}/acceptance/",
+        "new payment": f"/workspace/procurement/projects/{pk}/payments/new/",
+        "payment": f"/workspace/procurement/projects/{pk}/payments/{payment.pk}/",
+    }
+
+    def opens():
+        client = login(nanjing_liaison)
+        return {name for name, url in pages.items() if client.get(url).status_code == 200}
+
+    def links():
+        body = login(nanjing_liaison).get(f"/workspace/procurement/projects/{pk}/").content
+        return {name for name, url in pages.items() if f'href="{url}"'.encode() in body}
+
+    assert opens() == set() and links() == set()
+    _grant(nanjing_liaison, "change_procurementproject")
+    assert opens() == set() and links() == set()
+    _grant(nanjing_liaison, "change_contract")
+    assert opens() == {"contract"} == links()
+    _grant(nanjing_liaison, "change_acceptance")
+    assert opens() == {"contract", "acceptance"} == links()
+    _grant(nanjing_liaison, "add_payment")
+    assert opens() == {"contract", "acceptance", "new payment"} == links()
+    _grant(nanjing_liaison, "change_payment")
+    assert opens() == set(pages) == links()
+
+
+def test_recording_a_first_contract_needs_the_add_permission(login, nanjing_liaison, purchaser):
+    project = make_project(purchaser, code="NEW-CONTRACT")
+    url = f"/workspace/procurement/projects/{project.pk}/contract/"
+    _grant(nanjing_liaison, "change_contract")
+    assert login(nanjing_liaison).get(url).status_code == 403
+    _grant(nanjing_liaison, "add_contract")
+    assert login(nanjing_liaison).get(url).status_code == 200
