@@ -59,7 +59,7 @@ ROLE_GRANTS: dict[Role, dict[str, set[str]]] = {
         "procurement.supplier": {"view", "add", "change", "import", "export"},
         "procurement.procurementproject": {"view", "add", "change", "import", "export"},
         "procurement.contract": {"view", "add", "change", "import", "export"},
-        "procurement.acceptance": {"view", "add", "change"},
+        "procurement.acceptance": {"view", "add", "change", "import", "export"},
         "procurement.payment": {"view", "add", "change", "import", "export"},
         "procurement.redflag": {"view", "change", "export"},
         "procurement.violation": {"view", "add", "change", "export"},

@@ -1,5 +1,5 @@
 """The admin: scoped like every other page, saves through the services, spreadsheets for
-suppliers, projects, contracts and payments. Flags and violations are decided in the
+suppliers, projects, contracts, acceptances and payments. Flags and violations are decided in the
 workspace (their forms ask for reasons), so they are read-only here."""
 
 from django.contrib import admin
@@ -16,7 +16,13 @@ from credit_records.admin import (
 
 from . import services
 from .models import Acceptance, Contract, Payment, ProcurementProject, RedFlag, Supplier, Violation
-from .resources import ContractResource, PaymentResource, ProjectResource, SupplierResource
+from .resources import (
+    AcceptanceResource,
+    ContractResource,
+    PaymentResource,
+    ProjectResource,
+    SupplierResource,
+)
 from .selectors import suppliers_for
 
 
@@ -116,6 +122,7 @@ class ContractAdmin(ParentFixedOnChangeMixin, ServiceSavedAdmin):
 @admin.register(Acceptance)
 class AcceptanceAdmin(ParentFixedOnChangeMixin, ServiceSavedAdmin):
     parent_field = "contract"
+    resource_classes = [AcceptanceResource]
     save_service = staticmethod(
         lambda actor, obj: services.acceptance_save(actor=actor, acceptance=obj)
     )

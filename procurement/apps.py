@@ -10,10 +10,13 @@ class ProcurementConfig(AppConfig):
         from credit_records import deadlines
         from credit_records.profile import register_panel
 
-        from .deadlines import PAYMENT_DEADLINES
+        from .deadlines import FILING_DEADLINES, PAYMENT_DEADLINES, SIGNING_DEADLINES
         from .profile import purchaser_credit_panel
 
-        # Payment due dates get the same reminders as every other deadline, and purchasers'
-        # credit shows on the department's credit profile.
+        # Payment due dates and the contract's signing and filing deadlines get the same
+        # reminders as every other deadline, and purchasers' credit shows on the
+        # department's credit profile.
         deadlines.register(PAYMENT_DEADLINES)
+        deadlines.register(SIGNING_DEADLINES)
+        deadlines.register(FILING_DEADLINES)
         register_panel(purchaser_credit_panel)

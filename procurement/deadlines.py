@@ -1,13 +1,27 @@
-"""Payment due dates as a reminder source (``credit_records.deadlines``): the purchaser's
-liaisons and its supervising office are reminded before an unpaid instalment falls due."""
+"""Procurement deadlines as reminder sources (``credit_records.deadlines``): the purchaser's
+liaisons and its supervising office are reminded before an unpaid instalment falls due,
+before the signing deadline of an awarded project still without a contract, and before the
+filing deadline of a signed contract still unfiled."""
 
+import datetime
+
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from credit_records.deadlines import DeadlineSource, DueItem, _days_phrase
 from credit_records.notifications import liaisons_of, supervisors_of
 
-from .models import Payment
+from . import rules
+from .models import Contract, Payment, ProcurementProject
+
+
+def _recipients(purchaser) -> list:
+    return [*liaisons_of(purchaser), *supervisors_of(purchaser.region)]
+
+
+def _project_url(project) -> str:
+    return reverse("procurement:project_detail", args=[project.pk])
 
 
 def _payment_items(start, end):
@@ -34,10 +48,90 @@ def _payment_items(start, end):
         yield DueItem(
             object_id=payment.pk,
             due_date=payment.due_date,
-            recipients=[*liaisons_of(purchaser), *supervisors_of(purchaser.region)],
+            recipients=_recipients(purchaser),
             describe=describe,
-            url=reverse("procurement:project_detail", args=[project.pk]),
+            url=_project_url(project),
+        )
+
+
+def _signing_items(start, end):
+    """Awarded projects whose contract is still unsigned, by their signing deadline (the
+    award date plus the signing period: the indexed award date is searched directly)."""
+    period = datetime.timedelta(days=settings.CHENGXIN_PROCUREMENT_SIGNING_DAYS)
+    projects = ProcurementProject.objects.filter(
+        award_date__range=(start - period, end - period), contract__isnull=True
+    ).select_related("purchaser__region", "supplier")
+    for project in projects:
+        deadline = rules.signing_deadline(project.award_date)
+
+        def describe(days_left, project=project, deadline=deadline):
+            return (
+                _("The contract of %(project)s must be signed %(when)s")
+                % {"project": project.code, "when": _days_phrase(days_left)},
+                _(
+                    "%(purchaser)s awarded %(project)s on %(award)s and must sign the contract "
+                    "with %(supplier)s by %(date)s."
+                )
+                % {
+                    "purchaser": project.purchaser.name,
+                    "project": project.code,
+                    "award": project.award_date.isoformat(),
+                    "supplier": project.supplier.name if project.supplier else "",
+                    "date": deadline.isoformat(),
+                },
+            )
+
+        yield DueItem(
+            object_id=project.pk,
+            due_date=deadline,
+            recipients=_recipients(project.purchaser),
+            describe=describe,
+            url=_project_url(project),
+        )
+
+
+def _filing_items(start, end):
+    """Signed contracts still unfiled, by their filing deadline (working days after signing,
+    by the working-day calendar). The deadline is at least the working days after signing
+    and, holidays included, never a month more than three times that: the signing dates
+    searched are a cheap superset, the exact deadline is worked out per contract."""
+    working_days = settings.CHENGXIN_PROCUREMENT_FILING_WORKING_DAYS
+    earliest = start - datetime.timedelta(days=working_days * 3 + 30)
+    latest = end - datetime.timedelta(days=working_days)
+    contracts = Contract.objects.filter(
+        filed_date__isnull=True, signed_date__range=(earliest, latest)
+    ).select_related("project__purchaser__region")
+    for contract in contracts:
+        deadline = rules.filing_deadline(contract.signed_date)
+        if not start <= deadline <= end:
+            continue
+        project = contract.project
+
+        def describe(days_left, contract=contract, project=project, deadline=deadline):
+            return (
+                _("The contract of %(project)s must be filed %(when)s")
+                % {"project": project.code, "when": _days_phrase(days_left)},
+                _(
+                    "%(purchaser)s signed the contract of %(project)s on %(signed)s and must "
+                    "file it by %(date)s."
+                )
+                % {
+                    "purchaser": project.purchaser.name,
+                    "project": project.code,
+                    "signed": contract.signed_date.isoformat(),
+                    "date": deadline.isoformat(),
+                },
+            )
+
+        yield DueItem(
+            object_id=contract.pk,
+            due_date=deadline,
+            recipients=_recipients(project.purchaser),
+            describe=describe,
+            url=_project_url(project),
         )
 
 
 PAYMENT_DEADLINES = DeadlineSource("procurement_payment", _payment_items)
+SIGNING_DEADLINES = DeadlineSource("procurement_signing", _signing_items)
+FILING_DEADLINES = DeadlineSource("procurement_filing", _filing_items)

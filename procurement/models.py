@@ -299,6 +299,10 @@ class Acceptance(BaseModel):
         verbose_name = _("acceptance")
         verbose_name_plural = _("acceptances")
         ordering = ["-delivery_date", "-pk"]
+        permissions = [
+            ("import_acceptance", _("Can import acceptances")),
+            ("export_acceptance", _("Can export acceptances")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(acceptance_date__isnull=True)

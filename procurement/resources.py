@@ -1,18 +1,37 @@
-"""Spreadsheets of suppliers, projects, contracts and payments, keyed by natural keys: a
-supplier by its credit code, a project by its purchaser's credit code and the project code,
-a contract by its project, a payment by its project and instalment. Row-level errors, and
-all-or-nothing (``IMPORT_EXPORT_USE_TRANSACTIONS`` and ``SpreadsheetRulesMixin``)."""
+"""Spreadsheets of suppliers, projects, contracts, acceptances and payments, keyed by natural
+keys: a supplier by its credit code, a project by its purchaser's credit code and the project
+code, a contract or an acceptance by its project, a payment by its project and instalment.
+Row-level errors, and all-or-nothing (``IMPORT_EXPORT_USE_TRANSACTIONS`` and
+``SpreadsheetRulesMixin``).
+
+The red-flag checks of an import run once per project at the end of the file
+(``services.deferred_flag_checks``), on recorded facts only: the files of one purchase come
+one after another, and a flag for a date that the next file brings would only be withdrawn
+again. The periodic scan flags what is still missing afterwards."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
 
 from credit_records.models import Department
-from credit_records.resources import ChoiceLabelWidget, ScopedForeignKeyWidget, ScopedResource
+from credit_records.resources import (
+    ChoiceLabelWidget,
+    ScopedForeignKeyWidget,
+    ScopedResource,
+    YesNoWidget,
+)
 from credit_records.selectors import scope_queryset
 from credit_records.validators import normalize_uscc, validate_uscc
 
-from .models import Contract, Payment, ProcurementMethod, ProcurementProject, Supplier
+from .models import (
+    Acceptance,
+    AcceptanceResult,
+    Contract,
+    Payment,
+    ProcurementMethod,
+    ProcurementProject,
+    Supplier,
+)
 from .selectors import suppliers_for
 
 PURCHASER_COLUMN = gettext_lazy("purchaser credit code")
@@ -95,10 +114,12 @@ class ProjectKeyWidget(widgets.ForeignKeyWidget):
 class SupplierResource(ScopedResource):
     uscc = fields.Field(attribute="uscc", column_name=gettext_lazy("unified social credit code"))
     name = fields.Field(attribute="name", column_name=gettext_lazy("name"))
+    # 是/否; an empty cell keeps the default (not an SME) or, on an update, the current flag.
     is_sme = fields.Field(
         attribute="is_sme",
         column_name=gettext_lazy("small or medium-sized enterprise"),
-        widget=widgets.BooleanWidget(),
+        widget=YesNoWidget(),
+        saves_null_values=False,
     )
 
     class Meta:
@@ -119,7 +140,19 @@ class SupplierResource(ScopedResource):
             row[column] = normalize_uscc(row[column])
 
 
-class ProjectResource(ScopedResource):
+class _FlagCheckedResource(ScopedResource):
+    """Rows of a purchase's life: the flag checks of the projects they touch wait for the
+    end of the file, inside the import's transaction (a dry run or a failed file leaves no
+    flag behind)."""
+
+    def import_data_inner(self, *args, **kwargs):
+        from .services import deferred_flag_checks
+
+        with deferred_flag_checks(raise_provisional=False):
+            return super().import_data_inner(*args, **kwargs)
+
+
+class ProjectResource(_FlagCheckedResource):
     purchaser = fields.Field(
         attribute="purchaser",
         column_name=PURCHASER_COLUMN,
@@ -193,7 +226,7 @@ class ProjectResource(ScopedResource):
         evaluate_project(instance)
 
 
-class _ProjectKeyedResource(ScopedResource):
+class _ProjectKeyedResource(_FlagCheckedResource):
     """Rows that name their project by purchaser credit code and project code."""
 
     purchaser = fields.Field(column_name=PURCHASER_COLUMN, readonly=True)
@@ -210,7 +243,12 @@ class ContractResource(_ProjectKeyedResource):
         column_name=gettext_lazy("project code"),
         widget=ProjectKeyWidget("project"),
     )
-    number = fields.Field(attribute="number", column_name=gettext_lazy("contract number"))
+    # Optional: an empty cell is no number (""), not NULL.
+    number = fields.Field(
+        attribute="number",
+        column_name=gettext_lazy("contract number"),
+        widget=widgets.CharWidget(allow_blank=True),
+    )
     signed_date = fields.Field(
         attribute="signed_date", column_name=gettext_lazy("signed on"), widget=DATE
     )
@@ -229,10 +267,12 @@ class ContractResource(_ProjectKeyedResource):
         column_name=gettext_lazy("agreed payment term (days)"),
         widget=widgets.IntegerWidget(),
     )
+    # 是/否; an empty cell keeps the default (from acceptance) or the current setting.
     payment_after_acceptance = fields.Field(
         attribute="payment_after_acceptance",
         column_name=gettext_lazy("payment depends on acceptance"),
-        widget=widgets.BooleanWidget(),
+        widget=YesNoWidget(),
+        saves_null_values=False,
     )
     filed_date = fields.Field(
         attribute="filed_date", column_name=gettext_lazy("filed on"), widget=DATE
@@ -274,6 +314,63 @@ class ContractResource(_ProjectKeyedResource):
 
         _refresh_payments(instance)
         evaluate_project(instance.project)
+
+
+class AcceptanceResource(_ProjectKeyedResource):
+    """Delivery and acceptance of a project's contract: what the payments' due dates run
+    from, so an import of payments is complete only with this sheet."""
+
+    contract = fields.Field(
+        attribute="contract",
+        column_name=gettext_lazy("project code"),
+        widget=ProjectKeyWidget("contract"),
+    )
+    delivery_date = fields.Field(
+        attribute="delivery_date", column_name=gettext_lazy("delivered on"), widget=DATE
+    )
+    acceptance_date = fields.Field(
+        attribute="acceptance_date", column_name=gettext_lazy("accepted on"), widget=DATE
+    )
+    result = fields.Field(
+        attribute="result",
+        column_name=gettext_lazy("result"),
+        widget=ChoiceLabelWidget(AcceptanceResult.choices),
+    )
+    notes = fields.Field(
+        attribute="notes",
+        column_name=gettext_lazy("notes"),
+        widget=widgets.CharWidget(allow_blank=True),
+    )
+
+    class Meta:
+        model = Acceptance
+        import_id_fields = ["contract"]
+        fields = ["purchaser", "contract", "delivery_date", "acceptance_date", "result", "notes"]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("contract__project__purchaser")
+
+    def dehydrate_purchaser(self, acceptance):
+        return acceptance.contract.project.purchaser.uscc
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        # As ``services.acceptance_save``: a date without a result is a passed acceptance,
+        # and an empty result cell on a row without a date is a pending one.
+        if not instance.result:
+            instance.result = AcceptanceResult.PENDING
+        if instance.acceptance_date and instance.result == AcceptanceResult.PENDING:
+            instance.result = AcceptanceResult.PASSED
+
+    def after_save_instance(self, instance, row, **kwargs):
+        from .services import _refresh_payments, evaluate_project
+
+        # The payments already on file get their due dates (and interest) from it.
+        _refresh_payments(instance.contract)
+        evaluate_project(instance.contract.project)
 
 
 class PaymentResource(_ProjectKeyedResource):

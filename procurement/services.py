@@ -410,10 +410,15 @@ def raise_flags(findings: list[Finding]) -> list[RedFlag]:
 
 
 def evaluate_project(
-    project: ProcurementProject, today: datetime.date | None = None
+    project: ProcurementProject,
+    today: datetime.date | None = None,
+    *,
+    raise_provisional: bool = True,
 ) -> list[RedFlag]:
     """Check one project's rules (and its purchaser's single-source share in the award's
-    year) and raise what is new."""
+    year) and raise what is new. Without ``raise_provisional`` a finding that rests on a
+    date not on file yet ("not signed", "unpaid") raises no flag: the periodic ``scan``
+    raises it if the date is still missing then."""
     deferred = getattr(_deferred, "projects", None)
     if deferred is not None:
         deferred.add(project.pk)
@@ -421,6 +426,8 @@ def evaluate_project(
     project = ProcurementProject.objects.select_related("supplier").get(pk=project.pk)
     findings = project_findings(project, today)
     _update_provisional_flags(project, findings)
+    if not raise_provisional:
+        findings = [finding for finding in findings if not finding.evidence.get("provisional")]
     if project.award_date:
         # Any award moves the year's share (and the count of projects it needs).
         findings += single_source_findings(project.purchaser_id, project.award_date.year)
@@ -428,10 +435,15 @@ def evaluate_project(
 
 
 @contextmanager
-def deferred_flag_checks():
+def deferred_flag_checks(*, raise_provisional: bool = True):
     """Check each project touched inside the block once, at its end: for entering a
     project's past (award, contract, acceptance, payments) in one go, so that the award
-    alone does not look like a contract never signed."""
+    alone does not look like a contract never signed.
+
+    Spreadsheet imports pass ``raise_provisional=False``: projects, contracts, acceptances
+    and payments come in separate files, and a historical project imported before its
+    contract must not get a "not signed" flag that the contract file then withdraws. What
+    is still missing once the files are in, the periodic scan flags."""
     if getattr(_deferred, "projects", None) is not None:
         yield  # nested: the outermost block checks
         return
@@ -442,7 +454,7 @@ def deferred_flag_checks():
     finally:
         _deferred.projects = None
     for pk in sorted(projects):
-        evaluate_project(ProcurementProject(pk=pk))
+        evaluate_project(ProcurementProject(pk=pk), raise_provisional=raise_provisional)
 
 
 def _update_provisional_flags(project: ProcurementProject, findings: list[Finding]) -> None:

@@ -254,6 +254,17 @@ class ProjectDetailView(
         user = self.request.user
         context.update(selectors.project_life(self.object))
         context["can_change"] = user.has_perm("procurement.change_procurementproject")
+        # Each form's link under the permission its page checks (``ServiceModelFormView``).
+        context["can_edit_contract"] = user.has_perm(
+            "procurement.change_contract" if context["contract"] else "procurement.add_contract"
+        )
+        context["can_edit_acceptance"] = user.has_perm(
+            "procurement.change_acceptance"
+            if context["acceptance"]
+            else "procurement.add_acceptance"
+        )
+        context["can_add_payment"] = user.has_perm("procurement.add_payment")
+        context["can_change_payment"] = user.has_perm("procurement.change_payment")
         context["can_decide"] = user.has_perm("procurement.change_redflag")
         context["history"] = self.object.history.select_related("history_user")[:15]
         return context
@@ -348,7 +359,10 @@ class ViolationWithdrawView(LoginRequiredMixin, PermissionRequiredMixin, FormVie
 
 
 class ServiceModelFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
-    """A model form whose save goes through a service; its errors go next to the fields."""
+    """A model form whose save goes through a service; its errors go next to the fields.
+
+    Without a ``permission_required`` of its own, the page needs the form's model's add or
+    change permission, by whether the object exists yet (the permission matrix's rule)."""
 
     template_name = "procurement/form.html"
     title = ""
@@ -373,6 +387,15 @@ class ServiceModelFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView
         if request.user.is_authenticated:
             self.instance = self.get_instance()
         return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_required(self):
+        # A form that adds the object or edits it, by whether it exists yet: the permission
+        # is the model's own (add_contract / change_contract, ...), not the project's.
+        if self.permission_required is not None:
+            return super().get_permission_required()
+        model = self.form_class._meta.model._meta
+        action = "change" if self.instance.pk else "add"
+        return (f"{model.app_label}.{action}_{model.model_name}",)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=self.title, project=self.project, **kwargs)
@@ -417,7 +440,6 @@ class ProjectUpdateView(ServiceModelFormView):
 
 
 class ContractFormView(ServiceModelFormView):
-    permission_required = "procurement.change_procurementproject"
     form_class = ContractForm
     title = gettext_lazy("Contract")
 
@@ -431,7 +453,6 @@ class ContractFormView(ServiceModelFormView):
 
 
 class AcceptanceFormView(ServiceModelFormView):
-    permission_required = "procurement.change_procurementproject"
     form_class = AcceptanceForm
     title = gettext_lazy("Delivery and acceptance")
 
@@ -446,7 +467,6 @@ class AcceptanceFormView(ServiceModelFormView):
 
 
 class PaymentFormView(ServiceModelFormView):
-    permission_required = "procurement.change_procurementproject"
     form_class = PaymentForm
     title = gettext_lazy("Payment")
 

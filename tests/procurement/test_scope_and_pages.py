@@ -2,11 +2,13 @@
 pages, the export, the API, the admin and the department profile's panel."""
 
 import csv
+import datetime
 import io
 
 import pytest
 
-from procurement.models import FlagRule, ProcurementProject, RedFlag
+from procurement import services
+from procurement.models import FlagRule, ProcurementProject, RedFlag, ViolationKind
 
 from .helpers import make_acceptance, make_contract, make_payment, make_project
 
@@ -154,20 +156,59 @@ def test_a_project_form_shows_errors_next_to_the_fields(login, nanjing_superviso
     assert not ProcurementProject.objects.filter(code="X-1").exists()
 
 
+@pytest.fixture
+def two_violations(purchaser):
+    """A general violation (−5 for two years) and a serious one (−50): 45 points, 1 star."""
+    for severity, number, decided_on in [
+        ("general", "宁财采监〔2026〕3号", datetime.date(2026, 6, 1)),
+        ("serious", "宁财采监〔2026〕4号", datetime.date(2026, 7, 1)),
+    ]:
+        services.violation_create(
+            actor=None,
+            purchaser=purchaser,
+            kind=ViolationKind.OTHER,
+            severity=severity,
+            decision_number=number,
+            issuing_authority="南京市财政局",
+            decided_on=decided_on,
+            facts="事实",
+            create_record=False,
+        )
+
+
+SCORE_REASONS = [
+    "初始分：100",
+    "宁财采监〔2026〕3号（一般）：其他，扣 5 分，计至 2028-06-01",
+    "宁财采监〔2026〕4号（严重）：其他，扣 50 分",
+]
+
+
 def test_the_department_profile_shows_the_purchaser_credit_panel(
-    login, nanjing_supervisor, nanjing_project, purchaser
+    login, nanjing_supervisor, nanjing_project, purchaser, two_violations
 ):
-    body = login(nanjing_supervisor).get(f"/workspace/departments/{purchaser.uscc}/").content
-    assert b"purchaser-credit-heading" in body
-    assert f"/workspace/procurement/purchasers/{purchaser.uscc}/".encode() in body
+    body = (
+        login(nanjing_supervisor).get(f"/workspace/departments/{purchaser.uscc}/").content.decode()
+    )
+    assert "purchaser-credit-heading" in body
+    assert f"/workspace/procurement/purchasers/{purchaser.uscc}/" in body
+    panel = body[body.index('aria-labelledby="purchaser-credit-heading"') :]
+    assert '<span class="grade-letter">45</span>' in panel
+    assert 'aria-label="1 星"' in panel
+    for reason in SCORE_REASONS:
+        assert f"<li>{reason}</li>" in panel
 
 
 def test_the_purchaser_page_shows_the_score_and_reasons(
-    login, nanjing_supervisor, purchaser, nanjing_project
+    login, nanjing_supervisor, purchaser, nanjing_project, two_violations
 ):
     response = login(nanjing_supervisor).get(f"/workspace/procurement/purchasers/{purchaser.uscc}/")
     assert response.status_code == 200
-    assert response.context["score"].score == 100
+    body = response.content.decode()
+    standing = body[body.index('aria-labelledby="score-heading"') :]
+    assert '<span class="grade-letter">45</span>' in standing
+    assert 'aria-label="1 星"' in standing
+    for reason in SCORE_REASONS:
+        assert f"<li>{reason}</li>" in standing
 
 
 def test_the_api_lists_flags_and_dismisses_one(login, nanjing_supervisor, nanjing_project):
@@ -212,3 +253,54 @@ def test_the_api_creates_a_project_only_inside_the_scope(
     response = client.post("/api/v1/procurement/projects/", data, content_type="application/json")
     assert response.status_code == 400
     assert "purchaser" in response.json()
+
+
+def _grant(user, *codenames):
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="procurement", codename__in=codenames)
+    )
+
+
+def test_each_form_page_needs_its_own_models_permission(login, nanjing_liaison, nanjing_project):
+    """A liaison reads only; given one model's permission at a time, the page of that model
+    opens (and its link shows) and the others stay closed. The project's own change
+    permission opens none of them."""
+    pk = nanjing_project.pk
+    payment = nanjing_project.contract.payments.get()
+    pages = {
+        "contract": f"/workspace/procurement/projects/{pk}/contract/",
+        "acceptance": f"/workspace/procurement/projects/{pk}/acceptance/",
+        "new payment": f"/workspace/procurement/projects/{pk}/payments/new/",
+        "payment": f"/workspace/procurement/projects/{pk}/payments/{payment.pk}/",
+    }
+
+    def opens():
+        client = login(nanjing_liaison)
+        return {name for name, url in pages.items() if client.get(url).status_code == 200}
+
+    def links():
+        body = login(nanjing_liaison).get(f"/workspace/procurement/projects/{pk}/").content
+        return {name for name, url in pages.items() if f'href="{url}"'.encode() in body}
+
+    assert opens() == set() and links() == set()
+    _grant(nanjing_liaison, "change_procurementproject")
+    assert opens() == set() and links() == set()
+    _grant(nanjing_liaison, "change_contract")
+    assert opens() == {"contract"} == links()
+    _grant(nanjing_liaison, "change_acceptance")
+    assert opens() == {"contract", "acceptance"} == links()
+    _grant(nanjing_liaison, "add_payment")
+    assert opens() == {"contract", "acceptance", "new payment"} == links()
+    _grant(nanjing_liaison, "change_payment")
+    assert opens() == set(pages) == links()
+
+
+def test_recording_a_first_contract_needs_the_add_permission(login, nanjing_liaison, purchaser):
+    project = make_project(purchaser, code="NEW-CONTRACT")
+    url = f"/workspace/procurement/projects/{project.pk}/contract/"
+    _grant(nanjing_liaison, "change_contract")
+    assert login(nanjing_liaison).get(url).status_code == 403
+    _grant(nanjing_liaison, "add_contract")
+    assert login(nanjing_liaison).get(url).status_code == 200

@@ -7,11 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
 from credit_records import services as credit_services
-from credit_records.models import RecordCategory, RecordSource, RecordStatus
+from credit_records.models import DishonestyRecord, RecordCategory, RecordSource, RecordStatus
 from procurement import services
 from procurement.models import FlagRule, FlagStatus, RedFlag, Violation, ViolationKind
 from procurement.selectors import purchaser_score
 
+from ..factories import make_record
 from .helpers import make_contract, make_project, paid_project
 
 pytestmark = pytest.mark.django_db
@@ -92,12 +93,26 @@ def test_out_of_scope_supervisors_liaisons_and_auditors_cannot_decide_flags(
     assert late_payment_flag.status == FlagStatus.OPEN
 
 
-def test_a_failed_record_leaves_no_violation_behind(late_payment_flag, nanjing_supervisor):
-    with pytest.raises(ValidationError):
-        confirm(late_payment_flag, nanjing_supervisor, decided_on=datetime.date(2027, 1, 1))
+def test_a_failed_record_leaves_no_violation_behind(
+    late_payment_flag, nanjing_supervisor, purchaser
+):
+    # The purchaser already has a dishonesty record under this decision number (entered in
+    # the credit records, not as a procurement violation): the violation itself passes its
+    # checks and is saved, then the record service refuses the duplicate.
+    existing = make_record(purchaser, state="draft", decision_number="宁财采监〔2026〕1号")
+
+    with pytest.raises(ValidationError) as refused:
+        confirm(late_payment_flag, nanjing_supervisor, decision_number="宁财采监〔2026〕1号")
+
+    # The record's own refusal (its unique decision number per department), not the
+    # violation's.
+    assert refused.value.messages == ["该部门已有相同决定文书号的记录。"]
     assert not Violation.objects.exists()
+    assert not Violation.history.exists()  # saved, then rolled back with the record
+    assert list(DishonestyRecord.objects.values_list("pk", flat=True)) == [existing.pk]
     late_payment_flag.refresh_from_db()
     assert late_payment_flag.status == FlagStatus.OPEN
+    assert late_payment_flag.reason == ""
 
 
 def test_a_violation_entered_by_hand_may_skip_the_record(purchaser, nanjing_supervisor):
