@@ -14,6 +14,7 @@ from credit_records.models import (
     CommitmentStatus,
     Department,
     DishonestyRecord,
+    PublicOfficial,
     RecordSource,
     RecordStatus,
 )
@@ -782,3 +783,26 @@ def test_the_internal_notes_are_the_supervising_offices_not_the_liaisons(
     assert notes(auditor) == ["拟约谈主要负责人"] * 2
     assert notes(nanjing_liaison) == [None, None]
     assert "拟约谈主要负责人" not in str(api(nanjing_liaison).get(f"{RECORDS}{record.pk}/").json())
+
+
+def test_a_department_reference_that_cannot_exist_says_which_rule_it_breaks(
+    api, nanjing_supervisor, nanjing_department, suzhou_department
+):
+    good = nanjing_department.uscc
+    wrong_check = good[:-1] + ("1" if good[-1] == "0" else "0")
+    client = api(nanjing_supervisor)
+
+    def refusal(code):
+        response = client.post(
+            "/api/v1/officials/",
+            {"name": "王五", "employee_number": "E777", "department": code},
+            format="json",
+        )
+        assert response.status_code == 400
+        return " ".join(response.json()["department"])
+
+    assert "校验码" in refusal(wrong_check)  # the check character, and what it should be
+    assert "18" in refusal(good[:10])  # the length
+    # A code that could exist but is not in scope is simply not found, as on its own URL.
+    assert "校验码" not in refusal(suzhou_department.uscc)
+    assert not PublicOfficial.objects.filter(employee_number="E777").exists()
