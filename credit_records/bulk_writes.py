@@ -16,6 +16,7 @@ from operator import attrgetter
 
 from django.conf import settings
 from django.db import connections, models
+from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
 
 # Fields whose cleaned Python values psycopg writes as they are (Django's preparation of them
@@ -142,7 +143,8 @@ def insert(model, objs, *, using="default", batch_size=None, now=None, set_pks=T
 
 def insert_values(model, attnames, rows, *, using="default", batch_size=None) -> None:
     """New rows of ``model`` given as tuples of values for ``attnames`` (the other columns
-    take their defaults), without building a model instance a row where COPY is at hand."""
+    take their model defaults), without building a model instance a row where COPY is at
+    hand."""
     connection = connections[using]
     if not rows:
         return
@@ -153,6 +155,17 @@ def insert_values(model, attnames, rows, *, using="default", batch_size=None) ->
         )
         return
     fields = {field.attname: field for field in model._meta.concrete_fields}
+    # Django's defaults live in Python, not in the table (a blank text's too): COPY must
+    # send them itself, or a NOT NULL column added later would make every bulk write fail.
+    defaulted = [
+        field
+        for attname, field in fields.items()
+        if attname not in attnames
+        and not field.primary_key
+        and field.db_default is NOT_PROVIDED
+        and (field.has_default() or not field.null)
+    ]
+    constants = [field.get_db_prep_save(field.get_default(), connection) for field in defaulted]
     prepare = [None if _plain(fields[attname]) else fields[attname] for attname in attnames]
     if any(prepare):
         rows = (
@@ -162,7 +175,10 @@ def insert_values(model, attnames, rows, *, using="default", batch_size=None) ->
             ]
             for row in rows
         )
-    _copy(connection, model._meta.db_table, [fields[name].column for name in attnames], rows)
+    if constants:
+        rows = ([*row, *constants] for row in rows)
+    columns = [fields[name].column for name in attnames] + [field.column for field in defaulted]
+    _copy(connection, model._meta.db_table, columns, rows)
 
 
 def _history_columns(history_model, user_pk, now):

@@ -96,4 +96,4 @@ def test_the_debt_score_says_which_years_assessment_it_used(regions, nanjing_sup
     # 玄武区 has no assessment at all: no data, said so on the page.
     page = subject_page(client, evaluation_round, "320102")
     assert f"No debt risk assessment up to {period_year}: no data, full marks." in page
-    assert '<span class="badge">no data</span>' in page
+    assert '<span class="badge muted">no data</span>' in page
