@@ -100,8 +100,8 @@ def numeric_columns(queryset, columns: list[Column]) -> dict[int, int]:
     annotations = getattr(getattr(queryset, "query", None), "annotations", {})
     numeric = {}
     for index, column in enumerate(columns):
-        if column.source is None or column.convert is not None:
-            continue
+        if not isinstance(column.source, str) or column.convert is not None:
+            continue  # no source, several sources, or converted: not a plain number
         if column.source in annotations:
             field = getattr(annotations[column.source], "output_field", None)
         else:
