@@ -333,6 +333,9 @@ def record_detail(request, pk: int):
     return render_public(request, "public/record_detail.html", {"record": public_record(record)})
 
 
+DEPARTMENT_RECORDS_SHOWN = 20
+
+
 @public_page
 def department_detail(request, uscc: str):
     code = normalize_uscc(uscc)
@@ -342,6 +345,8 @@ def department_detail(request, uscc: str):
         Department.objects.select_related("region__parent", "parent"), uscc=code
     )
     today = timezone.localdate()
+    # The standing reads every published record; the table shows the newest, and the list
+    # (searched by the department's code) has them all, paged.
     records = list(selectors.public_record_queryset(today).filter(department=department))
     commendations = department.commendations.select_related("official").order_by("-date", "-pk")
     return render_public(
@@ -350,7 +355,8 @@ def department_detail(request, uscc: str):
         {
             "department": department,
             "region": department.region,
-            "records": [public_record(record) for record in records],
+            "records": [public_record(record) for record in records[:DEPARTMENT_RECORDS_SHOWN]],
+            "records_total": len(records),
             "standing": selectors.standing_from_records(records, today),
             "honours_cancelled": selectors.public_honours_cancelled(today)
             .filter(pk=department.pk)

@@ -833,3 +833,34 @@ def test_the_navigation_keeps_slots_for_the_pages_later_issues_add(db):
     for url in ("/public/evaluations/", "/public/procurement/", "/public/debt/"):
         assert f'href="{url}"' in page
     assert 'aria-disabled="true"' not in page
+
+
+def test_a_department_with_many_records_shows_the_newest_and_links_to_all_of_them(
+    nanjing_department,
+):
+    today = timezone.localdate()
+    for number in range(23):
+        make_record(
+            nanjing_department,
+            decision_number=f"宁多〔2026〕{number + 1}号",
+            decision_date=today - datetime.timedelta(days=30 + number),
+        )
+    # The oldest one is serious: the standing still reads it, though the table leaves it out.
+    make_record(
+        nanjing_department,
+        severity="serious",
+        decision_number="宁多〔2026〕99号",
+        decision_date=today - datetime.timedelta(days=200),
+    )
+
+    response = get(Client(), f"/public/departments/{nanjing_department.uscc}/")
+    page = body(response)
+
+    shown = [row.decision_number for row in response.context["records"]]
+    assert len(shown) == 20
+    assert shown[0] == "宁多〔2026〕1号"  # the newest first
+    assert "宁多〔2026〕99号" not in shown  # the oldest, past the first 20
+    assert response.context["standing"].grade == "D"  # read from all 24
+    assert "宁多〔2026〕99号" in page  # named among the reasons of the standing
+    assert zh("All published records of this department") in page
+    assert f'href="/public/records/?q={nanjing_department.uscc}"' in page
