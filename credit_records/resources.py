@@ -816,6 +816,27 @@ class YesNoWidget(widgets.BooleanWidget):
         )
 
 
+def yes_no_field(attribute: str, column_name) -> fields.Field:
+    """A yes/no column (``YesNoWidget``) whose empty cell keeps the model's default on a new
+    row and the current value on an updated one."""
+    return fields.Field(
+        attribute=attribute,
+        column_name=column_name,
+        widget=YesNoWidget(),
+        saves_null_values=False,
+    )
+
+
+def optional_text_field(attribute: str, column_name) -> fields.Field:
+    """An optional text column: an empty cell (None from openpyxl) is an empty text, not a
+    NULL that the NOT NULL column would refuse."""
+    return fields.Field(
+        attribute=attribute,
+        column_name=column_name,
+        widget=widgets.CharWidget(allow_blank=True),
+    )
+
+
 class ChoiceLabelWidget(widgets.Widget):
     """Exports a choice as its translated label and imports either the label or the value."""
 
@@ -902,12 +923,7 @@ class DepartmentResource(ScopedResource):
             Department, "uscc", normalize=normalize_uscc, validate=validate_uscc
         ),
     )
-    active = fields.Field(
-        attribute="active",
-        column_name=gettext_lazy("active"),
-        widget=YesNoWidget(),
-        saves_null_values=False,
-    )
+    active = yes_no_field("active", gettext_lazy("active"))
     # Validated by the model's full_clean (clean_model_instances): a bad address is reported
     # on its row and column like any other error.
     head_name = fields.Field(attribute="head_name", column_name=gettext_lazy("head of department"))
@@ -934,22 +950,9 @@ class UserResource(ScopedResource):
     through the password-reset flow or an administrator sets it."""
 
     username = fields.Field(attribute="username", column_name=gettext_lazy("username"))
-    # Optional texts: an empty spreadsheet cell (None from openpyxl) is an empty text.
-    first_name = fields.Field(
-        attribute="first_name",
-        column_name=gettext_lazy("first name"),
-        widget=widgets.CharWidget(allow_blank=True),
-    )
-    last_name = fields.Field(
-        attribute="last_name",
-        column_name=gettext_lazy("last name"),
-        widget=widgets.CharWidget(allow_blank=True),
-    )
-    email = fields.Field(
-        attribute="email",
-        column_name=gettext_lazy("email address"),
-        widget=widgets.CharWidget(allow_blank=True),
-    )
+    first_name = optional_text_field("first_name", gettext_lazy("first name"))
+    last_name = optional_text_field("last_name", gettext_lazy("last name"))
+    email = optional_text_field("email", gettext_lazy("email address"))
     role = fields.Field(column_name=gettext_lazy("role"), readonly=False)
     region = fields.Field(
         attribute="region",
@@ -963,12 +966,7 @@ class UserResource(ScopedResource):
             Department, "uscc", normalize=normalize_uscc, validate=validate_uscc
         ),
     )
-    is_active = fields.Field(
-        attribute="is_active",
-        column_name=gettext_lazy("active"),
-        widget=YesNoWidget(),
-        saves_null_values=False,
-    )
+    is_active = yes_no_field("is_active", gettext_lazy("active"))
 
     class Meta:
         model = User
@@ -1323,17 +1321,8 @@ class PublicOfficialResource(ScopedResource):
         attribute="employee_number", column_name=gettext_lazy("employee number")
     )
     name = fields.Field(attribute="name", column_name=gettext_lazy("name"))
-    position = fields.Field(
-        attribute="position",
-        column_name=gettext_lazy("position"),
-        widget=widgets.CharWidget(allow_blank=True),
-    )
-    active = fields.Field(
-        attribute="active",
-        column_name=gettext_lazy("active"),
-        widget=YesNoWidget(),
-        saves_null_values=False,
-    )
+    position = optional_text_field("position", gettext_lazy("position"))
+    active = yes_no_field("active", gettext_lazy("active"))
 
     class Meta:
         model = PublicOfficial

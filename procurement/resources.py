@@ -18,7 +18,8 @@ from credit_records.resources import (
     ChoiceLabelWidget,
     ScopedForeignKeyWidget,
     ScopedResource,
-    YesNoWidget,
+    optional_text_field,
+    yes_no_field,
 )
 from credit_records.selectors import scope_queryset
 from credit_records.validators import normalize_uscc, validate_uscc
@@ -115,12 +116,7 @@ class SupplierResource(ScopedResource):
     uscc = fields.Field(attribute="uscc", column_name=gettext_lazy("unified social credit code"))
     name = fields.Field(attribute="name", column_name=gettext_lazy("name"))
     # 是/否; an empty cell keeps the default (not an SME) or, on an update, the current flag.
-    is_sme = fields.Field(
-        attribute="is_sme",
-        column_name=gettext_lazy("small or medium-sized enterprise"),
-        widget=YesNoWidget(),
-        saves_null_values=False,
-    )
+    is_sme = yes_no_field("is_sme", gettext_lazy("small or medium-sized enterprise"))
 
     class Meta:
         model = Supplier
@@ -244,11 +240,7 @@ class ContractResource(_ProjectKeyedResource):
         widget=ProjectKeyWidget("project"),
     )
     # Optional: an empty cell is no number (""), not NULL.
-    number = fields.Field(
-        attribute="number",
-        column_name=gettext_lazy("contract number"),
-        widget=widgets.CharWidget(allow_blank=True),
-    )
+    number = optional_text_field("number", gettext_lazy("contract number"))
     signed_date = fields.Field(
         attribute="signed_date", column_name=gettext_lazy("signed on"), widget=DATE
     )
@@ -268,11 +260,8 @@ class ContractResource(_ProjectKeyedResource):
         widget=widgets.IntegerWidget(),
     )
     # 是/否; an empty cell keeps the default (from acceptance) or the current setting.
-    payment_after_acceptance = fields.Field(
-        attribute="payment_after_acceptance",
-        column_name=gettext_lazy("payment depends on acceptance"),
-        widget=YesNoWidget(),
-        saves_null_values=False,
+    payment_after_acceptance = yes_no_field(
+        "payment_after_acceptance", gettext_lazy("payment depends on acceptance")
     )
     filed_date = fields.Field(
         attribute="filed_date", column_name=gettext_lazy("filed on"), widget=DATE
@@ -336,11 +325,7 @@ class AcceptanceResource(_ProjectKeyedResource):
         column_name=gettext_lazy("result"),
         widget=ChoiceLabelWidget(AcceptanceResult.choices),
     )
-    notes = fields.Field(
-        attribute="notes",
-        column_name=gettext_lazy("notes"),
-        widget=widgets.CharWidget(allow_blank=True),
-    )
+    notes = optional_text_field("notes", gettext_lazy("notes"))
 
     class Meta:
         model = Acceptance
