@@ -5,19 +5,21 @@ reported by ``manage.py check`` (and the commands that run the checks: ``migrate
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
-# The send task's hard time limit (credit_records/tasks.py): a claim younger than this may
-# belong to a worker still sending, so the lease must not run out sooner.
-EMAIL_TASK_TIME_LIMIT = 60
 
-# Whole numbers of days (or seconds) that must be at least the given minimum.
-MINIMUMS = {
-    "CHENGXIN_RECTIFICATION_DAYS": 1,
-    "CHENGXIN_EXPLANATION_DAYS": 1,
-    "CHENGXIN_REPAIR_REVIEW_WORKING_DAYS": 1,
-    "CHENGXIN_HONOURS_EXTENSION_MONTHS": 0,
-    "CHENGXIN_SCAN_SECONDS": 1,
-    "CHENGXIN_EMAIL_CLAIM_SECONDS": EMAIL_TASK_TIME_LIMIT,
-}
+def _minimums() -> dict[str, int]:
+    """Whole numbers of days (or seconds) that must be at least the given minimum. An email
+    claim younger than the send task's hard time limit may belong to a worker still sending,
+    so the lease must not run out sooner."""
+    from .tasks import send_notification_email
+
+    return {
+        "CHENGXIN_RECTIFICATION_DAYS": 1,
+        "CHENGXIN_EXPLANATION_DAYS": 1,
+        "CHENGXIN_REPAIR_REVIEW_WORKING_DAYS": 1,
+        "CHENGXIN_HONOURS_EXTENSION_MONTHS": 0,
+        "CHENGXIN_SCAN_SECONDS": 1,
+        "CHENGXIN_EMAIL_CLAIM_SECONDS": send_notification_email.time_limit,
+    }
 
 
 def _is_whole_number(value) -> bool:
@@ -54,7 +56,7 @@ def check_deadline_settings(app_configs=None, **kwargs) -> list[Error]:
                 id="credit_records.E002",
             )
         )
-    for name, minimum in MINIMUMS.items():
+    for name, minimum in _minimums().items():
         value = getattr(settings, name)
         if not _is_whole_number(value) or value < minimum:
             errors.append(
