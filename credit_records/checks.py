@@ -2,8 +2,16 @@
 reported by ``manage.py check`` (and the commands that run the checks: ``migrate``,
 ``runserver``) instead of surfacing later as a failing or silent scan."""
 
+from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.db import models
+
+# SQLite, the embedded default, stores a decimal as a floating-point number and keeps only
+# its first 15 significant digits (sqlite.org/datatype3.html, "Type Affinity"; Django's SQLite
+# backend rounds what it reads to 15 digits for the same reason). A field allowed more digits
+# would hand back another amount than the one saved.
+EXACT_DECIMAL_DIGITS = 15
 
 
 def _minimums() -> dict[str, int]:
@@ -66,4 +74,22 @@ def check_deadline_settings(app_configs=None, **kwargs) -> list[Error]:
                     id="credit_records.E003",
                 )
             )
+    return errors
+
+
+@register(Tags.models)
+def check_decimal_fields_keep_their_digits(app_configs=None, **kwargs) -> list[Error]:
+    """Every DecimalField of the portal fits in the digits every supported database keeps."""
+    errors = []
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, models.DecimalField) and field.max_digits > EXACT_DECIMAL_DIGITS:
+                errors.append(
+                    Error(
+                        f"{model._meta.label}.{field.name} allows {field.max_digits} digits.",
+                        hint=f"At most {EXACT_DECIMAL_DIGITS}: SQLite keeps no more exactly.",
+                        obj=field,
+                        id="credit_records.E004",
+                    )
+                )
     return errors

@@ -24,9 +24,10 @@ ZERO = Decimal("0")
 
 
 def amount_field(verbose_name, **kwargs):
-    """A non-negative amount in 亿元, to 1万元 (four decimals)."""
+    """A non-negative amount in 亿元, to 1万元 (four decimals), up to 99,999,999,999.9999 亿元:
+    15 significant digits, all that SQLite keeps exactly."""
     kwargs.setdefault("validators", [MinValueValidator(ZERO)])
-    return models.DecimalField(verbose_name, max_digits=16, decimal_places=4, **kwargs)
+    return models.DecimalField(verbose_name, max_digits=15, decimal_places=4, **kwargs)
 
 
 def ratio_field(verbose_name, **kwargs):

@@ -20,7 +20,10 @@ from simple_history.models import HistoricalRecords
 from credit_records.model_base import BaseModel
 from credit_records.models import Department, DishonestyRecord, UnifiedSocialCreditCodeField
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
+# Up to 9,999,999,999,999.99 yuan: 15 significant digits, which every supported database
+# keeps exactly (SQLite stores a decimal as a floating-point number of 15 significant digits;
+# the check decimal_fields_keep_their_digits holds every DecimalField to it).
+MONEY = {"max_digits": 15, "decimal_places": 2}
 
 
 class Supplier(BaseModel):

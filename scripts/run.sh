@@ -10,6 +10,11 @@ CELERY="$(dirname "$PY")/celery"
 # The embedded worker reports warnings and errors only: at INFO its task lines would scroll
 # the URL and the demo logins away (CELERY_LOGLEVEL=INFO shows them again).
 CELERY_LOGLEVEL=${CELERY_LOGLEVEL:-WARNING}
+# Links in emails point at the address actually served, unless one is configured (here or in
+# .env).
+if [ -z "${CHENGXIN_BASE_URL:-}" ] && ! grep -qs '^CHENGXIN_BASE_URL=.' .env; then
+  export CHENGXIN_BASE_URL="http://$HOST:$PORT"
+fi
 
 pids=()
 stop() {
@@ -43,6 +48,9 @@ banner() {
     suzhou           Suzhou supervisor (苏州市)
     nanjing_liaison  liaison of 南京市财政局
     auditor          province-wide auditor (read-only, export)
+
+  Emails are not sent: each is written to a file in var/mail/ and noted here in one
+  line; their links lead to ${CHENGXIN_BASE_URL:-the address in .env}.
 
   Press Ctrl-C to stop the web server and the Celery worker.
 

@@ -66,6 +66,8 @@ def test_ctrl_c_stops_everything_and_exits_0_after_the_banner(tmp_path):
     assert text.index(f"Starting development server at http://127.0.0.1:{port}/") < text.index(
         f"Chengxin is running:  http://127.0.0.1:{port}/"
     )
+    # Links in emails lead to the port actually served.
+    assert f"their links lead to http://127.0.0.1:{port}." in text
     # Everything it started has stopped: nothing answers on the port any more.
     with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=2):
         pass

@@ -76,6 +76,7 @@ def test_with_no_environment_the_portal_runs_on_sqlite_and_a_filesystem_broker(v
         "CELERY_BROKER_URL",
         "CELERY_BROKER_TRANSPORT_OPTIONS",
         "EMAIL_BACKEND",
+        "EMAIL_FILE_PATH",
         "TIME_ZONE",
         "LANGUAGE_CODE",
         "USE_TZ",
@@ -93,7 +94,8 @@ def test_with_no_environment_the_portal_runs_on_sqlite_and_a_filesystem_broker(v
         assert folder.is_relative_to(var_dir), key
         assert folder.is_dir(), f"{key} is created so a worker can start at once"
     assert options["data_folder_in"] == options["data_folder_out"]
-    assert settings["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert settings["EMAIL_BACKEND"] == "config.mail.SummaryFileEmailBackend"
+    assert Path(settings["EMAIL_FILE_PATH"]) == var_dir / "mail"
     assert settings["TIME_ZONE"] == "Asia/Shanghai"
     assert settings["USE_TZ"] is True
     assert settings["LANGUAGE_CODE"] == "zh-hans"

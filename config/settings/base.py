@@ -167,9 +167,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-EMAIL_BACKEND = env.str(
-    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-)
+# By default every email is written to a file under var/mail/ with a one-line note on the
+# console (config/mail.py); a deployment sets the SMTP backend.
+EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="config.mail.SummaryFileEmailBackend")
+EMAIL_FILE_PATH = Path(env.str("DJANGO_EMAIL_FILE_PATH", default="") or VAR_DIR / "mail")
 EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
@@ -411,9 +412,24 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"client_errors": {"()": "config.log_filters.ClientErrorsWithoutTraceback"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["client_errors"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own default sends these to a console handler of its own (when DEBUG),
+        # without the filter above: every refused request printed its traceback twice.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+        # Its own level, so that the one-line email notes show even where the Celery worker
+        # runs at WARNING (scripts/run.sh).
+        "chengxin.mail": {"level": "INFO"},
+    },
 }
 
 # --- Security ------------------------------------------------------------------------------
