@@ -65,7 +65,7 @@ def setup_django(url: str) -> None:
 
 
 def uscc(sequence: int, region_code: str) -> str:
-    from credit_records.validators import USCC_ALPHABET, uscc_check_character
+    from core.validators import USCC_ALPHABET, uscc_check_character
 
     body = ""
     for _position in range(9):
@@ -79,19 +79,17 @@ def populate(published: int, rebuild: bool) -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from core.models import Department, Region, RegionLevel
+    from core.reference import load_jiangsu_regions
     from credit_records.models import (
         COUNTING_STATUSES,
         RECTIFYING_STATUSES,
-        Department,
         DishonestyRecord,
         PublicOfficial,
         RecordCategory,
         RecordStatus,
         Rectification,
-        Region,
-        RegionLevel,
     )
-    from credit_records.reference import load_jiangsu_regions
     from credit_records.rules import disclosure_window
     from credit_records.selectors import published_records
 
@@ -193,8 +191,8 @@ def populate(published: int, rebuild: bool) -> None:
 
 
 def scenarios(published: int) -> list[tuple[str, str]]:
-    from credit_records.keyset import LAST, NEXT, Cursor
-    from credit_records.models import Department
+    from core.keyset import LAST, NEXT, Cursor
+    from core.models import Department
     from credit_records.selectors import published_records
 
     ordered = published_records().order_by("-decision_date", "-pk")

@@ -82,14 +82,14 @@ def run_one(name: str, rows: int) -> dict:
             text.flush()
             text.detach()
         elif name == "XlsxWriter":
-            from credit_records.exports import write_xlsx_python
+            from core.exports import write_xlsx_python
 
             headers, values = raw_rows(rows)
             texts = ([str(v) for v in row] for row in values)
             write_xlsx_python(handle, _counted(texts), headers, "bench")
             written = rows
         elif name == "rustpy-xlsxwriter":
-            from credit_records.exports import rustpy_xlsxwriter, write_xlsx_rust
+            from core.exports import rustpy_xlsxwriter, write_xlsx_rust
 
             if rustpy_xlsxwriter is None:
                 return {"skipped": "not installed"}
@@ -106,7 +106,7 @@ def run_one(name: str, rows: int) -> dict:
             handle.write(XLSX().export_data(dataset))
             written = len(dataset)
         elif name.startswith("ours"):
-            from credit_records.exports import csv_response, xlsx_response
+            from core.exports import csv_response, xlsx_response
             from credit_records.views import record_export_columns
 
             columns = record_export_columns()
@@ -152,8 +152,8 @@ def run_job(fmt: str, rows: int) -> int:
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
-    from credit_records import export_jobs
-    from credit_records.models import ExportJob, ExportStatus
+    from core import export_jobs
+    from core.models import ExportJob, ExportStatus
 
     real_source = export_jobs.export_source
 

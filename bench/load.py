@@ -90,9 +90,9 @@ def sign_in() -> tuple[str, str]:
     from django.test import Client
     from rest_framework.authtoken.models import Token
 
-    from credit_records.models import Region
-    from credit_records.roles import Role
-    from credit_records.services import user_assign_role
+    from core.models import Region
+    from core.roles import Role
+    from core.services import user_assign_role
 
     User = get_user_model()
     user = User.objects.filter(username=BENCH_USER).first()
@@ -110,7 +110,7 @@ def sign_in() -> tuple[str, str]:
 
 
 def targets(session_header: str, token: str) -> list[dict]:
-    from credit_records.models import Department
+    from core.models import Department
     from credit_records.selectors import published_records
 
     department = Department.objects.filter(records__in=published_records()).order_by("pk").first()

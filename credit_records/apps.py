@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,14 +7,42 @@ class CreditRecordsConfig(AppConfig):
     verbose_name = _("Credit records")
 
     def ready(self) -> None:
-        from . import backends, checks, public_cache  # noqa: F401 (checks registers itself)
-        from .roles import sync_role_groups
+        from core.navigation import register_workspace
+        from core.public_cache import register_public_app
+        from core.roles import register_grants
 
-        # Writes to what the public pages show make their cached copies stale; changes to who
-        # has which permission, the users' cached permissions.
-        public_cache.connect_signals()
-        backends.connect_signals()
+        from . import deadlines  # noqa: F401  (registers the record deadlines)
+        from .grants import GRANTS
 
-        # Every migrate (re)grants the role groups their permissions, so permissions added by
-        # later apps and models reach the roles without a manual step.
-        post_migrate.connect(sync_role_groups, dispatch_uid="chengxin_sync_role_groups")
+        register_grants(self.label, GRANTS)
+        register_public_app(self.label)
+        register_workspace(
+            (
+                _("Credit files"),
+                [
+                    (
+                        _("Dishonesty records"),
+                        "workspace:record_list",
+                        "credit_records.view_dishonestyrecord",
+                    ),
+                    (_("Departments"), "workspace:department_list", "core.view_department"),
+                    (
+                        _("Officials"),
+                        "workspace:official_list",
+                        "credit_records.view_publicofficial",
+                    ),
+                    (
+                        _("Commendations"),
+                        "workspace:commendation_list",
+                        "credit_records.view_commendation",
+                    ),
+                    (
+                        _("Commitments"),
+                        "workspace:commitment_list",
+                        "credit_records.view_commitment",
+                    ),
+                    (_("Regions"), "workspace:region_list", "core.view_region"),
+                ],
+            ),
+            order=10,
+        )

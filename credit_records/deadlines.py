@@ -11,16 +11,17 @@ their ``AppConfig.ready``.
 
 import datetime
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+
+from core.deadlines import DeadlineSource, DueItem, days_phrase, register, send_reminders
+from core.models import NotificationKind
+from core.notifications import email_people, liaisons_of, notify_translated, supervisors_of
 
 from . import event_reasons
 from .models import (
@@ -31,14 +32,11 @@ from .models import (
     CommitmentStatus,
     CreditRepairApplication,
     DishonestyRecord,
-    NotificationKind,
     RecordEventAction,
     RecordStatus,
     Rectification,
-    ReminderLog,
     ReviewStatus,
 )
-from .notifications import email_people, liaisons_of, notify_translated, supervisors_of
 
 logger = logging.getLogger(__name__)
 
@@ -47,44 +45,8 @@ logger = logging.getLogger(__name__)
 LADDER_STATUSES = [RecordStatus.RECTIFICATION_REQUIRED, RecordStatus.IN_PROGRESS]
 
 
-@dataclass
-class DueItem:
-    """One deadline that may need a reminder."""
-
-    object_id: int
-    due_date: datetime.date
-    recipients: list
-    # Called under each recipient's language: (title, message) for ``days_left``.
-    describe: Callable[[int], tuple[str, str]]
-    url: str = ""
-    record: DishonestyRecord | None = None
-
-
-@dataclass
-class DeadlineSource:
-    """A kind of deadline: ``items(start, end)`` yields the DueItems due in that range."""
-
-    kind: str
-    items: Callable[[datetime.date, datetime.date], Iterable[DueItem]]
-    label: str = ""
-    extra: dict = field(default_factory=dict)
-
-
-SOURCES: dict[str, DeadlineSource] = {}
-
-
-def register(source: DeadlineSource) -> None:
-    SOURCES[source.kind] = source
-
-
 def _record_url(record_id: int) -> str:
     return reverse("workspace:record_detail", args=[record_id])
-
-
-def _days_phrase(days_left: int) -> str:
-    if days_left == 0:
-        return _("today")
-    return ngettext("in %(days)d day", "in %(days)d days", days_left) % {"days": days_left}
 
 
 def _rectification_items(start, end):
@@ -98,7 +60,7 @@ def _rectification_items(start, end):
         def describe(days_left, record=record, rectification=rectification):
             return (
                 _("Rectification of %(number)s is due %(when)s")
-                % {"number": record.decision_number, "when": _days_phrase(days_left)},
+                % {"number": record.decision_number, "when": days_phrase(days_left)},
                 _("%(department)s must complete the rectification of %(number)s by %(date)s.")
                 % {
                     "department": record.department.name,
@@ -113,7 +75,7 @@ def _rectification_items(start, end):
             recipients=[*liaisons_of(department), *supervisors_of(department.region)],
             describe=describe,
             url=_record_url(record.pk),
-            record=record,
+            target=record,
         )
 
 
@@ -128,7 +90,7 @@ def _explanation_items(start, end):
         def describe(days_left, record=record, rectification=rectification):
             return (
                 _("The written explanation for %(number)s is due %(when)s")
-                % {"number": record.decision_number, "when": _days_phrase(days_left)},
+                % {"number": record.decision_number, "when": days_phrase(days_left)},
                 _("%(department)s must explain the causes in writing by %(date)s.")
                 % {
                     "department": record.department.name,
@@ -145,7 +107,7 @@ def _explanation_items(start, end):
             ],
             describe=describe,
             url=_record_url(record.pk),
-            record=record,
+            target=record,
         )
 
 
@@ -158,7 +120,7 @@ def _commitment_items(start, end):
         def describe(days_left, commitment=commitment):
             return (
                 _("A commitment of %(department)s is due %(when)s")
-                % {"department": commitment.department.name, "when": _days_phrase(days_left)},
+                % {"department": commitment.department.name, "when": days_phrase(days_left)},
                 _("Promised for %(date)s: %(content)s")
                 % {"date": commitment.promised_date.isoformat(), "content": commitment.content},
             )
@@ -185,7 +147,7 @@ def _repair_review_items(start, end):
         def describe(days_left, record=record, application=application):
             return (
                 _("A credit-repair application for %(number)s must be decided %(when)s")
-                % {"number": record.decision_number, "when": _days_phrase(days_left)},
+                % {"number": record.decision_number, "when": days_phrase(days_left)},
                 _("The review period of %(department)s's application ends on %(date)s.")
                 % {
                     "department": record.department.name,
@@ -199,7 +161,7 @@ def _repair_review_items(start, end):
             recipients=supervisors_of(record.department.region),
             describe=describe,
             url=_record_url(record.pk),
-            record=record,
+            target=record,
         )
 
 
@@ -207,59 +169,6 @@ register(DeadlineSource("rectification", _rectification_items))
 register(DeadlineSource("explanation", _explanation_items))
 register(DeadlineSource("commitment", _commitment_items))
 register(DeadlineSource("repair_review", _repair_review_items))
-
-
-def send_reminders(today: datetime.date | None = None) -> int:
-    """Remind of every deadline reaching a reminder stage (default 7, 3 and 1 days before).
-    Returns how many reminders went out."""
-    today = today or timezone.localdate()
-    stages = sorted(settings.CHENGXIN_REMINDER_DAYS)
-    if not stages:
-        return 0
-    end = today + datetime.timedelta(days=max(stages))
-    sent = 0
-    for source in SOURCES.values():
-        for item in source.items(today, end):
-            days_left = (item.due_date - today).days
-            reached = [stage for stage in stages if stage >= days_left]
-            if days_left < 0 or not reached:
-                continue
-            current = min(reached)
-            with transaction.atomic():
-                try:
-                    with transaction.atomic():
-                        ReminderLog.objects.create(
-                            kind=source.kind,
-                            object_id=item.object_id,
-                            due_date=item.due_date,
-                            days_before=current,
-                        )
-                except IntegrityError:
-                    continue  # this stage went out already (or is going out right now)
-                # Earlier stages that were skipped (the deadline was set late) never go out.
-                ReminderLog.objects.bulk_create(
-                    [
-                        ReminderLog(
-                            kind=source.kind,
-                            object_id=item.object_id,
-                            due_date=item.due_date,
-                            days_before=stage,
-                        )
-                        for stage in reached
-                        if stage != current
-                    ],
-                    ignore_conflicts=True,
-                )
-                notify_translated(
-                    item.recipients,
-                    kind=NotificationKind.REMINDER,
-                    describe=item.describe,
-                    url=item.url,
-                    record=item.record,
-                    days_left=days_left,
-                )
-                sent += 1
-    return sent
 
 
 def _step_delays() -> list[int]:
@@ -414,7 +323,7 @@ def _step_overdue(rectification: Rectification) -> None:
             % {"department": department.name, "date": rectification.deadline.isoformat()},
         ),
         url=_record_url(record.pk),
-        record=record,
+        target=record,
     )
     if department.head_email:
         with translation.override(settings.LANGUAGE_CODE):
@@ -458,7 +367,7 @@ def _step_escalate(rectification: Rectification) -> None:
             },
         ),
         url=_record_url(record.pk),
-        record=record,
+        target=record,
     )
 
 
@@ -504,7 +413,7 @@ def _step_accountability(rectification: Rectification) -> None:
             % {"number": record.decision_number, "names": event_reasons.list_names(names)},
         ),
         url=_record_url(record.pk),
-        record=record,
+        target=record,
     )
 
 

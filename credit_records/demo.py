@@ -9,11 +9,11 @@ import hashlib
 
 from django.db import transaction
 
-from .models import Department, DepartmentKind, Region, User
-from .reference import load_jiangsu_regions
-from .roles import STAFF_ROLES, Role
-from .services import user_assign_role
-from .validators import USCC_ALPHABET, uscc_check_character
+from core.models import Department, DepartmentKind, Region, User
+from core.reference import load_jiangsu_regions
+from core.roles import STAFF_ROLES, Role
+from core.services import user_assign_role
+from core.validators import USCC_ALPHABET, uscc_check_character
 
 DEMO_PASSWORD = "chengxin-demo"
 

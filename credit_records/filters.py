@@ -6,6 +6,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Department, DepartmentKind, Region, RegionLevel
+from core.scope import regions_in_scope
+from core.validators import normalize_uscc
+
 from .models import (
     RECTIFYING_STATUSES,
     Commendation,
@@ -13,8 +17,6 @@ from .models import (
     Commitment,
     CommitmentStatus,
     CreditRepairApplication,
-    Department,
-    DepartmentKind,
     DishonestyRecord,
     FaultToleranceClaim,
     PublicOfficial,
@@ -22,13 +24,10 @@ from .models import (
     RecordSource,
     RecordStatus,
     Rectification,
-    Region,
-    RegionLevel,
     ReviewStatus,
     Severity,
 )
-from .selectors import escalated_rectifications, regions_in_scope
-from .validators import normalize_uscc
+from .selectors import escalated_rectifications
 
 
 def _scoped_regions(request):

@@ -2,32 +2,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
-    Commendation,
-    Commitment,
-    Department,
-    DishonestyRecord,
-    PublicOfficial,
-    Severity,
-)
-from .validators import normalize_uscc
+from core.models import Department
 
-
-class UnifiedSocialCreditCodeFormField(forms.CharField):
-    """Accepts a code typed in lower case or with spaces, then validates the normalised code."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("help_text", _("18 characters, for example 11320100MB1234567X."))
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return normalize_uscc(value) if value else value
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.update({"autocomplete": "off", "spellcheck": "false", "class": "mono"})
-        return attrs
+from .models import Commendation, Commitment, DishonestyRecord, PublicOfficial, Severity
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -105,7 +82,7 @@ class RecordForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from .selectors import scope_queryset
+        from core.scope import scope_queryset
 
         self.fields["department"].queryset = scope_queryset(
             user, Department.objects.filter(active=True).select_related("region")
@@ -215,7 +192,7 @@ class PublicOfficialForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from .selectors import scope_queryset
+        from core.scope import scope_queryset
 
         self.fields["department"].queryset = scope_queryset(user, Department.objects.all())
 
@@ -228,7 +205,7 @@ class CommendationForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from .selectors import scope_queryset
+        from core.scope import scope_queryset
 
         self.fields["department"].queryset = scope_queryset(user, Department.objects.all())
         self.fields["official"].queryset = scope_queryset(
@@ -244,7 +221,7 @@ class CommitmentForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from .selectors import scope_queryset
+        from core.scope import scope_queryset
 
         self.fields["department"].queryset = scope_queryset(user, Department.objects.all())
 

@@ -33,14 +33,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from django.views.i18n import set_language
 
+from core.exports import csv_response
+from core.keyset import InvalidCursor, paginate
+from core.models import Department
+from core.public_cache import cache_public_page, cached_query_count, versioned_key
+from core.validators import normalize_uscc
+
 from . import selectors
-from .exports import csv_response
 from .filters import PublicRecordFilter
-from .keyset import InvalidCursor, paginate
-from .models import Department, RecordCategory, Severity
-from .public_cache import cache_public_page, cached_query_count, versioned_key
+from .models import RecordCategory, Severity
 from .publication import public_commendation, public_csv_columns, public_record
-from .validators import normalize_uscc
 
 PAGE_SIZE = 25
 

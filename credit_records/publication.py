@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from .exports import Column
-from .models import RECTIFYING_STATUSES, DishonestyRecord, RegionLevel
+from core.exports import Column
+from core.models import RegionLevel
+
+from .models import RECTIFYING_STATUSES, DishonestyRecord
 
 
 def mask_name(name: str) -> str:

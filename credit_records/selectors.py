@@ -5,7 +5,6 @@ queryset a user can reach (pages, admin, API, exports, autocomplete) goes throug
 import datetime
 from collections import Counter
 from dataclasses import dataclass
-from typing import TypeVar
 
 from dateutil.relativedelta import relativedelta
 from django.db import connections, models
@@ -15,80 +14,32 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    Model,
     OuterRef,
     Q,
     QuerySet,
     Value,
     When,
 )
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from core.models import Department, DepartmentKind, Region, RegionLevel
+from core.scope import regions_in_scope, scope_queryset
 
 from .models import (
     COUNTING_STATUSES,
     OPEN_STATUSES,
     RECTIFYING_STATUSES,
     CreditRepairApplication,
-    Department,
-    DepartmentKind,
     DishonestyRecord,
     FaultToleranceClaim,
     RecordEvent,
     RecordStatus,
     Rectification,
-    Region,
-    RegionLevel,
     Severity,
 )
 from .rules import DISCLOSURE_PERIODS, honours_restricted_until, honours_restriction_months
-
-M = TypeVar("M", bound=Model)
-
-
-def scope_queryset(user, queryset: QuerySet[M]) -> QuerySet[M]:
-    """Restrict ``queryset`` to the rows inside ``user``'s scope; fail closed.
-
-    Administrators see everything; a region-scoped user sees their region's subtree; a
-    department liaison sees their own department's rows; anyone else sees nothing.
-    """
-    model = queryset.model
-    if user is None or not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.has_full_scope:
-        return queryset
-    if user.department_id is not None:
-        lookup = getattr(model, "scope_department_lookup", None)
-        if lookup is None:
-            return queryset.none()
-        return queryset.filter(**{lookup: user.department_id})
-    if user.region_id is not None:
-        lookup = getattr(model, "scope_region_lookup", None)
-        if lookup is None:
-            return queryset.none()
-        path_lookup = f"{lookup}__path__startswith" if lookup else "path__startswith"
-        return queryset.filter(**{path_lookup: user.region.path})
-    return queryset.none()
-
-
-def get_in_scope_or_404(user, queryset: QuerySet[M], **lookup) -> M:
-    """One object inside the user's scope; outside it, the object does not exist (404)."""
-    try:
-        return scope_queryset(user, queryset).get(**lookup)
-    except queryset.model.DoesNotExist:
-        raise Http404(
-            _("No %(name)s matches the given query.") % {"name": queryset.model._meta.verbose_name}
-        ) from None
-
-
-def regions_in_scope(user) -> QuerySet[Region]:
-    return scope_queryset(user, Region.objects.all())
-
-
-def departments_in_scope(user) -> QuerySet[Department]:
-    return scope_queryset(user, Department.objects.select_related("region", "parent"))
 
 
 def workspace_summary(user) -> dict[str, int]:
@@ -403,7 +354,7 @@ def may_read_internal_notes(user) -> bool:
     """A record's internal notes are the supervising office's working notes: its
     supervisors, the auditors and administrators read them, the department's liaison does
     not (on the record page and in the API alike)."""
-    from .roles import Role
+    from core.roles import Role
 
     return user.is_superuser or user.role in (Role.SUPERVISOR, Role.AUDITOR, Role.ADMINISTRATOR)
 
@@ -416,7 +367,7 @@ def _pending(record, annotation: str, related) -> bool:
 def available_actions(record: DishonestyRecord, user, *, in_scope: bool = False) -> list[str]:
     """The record actions ``user`` may take now (their slugs), for pages and the API.
     ``in_scope``: the caller read the record through ``scope_queryset`` (a list) already."""
-    from .roles import Role
+    from core.roles import Role
 
     if (
         not in_scope
@@ -636,7 +587,7 @@ def public_headline_figures(today: datetime.date | None = None) -> dict:
 def export_jobs_visible_to(user) -> QuerySet:
     """Background exports a user may see and download: their own; a superuser's, all.
     Ownership, not the region scope, decides: the file holds the requester's rows."""
-    from .models import ExportJob
+    from core.models import ExportJob
 
     jobs = ExportJob.objects.select_related("requested_by")
     if user.is_superuser:

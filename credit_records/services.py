@@ -8,11 +8,17 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
+
+from core.calendar import add_working_days
+from core.exceptions import WorkflowConflict
+from core.models import Department, NotificationKind, Region, User
+from core.roles import Role
+from core.services import ensure_in_scope, ensure_role, save_with_history
+from core.uploads import validate_attachment
 
 from . import deadlines
 from .models import (
@@ -24,10 +30,8 @@ from .models import (
     CommitmentStatus,
     CreditRepairApplication,
     DeadlineExtension,
-    Department,
     DishonestyRecord,
     FaultToleranceClaim,
-    NotificationKind,
     PublicOfficial,
     RecordCategory,
     RecordEvent,
@@ -36,103 +40,15 @@ from .models import (
     RecordStatus,
     Rectification,
     RectificationReport,
-    Region,
     ReportDecision,
     ReviewStatus,
     Severity,
-    User,
 )
-from .roles import SCOPE_KIND, STAFF_ROLES, Role
-from .rules import (
-    DISCLOSURE_PERIODS,
-    add_working_days,
-    default_rectification_deadline,
-    disclosure_window,
-    validate_attachment,
-)
-from .selectors import scope_queryset
-
-
-def validate_role_scope(
-    *, role: Role | None, region: Region | None, department: Department | None
-) -> None:
-    """The scope a role needs: a region for supervisors and auditors, a department for
-    liaisons, nothing for administrators. Raises a ValidationError keyed by field."""
-    kind = SCOPE_KIND.get(role) if role else None
-    if region is not None and department is not None:
-        raise ValidationError(_("A user is scoped to a region or to a department, not both."))
-    if kind == "region" and region is None:
-        raise ValidationError({"region": _("A %(role)s needs a region.") % {"role": role.label}})
-    if kind == "department" and department is None:
-        raise ValidationError(
-            {"department": _("A %(role)s needs a department.") % {"role": role.label}}
-        )
-    if kind == "region" and department is not None:
-        raise ValidationError({"department": _("This role is scoped to a region.")})
-    if kind == "department" and region is not None:
-        raise ValidationError({"region": _("This role is scoped to a department.")})
-
-
-@transaction.atomic
-def user_assign_role(
-    *,
-    user: User,
-    role: Role,
-    region: Region | None = None,
-    department: Department | None = None,
-    actor: User | None,
-) -> User:
-    """Give ``user`` exactly one role and the scope that goes with it."""
-    from django.contrib.auth.models import Group
-
-    validate_role_scope(role=role, region=region, department=department)
-    user.region = region
-    user.department = department
-    user.is_staff = role in STAFF_ROLES or user.is_superuser
-    user._change_reason = _("Role set to %(role)s by %(actor)s") % {
-        "role": role.label,
-        "actor": actor.get_username() if actor else _("the system"),
-    }
-    user.save()
-    user.groups.set([Group.objects.get(name=role.value)])
-    user.__dict__.pop("role", None)
-    return user
-
+from .rules import DISCLOSURE_PERIODS, default_rectification_deadline, disclosure_window
 
 # --------------------------------------------------------------------------------------------
 # Dishonesty records and their workflow
 # --------------------------------------------------------------------------------------------
-
-
-class WorkflowConflict(Exception):
-    """The action does not fit the object's current state (the API answers 409)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class OutOfScope(Http404):
-    """The object is outside the actor's scope: to them it does not exist."""
-
-
-def _ensure_in_scope(actor, model, pk) -> None:
-    """The object must be in the actor's scope, and the actor must be allowed to change
-    anything at all (auditors read and export only)."""
-    if actor.role == Role.AUDITOR:
-        raise PermissionDenied(_("Your role does not allow this action."))
-    if not scope_queryset(actor, model._default_manager.filter(pk=pk)).exists():
-        raise OutOfScope(
-            _("No %(name)s matches the given query.") % {"name": model._meta.verbose_name}
-        )
-
-
-def _ensure_role(actor, *roles: Role) -> None:
-    if actor is None:
-        return  # trusted system call (imports from the command line, periodic scans)
-    if actor.is_superuser or actor.role in roles or actor.role == Role.ADMINISTRATOR:
-        return
-    raise PermissionDenied(_("Your role does not allow this action."))
 
 
 def _ensure_department_role(actor) -> None:
@@ -174,12 +90,6 @@ def _log(
     )
 
 
-def _save_with_history(instance, *, actor, reason: str) -> None:
-    instance._history_user = actor
-    instance._change_reason = reason[:100] if reason else ""
-    instance.save()
-
-
 def transition_label(method_name: str):
     """The imperative label a record transition declares ("Verify the rectification")."""
     field = DishonestyRecord._meta.get_field("status")
@@ -214,7 +124,7 @@ ACTION_LABELS = dict(RecordEventAction.choices)
 
 def _record_step(record, method_name: str, *, actor, reason: str = "") -> DishonestyRecord:
     previous = _run_transition(record, method_name, actor=actor, reason=reason)
-    _save_with_history(record, actor=actor, reason=reason or _transition_label(method_name))
+    save_with_history(record, actor=actor, reason=reason or _transition_label(method_name))
     _log(
         record,
         action=method_name,
@@ -231,7 +141,7 @@ def _tell(record, *, to: str, title, message="") -> None:
     their own language, after commit (see notifications.notify)."""
     from django.urls import reverse
 
-    from .notifications import liaisons_of, notify_translated, supervisors_of
+    from core.notifications import liaisons_of, notify_translated, supervisors_of
 
     recipients = (
         liaisons_of(record.department)
@@ -246,7 +156,7 @@ def _tell(record, *, to: str, title, message="") -> None:
             message % {"department": record.department.name} if message else "",
         ),
         url=reverse("workspace:record_detail", args=[record.pk]),
-        record=record,
+        target=record,
     )
 
 
@@ -343,9 +253,9 @@ def record_create(
     disclose: bool | None = None,
 ) -> DishonestyRecord:
     """Enter a new record as a draft; a supervisor confirms it."""
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, Department, department.pk)
+        ensure_in_scope(actor, Department, department.pk)
     lock_department(department)
     minimum_ends, disclosure_ends = (None, None)
     if severity in Severity.values and decision_date:
@@ -368,7 +278,7 @@ def record_create(
         created_by=actor,
     )
     record.full_clean(exclude=["status"])
-    _save_with_history(record, actor=actor, reason=str(ACTION_LABELS["created"]))
+    save_with_history(record, actor=actor, reason=str(ACTION_LABELS["created"]))
     record.officials.set(_officials_of(department, officials, facts=record.facts))
     _attach(files, actor=actor, department=department, record=record)
     _log(record, action="created", actor=actor, to_status=record.status)
@@ -378,9 +288,9 @@ def record_create(
 @transaction.atomic
 def record_update(*, record: DishonestyRecord, actor: User | None, **changes) -> DishonestyRecord:
     """Edit a draft. Once confirmed, a record's facts are fixed; corrections go on its timeline."""
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+        ensure_in_scope(actor, DishonestyRecord, record.pk)
     record = _locked_record(record)
     if record.status != RecordStatus.DRAFT:
         raise WorkflowConflict(_("Only a draft can be edited; this record is confirmed."))
@@ -405,7 +315,7 @@ def record_update(*, record: DishonestyRecord, actor: User | None, **changes) ->
         record.severity, record.decision_date
     )
     record.full_clean(exclude=["status"])
-    _save_with_history(record, actor=actor, reason=str(ACTION_LABELS["updated"]))
+    save_with_history(record, actor=actor, reason=str(ACTION_LABELS["updated"]))
     if officials is not None:
         record.officials.set(_officials_of(record.department, officials, facts=record.facts))
     else:
@@ -418,9 +328,9 @@ def record_update(*, record: DishonestyRecord, actor: User | None, **changes) ->
 def record_confirm(*, record: DishonestyRecord, actor: User | None, reason: str = ""):
     """Confirm a draft: it now counts against the department, and its responsible officials
     get an accountability entry in their files."""
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+        ensure_in_scope(actor, DishonestyRecord, record.pk)
     record = _locked_record(record)
     _record_step(record, "confirm", actor=actor, reason=reason)
     for official in record.officials.all():
@@ -440,9 +350,9 @@ def record_require_rectification(
     reason: str = "",
 ) -> DishonestyRecord:
     """Require the department to explain the causes in writing and rectify by a deadline."""
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+        ensure_in_scope(actor, DishonestyRecord, record.pk)
     record = _locked_record(record)
     today = timezone.localdate()
     deadline = deadline or default_rectification_deadline(today)
@@ -475,7 +385,7 @@ def record_submit_explanation(
     """The liaison's written explanation of the causes (书面说明原因)."""
     _ensure_department_role(actor)
     if actor is not None:
-        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+        ensure_in_scope(actor, DishonestyRecord, record.pk)
     explanation = _require_text(
         explanation, "explanation", _("Write the explanation of the causes.")
     )
@@ -485,7 +395,7 @@ def record_submit_explanation(
     rectification.explanation = explanation
     rectification.explanation_submitted_at = timezone.now()
     rectification.explanation_submitted_by = actor
-    _save_with_history(rectification, actor=actor, reason=_transition_label("submit_explanation"))
+    save_with_history(rectification, actor=actor, reason=_transition_label("submit_explanation"))
     _tell(
         record,
         to="supervisors",
@@ -502,7 +412,7 @@ def record_submit_report(
     """The liaison reports what was done, with evidence."""
     _ensure_department_role(actor)
     if actor is not None:
-        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+        ensure_in_scope(actor, DishonestyRecord, record.pk)
     content = _require_text(content, "content", _("Describe what was done to rectify."))
     record = _locked_record(record)
     _record_step(record, "submit_report", actor=actor, reason=_excerpt(content))
@@ -527,7 +437,7 @@ def _decide_report(record, *, actor, decision: str, reason: str) -> Rectificatio
     report.decision_reason = reason
     report.decided_by = actor
     report.decided_at = timezone.now()
-    _save_with_history(report, actor=actor, reason=reason)
+    save_with_history(report, actor=actor, reason=reason)
     return report
 
 
@@ -535,9 +445,9 @@ def _decide_report(record, *, actor, decision: str, reason: str) -> Rectificatio
 def record_verify(*, record: DishonestyRecord, actor: User | None, reason: str = ""):
     """Accept the latest report, with the reasons of the verification decision: the
     rectification is done."""
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+        ensure_in_scope(actor, DishonestyRecord, record.pk)
     reason = _require_text(reason, "reason", _("Give the reasons for accepting the rectification."))
     record = _locked_record(record)
     _record_step(record, "verify", actor=actor, reason=reason)
@@ -546,7 +456,7 @@ def record_verify(*, record: DishonestyRecord, actor: User | None, reason: str =
     rectification.verified_at = timezone.now()
     rectification.verified_by = actor
     rectification.verification_reason = reason
-    _save_with_history(rectification, actor=actor, reason=_transition_label("verify"))
+    save_with_history(rectification, actor=actor, reason=_transition_label("verify"))
     _tell(record, to="liaisons", title=gettext_lazy("Rectification verified: %(number)s"))
     return record
 
@@ -554,9 +464,9 @@ def record_verify(*, record: DishonestyRecord, actor: User | None, reason: str =
 @transaction.atomic
 def record_return(*, record: DishonestyRecord, actor: User | None, reason: str):
     """Send the latest report back with the reasons; the rectification goes on."""
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+        ensure_in_scope(actor, DishonestyRecord, record.pk)
     reason = _require_text(reason, "reason", _("Say why the report is returned."))
     record = _locked_record(record)
     _record_step(record, "return_report", actor=actor, reason=reason)
@@ -569,7 +479,7 @@ def record_return(*, record: DishonestyRecord, actor: User | None, reason: str):
         paused_since=timezone.localtime(report.submitted_at).date(),
         today=timezone.localdate(),
     ):
-        _save_with_history(rectification, actor=actor, reason=_transition_label("return_report"))
+        save_with_history(rectification, actor=actor, reason=_transition_label("return_report"))
     _tell(record, to="liaisons", title=gettext_lazy("Rectification report returned: %(number)s"))
     return record
 
@@ -577,9 +487,9 @@ def record_return(*, record: DishonestyRecord, actor: User | None, reason: str):
 @transaction.atomic
 def record_close(*, record: DishonestyRecord, actor: User | None, reason: str = ""):
     """Close a verified record, or a confirmed one that needs no rectification, saying why."""
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+        ensure_in_scope(actor, DishonestyRecord, record.pk)
     record = _locked_record(record)
     reason = _require_text(
         reason,
@@ -598,9 +508,9 @@ def rectification_extend(
     *, record: DishonestyRecord, actor: User | None, new_deadline, reason: str
 ) -> DeadlineExtension:
     """A supervisor moves the deadline later, with a reason."""
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+        ensure_in_scope(actor, DishonestyRecord, record.pk)
     reason = _require_text(reason, "reason", _("Give the reason for the extension."))
     record = _locked_record(record)
     if record.status not in RECTIFYING_STATUSES:
@@ -627,7 +537,7 @@ def rectification_extend(
     restarted_from = 0
     if new_deadline >= timezone.localdate():
         restarted_from = deadlines.ladder_restart(rectification)
-    _save_with_history(rectification, actor=actor, reason=reason)
+    save_with_history(rectification, actor=actor, reason=reason)
     timeline_reason = f"{extension.previous_deadline} → {new_deadline}: {reason}"
     if restarted_from:
         timeline_reason += " " + _(
@@ -644,7 +554,7 @@ def _tell_extension(record, *, new_deadline, escalated_to, actor) -> None:
     learn the new deadline; not the official who granted it."""
     from django.urls import reverse
 
-    from .notifications import liaisons_of, notify_translated, supervisors_of
+    from core.notifications import liaisons_of, notify_translated, supervisors_of
 
     recipients = [*liaisons_of(record.department), *supervisors_of(record.department.region)]
     if escalated_to is not None:
@@ -662,7 +572,7 @@ def _tell_extension(record, *, new_deadline, escalated_to, actor) -> None:
             },
         ),
         url=reverse("workspace:record_detail", args=[record.pk]),
-        record=record,
+        target=record,
     )
 
 
@@ -672,7 +582,7 @@ def fault_tolerance_claim_file(
 ) -> FaultToleranceClaim:
     """The department (or its supervisor) claims fault tolerance (容错纠错)."""
     if actor is not None:
-        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+        ensure_in_scope(actor, DishonestyRecord, record.pk)
         if not (
             actor.role in (Role.SUPERVISOR, Role.ADMINISTRATOR, Role.LIAISON) or actor.is_superuser
         ):
@@ -696,9 +606,9 @@ def fault_tolerance_claim_review(
     *, claim: FaultToleranceClaim, actor: User | None, approve: bool, reason: str
 ) -> FaultToleranceClaim:
     """A supervisor decides a claim; approval exempts the record (kept for audit)."""
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, FaultToleranceClaim, claim.pk)
+        ensure_in_scope(actor, FaultToleranceClaim, claim.pk)
     reason = _require_text(reason, "reason", _("Give the reasons for the decision."))
     record = _locked_record(claim.record)
     claim = FaultToleranceClaim.objects.select_for_update().get(pk=claim.pk)
@@ -708,7 +618,7 @@ def fault_tolerance_claim_review(
     claim.reviewed_by = actor
     claim.reviewed_at = timezone.now()
     claim.review_reason = reason
-    _save_with_history(claim, actor=actor, reason=reason)
+    save_with_history(claim, actor=actor, reason=reason)
     if approve:
         _record_step(record, "exempt", actor=actor, reason=reason)
         # The officials' entries stay in their files for audit, marked, no longer counted.
@@ -716,7 +626,7 @@ def fault_tolerance_claim_review(
             record=record, exempted_at__isnull=True
         ):
             entry.exempted_at = claim.reviewed_at
-            _save_with_history(entry, actor=actor, reason=reason)
+            save_with_history(entry, actor=actor, reason=reason)
     else:
         _log(record, action="claim_rejected", actor=actor, reason=reason)
     return claim
@@ -729,7 +639,7 @@ def credit_repair_apply(
     """Apply for credit repair: only for a rectified record whose minimum disclosure period
     has passed, with a written credit commitment."""
     if actor is not None:
-        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+        ensure_in_scope(actor, DishonestyRecord, record.pk)
         if not (
             actor.role in (Role.SUPERVISOR, Role.ADMINISTRATOR, Role.LIAISON) or actor.is_superuser
         ):
@@ -775,9 +685,9 @@ def credit_repair_decide(
     *, application: CreditRepairApplication, actor: User | None, approve: bool, reason: str
 ) -> CreditRepairApplication:
     """A supervisor decides; approval ends the record's public disclosure today."""
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, CreditRepairApplication, application.pk)
+        ensure_in_scope(actor, CreditRepairApplication, application.pk)
     reason = _require_text(reason, "reason", _("Give the reasons for the decision."))
     record = _locked_record(application.record)
     application = CreditRepairApplication.objects.select_for_update().get(pk=application.pk)
@@ -787,10 +697,10 @@ def credit_repair_decide(
     application.decided_by = actor
     application.decided_at = timezone.now()
     application.decision_reason = reason
-    _save_with_history(application, actor=actor, reason=reason)
+    save_with_history(application, actor=actor, reason=reason)
     if approve:
         record.disclosure_ended_early_on = timezone.localdate()
-        _save_with_history(record, actor=actor, reason=str(ACTION_LABELS["repair_approved"]))
+        save_with_history(record, actor=actor, reason=str(ACTION_LABELS["repair_approved"]))
     _log(
         record,
         action="repair_approved" if approve else "repair_rejected",
@@ -816,7 +726,7 @@ def record_add_evidence(*, record: DishonestyRecord, actor: User | None, files) 
     """Attach more evidence to a record still being dealt with; a closed or exempted
     record's file is complete."""
     if actor is not None:
-        _ensure_in_scope(actor, DishonestyRecord, record.pk)
+        ensure_in_scope(actor, DishonestyRecord, record.pk)
         if actor.role == Role.AUDITOR:
             raise PermissionDenied(_("Your role does not allow this action."))
     if not files:
@@ -843,24 +753,24 @@ def record_add_evidence(*, record: DishonestyRecord, actor: User | None, files) 
 
 
 def _check_department(actor, department) -> None:
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, Department, department.pk)
+        ensure_in_scope(actor, Department, department.pk)
 
 
 @transaction.atomic
 def department_save(*, actor: User | None, department: Department) -> Department:
     """Create or edit a department: validated by the model (the credit code's checksum among
     it), and only inside the actor's region, whether it is new, moved or edited in place."""
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     department.full_clean()
     if actor is not None:
         if department.pk:
-            _ensure_in_scope(actor, Department, department.pk)
-        _ensure_in_scope(actor, Region, department.region_id)
+            ensure_in_scope(actor, Department, department.pk)
+        ensure_in_scope(actor, Region, department.region_id)
         if department.parent_id:
-            _ensure_in_scope(actor, Department, department.parent_id)
-    _save_with_history(department, actor=actor, reason="")
+            ensure_in_scope(actor, Department, department.parent_id)
+    save_with_history(department, actor=actor, reason="")
     return department
 
 
@@ -868,7 +778,7 @@ def department_save(*, actor: User | None, department: Department) -> Department
 def official_save(*, actor: User | None, official: PublicOfficial) -> PublicOfficial:
     _check_department(actor, official.department)
     official.full_clean()
-    _save_with_history(official, actor=actor, reason="")
+    save_with_history(official, actor=actor, reason="")
     return official
 
 
@@ -876,7 +786,7 @@ def official_save(*, actor: User | None, official: PublicOfficial) -> PublicOffi
 def commendation_save(*, actor: User | None, commendation: Commendation) -> Commendation:
     _check_department(actor, commendation.department)
     commendation.full_clean()
-    _save_with_history(commendation, actor=actor, reason="")
+    save_with_history(commendation, actor=actor, reason="")
     return commendation
 
 
@@ -886,7 +796,7 @@ def commitment_save(*, actor: User | None, commitment: Commitment) -> Commitment
     if commitment.pk and commitment.status != CommitmentStatus.PENDING:
         raise WorkflowConflict(_("An assessed commitment cannot be edited."))
     commitment.full_clean()
-    _save_with_history(commitment, actor=actor, reason="")
+    save_with_history(commitment, actor=actor, reason="")
     return commitment
 
 
@@ -909,7 +819,7 @@ def commitment_assess(
     commitment.evidence = evidence
     commitment.assessed_at = timezone.now()
     commitment.assessed_by = actor
-    _save_with_history(commitment, actor=actor, reason=commitment.get_status_display())
+    save_with_history(commitment, actor=actor, reason=commitment.get_status_display())
     _attach(files, actor=actor, department=commitment.department, commitment=commitment)
     return commitment
 
@@ -947,5 +857,5 @@ def commitment_to_record(
         },
     )
     commitment.resulting_record = record
-    _save_with_history(commitment, actor=actor, reason=str(ACTION_LABELS["created"]))
+    save_with_history(commitment, actor=actor, reason=str(ACTION_LABELS["created"]))
     return record

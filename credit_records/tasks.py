@@ -1,35 +1,13 @@
-"""Celery tasks: thin wrappers that call the services. The scans are idempotent, so they
-are acknowledged late, and given back to the broker if their worker dies mid-task
-(``reject_on_worker_lost``): another worker redoes them, and redoing one changes nothing that
-was already done."""
+"""Celery tasks of credit records: thin wrappers that call the services. The deadline scan is
+idempotent, so it is acknowledged late, and given back to the broker if its worker dies
+mid-task (``reject_on_worker_lost``): another worker redoes it, and redoing it changes nothing
+that was already done."""
 
 from celery import shared_task
 
-from . import deadlines, export_jobs, notifications
+from . import deadlines
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=240, time_limit=300)
 def scan_deadlines() -> dict[str, int]:
     return deadlines.run_scan()
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=50, time_limit=60)
-def send_notification_email(notification_id: int) -> bool:
-    return notifications.send_notification_email(notification_id)
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=240, time_limit=300)
-def send_pending_emails() -> int:
-    return notifications.send_pending_emails()
-
-
-# Not acknowledged late: a worker that dies mid-export leaves the job "running" with a heartbeat
-# that stops, and the maintenance scan fails it (the official is told to export again).
-@shared_task(soft_time_limit=55 * 60, time_limit=60 * 60)
-def run_export_job(job_id: int) -> str:
-    return export_jobs.export_job_run(job_id)
-
-
-@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
-def maintain_export_jobs() -> dict[str, int]:
-    return export_jobs.export_jobs_maintain()

@@ -18,8 +18,16 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from . import export_jobs, notifications, rules, selectors, services
-from .exports import HISTORY_FORMATS, Column, export_response, history_response
+from core import export_jobs, notifications
+from core.exports import Column, history_response
+from core.models import Department, ExportStatus, Notification, Region
+from core.profile import panels_for
+from core.public_cache import CachedCountPaginator
+from core.roles import Role
+from core.scope import get_in_scope_or_404, scope_queryset
+from core.views import ExportMixin, ScopedQuerysetMixin, add_form_errors
+
+from . import rules, selectors, services
 from .filters import (
     CommendationFilter,
     CommitmentFilter,
@@ -53,106 +61,11 @@ from .models import (
     Commendation,
     Commitment,
     CreditRepairApplication,
-    Department,
     DishonestyRecord,
-    ExportStatus,
     FaultToleranceClaim,
-    Notification,
     PublicOfficial,
     RecordStatus,
-    Region,
 )
-from .profile import panels_for
-from .public_cache import CachedCountPaginator
-from .roles import Role
-
-
-class ScopedQuerysetMixin:
-    """Lists and detail pages start from the user's scope; anything outside it is a 404."""
-
-    def get_queryset(self):
-        return selectors.scope_queryset(self.request.user, super().get_queryset())
-
-
-class ExportMixin:
-    """``?export=csv`` or ``?export=xlsx`` on a filtered list downloads exactly its rows;
-    with ``export_history`` set, ``?export=history-csv`` or ``?export=history-xlsx`` downloads
-    their audit trail (who, when, what changed), under the same permission and scope."""
-
-    export_permission: str = ""
-    export_filename: str = "export"
-    export_history: bool = False
-    # The historical model's field that names each object in the history export, or several
-    # lookups joined by spaces (``("region__name", "year")``).
-    export_history_label: str | tuple[str, ...] | None = None
-
-    def export_columns(self) -> list[Column]:
-        raise NotImplementedError
-
-    def get(self, request, *args, **kwargs):
-        fmt = request.GET.get("export")
-        history = self.export_history and fmt in HISTORY_FORMATS
-        if fmt not in ("csv", "xlsx") and not history:
-            return super().get(request, *args, **kwargs)
-        if not request.user.has_perm(self.export_permission):
-            raise PermissionDenied(_("Your role does not allow exports."))
-        filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
-        if not filterset.is_valid():
-            return super().get(request, *args, **kwargs)
-        if not history and (
-            request.GET.get("background") == "1" or self.export_is_large(filterset.qs)
-        ):
-            return self.export_in_background(fmt)
-        stamp = timezone.localdate().isoformat()
-        name = str(self.export_filename)
-        if history:
-            return history_response(
-                HISTORY_FORMATS[fmt],
-                filterset.qs.model,
-                filterset.qs,
-                f"{name}-{_('history')}-{stamp}",
-                label_field=self.export_history_label,
-            )
-        return export_response(
-            fmt, filterset.qs, self.export_columns(), f"{name}-{stamp}", sheet=name
-        )
-
-    @staticmethod
-    def export_is_large(queryset) -> bool:
-        """More rows than a download should make the official wait for (counted no further
-        than the threshold)."""
-        limit = settings.CHENGXIN_EXPORT_BACKGROUND_ROWS
-        return queryset.order_by()[: limit + 1].count() > limit
-
-    def export_in_background(self, fmt: str):
-        """Queue the export as a background job and show the user's exports."""
-        request = self.request
-        try:
-            export_jobs.export_job_create(
-                actor=request.user,
-                view_name=request.resolver_match.view_name,
-                query=request.GET.urlencode(),
-                fmt=fmt,
-            )
-        except export_jobs.ExportRefused as refused:
-            messages.error(request, refused.message)
-        else:
-            messages.info(
-                request,
-                _(
-                    "The export is being prepared in the background: download it here when "
-                    "it is ready."
-                ),
-            )
-        return redirect("workspace:export_list")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_export"] = self.request.user.has_perm(self.export_permission)
-        context["can_export_history"] = context["can_export"] and self.export_history
-        context["export_query"] = export_jobs.filter_query(self.request.GET.urlencode())
-        context["export_view"] = self.request.resolver_match.view_name
-        return context
 
 
 def _label(model, field):
@@ -178,8 +91,8 @@ class WorkspaceHomeView(LoginRequiredMixin, TemplateView):
 class DepartmentListView(
     LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, ExportMixin, FilterView
 ):
-    permission_required = "credit_records.view_department"
-    export_permission = "credit_records.export_department"
+    permission_required = "core.view_department"
+    export_permission = "core.export_department"
     export_filename = gettext_lazy("departments")
     model = Department
     queryset = Department.objects.select_related("region", "parent")
@@ -210,7 +123,7 @@ class DepartmentDetailView(
     """A department's credit profile: identity, standing, honours eligibility, records with
     their timelines, commendations, commitments, rectifications and change history."""
 
-    permission_required = "credit_records.view_department"
+    permission_required = "core.view_department"
     model = Department
     queryset = Department.objects.select_related("region", "region__parent", "parent")
     slug_field = "uscc"
@@ -228,9 +141,7 @@ class DepartmentDetailView(
         exempted = [r for r in profile.records if r.status == RecordStatus.EXEMPTED]
         in_file = [r for r in profile.records if r.status != RecordStatus.EXEMPTED]
         context.update(
-            subordinates=selectors.scope_queryset(
-                user, department.subordinates.select_related("region")
-            ),
+            subordinates=scope_queryset(user, department.subordinates.select_related("region")),
             standing=profile.standing,
             honours=profile.honours,
             # The newest records; the record list, filtered to the department, has them all.
@@ -249,7 +160,7 @@ class DepartmentDetailView(
 
 
 class RegionListView(LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, FilterView):
-    permission_required = "credit_records.view_region"
+    permission_required = "core.view_region"
     model = Region
     queryset = Region.objects.select_related("parent")
     filterset_class = RegionFilter
@@ -338,7 +249,7 @@ class RecordHistoryExportView(LoginRequiredMixin, PermissionRequiredMixin, View)
 
     def get(self, request, pk):
         record = get_object_or_404(
-            selectors.scope_queryset(request.user, DishonestyRecord.objects.all()), pk=pk
+            scope_queryset(request.user, DishonestyRecord.objects.all()), pk=pk
         )
         fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
         stamp = timezone.localdate().isoformat()
@@ -362,7 +273,7 @@ class RecordCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         kwargs["user"] = self.request.user
         uscc = self.request.GET.get("department")
         if uscc and self.request.method == "GET":
-            department = selectors.scope_queryset(
+            department = scope_queryset(
                 self.request.user, Department.objects.filter(uscc=uscc)
             ).first()
             if department:
@@ -387,7 +298,7 @@ class RecordCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
                 disclose=data["disclose"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The record was saved as a draft."))
         return redirect("workspace:record_detail", pk=record.pk)
@@ -400,7 +311,7 @@ class RecordUpdateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.record = selectors.get_in_scope_or_404(
+            self.record = get_in_scope_or_404(
                 request.user, DishonestyRecord.objects.all(), pk=kwargs["pk"]
             )
         return super().dispatch(request, *args, **kwargs)
@@ -416,21 +327,13 @@ class RecordUpdateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         try:
             services.record_update(record=self.record, actor=self.request.user, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
             return self.form_invalid(form)
         except services.WorkflowConflict as conflict:
             form.add_error(None, conflict.message)
             return self.form_invalid(form)
         messages.success(self.request, _("The draft was updated."))
         return redirect("workspace:record_detail", pk=self.record.pk)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @dataclass(frozen=True)
@@ -543,7 +446,7 @@ class RecordDetailView(
     def get_queryset(self):
         # Overriding get_queryset bypasses ScopedQuerysetMixin's: scope it here, or any
         # signed-in official could open any record in the province by its number.
-        return selectors.scope_queryset(self.request.user, _record_detail_queryset())
+        return scope_queryset(self.request.user, _record_detail_queryset())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -612,9 +515,7 @@ class RecordActionView(LoginRequiredMixin, View):
         self.action = RECORD_ACTIONS.get(kwargs["action"])
         if self.action is None:
             raise Http404(_("Unknown action."))
-        self.record = selectors.get_in_scope_or_404(
-            request.user, _record_detail_queryset(), pk=kwargs["pk"]
-        )
+        self.record = get_in_scope_or_404(request.user, _record_detail_queryset(), pk=kwargs["pk"])
         if not request.user.has_perms(rules.RECORD_ACTION_PERMISSIONS[kwargs["action"]]):
             raise PermissionDenied(_("Your role does not allow this action."))
         return super().dispatch(request, *args, **kwargs)
@@ -642,7 +543,7 @@ class RecordActionView(LoginRequiredMixin, View):
         try:
             self.action.run(self.record, request.user, form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
             return self.render(form, status=400)
         except services.WorkflowConflict as conflict:
             messages.error(request, conflict.message)
@@ -659,7 +560,7 @@ class DecisionView(LoginRequiredMixin, View):
     permission = None
 
     def post(self, request, pk):
-        obj = selectors.get_in_scope_or_404(request.user, self.model.objects.all(), pk=pk)
+        obj = get_in_scope_or_404(request.user, self.model.objects.all(), pk=pk)
         if not request.user.has_perm(self.permission):
             raise PermissionDenied(_("Your role does not allow this action."))
         form = DecisionForm(request.POST)
@@ -704,7 +605,7 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk):
         if not request.user.has_perm("credit_records.view_attachment"):
             raise PermissionDenied
-        attachment = selectors.get_in_scope_or_404(request.user, Attachment.objects.all(), pk=pk)
+        attachment = get_in_scope_or_404(request.user, Attachment.objects.all(), pk=pk)
         try:
             handle = attachment.file.open("rb")
         except FileNotFoundError:
@@ -784,7 +685,7 @@ class ServiceFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         self.object = None
         if request.user.is_authenticated and "pk" in kwargs:
-            self.object = selectors.get_in_scope_or_404(
+            self.object = get_in_scope_or_404(
                 request.user, self.model.objects.all(), pk=kwargs["pk"]
             )
         return super().dispatch(request, *args, **kwargs)
@@ -799,7 +700,7 @@ class ServiceFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         try:
             type(self).save(actor=self.request.user, **{self.model._meta.model_name: form.instance})
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
             return self.form_invalid(form)
         except services.WorkflowConflict as conflict:
             form.add_error(None, conflict.message)
@@ -910,7 +811,7 @@ class CommitmentActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
     permission_required = "credit_records.change_commitment"
 
     def post(self, request, pk, action):
-        commitment = selectors.get_in_scope_or_404(request.user, Commitment.objects.all(), pk=pk)
+        commitment = get_in_scope_or_404(request.user, Commitment.objects.all(), pk=pk)
         form_class = {"assess": CommitmentAssessForm, "to-record": CommitmentToRecordForm}.get(
             action
         )
@@ -957,7 +858,7 @@ class NotificationListView(LoginRequiredMixin, ListView):
     context_object_name = "notifications"
 
     def get_queryset(self):
-        queryset = Notification.objects.filter(recipient=self.request.user).select_related("record")
+        queryset = Notification.objects.filter(recipient=self.request.user)
         if self.request.GET.get("unread") == "1":
             queryset = queryset.filter(read_at__isnull=True)
         return queryset

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from credit_records.admin import ScopedAdminMixin, ServiceSavedAdmin
+from core.admin.base import ScopedAdminMixin, ServiceSavedAdmin
 
 from . import services
 from .models import (

@@ -7,13 +7,29 @@ class DebtConfig(AppConfig):
     verbose_name = _("Local government debt")
 
     def ready(self) -> None:
-        from credit_records.profile import register_panel
+        from core.navigation import register_workspace
+        from core.profile import register_panel
+        from core.public_cache import register_public_app
+        from core.roles import register_grants
 
         from . import checks  # noqa: F401  (registers the system checks)
         from .deadlines import register_sources
+        from .grants import GRANTS
         from .selectors import department_debt_panel
 
         # Warning response deadlines get the portal's reminders.
         register_sources()
         # A government department's credit profile shows its debt-default records.
         register_panel(department_debt_panel)
+        register_grants(self.label, GRANTS)
+        register_public_app(self.label)
+        register_workspace(
+            (
+                _("Government debt"),
+                [
+                    (_("Overview"), "debt:overview", "debt.view_debtprofile"),
+                    (_("Debt warnings"), "debt:warning_list", "debt.view_riskwarning"),
+                ],
+            ),
+            order=30,
+        )

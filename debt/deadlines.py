@@ -18,11 +18,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from credit_records.deadlines import DeadlineSource, DueItem, register
-from credit_records.models import NotificationKind
-from credit_records.notifications import notify_translated, supervisors_of
+from core.deadlines import DeadlineSource, DueItem, days_phrase, register
+from core.models import NotificationKind
+from core.notifications import notify_translated, supervisors_of
 
 from .models import RiskWarning, WarningStatus
 
@@ -35,12 +34,6 @@ def _url(warning_id: int) -> str:
     return reverse("debt:warning_detail", args=[warning_id])
 
 
-def _days_phrase(days_left: int) -> str:
-    if days_left == 0:
-        return _("today")
-    return ngettext("in %(days)d day", "in %(days)d days", days_left) % {"days": days_left}
-
-
 def warning_response_items(start: datetime.date, end: datetime.date):
     warnings = RiskWarning.objects.filter(
         status=WarningStatus.ISSUED, response_deadline__range=(start, end)
@@ -50,7 +43,7 @@ def warning_response_items(start: datetime.date, end: datetime.date):
         def describe(days_left, warning=warning):
             return (
                 _("The response to debt-risk warning “%(title)s” is due %(when)s")
-                % {"title": warning.title, "when": _days_phrase(days_left)},
+                % {"title": warning.title, "when": days_phrase(days_left)},
                 _("%(region)s must respond by %(date)s: %(required)s")
                 % {
                     "region": warning.region.name,

@@ -12,9 +12,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from core.models import Department, DepartmentKind, Region
+from core.reference import CITIES, PROVINCE
 from credit_records.demo import demo_uscc
-from credit_records.models import Department, DepartmentKind, Region, Severity
-from credit_records.reference import CITIES, PROVINCE
+from credit_records.models import Severity
 
 from . import services
 from .models import (

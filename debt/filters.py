@@ -5,8 +5,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from credit_records.models import Region
-from credit_records.selectors import regions_in_scope
+from core.models import Region
+from core.scope import regions_in_scope
 
 from .models import (
     BondIssue,

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from credit_records.model_base import BaseModel
-from credit_records.models import DishonestyRecord, Region
+from core.models import BaseModel, Region
+from credit_records.models import DishonestyRecord
 
 ZERO = Decimal("0")
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit_records.exports import Column, csv_response
+from core.exports import Column, csv_response
 from credit_records.public import public_page, render_public
 
 from . import charts, selectors

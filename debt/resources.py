@@ -12,13 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
 
-from credit_records.models import Region
-from credit_records.resources import (
-    ChoiceLabelWidget,
-    ScopedForeignKeyWidget,
-    ScopedResource,
-    YesNoWidget,
-)
+from core.imports.engine import ScopedResource
+from core.imports.widgets import ChoiceLabelWidget, ScopedForeignKeyWidget, YesNoWidget
+from core.models import Region
 
 from .models import (
     BondIssue,

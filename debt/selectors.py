@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from credit_records.models import Region, RegionLevel
-from credit_records.selectors import get_in_scope_or_404, regions_in_scope, scope_queryset
+from core.models import Region, RegionLevel
+from core.scope import get_in_scope_or_404, regions_in_scope, scope_queryset
 
 from .models import (
     GRADE_ORDER,

@@ -14,25 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from credit_records.models import (
-    Department,
-    NotificationKind,
-    RecordCategory,
-    RecordSource,
-    Region,
-    User,
-)
-from credit_records.notifications import notify_translated, supervisors_of
-from credit_records.roles import Role
-from credit_records.selectors import scope_queryset
-from credit_records.services import (
-    OutOfScope,
-    WorkflowConflict,
-    _ensure_in_scope,
-    _ensure_role,
-    _save_with_history,
-    record_create,
-)
+from core.exceptions import OutOfScope, WorkflowConflict
+from core.models import Department, NotificationKind, Region, User
+from core.notifications import notify_translated, supervisors_of
+from core.roles import Role
+from core.scope import scope_queryset
+from core.services import ensure_in_scope, ensure_role, save_with_history
+from credit_records.models import RecordCategory, RecordSource
+from credit_records.services import record_create
 
 from . import indicators, selectors
 from .models import (
@@ -82,13 +71,13 @@ def _warning_url(warning: RiskWarning) -> str:
 def profile_save(*, actor: User | None, profile: DebtProfile) -> DebtProfile:
     """Create or update a debt profile, then (re)compute its risk assessment, and the next
     year's too (its new-debt ratio depends on this year's balance)."""
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None and profile.pk:
-        _ensure_in_scope(actor, DebtProfile, profile.pk)
+        ensure_in_scope(actor, DebtProfile, profile.pk)
     _ensure_region_in_scope(actor, profile.region if profile.region_id else None)
     profile.full_clean()
     adding = profile._state.adding
-    _save_with_history(
+    save_with_history(
         profile,
         actor=actor,
         reason=_("Debt profile created") if adding else _("Debt profile updated"),
@@ -130,9 +119,9 @@ def assessment_compute(*, profile: DebtProfile, actor: User | None) -> RiskAsses
     thresholds. When the grade crosses into a worse grade than before (the previous
     assessment of this profile, else last year's), a draft warning is prepared for the
     supervisor to issue."""
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, DebtProfile, profile.pk)
+        ensure_in_scope(actor, DebtProfile, profile.pk)
     inputs = _inputs(profile)
     thresholds = indicators.Thresholds.from_settings()
     result = indicators.compute(inputs, thresholds)
@@ -165,7 +154,7 @@ def assessment_compute(*, profile: DebtProfile, actor: User | None) -> RiskAsses
     assessment.special_limit_breached = result.special_limit_breached
     assessment.computed_at = timezone.now()
     assessment.computed_by = actor
-    _save_with_history(assessment, actor=actor, reason=_("Risk assessment computed"))
+    save_with_history(assessment, actor=actor, reason=_("Risk assessment computed"))
     if result.grade != Grade.GREEN and (
         indicators.worse(result.grade, previous_grade)
         or _unissued_automatic_drafts(profile).filter(profile__year__lt=profile.year).exists()
@@ -221,7 +210,7 @@ def _draft_automatic_warning(assessment: RiskAssessment, *, previous_grade, acto
     )
     try:
         with transaction.atomic():
-            _save_with_history(warning, actor=actor, reason=_("Drafted by the risk assessment"))
+            save_with_history(warning, actor=actor, reason=_("Drafted by the risk assessment"))
     except IntegrityError:
         return  # drafted at the same moment by a concurrent recomputation
     _supersede_older_drafts(warning, actor=actor)
@@ -255,7 +244,7 @@ def _supersede_older_drafts(warning: RiskWarning, *, actor) -> None:
         draft.closing_note = note
         draft.closed_at = timezone.now()
         draft.closed_by = actor
-        _save_with_history(draft, actor=actor, reason=_("Superseded by a newer draft"))
+        save_with_history(draft, actor=actor, reason=_("Superseded by a newer draft"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -282,7 +271,7 @@ def warning_create(
     profile: DebtProfile | None = None,
 ) -> RiskWarning:
     """A supervisor's own draft warning or prompt to a region."""
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     _ensure_region_in_scope(actor, region)
     if profile is not None and profile.region_id != region.pk:
         raise ValidationError({"profile": _("The debt profile belongs to another region.")})
@@ -299,7 +288,7 @@ def warning_create(
         created_by=actor,
     )
     warning.full_clean(exclude=["status"])
-    _save_with_history(warning, actor=actor, reason=_("Warning drafted"))
+    save_with_history(warning, actor=actor, reason=_("Warning drafted"))
     return warning
 
 
@@ -338,9 +327,9 @@ def _ensure_step_allowed(actor, warning: RiskWarning, step: str) -> None:
 
 
 def _locked_warning(actor, warning: RiskWarning, step: str) -> RiskWarning:
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, RiskWarning, warning.pk)
+        ensure_in_scope(actor, RiskWarning, warning.pk)
     warning = RiskWarning.objects.select_for_update().select_related("region").get(pk=warning.pk)
     _ensure_step_allowed(actor, warning, step)
     return warning
@@ -383,7 +372,7 @@ def warning_issue(
     warning.issued_at = timezone.now()
     warning.issued_by = actor
     warning.escalation_level = 0
-    _save_with_history(warning, actor=actor, reason=_("Warning issued"))
+    save_with_history(warning, actor=actor, reason=_("Warning issued"))
     region = warning.region
     notify_translated(
         supervisors_of(region),
@@ -406,7 +395,7 @@ def warning_respond(*, actor: User | None, warning: RiskWarning, response: str) 
     warning.response = _require_text(response, "response", _("Enter the response."))
     warning.responded_at = timezone.now()
     warning.responded_by = actor
-    _save_with_history(warning, actor=actor, reason=_("Response recorded"))
+    save_with_history(warning, actor=actor, reason=_("Response recorded"))
     if warning.issued_by_id and warning.issued_by_id != getattr(actor, "pk", None):
         notify_translated(
             [warning.issued_by],
@@ -427,7 +416,7 @@ def warning_close(*, actor: User | None, warning: RiskWarning, note: str) -> Ris
     warning.closing_note = _require_text(note, "note", _("Say why the warning is closed."))
     warning.closed_at = timezone.now()
     warning.closed_by = actor
-    _save_with_history(warning, actor=actor, reason=_("Warning closed"))
+    save_with_history(warning, actor=actor, reason=_("Warning closed"))
     return warning
 
 
@@ -438,7 +427,7 @@ def warning_withdraw(*, actor: User | None, warning: RiskWarning, note: str) -> 
     warning.closing_note = _require_text(note, "note", _("Say why the draft is withdrawn."))
     warning.closed_at = timezone.now()
     warning.closed_by = actor
-    _save_with_history(warning, actor=actor, reason=_("Draft withdrawn"))
+    save_with_history(warning, actor=actor, reason=_("Draft withdrawn"))
     return warning
 
 
@@ -451,14 +440,14 @@ def warning_withdraw(*, actor: User | None, warning: RiskWarning, note: str) -> 
 def debt_record_save(*, actor: User | None, instance):
     """Create or update an emergency event, audit, term assessment, bond issue or credit
     rating: both the stored object and the region it is given must be in scope."""
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     model = type(instance)
     if actor is not None and instance.pk:
-        _ensure_in_scope(actor, model, instance.pk)
+        ensure_in_scope(actor, model, instance.pk)
     _ensure_region_in_scope(actor, instance.region if instance.region_id else None)
     instance.full_clean()
     label = model._meta.verbose_name
-    _save_with_history(
+    save_with_history(
         instance,
         actor=actor,
         reason=(_("%(model)s created") if instance._state.adding else _("%(model)s updated"))
@@ -487,9 +476,9 @@ def debt_default_report(
     """An overdue or defaulted payment becomes a draft dishonesty record (category debt
     default, source debt) against the region's government, through the credit-records
     service, linked to the profile both ways."""
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, DebtProfile, profile.pk)
+        ensure_in_scope(actor, DebtProfile, profile.pk)
     # Locked, so that two supervisors reporting the same overdue debt at once cannot both
     # pass the check below (the unique constraint on DebtDefault.profile is the backstop).
     profile = (
@@ -543,5 +532,5 @@ def debt_default_report(
     link = DebtDefault(
         profile=profile, record=record, overdue_amount=profile.overdue_amount, created_by=actor
     )
-    _save_with_history(link, actor=actor, reason=_("Debt default recorded"))
+    save_with_history(link, actor=actor, reason=_("Debt default recorded"))
     return link

@@ -18,9 +18,9 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
-from credit_records.exports import Column
-from credit_records.selectors import get_in_scope_or_404
-from credit_records.views import ExportMixin, ScopedQuerysetMixin, _add_errors
+from core.exports import Column
+from core.scope import get_in_scope_or_404, regions_in_scope
+from core.views import ExportMixin, ScopedQuerysetMixin, add_form_errors
 
 from . import charts, selectors, services
 from .filters import (
@@ -590,7 +590,7 @@ class ProfileFormView(DebtPageMixin, FormView):
         try:
             profile = services.profile_save(actor=self.request.user, profile=form.instance)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The debt profile was saved and assessed."))
         return redirect("debt:region_detail", code=profile.region.code)
@@ -650,7 +650,7 @@ class DebtDefaultView(DebtPageMixin, FormView):
                 actor=self.request.user, profile=self.profile, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
             return self.form_invalid(form)
         except services.WorkflowConflict as conflict:
             form.add_error(None, conflict.message)
@@ -675,7 +675,7 @@ class WarningCreateView(DebtPageMixin, FormView):
     def get_initial(self):
         code = self.request.GET.get("region")
         if code:
-            region = selectors.regions_in_scope(self.request.user).filter(code=code).first()
+            region = regions_in_scope(self.request.user).filter(code=code).first()
             return {"region": region}
         return {}
 
@@ -686,7 +686,7 @@ class WarningCreateView(DebtPageMixin, FormView):
         try:
             warning = services.warning_create(actor=self.request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The warning was saved as a draft."))
         return redirect("debt:warning_detail", pk=warning.pk)
@@ -791,7 +791,7 @@ class WarningActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
         try:
             self.action.run(self.warning, request.user, form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
             return self.render(form, status=400)
         except services.WorkflowConflict as conflict:
             messages.error(request, conflict.message)

@@ -5,7 +5,7 @@ services (weights must total 100; published rounds are frozen)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from credit_records.admin import ScopedAdminMixin
+from core.admin.base import ScopedAdminMixin
 
 from .models import Dimension, Indicator, Round, Scheme
 

@@ -7,4 +7,16 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("Integrity evaluations")
 
     def ready(self):
+        from core.navigation import register_workspace
+        from core.public_cache import register_public_app
+        from core.roles import register_grants
+
         from . import checks  # noqa: F401  (registers the system checks)
+        from .grants import GRANTS
+
+        register_grants(self.label, GRANTS)
+        register_public_app(self.label)
+        register_workspace(
+            (_("Integrity evaluations"), "evaluations:round_list", "evaluations.view_round"),
+            order=40,
+        )

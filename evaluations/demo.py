@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from credit_records.models import Region
-from credit_records.reference import PROVINCE
+from core.models import Region
+from core.reference import PROVINCE
 
 from . import services
 from .models import (

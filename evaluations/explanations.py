@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.scope import scope_queryset
 from credit_records.models import DishonestyRecord
-from credit_records.selectors import scope_queryset
 
 # Enough to check a score by hand; the rest are counted.
 MAX_LINKS = 50

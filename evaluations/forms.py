@@ -4,8 +4,8 @@ next to the fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from credit_records.models import RegionLevel
-from credit_records.selectors import departments_in_scope, regions_in_scope
+from core.models import RegionLevel
+from core.scope import departments_in_scope, regions_in_scope
 
 from .models import IndicatorKind, Round, Scheme, SubjectLevel
 

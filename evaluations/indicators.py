@@ -19,11 +19,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Department
 from credit_records.models import (
     COUNTING_STATUSES,
     Commitment,
     CommitmentStatus,
-    Department,
     DishonestyRecord,
     Rectification,
 )

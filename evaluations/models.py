@@ -18,8 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from credit_records.model_base import BaseModel
-from credit_records.models import Department, Region
+from core.models import BaseModel, Department, Region
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from credit_records.exports import neutralise_formula
+from core.exports import neutralise_formula
 from debt.charts import Bar, Threshold, bar_chart
 
 from .models import Grade, SubjectLevel

@@ -14,7 +14,7 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from credit_records.selectors import scope_queryset
+from core.scope import scope_queryset
 
 from .models import WEIGHTED_KINDS, Round, RoundStatus, RoundSubject, Scheme, Score
 

@@ -15,15 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from credit_records.models import Department, Region, RegionLevel, User
-from credit_records.roles import Role
-from credit_records.services import (
-    OutOfScope,
-    WorkflowConflict,
-    _ensure_in_scope,
-    _ensure_role,
-    _save_with_history,
-)
+from core.exceptions import OutOfScope, WorkflowConflict
+from core.models import Department, Region, RegionLevel, User
+from core.roles import Role
+from core.services import ensure_in_scope, ensure_role, save_with_history
 
 from . import indicators
 from .checks import parse_grade_cutoffs
@@ -150,7 +145,7 @@ def scheme_set_weights(
     published rounds keep the weights they used."""
     max_points = max_points or {}
     descriptions = descriptions or {}
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if not may_change_weights(actor):
         raise PermissionDenied(_("Only the province's supervisors may change a scheme's weights."))
     # Starting a round's scoring takes the same lock (``_transition``): a round cannot enter
@@ -176,7 +171,7 @@ def scheme_set_weights(
     scheme_validate_weights(scheme, dimensions=dimensions, weights=indicators)
     for dimension in scheme.dimensions.filter(pk__in=dimensions):
         dimension.weight = Decimal(dimensions[dimension.pk])
-        _save_with_history(dimension, actor=actor, reason=_("Weights changed"))
+        save_with_history(dimension, actor=actor, reason=_("Weights changed"))
     items = Indicator.objects.filter(
         dimension__scheme=scheme, pk__in=[*indicators, *max_points, *descriptions]
     )
@@ -199,7 +194,7 @@ def scheme_set_weights(
                 indicator.formula_text = text
                 changed.append(_("Description changed"))
         if changed:
-            _save_with_history(indicator, actor=actor, reason="; ".join(map(str, changed)))
+            save_with_history(indicator, actor=actor, reason="; ".join(map(str, changed)))
     for draft in Round.objects.filter(scheme=scheme, status=RoundStatus.DRAFT):
         results_refresh(_locked_round(draft))
     return scheme
@@ -242,9 +237,9 @@ def round_create(
     round over departments), by default every one below the organising region. Chosen
     subjects must be below the organising region (hence in the organiser's scope), of the
     round's level, and active departments; nothing is created otherwise."""
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, Region, organiser.pk)
+        ensure_in_scope(actor, Region, organiser.pk)
     scheme_validate_weights(scheme)
     evaluation_round = Round(
         name=name,
@@ -263,7 +258,7 @@ def round_create(
             raise ValidationError({"level": _("There is nothing of this level to evaluate here.")})
     else:
         subjects = _chosen_subjects(subjects, organiser=organiser, level=level)
-    _save_with_history(evaluation_round, actor=actor, reason=_("Evaluation round created"))
+    save_with_history(evaluation_round, actor=actor, reason=_("Evaluation round created"))
     for subject in subjects:
         if isinstance(subject, Department):
             region, department = subject.region, subject
@@ -319,9 +314,9 @@ TRANSITIONS = {
 
 @transaction.atomic
 def _transition(evaluation_round: Round, method_name: str, *, actor, reason: str) -> Round:
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, Round, evaluation_round.pk)
+        ensure_in_scope(actor, Round, evaluation_round.pk)
     locked = _locked_round(evaluation_round)
     if method_name == "start_scoring":
         # Serialised with ``scheme_set_weights``: the weights stay as they are from now on.
@@ -340,7 +335,7 @@ def _transition(evaluation_round: Round, method_name: str, *, actor, reason: str
     if method_name == "publish":
         _freeze(locked, actor=actor)
     method()
-    _save_with_history(locked, actor=actor, reason=reason)
+    save_with_history(locked, actor=actor, reason=reason)
     evaluation_round.refresh_from_db()
     return locked
 
@@ -415,9 +410,9 @@ def round_delete(*, actor: User | None, round: Round) -> None:
     """Delete a draft round with its subjects and scores, for the organiser (a supervisor
     whose scope holds the organising region) or an administrator. The history keeps the
     deleted round, who deleted it and why."""
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, Round, round.pk)
+        ensure_in_scope(actor, Round, round.pk)
     locked = _locked_round(round)
     refusal = deletion_refusal(locked)
     if refusal:
@@ -467,9 +462,9 @@ def round_request_computation(*, actor: User | None, round: Round) -> Round:
     The task is queued after commit; when the broker cannot take it, the round is marked
     failed with the reason, and the round returned (read after the commit) says so."""
     with transaction.atomic():
-        _ensure_role(actor, Role.SUPERVISOR)
+        ensure_role(actor, Role.SUPERVISOR)
         if actor is not None:
-            _ensure_in_scope(actor, Round, round.pk)
+            ensure_in_scope(actor, Round, round.pk)
         locked = _locked_round(round)
         _ensure_computable(locked)
         Round.objects.filter(pk=locked.pk).update(
@@ -504,9 +499,9 @@ def round_compute(*, actor: User | None, round: Round) -> Round:
     Idempotent: one score row per (round, subject, indicator), updated in place; manual
     scores already entered are kept.
     """
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, Round, round.pk)
+        ensure_in_scope(actor, Round, round.pk)
     _ensure_computable(Round.objects.get(pk=round.pk))
     items = list(
         Indicator.objects.filter(dimension__scheme_id=round.scheme_id).select_related("dimension")
@@ -593,9 +588,9 @@ def score_enter(
 ) -> Score:
     """An evaluator's score for a manual indicator (0–100), or the points of a bonus or
     deduction item (0 to its maximum), with the evidence it rests on."""
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, Round, round.pk)
+        ensure_in_scope(actor, Round, round.pk)
     locked = _locked_round(round)
     _ensure_open(locked)
     if locked.status != RoundStatus.SCORING:

@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
-from credit_records.views import _add_errors
+from core.views import add_form_errors
 
 from . import explanations, indicators, results, selectors, services
 from .filters import RoundFilter
@@ -58,7 +58,7 @@ class RoundCreateView(EvaluationPageMixin, FormView):
         try:
             evaluation_round = services.round_create(actor=self.request.user, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The round was created as a draft."))
         return redirect("evaluations:round_detail", evaluation_round.pk)
@@ -228,7 +228,7 @@ class SubjectDetailView(EvaluationPageMixin, TemplateView):
                     evidence=form.cleaned_data["evidence"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_form_errors(form, error)
             except services.WorkflowConflict as error:
                 messages.error(request, error.message)
                 return redirect(request.path)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from credit_records.admin import (
+from core.admin.base import (
     ReadOnlyAdmin,
     RevertNeedsChangePermissionMixin,
     ServiceSavedAdmin,

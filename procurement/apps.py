@@ -7,10 +7,14 @@ class ProcurementConfig(AppConfig):
     verbose_name = _("Government procurement")
 
     def ready(self) -> None:
-        from credit_records import deadlines
-        from credit_records.profile import register_panel
+        from core import deadlines
+        from core.navigation import register_workspace
+        from core.profile import register_panel
+        from core.public_cache import register_public_app
+        from core.roles import register_grants
 
         from .deadlines import FILING_DEADLINES, PAYMENT_DEADLINES, SIGNING_DEADLINES
+        from .grants import GRANTS
         from .profile import purchaser_credit_panel
 
         # Payment due dates and the contract's signing and filing deadlines get the same
@@ -20,3 +24,19 @@ class ProcurementConfig(AppConfig):
         deadlines.register(SIGNING_DEADLINES)
         deadlines.register(FILING_DEADLINES)
         register_panel(purchaser_credit_panel)
+        register_grants(self.label, GRANTS)
+        register_public_app(self.label)
+        register_workspace(
+            (
+                _("Procurement"),
+                [
+                    (
+                        _("Procurement projects"),
+                        "procurement:project_list",
+                        "procurement.view_procurementproject",
+                    ),
+                    (_("Red flags"), "procurement:flag_list", "procurement.view_redflag"),
+                ],
+            ),
+            order=20,
+        )

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from credit_records.deadlines import DeadlineSource, DueItem, _days_phrase
-from credit_records.notifications import liaisons_of, supervisors_of
+from core.deadlines import DeadlineSource, DueItem, days_phrase
+from core.notifications import liaisons_of, supervisors_of
 
 from . import rules
 from .models import Contract, Payment, ProcurementProject
@@ -35,7 +35,7 @@ def _payment_items(start, end):
         def describe(days_left, payment=payment, project=project):
             return (
                 _("Payment for %(project)s is due %(when)s")
-                % {"project": project.code, "when": _days_phrase(days_left)},
+                % {"project": project.code, "when": days_phrase(days_left)},
                 _("%(purchaser)s must pay %(amount)s yuan to %(supplier)s by %(date)s.")
                 % {
                     "purchaser": project.purchaser.name,
@@ -67,7 +67,7 @@ def _signing_items(start, end):
         def describe(days_left, project=project, deadline=deadline):
             return (
                 _("The contract of %(project)s must be signed %(when)s")
-                % {"project": project.code, "when": _days_phrase(days_left)},
+                % {"project": project.code, "when": days_phrase(days_left)},
                 _(
                     "%(purchaser)s awarded %(project)s on %(award)s and must sign the contract "
                     "with %(supplier)s by %(date)s."
@@ -110,7 +110,7 @@ def _filing_items(start, end):
         def describe(days_left, contract=contract, project=project, deadline=deadline):
             return (
                 _("The contract of %(project)s must be filed %(when)s")
-                % {"project": project.code, "when": _days_phrase(days_left)},
+                % {"project": project.code, "when": days_phrase(days_left)},
                 _(
                     "%(purchaser)s signed the contract of %(project)s on %(signed)s and must "
                     "file it by %(date)s."

@@ -13,9 +13,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from credit_records.models import Department, RecordStatus
+from core.models import Department
+from core.validators import USCC_ALPHABET, uscc_check_character
+from credit_records.models import RecordStatus
 from credit_records.services import record_confirm
-from credit_records.validators import USCC_ALPHABET, uscc_check_character
 
 from . import services
 from .models import (

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from core.validators import normalize_uscc
 from credit_records.filters import _scoped_regions
-from credit_records.validators import normalize_uscc
 
 from .models import (
     AcceptanceResult,

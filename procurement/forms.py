@@ -2,9 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Department
+from core.scope import scope_queryset
 from credit_records.forms import DateInput
-from credit_records.models import Department
-from credit_records.selectors import scope_queryset
 
 from .models import (
     Acceptance,

@@ -17,8 +17,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from credit_records.model_base import BaseModel
-from credit_records.models import Department, DishonestyRecord, UnifiedSocialCreditCodeField
+from core.fields import UnifiedSocialCreditCodeField
+from core.models import BaseModel, Department
+from credit_records.models import DishonestyRecord
 
 # Up to 9,999,999,999,999.99 yuan: 15 significant digits, which every supported database
 # keeps exactly (SQLite stores a decimal as a floating-point number of 15 significant digits;

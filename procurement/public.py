@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit_records.models import Department
+from core.models import Department
+from core.validators import normalize_uscc
 from credit_records.public import public_page, render_public
-from credit_records.validators import normalize_uscc
 
 from . import selectors
 from .models import AcceptanceResult, Payment, ProcurementMethod, ProcurementProject

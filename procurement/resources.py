@@ -13,16 +13,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
 
-from credit_records.models import Department
-from credit_records.resources import (
+from core.imports.engine import ScopedResource
+from core.imports.widgets import (
     ChoiceLabelWidget,
     ScopedForeignKeyWidget,
-    ScopedResource,
     optional_text_field,
     yes_no_field,
 )
-from credit_records.selectors import scope_queryset
-from credit_records.validators import normalize_uscc, validate_uscc
+from core.models import Department
+from core.scope import scope_queryset
+from core.validators import normalize_uscc, validate_uscc
 
 from .models import (
     Acceptance,

@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from credit_records.rules import add_working_days
+from core.calendar import add_working_days
 
 CENT = Decimal("0.01")
 

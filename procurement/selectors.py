@@ -1,4 +1,4 @@
-"""Reads. Every queryset a user reaches starts from ``credit_records.selectors.scope_queryset``;
+"""Reads. Every queryset a user reaches starts from ``credit_records.scope_queryset``;
 the public pages read only the published selectors at the bottom."""
 
 import datetime
@@ -10,8 +10,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit_records.models import COUNTING_STATUSES, Department, RecordStatus
-from credit_records.selectors import scope_queryset
+from core.models import Department
+from core.scope import scope_queryset
+from credit_records.models import COUNTING_STATUSES, RecordStatus
 
 from . import rules
 from .models import (

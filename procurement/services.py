@@ -23,16 +23,12 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from credit_records.models import Department, RecordCategory, RecordSource
-from credit_records.roles import Role
-from credit_records.services import (
-    OutOfScope,
-    WorkflowConflict,
-    _ensure_in_scope,
-    _ensure_role,
-    lock_department,
-    record_create,
-)
+from core.exceptions import OutOfScope, WorkflowConflict
+from core.models import Department
+from core.roles import Role
+from core.services import ensure_in_scope, ensure_role
+from credit_records.models import RecordCategory, RecordSource
+from credit_records.services import lock_department, record_create
 
 from . import rules
 from .models import (
@@ -75,15 +71,15 @@ def _save(instance, *, actor, reason: str = "") -> None:
 
 
 def _check_purchaser(actor, purchaser_id) -> None:
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, Department, purchaser_id)
+        ensure_in_scope(actor, Department, purchaser_id)
 
 
 def _check_project(actor, project_id) -> None:
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, ProcurementProject, project_id)
+        ensure_in_scope(actor, ProcurementProject, project_id)
 
 
 # --------------------------------------------------------------------------------------------
@@ -93,7 +89,7 @@ def _check_project(actor, project_id) -> None:
 
 @transaction.atomic
 def supplier_save(*, actor, supplier: Supplier) -> Supplier:
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     supplier.full_clean()
     _save(supplier, actor=actor)
     if supplier.pk:
@@ -542,9 +538,9 @@ def _locked_flag(flag: RedFlag) -> RedFlag:
 @transaction.atomic
 def flag_dismiss(*, actor, flag: RedFlag, reason: str) -> RedFlag:
     """Dismiss a flag with the reasons (an explained delay, a data error)."""
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, RedFlag, flag.pk)
+        ensure_in_scope(actor, RedFlag, flag.pk)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reasons for dismissing this flag.")})
@@ -575,9 +571,9 @@ def flag_confirm(
     create_record: bool = True,
 ) -> Violation:
     """Confirm a flag as a violation of its purchaser (and, normally, a dishonesty record)."""
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, RedFlag, flag.pk)
+        ensure_in_scope(actor, RedFlag, flag.pk)
     flag = _locked_flag(flag)
     if flag.status != FlagStatus.OPEN:
         raise WorkflowConflict(
@@ -629,7 +625,7 @@ def violation_create(
     _check_purchaser(actor, purchaser.pk)
     if project is not None:
         if actor is not None:
-            _ensure_in_scope(actor, ProcurementProject, project.pk)
+            ensure_in_scope(actor, ProcurementProject, project.pk)
         if project.purchaser_id != purchaser.pk:
             raise ValidationError({"project": _("The project belongs to another purchaser.")})
     if decided_on and decided_on > timezone.localdate():
@@ -676,9 +672,9 @@ def violation_withdraw(*, actor, violation: Violation, reason: str) -> Violation
     history but no longer counts in the purchaser's score; the red flag it confirmed is
     dismissed with the same reasons. Its dishonesty record, if any, is left to the
     credit-records workflow (a draft one simply never gets confirmed); nothing is deleted."""
-    _ensure_role(actor, Role.SUPERVISOR)
+    ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
-        _ensure_in_scope(actor, Violation, violation.pk)
+        ensure_in_scope(actor, Violation, violation.pk)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reasons for withdrawing this violation.")})

@@ -13,11 +13,11 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
-from credit_records.exports import Column
-from credit_records.models import Department
-from credit_records.selectors import get_in_scope_or_404, scope_queryset
-from credit_records.services import WorkflowConflict
-from credit_records.views import ExportMixin, ScopedQuerysetMixin, _add_errors
+from core.exceptions import WorkflowConflict
+from core.exports import Column
+from core.models import Department
+from core.scope import get_in_scope_or_404, scope_queryset
+from core.views import ExportMixin, ScopedQuerysetMixin, add_form_errors
 
 from . import selectors, services
 from .filters import ContractFilter, PaymentFilter, ProjectFilter, RedFlagFilter, ViolationFilter
@@ -344,7 +344,7 @@ class ViolationWithdrawView(LoginRequiredMixin, PermissionRequiredMixin, FormVie
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
             return self.form_invalid(form)
         except WorkflowConflict as conflict:
             form.add_error(None, conflict.message)
@@ -405,7 +405,7 @@ class ServiceModelFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView
         try:
             obj = self.save(obj)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
             return self.form_invalid(form)
         except WorkflowConflict as conflict:
             form.add_error(None, conflict.message)
@@ -515,7 +515,7 @@ class ViolationCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView)
         try:
             violation = services.violation_create(actor=self.request.user, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The violation was recorded."))
         return redirect("procurement:violation_detail", pk=violation.pk)
@@ -573,7 +573,7 @@ class FlagActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
                     actor=request.user, flag=self.flag, reason=form.cleaned_data["reason"]
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
             return self.render(form, status=400)
         except WorkflowConflict as conflict:
             messages.error(request, conflict.message)

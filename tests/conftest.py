@@ -10,8 +10,8 @@ import shutil
 import pytest
 from django.db import connection
 
-from credit_records.models import Region
-from credit_records.reference import CITIES, COUNTIES, PROVINCE, load_jiangsu_regions
+from core.models import Region
+from core.reference import CITIES, COUNTIES, PROVINCE, load_jiangsu_regions
 
 from .factories import DepartmentFactory, UserFactory
 

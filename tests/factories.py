@@ -4,20 +4,12 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from core.models import Department, DepartmentKind, Region, User
+from core.roles import Role
+from core.services import user_assign_role
+from core.validators import USCC_ALPHABET, uscc_check_character
 from credit_records import services
-from credit_records.models import (
-    Department,
-    DepartmentKind,
-    DishonestyRecord,
-    PublicOfficial,
-    RecordCategory,
-    Region,
-    Severity,
-    User,
-)
-from credit_records.roles import Role
-from credit_records.services import user_assign_role
-from credit_records.validators import USCC_ALPHABET, uscc_check_character
+from credit_records.models import DishonestyRecord, PublicOfficial, RecordCategory, Severity
 
 TEST_PASSWORD = "a-long-test-password"
 

@@ -6,8 +6,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from credit_records.models import Region, User
-from credit_records.validators import CharacterClassesValidator
+from core.models import Region, User
+from core.validators import CharacterClassesValidator
 from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def admin_client(regions):
 
 def add_user(client, password):
     return client.post(
-        "/admin/credit_records/user/add/",
+        "/admin/core/user/add/",
         {
             "username": "new-official",
             "password1": password,

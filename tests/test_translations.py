@@ -67,7 +67,8 @@ def test_the_default_language_is_simplified_chinese(client, db):
 
 
 def test_a_commendation_level_reads_as_a_level_of_honour_not_as_a_region_level():
-    from credit_records.models import CommendationLevel, RegionLevel
+    from core.models import RegionLevel
+    from credit_records.models import CommendationLevel
 
     with translation.override("zh-hans"):
         assert CommendationLevel.CITY.label == "市级"

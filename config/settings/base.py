@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "core",
     "credit_records",
     "procurement",
     "debt",
@@ -62,16 +63,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "credit_records.middleware.PermissionsPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "credit_records.middleware.PortalLanguageMiddleware",
+    "core.middleware.PortalLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the user and messages are known, so its 400 page has the usual layout.
-    "credit_records.middleware.RejectNulCharactersMiddleware",
+    "core.middleware.RejectNulCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -92,7 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "credit_records.context_processors.navigation",
+                "core.context_processors.navigation",
             ],
         },
     },
@@ -120,14 +121,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # CACHE_URL=redis://127.0.0.1:6379/1.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
-AUTH_USER_MODEL = "credit_records.User"
+AUTH_USER_MODEL = "core.User"
 # django-axes first: it refuses a locked-out username and address before the password is
 # even checked, and counts every failure.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "credit_records.backends.CachedPermissionsBackend",
+    "core.backends.CachedPermissionsBackend",
 ]
-# Each user's permissions are kept in the cache for this long (credit_records/backends.py),
+# Each user's permissions are kept in the cache for this long (core/backends.py),
 # by default only when the cache is shared by every process: a role taken away in one process
 # must not live on in another's memory.
 CHENGXIN_PERMISSION_CACHE_SECONDS = env.int(
@@ -140,12 +141,12 @@ LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "credit_records.validators.MinimumLengthValidator",
+        "NAME": "core.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "credit_records.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "core.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
 
 # Internationalisation: officials and the public read Simplified Chinese; English is offered.
@@ -197,7 +198,7 @@ CHENGXIN_PUBLIC_MAX_AGE = env.int("CHENGXIN_PUBLIC_MAX_AGE", default=300)
 CHENGXIN_PUBLIC_CACHE_SECONDS = env.int("CHENGXIN_PUBLIC_CACHE_SECONDS", default=120)
 # How long the server keeps a rendered anonymous public page (and a list's filter form) at
 # most (0: not at all). Any change to what they show replaces them at once
-# (credit_records/public_cache.py); this bounds the writes that send no signal.
+# (core/public_cache.py); this bounds the writes that send no signal.
 CHENGXIN_PUBLIC_PAGE_CACHE_SECONDS = env.int("CHENGXIN_PUBLIC_PAGE_CACHE_SECONDS", default=120)
 CHENGXIN_PUBLIC_API_RATE = env.str("CHENGXIN_PUBLIC_API_RATE", default="60/minute")
 # ``python -m bench load`` only: serve /bench/ping/, a view that does nothing (the
@@ -219,7 +220,7 @@ CHENGXIN_SCAN_SECONDS = env.int("CHENGXIN_SCAN_SECONDS", default=60)
 # A worker claims a notification's email before sending it; a claim older than this that was
 # never marked sent is taken as lost (the worker died mid-send) and the email is sent again.
 CHENGXIN_EMAIL_CLAIM_SECONDS = env.int("CHENGXIN_EMAIL_CLAIM_SECONDS", default=600)
-# Background exports (credit_records/export_jobs.py): a list export of more rows than this
+# Background exports (core/export_jobs.py): a list export of more rows than this
 # is prepared in the background; its file is kept this many days; a running export whose
 # progress has not moved for this many minutes is failed (its worker died); at most this
 # many exports per user are queued or running at once.
@@ -366,7 +367,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Services' exceptions (conflict, permission, scope, validation) become HTTP answers here.
-    "EXCEPTION_HANDLER": "credit_records.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     # Only the public endpoints are throttled (``credit_records.api.public``).
     "DEFAULT_THROTTLE_RATES": {"public": CHENGXIN_PUBLIC_API_RATE},
 }
@@ -446,7 +447,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Browser features no page of the portal uses (credit_records.middleware).
+# Browser features no page of the portal uses (core.middleware).
 CHENGXIN_PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
     "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
@@ -480,12 +481,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-# The client's address (credit_records/network.py). Clients connecting directly: only
+# The client's address (core/network.py). Clients connecting directly: only
 # REMOTE_ADDR, whatever headers they send. Behind reverse proxies set CHENGXIN_PROXY_COUNT to
 # their number; X-Forwarded-For is then read as Django REST framework reads it, or every
 # client would share the proxy's address and be locked out together.
 CHENGXIN_PROXY_COUNT = env.int("CHENGXIN_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "credit_records.network.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.network.client_ip"
 REST_FRAMEWORK["NUM_PROXIES"] = CHENGXIN_PROXY_COUNT
 
 for _folder in (

@@ -22,11 +22,12 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from core.api.filtering import StrictDjangoFilterBackend
+from core.keyset import InvalidCursor, paginate
+
 from .. import selectors
 from ..filters import PublicRecordFilter
-from ..keyset import InvalidCursor, paginate
 from ..publication import public_record
-from .filtering import StrictDjangoFilterBackend
 
 # Spectacular cannot tell these types from a filter method: a region's six-digit code, a year.
 extend_schema_field(OpenApiTypes.STR)(PublicRecordFilter.in_region)

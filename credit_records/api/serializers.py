@@ -7,6 +7,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.models import Department, Region
+from core.scope import scope_queryset
+from core.validators import normalize_uscc, validate_uscc
+
 from .. import selectors, services
 from ..models import (
     Attachment,
@@ -14,7 +18,6 @@ from ..models import (
     Commitment,
     CreditRepairApplication,
     DeadlineExtension,
-    Department,
     DishonestyRecord,
     FaultToleranceClaim,
     PublicOfficial,
@@ -22,10 +25,8 @@ from ..models import (
     RecordSource,
     Rectification,
     RectificationReport,
-    Region,
     Severity,
 )
-from ..validators import normalize_uscc, validate_uscc
 
 
 def _user(serializer):
@@ -41,7 +42,7 @@ class ScopedRelatedFieldMixin:
     as not existing, like a 404 on its own URL."""
 
     def get_queryset(self):
-        return selectors.scope_queryset(_user(self), super().get_queryset())
+        return scope_queryset(_user(self), super().get_queryset())
 
 
 class ScopedPrimaryKeyRelatedField(ScopedRelatedFieldMixin, serializers.PrimaryKeyRelatedField):

@@ -20,6 +20,13 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from core.api.filtering import StrictDjangoFilterBackend, StrictOrderingFilter
+from core.api.permissions import ModelPermissions
+from core.models import Department, Region
+from core.public_cache import CachedCountPaginator
+from core.scope import scope_queryset
+from core.validators import normalize_uscc
+
 from .. import rules, selectors, services
 from ..filters import (
     CommendationFilter,
@@ -36,20 +43,14 @@ from ..models import (
     Commendation,
     Commitment,
     CreditRepairApplication,
-    Department,
     DishonestyRecord,
     FaultToleranceClaim,
     PublicOfficial,
     RecordEvent,
     Rectification,
     RectificationReport,
-    Region,
 )
-from ..public_cache import CachedCountPaginator
-from ..validators import normalize_uscc
 from . import serializers as s
-from .filtering import StrictDjangoFilterBackend, StrictOrderingFilter
-from .permissions import ModelPermissions
 
 # The region filters take a region id; spectacular cannot tell from a filter method.
 extend_schema_field(OpenApiTypes.INT)(DishonestyRecordFilter.in_region)
@@ -71,7 +72,7 @@ class ScopedViewSetMixin:
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        return selectors.scope_queryset(self.request.user, super().get_queryset())
+        return scope_queryset(self.request.user, super().get_queryset())
 
 
 # The HTTP answers every write may give besides its success.

@@ -3,8 +3,9 @@ the input's shape and resolves regions inside the user's scope."""
 
 from rest_framework import serializers
 
+from core.models import Region
 from credit_records.api.serializers import DepartmentUsccField, ScopedSlugRelatedField, display
-from credit_records.models import Region, Severity
+from credit_records.models import Severity
 
 from ..models import (
     BondIssue,

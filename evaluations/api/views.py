@@ -8,8 +8,8 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from credit_records.api.filtering import StrictDjangoFilterBackend, StrictOrderingFilter
-from credit_records.api.permissions import ModelPermissions
+from core.api.filtering import StrictDjangoFilterBackend, StrictOrderingFilter
+from core.api.permissions import ModelPermissions
 from credit_records.api.views import WORKFLOW_ERRORS, Pagination
 
 from .. import selectors, services

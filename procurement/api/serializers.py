@@ -3,6 +3,7 @@ writes hand the object to the service that validates and saves it."""
 
 from rest_framework import serializers
 
+from core.validators import validate_uscc
 from credit_records.api.serializers import (
     DepartmentUsccField,
     ScopedPrimaryKeyRelatedField,
@@ -12,7 +13,6 @@ from credit_records.api.serializers import (
     display,
     optional_text,
 )
-from credit_records.validators import validate_uscc
 
 from .. import selectors, services
 from ..models import (
@@ -36,7 +36,7 @@ class SupplierUsccField(SlugRelatedField):
         super().__init__(slug_field="uscc", **kwargs)
 
     def to_internal_value(self, data):
-        from credit_records.validators import normalize_uscc
+        from core.validators import normalize_uscc
 
         return super().to_internal_value(normalize_uscc(data) if isinstance(data, str) else data)
 

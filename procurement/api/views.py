@@ -8,9 +8,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from core.models import Department
+from core.validators import normalize_uscc
 from credit_records.api.views import WORKFLOW_ERRORS, WRITE_ERRORS, Pagination, ScopedViewSetMixin
-from credit_records.models import Department
-from credit_records.validators import normalize_uscc
 
 from .. import selectors, services
 from ..filters import (

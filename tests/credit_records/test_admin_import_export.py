@@ -12,12 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 from django.utils.translation import override
 
-from credit_records.models import Department, Region
-from credit_records.validators import validate_uscc
+from core.models import Department, Region
+from core.validators import validate_uscc
 
 from ..factories import DepartmentFactory, valid_uscc
 
-ADMIN_LIST = "/admin/credit_records/department/"
+ADMIN_LIST = "/admin/core/department/"
 IMPORT_URL = f"{ADMIN_LIST}import/"
 PROCESS_IMPORT_URL = f"{ADMIN_LIST}process_import/"
 EXPORT_URL = f"{ADMIN_LIST}export/"

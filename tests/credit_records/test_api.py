@@ -8,11 +8,11 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from core.models import Department
 from credit_records.models import (
     Attachment,
     Commitment,
     CommitmentStatus,
-    Department,
     DishonestyRecord,
     PublicOfficial,
     RecordSource,

@@ -13,9 +13,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 
-from credit_records import export_jobs
-from credit_records.models import ExportJob, ExportStatus
-from credit_records.tasks import maintain_export_jobs, run_export_job
+from core import export_jobs
+from core.models import ExportJob, ExportStatus
+from core.tasks import maintain_export_jobs, run_export_job
 
 from ..factories import make_record
 from .test_exports_scale import xlsx_rows

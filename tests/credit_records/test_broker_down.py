@@ -8,8 +8,10 @@ import time
 import pytest
 from django.core import mail
 
-from credit_records import deadlines, notifications, services
-from credit_records.models import Notification, NotificationKind, RecordStatus
+from core import notifications
+from core.models import Notification, NotificationKind
+from credit_records import deadlines, services
+from credit_records.models import RecordStatus
 
 from ..factories import UserFactory, make_record
 from .deadline_support import at, celery_broker, rectifying_record
@@ -47,7 +49,7 @@ def queueing_failures(caplog):
     return [
         record
         for record in caplog.records
-        if record.name == "credit_records.notifications"
+        if record.name == "core.notifications"
         and record.levelno == logging.ERROR
         and record.getMessage().startswith("Could not queue")
         and record.exc_info

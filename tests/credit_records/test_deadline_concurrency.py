@@ -10,17 +10,16 @@ import pytest
 from django.core import mail
 from django.db import close_old_connections, connection
 
-from credit_records import deadlines, notifications, services
+from core import notifications
+from core.models import Notification, NotificationKind, ReminderLog
+from credit_records import deadlines, services
 from credit_records.models import (
     AccountabilityEntry,
     AccountabilityKind,
     Commitment,
     DishonestyRecord,
-    Notification,
-    NotificationKind,
     RecordEvent,
     Rectification,
-    ReminderLog,
 )
 
 from ..factories import OfficialFactory, UserFactory, make_record

@@ -12,12 +12,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from core.models import Notification
 from credit_records import deadlines, selectors, services, tasks
 from credit_records.models import (
     AccountabilityEntry,
     AccountabilityKind,
     DishonestyRecord,
-    Notification,
     RecordCategory,
     Rectification,
     Severity,
@@ -157,9 +157,7 @@ def escalations_panel(login, user) -> str:
 
 
 def notifications_received(record):
-    return Counter(
-        Notification.objects.filter(record=record).values_list("kind", "recipient__username")
-    )
+    return Counter(Notification.objects.about(record).values_list("kind", "recipient__username"))
 
 
 def timeline(record):
@@ -210,7 +208,7 @@ def test_one_rectification_goes_through_every_reminder_and_every_step_each_exact
             ("accountability", nanjing): 1,
         }
     )
-    assert not Notification.objects.exclude(record=record).exists()
+    assert not Notification.objects.exclude(pk__in=Notification.objects.about(record)).exists()
     reminder_days = sorted(
         (timezone.localtime(created).date(), title)
         for created, title in Notification.objects.filter(
@@ -311,7 +309,7 @@ def test_a_rectification_verified_after_escalation_takes_no_further_step(journey
     rectification = Rectification.objects.get(record=record)
     assert rectification.escalation_level == 2
     assert not rectification.history.filter(escalation_level=3).exists()
-    kinds = Counter(Notification.objects.filter(record=record).values_list("kind", flat=True))
+    kinds = Counter(Notification.objects.about(record).values_list("kind", flat=True))
     assert kinds["accountability"] == 0
     assert (kinds["overdue"], kinds["escalated"]) == (2, 2)
     assert not AccountabilityEntry.objects.filter(kind=AccountabilityKind.PROPOSAL).exists()

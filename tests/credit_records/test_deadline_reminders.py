@@ -8,14 +8,11 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from credit_records import deadlines, notifications, services
-from credit_records.models import (
-    Commitment,
-    Notification,
-    NotificationKind,
-    ReminderLog,
-    Severity,
-)
+from core import deadlines as engine
+from core import notifications
+from core.models import Notification, NotificationKind, ReminderLog
+from credit_records import deadlines, services
+from credit_records.models import Commitment, Severity
 
 from ..factories import OfficialFactory, UserFactory, make_record
 from .deadline_support import at, celery_eager, each_day, rectifying_record
@@ -95,7 +92,7 @@ def test_a_rectification_is_reminded_seven_three_and_one_day_before_once_per_rec
     ]
     stored = Notification.objects.filter(kind=NotificationKind.REMINDER)
     assert {n.url for n in stored} == {f"/workspace/records/{record.pk}/"}
-    assert {n.record_id for n in stored} == {record.pk}
+    assert {n.target for n in stored} == {record}
     assert sorted(
         ReminderLog.objects.filter(kind="rectification", object_id=record.rectification.pk)
         .values_list("due_date", "days_before")
@@ -118,7 +115,7 @@ def test_reminders_reach_the_county_liaison_and_the_city_office_but_not_the_prov
         decision_number=NUMBER,
     )
 
-    deadlines.send_reminders(today=MONDAY)
+    engine.send_reminders(today=MONDAY)
 
     assert sorted(
         Notification.objects.filter(kind=NotificationKind.REMINDER).values_list(
@@ -140,7 +137,7 @@ def test_a_county_with_its_own_supervisor_is_reminded_through_it_instead_of_the_
         decision_number=NUMBER,
     )
 
-    deadlines.send_reminders(today=MONDAY)
+    engine.send_reminders(today=MONDAY)
 
     assert sorted(
         Notification.objects.filter(kind=NotificationKind.REMINDER).values_list(
@@ -471,21 +468,21 @@ PERMIT_KIND = "test_permit_renewal"
 @pytest.fixture
 def permits():
     """Another app's deadlines (say, permits to renew), plugged into the same scan."""
-    due: list[deadlines.DueItem] = []
-    deadlines.register(
-        deadlines.DeadlineSource(
+    due: list[engine.DueItem] = []
+    engine.register(
+        engine.DeadlineSource(
             PERMIT_KIND,
             lambda start, end: [item for item in due if start <= item.due_date <= end],
         )
     )
     yield due
-    deadlines.SOURCES.pop(PERMIT_KIND, None)
+    engine.SOURCES.pop(PERMIT_KIND, None)
 
 
 def test_a_deadline_source_registered_by_another_app_is_reminded_by_the_same_scan(permits, people):
     official = OfficialFactory(department=people["liaison"].department)
     permits.append(
-        deadlines.DueItem(
+        engine.DueItem(
             object_id=41,
             due_date=datetime.date(2026, 3, 5),
             recipients=[people["liaison"]],
@@ -517,9 +514,9 @@ def test_a_deadline_source_registered_by_another_app_is_reminded_by_the_same_sca
 
 
 def test_an_unregistered_source_is_no_longer_scanned(permits, people):
-    deadlines.SOURCES.pop(PERMIT_KIND)
+    engine.SOURCES.pop(PERMIT_KIND)
     permits.append(
-        deadlines.DueItem(
+        engine.DueItem(
             object_id=42,
             due_date=datetime.date(2026, 3, 3),
             recipients=[people["liaison"]],

@@ -8,8 +8,10 @@ import pytest
 from django.core.checks import run_checks
 from django.test import override_settings
 
+from core import deadlines as engine
+from core.models import ReminderLog
 from credit_records import deadlines
-from credit_records.models import RecordEvent, ReminderLog
+from credit_records.models import RecordEvent
 
 from ..factories import UserFactory
 from .deadline_support import at, rectifying_record
@@ -91,9 +93,9 @@ def broken_source():
     def items(start, end):
         raise RuntimeError("this source cannot be read")
 
-    deadlines.register(deadlines.DeadlineSource("broken", items))
+    engine.register(engine.DeadlineSource("broken", items))
     yield
-    deadlines.SOURCES.pop("broken", None)
+    engine.SOURCES.pop("broken", None)
 
 
 def test_a_failing_reminder_phase_does_not_stop_the_escalation_ladder(

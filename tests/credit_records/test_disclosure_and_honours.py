@@ -11,16 +11,16 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from core.exceptions import WorkflowConflict
+from core.models import Department
 from credit_records import selectors, services
 from credit_records.models import (
     CreditRepairApplication,
-    Department,
     DishonestyRecord,
     RecordEvent,
     Rectification,
     ReviewStatus,
 )
-from credit_records.services import WorkflowConflict
 
 from ..factories import DepartmentFactory, RecordFactory, make_record
 

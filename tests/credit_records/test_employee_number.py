@@ -5,9 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
+from core.validators import looks_like_resident_id
 from credit_records import services
 from credit_records.models import PublicOfficial
-from credit_records.validators import looks_like_resident_id
 
 # Made-up numbers with the shape of real ones.
 RESIDENT_IDS = [

@@ -11,14 +11,12 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
+from core.models import Department, Notification, NotificationKind
 from credit_records import deadlines, selectors, services
 from credit_records.models import (
     AccountabilityEntry,
     AccountabilityKind,
-    Department,
     DishonestyRecord,
-    Notification,
-    NotificationKind,
     RecordEvent,
     Rectification,
     Severity,
@@ -130,7 +128,7 @@ def test_the_day_after_the_deadline_the_rectification_becomes_overdue_once(
     assert Notification.objects.exclude(kind=NotificationKind.OVERDUE).count() == 0
     overdue = Notification.objects.filter(kind=NotificationKind.OVERDUE).first()
     assert overdue.title == f"{NUMBER} 整改逾期"
-    assert overdue.record_id == overdue_record.pk
+    assert overdue.target == overdue_record
     # The department head has no account: told by email, once, in Chinese.
     to_head = [message for message in mail.outbox if message.to == ["head@jiangning.gov.cn"]]
     assert len(to_head) == 1

@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext
 from tablib import Dataset
 
-from credit_records import exports, services
-from credit_records.exports import Column, neutralise_formula
+from core import exports
+from core.exports import Column, neutralise_formula
+from credit_records import services
 from credit_records.models import Commendation, Commitment, DishonestyRecord, PublicOfficial
 from credit_records.resources import (
     CommendationResource,
@@ -343,7 +344,7 @@ def test_an_empty_xlsx_export_still_has_its_header_row():
 
     import openpyxl
 
-    from credit_records.exports import write_xlsx
+    from core.exports import write_xlsx
 
     handle = io.BytesIO()
     write_xlsx(handle, [], ["决定文号", "部门"], "失信记录")

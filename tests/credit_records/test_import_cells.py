@@ -5,8 +5,10 @@ empty yes/no cell keeps the default, and anything else is a row error that saves
 import pytest
 from tablib import Dataset
 
-from credit_records.models import Department, PublicOfficial, User
-from credit_records.resources import DepartmentResource, PublicOfficialResource, UserResource
+from core.imports.organisations import DepartmentResource, UserResource
+from core.models import Department, User
+from credit_records.models import PublicOfficial
+from credit_records.resources import PublicOfficialResource
 
 from ..factories import valid_uscc
 

@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from credit_records import notifications
-from credit_records.models import NotificationKind
+from core import notifications
+from core.models import NotificationKind
 
 from ..factories import UserFactory
 from .deadline_support import at

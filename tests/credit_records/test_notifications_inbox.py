@@ -6,8 +6,10 @@ import re
 
 import pytest
 
-from credit_records import notifications, rules, services
-from credit_records.models import CalendarDay, Notification, NotificationKind, Severity
+from core import calendar, notifications
+from core.models import CalendarDay, Notification, NotificationKind
+from credit_records import services
+from credit_records.models import Severity
 
 from ..factories import make_record
 from .deadline_support import at
@@ -147,30 +149,30 @@ def national_day_2026():
 
 
 def test_working_days_skip_the_weekend():
-    assert rules.add_working_days(datetime.date(2026, 3, 6), 1) == datetime.date(2026, 3, 9)
-    assert rules.add_working_days(datetime.date(2026, 3, 2), 5) == datetime.date(2026, 3, 9)
+    assert calendar.add_working_days(datetime.date(2026, 3, 6), 1) == datetime.date(2026, 3, 9)
+    assert calendar.add_working_days(datetime.date(2026, 3, 2), 5) == datetime.date(2026, 3, 9)
     # Beyond the years seeded with weekend rows, Saturday and Sunday still rest.
-    assert rules.add_working_days(datetime.date(2031, 1, 3), 1) == datetime.date(2031, 1, 6)
+    assert calendar.add_working_days(datetime.date(2031, 1, 3), 1) == datetime.date(2031, 1, 6)
 
 
 def test_a_holiday_on_a_weekday_is_skipped():
     non_working(datetime.date(2026, 3, 4), note="假日")
 
-    assert not rules.is_working_day(datetime.date(2026, 3, 4))
-    assert rules.add_working_days(datetime.date(2026, 3, 2), 3) == datetime.date(2026, 3, 6)
+    assert not calendar.is_working_day(datetime.date(2026, 3, 4))
+    assert calendar.add_working_days(datetime.date(2026, 3, 2), 3) == datetime.date(2026, 3, 6)
 
 
 def test_a_saturday_worked_instead_counts_as_a_working_day(national_day_2026):
-    assert rules.is_working_day(datetime.date(2026, 10, 10))
-    assert not rules.is_working_day(datetime.date(2026, 10, 11))
+    assert calendar.is_working_day(datetime.date(2026, 10, 10))
+    assert not calendar.is_working_day(datetime.date(2026, 10, 11))
     # 30 Sep, then 8, 9, 10 (the Saturday) and 12 October.
-    assert rules.add_working_days(datetime.date(2026, 9, 29), 5) == datetime.date(2026, 10, 12)
+    assert calendar.add_working_days(datetime.date(2026, 9, 29), 5) == datetime.date(2026, 10, 12)
 
 
 def test_a_holiday_longer_than_the_first_look_ahead_is_still_counted_through():
     non_working(*(datetime.date(2026, 7, 2) + datetime.timedelta(days=n) for n in range(40)))
 
-    assert rules.add_working_days(datetime.date(2026, 7, 1), 1) == datetime.date(2026, 8, 11)
+    assert calendar.add_working_days(datetime.date(2026, 7, 1), 1) == datetime.date(2026, 8, 11)
 
 
 def test_a_credit_repair_must_be_decided_within_ten_working_days(

@@ -8,9 +8,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 
-from credit_records.backends import PERMISSIONS
-from credit_records.roles import Role
-from credit_records.services import user_assign_role
+from core.backends import PERMISSIONS
+from core.roles import Role
+from core.services import user_assign_role
 
 VIEW = "credit_records.view_dishonestyrecord"
 CHANGE = "credit_records.change_dishonestyrecord"
@@ -38,7 +38,7 @@ def test_a_second_request_reads_the_permissions_from_the_cache(
     with django_assert_num_queries(0):
         assert user.has_perm(VIEW)
         assert user.has_perm(CHANGE) == may_change
-        assert not user.has_perm("credit_records.delete_region")
+        assert not user.has_perm("core.delete_region")
 
 
 def fresh_uncached_has_perm(user, permission) -> bool:

@@ -11,8 +11,10 @@ from django.db import transaction
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from credit_records import public_cache, services
-from credit_records.models import DishonestyRecord, Notification, RecordStatus
+from core import public_cache
+from core.models import Notification
+from credit_records import services
+from credit_records.models import DishonestyRecord, RecordStatus
 
 from ..factories import DepartmentFactory, make_record
 

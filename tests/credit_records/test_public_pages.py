@@ -18,12 +18,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
+from core.models import Department
 from credit_records import services
 from credit_records.demo import demo_decision_number, seed_demo
 from credit_records.models import (
     Attachment,
     Commendation,
-    Department,
     DishonestyRecord,
     PublicOfficial,
     Rectification,

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.utils.translation import override
 
+from core.exceptions import WorkflowConflict
 from credit_records import services
 from credit_records.models import (
     DishonestyRecord,
@@ -15,7 +16,6 @@ from credit_records.models import (
     RectificationReport,
     ReportDecision,
 )
-from credit_records.services import WorkflowConflict
 
 from ..factories import UserFactory, make_record
 

@@ -20,8 +20,9 @@ from django.utils.translation import gettext, ngettext, override
 from simple_history.models import HistoricalRecords
 from tablib import Dataset
 
-from credit_records import bulk_writes
-from credit_records.models import Department, DishonestyRecord, RecordEvent
+from core import bulk_writes
+from core.models import Department
+from credit_records.models import DishonestyRecord, RecordEvent
 from credit_records.resources import DishonestyRecordResource
 
 from ..factories import DepartmentFactory, OfficialFactory, make_record, valid_uscc

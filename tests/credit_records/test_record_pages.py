@@ -16,6 +16,7 @@ from django.test import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
+from core.validators import uscc_check_character
 from credit_records import services
 from credit_records.models import (
     Attachment,
@@ -26,7 +27,6 @@ from credit_records.models import (
     RecordStatus,
     Rectification,
 )
-from credit_records.validators import uscc_check_character
 
 from ..factories import DepartmentFactory, OfficialFactory, UserFactory, make_record
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.exceptions import OutOfScope, WorkflowConflict
 from credit_records import selectors, services
 from credit_records.models import (
     AccountabilityEntry,
@@ -26,7 +27,6 @@ from credit_records.models import (
     ReportDecision,
     ReviewStatus,
 )
-from credit_records.services import OutOfScope, WorkflowConflict
 
 from ..factories import DepartmentFactory, OfficialFactory, UserFactory, make_record
 

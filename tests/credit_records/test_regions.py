@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import override
 
-from credit_records.models import Region
-from credit_records.reference import load_jiangsu_regions
-from credit_records.selectors import departments_in_scope
+from core.models import Region
+from core.reference import load_jiangsu_regions
+from core.scope import departments_in_scope
 
 # From BRIEF.md (GB/T 2260): the province and its thirteen prefecture-level cities.
 CITIES = {
@@ -253,7 +253,7 @@ def test_an_admin_import_of_a_county_under_the_wrong_city_is_a_row_error(
     upload = SimpleUploadedFile("regions.csv", buffer.getvalue().encode("utf-8-sig"), "text/csv")
 
     response = client.post(
-        "/admin/credit_records/region/import/",
+        "/admin/core/region/import/",
         {"resource": "0", "format": csv_format_index(), "import_file": upload},
     )
 

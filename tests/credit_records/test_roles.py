@@ -6,9 +6,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
-from credit_records.models import Notification, User
-from credit_records.roles import Role
-from credit_records.services import user_assign_role
+from core.models import Notification, User
+from core.roles import Role
+from core.services import user_assign_role
 
 from ..factories import UserFactory
 
@@ -30,15 +30,15 @@ def test_the_four_role_groups_exist_after_migrate(db):
 def test_a_supervisor_can_view_add_change_import_and_export_departments(db):
     permissions = group_permissions(Role.SUPERVISOR)
     for action in ("view", "add", "change", "import", "export"):
-        assert f"credit_records.{action}_department" in permissions
-    assert "credit_records.delete_department" not in permissions
+        assert f"core.{action}_department" in permissions
+    assert "core.delete_department" not in permissions
 
 
 def test_a_supervisor_reads_regions_but_does_not_edit_them(db):
     permissions = group_permissions(Role.SUPERVISOR)
-    assert {"credit_records.view_region", "credit_records.export_region"} <= permissions
+    assert {"core.view_region", "core.export_region"} <= permissions
     for action in ("add", "change", "delete", "import"):
-        assert f"credit_records.{action}_region" not in permissions
+        assert f"core.{action}_region" not in permissions
 
 
 def test_a_supervisor_does_not_manage_users(db):
@@ -48,10 +48,10 @@ def test_a_supervisor_does_not_manage_users(db):
 def test_the_auditor_can_view_and_export_but_not_change_or_import(db):
     permissions = group_permissions(Role.AUDITOR)
     for model in ("department", "region"):
-        assert f"credit_records.view_{model}" in permissions
-        assert f"credit_records.export_{model}" in permissions
+        assert f"core.view_{model}" in permissions
+        assert f"core.export_{model}" in permissions
         for action in ("add", "change", "delete", "import"):
-            assert f"credit_records.{action}_{model}" not in permissions
+            assert f"core.{action}_{model}" not in permissions
     assert all(
         permission.split(".")[1].startswith(("view_", "export_")) for permission in permissions
     )
@@ -59,10 +59,10 @@ def test_the_auditor_can_view_and_export_but_not_change_or_import(db):
 
 def test_a_liaison_may_view_departments_and_regions_but_not_change_them(db):
     permissions = group_permissions(Role.LIAISON)
-    assert {"credit_records.view_department", "credit_records.view_region"} <= permissions
+    assert {"core.view_department", "core.view_region"} <= permissions
     for model in ("department", "region", "user"):
         for action in ("add", "change", "delete", "import", "export"):
-            assert f"credit_records.{action}_{model}" not in permissions
+            assert f"core.{action}_{model}" not in permissions
 
 
 def test_the_administrator_group_has_every_permission(db):
@@ -79,19 +79,19 @@ def test_a_permission_granted_by_hand_does_not_survive_the_next_migrate(db):
     call_command("migrate", verbosity=0)
 
     permissions = group_permissions(Role.SUPERVISOR)
-    assert "credit_records.delete_department" not in permissions
-    assert "credit_records.import_department" in permissions
+    assert "core.delete_department" not in permissions
+    assert "core.import_department" in permissions
 
 
 def test_each_role_user_has_the_permissions_of_their_role(
     nanjing_supervisor, auditor, nanjing_liaison
 ):
-    assert nanjing_supervisor.has_perm("credit_records.import_department")
-    assert auditor.has_perm("credit_records.export_department")
-    assert not auditor.has_perm("credit_records.change_department")
-    assert not auditor.has_perm("credit_records.import_department")
-    assert not nanjing_liaison.has_perm("credit_records.export_department")
-    assert not nanjing_liaison.has_perm("credit_records.change_department")
+    assert nanjing_supervisor.has_perm("core.import_department")
+    assert auditor.has_perm("core.export_department")
+    assert not auditor.has_perm("core.change_department")
+    assert not auditor.has_perm("core.import_department")
+    assert not nanjing_liaison.has_perm("core.export_department")
+    assert not nanjing_liaison.has_perm("core.change_department")
 
 
 # --- Who reaches the admin ------------------------------------------------------------------
@@ -104,7 +104,7 @@ def test_supervisors_and_auditors_reach_the_admin(login, nanjing_supervisor, aud
 
 def test_a_liaison_cannot_reach_the_admin(login, nanjing_liaison):
     assert nanjing_liaison.is_staff is False
-    response = login(nanjing_liaison).get("/admin/credit_records/department/")
+    response = login(nanjing_liaison).get("/admin/core/department/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
 
@@ -118,7 +118,7 @@ def test_the_auditor_cannot_make_themselves_a_superuser_through_the_history_view
 ):
     version = auditor.history.latest()
     response = login(auditor).post(
-        f"/admin/credit_records/user/{auditor.pk}/history/{version.history_id}/",
+        f"/admin/core/user/{auditor.pk}/history/{version.history_id}/",
         {
             "username": auditor.username,
             "language": "zh-hans",
@@ -135,25 +135,25 @@ def test_the_auditor_cannot_make_themselves_a_superuser_through_the_history_view
 
 def test_a_supervisor_cannot_open_the_user_admin(login, nanjing_supervisor, auditor):
     client = login(nanjing_supervisor)
-    assert client.get("/admin/credit_records/user/").status_code == 403
-    assert client.get(f"/admin/credit_records/user/{auditor.pk}/change/").status_code == 403
+    assert client.get("/admin/core/user/").status_code == 403
+    assert client.get(f"/admin/core/user/{auditor.pk}/change/").status_code == 403
 
 
 def test_an_auditor_cannot_list_or_export_the_accounts(login, auditor, nanjing_supervisor):
     client = login(auditor)
-    assert client.get("/admin/credit_records/user/").status_code == 403
-    assert client.get("/admin/credit_records/user/export/").status_code == 403
-    assert not auditor.has_perm("credit_records.view_user")
-    assert auditor.has_perm("credit_records.view_department")
+    assert client.get("/admin/core/user/").status_code == 403
+    assert client.get("/admin/core/user/export/").status_code == 403
+    assert not auditor.has_perm("core.view_user")
+    assert auditor.has_perm("core.view_department")
 
 
 def test_an_auditor_does_not_read_other_users_notifications(login, auditor, suzhou_supervisor):
     Notification.objects.create(recipient=suzhou_supervisor, kind="reminder", title="苏州提醒")
     client = login(auditor)
-    assert not auditor.has_perm("credit_records.view_notification")
-    assert not auditor.has_perm("credit_records.view_reminderlog")
-    assert client.get("/admin/credit_records/notification/").status_code == 403
-    assert client.get("/admin/credit_records/reminderlog/").status_code == 403
+    assert not auditor.has_perm("core.view_notification")
+    assert not auditor.has_perm("core.view_reminderlog")
+    assert client.get("/admin/core/notification/").status_code == 403
+    assert client.get("/admin/core/reminderlog/").status_code == 403
 
 
 def test_only_administrators_see_notifications_in_the_admin(
@@ -162,13 +162,10 @@ def test_only_administrators_see_notifications_in_the_admin(
     Notification.objects.create(recipient=suzhou_supervisor, kind="reminder", title="苏州提醒")
     # Even a hand-granted view permission shows a supervisor no one's notifications.
     nanjing_supervisor.user_permissions.add(Permission.objects.get(codename="view_notification"))
-    response = login(nanjing_supervisor).get("/admin/credit_records/notification/")
+    response = login(nanjing_supervisor).get("/admin/core/notification/")
     assert response.status_code == 200
     assert "苏州提醒" not in response.content.decode()
-    assert (
-        "苏州提醒"
-        in login(administrator).get("/admin/credit_records/notification/").content.decode()
-    )
+    assert "苏州提醒" in login(administrator).get("/admin/core/notification/").content.decode()
 
 
 # --- Assigning a role with its scope -------------------------------------------------------
@@ -225,7 +222,7 @@ def test_assigning_a_role_replaces_the_previous_role_and_admin_access(
     assert user.role == Role.LIAISON
     assert list(user.groups.values_list("name", flat=True)) == [Role.LIAISON.value]
     assert (user.region, user.department, user.is_staff) == (None, nanjing_department, False)
-    assert not user.has_perm("credit_records.change_department")
+    assert not user.has_perm("core.change_department")
 
 
 def test_an_administrator_needs_no_scope_and_sees_everything(db):
@@ -249,7 +246,7 @@ def test_full_clean_reports_a_user_with_both_scopes(nanjing_liaison, regions):
 
 def test_the_admin_user_form_refuses_a_liaison_without_a_department(login, administrator):
     response = login(administrator).post(
-        "/admin/credit_records/user/add/",
+        "/admin/core/user/add/",
         {
             "username": "new_liaison",
             "password1": "a-long-test-password-123",
@@ -267,7 +264,7 @@ def test_the_admin_user_form_gives_a_new_supervisor_their_role_and_region(
     login, administrator, regions
 ):
     response = login(administrator).post(
-        "/admin/credit_records/user/add/",
+        "/admin/core/user/add/",
         {
             "username": "new_supervisor",
             "password1": "a-long-test-password-123",

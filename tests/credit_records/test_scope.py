@@ -4,14 +4,14 @@ department), on every page that can reach a department: workspace, admin, autoco
 import pytest
 from django.contrib.auth.models import Group
 
-from credit_records.models import Department, Region, User
-from credit_records.roles import Role
-from credit_records.selectors import scope_queryset
+from core.models import Department, Region, User
+from core.roles import Role
+from core.scope import scope_queryset
 
 from ..factories import UserFactory, valid_uscc
 
 WORKSPACE_LIST = "/workspace/departments/"
-ADMIN_LIST = "/admin/credit_records/department/"
+ADMIN_LIST = "/admin/core/department/"
 
 
 def detail_url(department):
@@ -172,11 +172,8 @@ def test_a_nanjing_supervisor_cannot_open_a_suzhou_region_in_the_admin(
     login, nanjing_supervisor, regions
 ):
     client = login(nanjing_supervisor)
-    assert (
-        client.get(f"/admin/credit_records/region/{regions['320500'].pk}/change/").status_code
-        == 404
-    )
-    listed = client.get("/admin/credit_records/region/", {"all": ""}).context["cl"].result_list
+    assert client.get(f"/admin/core/region/{regions['320500'].pk}/change/").status_code == 404
+    listed = client.get("/admin/core/region/", {"all": ""}).context["cl"].result_list
     assert {region.code for region in listed} == {c for c in regions if c.startswith("3201")}
 
 
@@ -223,7 +220,7 @@ def autocomplete(client, field_name, term):
     response = client.get(
         "/admin/autocomplete/",
         {
-            "app_label": "credit_records",
+            "app_label": "core",
             "model_name": "department",
             "field_name": field_name,
             "term": term,

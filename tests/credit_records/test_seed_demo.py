@@ -10,10 +10,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from credit_records.models import Department, DishonestyRecord, Region, User
-from credit_records.roles import Role
-from credit_records.selectors import departments_in_scope, scope_queryset
-from credit_records.validators import validate_uscc
+from core.models import Department, Region, User
+from core.roles import Role
+from core.scope import departments_in_scope, scope_queryset
+from core.validators import validate_uscc
+from credit_records.models import DishonestyRecord
 
 PASSWORD = "chengxin-demo"
 # username -> (role, region code, department name)
@@ -152,7 +153,7 @@ def test_running_it_twice_creates_nothing_new(db):
 def test_running_it_again_writes_no_row_anywhere_not_even_history(db):
     seed()
     before = every_table()
-    assert before["credit_records.HistoricalUser"] > 0
+    assert before["core.HistoricalUser"] > 0
     assert before["evaluations.HistoricalScore"] > 0
 
     seed()

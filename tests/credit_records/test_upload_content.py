@@ -12,9 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from import_export.admin import ImportMixin
 from rest_framework.test import APIClient
 
+from core.models import Department
+from core.uploads import validate_attachment, validate_import_file
 from credit_records import services
-from credit_records.models import Attachment, Commitment, Department
-from credit_records.rules import validate_attachment, validate_import_file
+from credit_records.models import Attachment, Commitment
 
 from ..factories import UserFactory, make_record
 

@@ -11,8 +11,8 @@ from django.forms import modelform_factory
 from hypothesis import given
 from hypothesis import strategies as st
 
-from credit_records.models import Department
-from credit_records.validators import validate_uscc
+from core.models import Department
+from core.validators import validate_uscc
 
 # GB 32100-2015: digits and capitals without I, O, S, V and Z; a character's value is its index.
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -215,7 +215,7 @@ def test_a_supervisor_adding_a_department_in_the_admin_may_type_the_code_in_lowe
     login, nanjing_supervisor, regions
 ):
     response = login(nanjing_supervisor).post(
-        "/admin/credit_records/department/add/",
+        "/admin/core/department/add/",
         {
             "name": "南京市审计局",
             "uscc": sloppily_typed(NANJING_CODE),

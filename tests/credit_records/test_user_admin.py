@@ -7,8 +7,8 @@ from django.test import Client
 from django.utils import translation
 from django.utils.translation import override
 
-from credit_records.admin import AXES_MESSAGES
-from credit_records.roles import Role
+from core.admin.platform import AXES_MESSAGES
+from core.roles import Role
 
 from ..factories import UserFactory
 
@@ -23,7 +23,7 @@ def english(client: Client) -> Client:
 def test_the_user_list_has_a_described_full_name_column(login, administrator):
     UserFactory(username="wang", last_name="王", first_name="明")
 
-    page = english(login(administrator)).get("/admin/credit_records/user/").content.decode()
+    page = english(login(administrator)).get("/admin/core/user/").content.decode()
 
     assert "Get full name" not in page
     assert ">Full name<" in page
@@ -34,7 +34,7 @@ def test_the_user_list_filters_by_role_with_the_roles_translated_names(
 ):
     client = login(administrator)
 
-    page = client.get("/admin/credit_records/user/").content.decode()
+    page = client.get("/admin/core/user/").content.decode()
 
     with override("zh-hans"):
         labels = [str(label) for _value, label in Role.choices]
@@ -42,7 +42,7 @@ def test_the_user_list_filters_by_role_with_the_roles_translated_names(
         assert f">{label}</a>" in page
     assert "groups__id__exact" not in page  # the raw group names are gone
 
-    listed = client.get("/admin/credit_records/user/", {"role": Role.SUPERVISOR.value})
+    listed = client.get("/admin/core/user/", {"role": Role.SUPERVISOR.value})
     names = {user.username for user in listed.context["cl"].result_list}
     assert names == {"nanjing"}
 

@@ -8,8 +8,9 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from core.models import Notification, NotificationKind
 from credit_records import services
-from credit_records.models import Notification, NotificationKind, Severity
+from credit_records.models import Severity
 
 from ..factories import UserFactory, make_record
 from .deadline_support import at, celery_eager
@@ -72,7 +73,7 @@ def test_a_written_explanation_tells_the_supervising_office_it_awaits_review(
         )
 
     assert told() == ["nanjing", "nanjing-2"]
-    assert Notification.objects.filter(record=record).count() == 2
+    assert Notification.objects.about(record).count() == 2
     assert [message.to for message in mail.outbox] == [["office@nanjing.gov.cn"]]
 
 
@@ -100,7 +101,7 @@ def test_the_decision_on_a_credit_repair_is_told_to_the_department(
     )
 
     assert told() == ["liaison"]
-    assert Notification.objects.get().record_id == verified_record.pk
+    assert Notification.objects.get().target == verified_record
 
 
 def test_a_refused_step_tells_nobody(people, verified_record):

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext, override
 
+from core.models import Department
 from credit_records import selectors
-from credit_records.models import Department, Rectification
+from credit_records.models import Rectification
 
 from ..factories import DepartmentFactory, make_record
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from credit_records.exports import numeric_columns
-from credit_records.models import Department
+from core.exports import numeric_columns
+from core.models import Department
 from debt.models import DebtProfile
 
 from ..debt.support import make_profile
@@ -52,7 +52,7 @@ def test_the_csv_export_of_the_same_list_is_unchanged_text(regions, auditor, log
 
 
 def test_only_plain_numeric_fields_count_as_numbers(regions):
-    from credit_records.exports import Column
+    from core.exports import Column
 
     DepartmentFactory(region=regions["320100"])
     columns = [

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils.translation import gettext
 
-from credit_records import exports
+from core import exports
 
 from .support import make_profile
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils.translation import gettext
 
-from credit_records.models import Region
+from core.models import Region
 
 from .support import make_profile
 

@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.utils import timezone
 
+from core.exceptions import WorkflowConflict
+from core.models import Notification, NotificationKind, ReminderLog
 from credit_records import deadlines as core_deadlines
-from credit_records.models import Notification, NotificationKind, ReminderLog
-from credit_records.services import WorkflowConflict
 from debt import deadlines, services, tasks
 from debt.models import RiskWarning, WarningStatus
 

@@ -8,9 +8,9 @@ from django.db.models import Case, CharField, F, Value, When
 from django.db.models.functions import Cast, Concat, Mod
 from django.db.models.lookups import Exact
 
-DOMAIN_APPS = ("credit_records", "procurement", "debt", "evaluations")
+DOMAIN_APPS = ("core", "credit_records", "procurement", "debt", "evaluations")
 # Never overwritten: the password hash (the administrator must stay signed in).
-SKIPPED_FIELDS = {("credit_records", "user", "password")}
+SKIPPED_FIELDS = {("core", "user", "password")}
 
 
 def text_fields(model):

@@ -24,7 +24,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 
 from config.wsgi import application
-from credit_records.models import User
+from core.models import User
 from tests.conftest import skip_or_fail
 from tests.factories import UserFactory
 

@@ -155,7 +155,7 @@ def test_a_backup_restores_into_an_empty_database_and_media_folder_intact(
         assert counts["credit_records_attachment"] == 1
         assert row_counts(copy) == counts
         for query in (
-            "SELECT username, password, is_superuser FROM credit_records_user ORDER BY username",
+            "SELECT username, password, is_superuser FROM core_user ORDER BY username",
             "SELECT id, department_id, status, severity FROM credit_records_dishonestyrecord"
             " ORDER BY id",
             "SELECT app, name FROM django_migrations ORDER BY id",

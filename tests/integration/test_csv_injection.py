@@ -20,8 +20,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from import_export.admin import ExportMixin as AdminExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from credit_records.models import User
-from credit_records.views import ExportMixin
+from core.models import User
+from core.views import ExportMixin
 from evaluations.models import Round
 
 from .poison import poison_text_fields

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.utils import timezone
 
-from credit_records.models import Notification, NotificationKind
+from core.models import Notification, NotificationKind
 from credit_records.tasks import scan_deadlines
 from tests.credit_records.deadline_support import celery_broker, rectifying_record
 from tests.factories import UserFactory
@@ -46,7 +46,7 @@ def test_a_worker_on_redis_runs_the_scan_and_the_reminder_appears_in_the_databas
         liaison=liaison,
         decision_number="宁江建罚〔2026〕3号",
     )
-    reminders = Notification.objects.filter(kind=NotificationKind.REMINDER, record=record)
+    reminders = Notification.objects.about(record).filter(kind=NotificationKind.REMINDER)
     assert not reminders.exists()
 
     worker, log = start_worker(worker_broker, tmp_path, "deadline-test")

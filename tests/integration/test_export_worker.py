@@ -10,8 +10,8 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.test import Client
 
-from credit_records import export_jobs
-from credit_records.models import ExportJob, ExportStatus
+from core import export_jobs
+from core.models import ExportJob, ExportStatus
 from tests.credit_records.deadline_support import celery_broker
 from tests.factories import make_record
 

@@ -39,7 +39,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone, translation
 
-from credit_records.roles import ACCOUNT_MODELS, DOMAIN_APPS, PERSONAL_MODELS, ROLE_GRANTS, Role
+from core.roles import ACCOUNT_MODELS, DOMAIN_APPS, PERSONAL_MODELS, ROLE_GRANTS, Role
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -307,9 +307,9 @@ WEB = {
     "public:procurement_purchaser": Spec("public", obj="department"),
     # --- workspace: credit files ---
     "workspace:home": page(),
-    "workspace:department_list": listing(f"{CR}.view_department", "department", "department"),
-    "workspace:department_detail": page(f"{CR}.view_department", "department"),
-    "workspace:region_list": page(f"{CR}.view_region"),
+    "workspace:department_list": listing("core.view_department", "department", "department"),
+    "workspace:department_detail": page("core.view_department", "department"),
+    "workspace:region_list": page("core.view_region"),
     "workspace:record_list": listing(f"{CR}.view_dishonestyrecord", "record", "dishonestyrecord"),
     "workspace:record_create": page(f"{CR}.add_dishonestyrecord"),
     "workspace:record_detail": page(f"{CR}.view_dishonestyrecord", "record"),
@@ -427,8 +427,8 @@ WEB = {
 # An action: url_name -> ("GET" or "POST", permissions).
 CHANGE_RECORD = (f"{CR}.change_dishonestyrecord",)
 API = {
-    "api:region": (f"{CR}.region", "region", {}),
-    "api:department": (f"{CR}.department", "department", {}),
+    "api:region": ("core.region", "region", {}),
+    "api:department": ("core.department", "department", {}),
     "api:official": (f"{CR}.publicofficial", "official", {}),
     "api:record": (
         f"{CR}.dishonestyrecord",
@@ -544,19 +544,19 @@ ADMIN_READ_ONLY = {
 }
 # django-axes' records of sign-in attempts are written by the sign-in, never by hand.
 AXES = {"axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
-ADMIN_NO_ADD = {f"{CR}.notification", f"{CR}.reminderlog", *AXES}
-ADMIN_NO_CHANGE = {f"{CR}.notification", f"{CR}.reminderlog"}
+ADMIN_NO_ADD = {"core.notification", "core.reminderlog", *AXES}
+ADMIN_NO_CHANGE = {"core.notification", "core.reminderlog"}
 # How each admin model's rows relate to scope: "scoped" (the world has an in and an out
 # object), "shared" (reference data every reader sees), "full" (rows that belong to no
 # region: only a role that sees the whole province reads them in the admin).
 ADMIN_SCOPE = {
     "auth.group": "shared",
     "authtoken.tokenproxy": "shared",
-    f"{CR}.calendarday": "shared",
-    f"{CR}.notification": "full",
-    f"{CR}.reminderlog": "full",
+    "core.calendarday": "shared",
+    "core.notification": "full",
+    "core.reminderlog": "full",
     **dict.fromkeys(AXES, "full"),
-    f"{CR}.user": "scoped",
+    "core.user": "scoped",
     "procurement.supplier": "shared",
     "evaluations.scheme": "shared",
     "evaluations.indicator": "shared",
@@ -641,17 +641,9 @@ def _pdf(name):
 def build_world() -> World:
     from rest_framework.authtoken.models import Token, TokenProxy
 
+    from core.models import CalendarDay, Notification, Region, ReminderLog
     from credit_records import services as cs
-    from credit_records.models import (
-        AccountabilityEntry,
-        CalendarDay,
-        Commendation,
-        Commitment,
-        Notification,
-        Region,
-        ReminderLog,
-        Severity,
-    )
+    from credit_records.models import AccountabilityEntry, Commendation, Commitment, Severity
     from debt import services as ds
     from debt.models import BondIssue, CreditRating, DebtAudit, EmergencyEvent, TermAssessment
     from evaluations import services as es
@@ -1026,8 +1018,8 @@ def _axes_rows(put):
 def _export_jobs(put, nanjing, suzhou):
     from django.core.files.base import ContentFile
 
-    from credit_records.export_jobs import scope_key
-    from credit_records.models import ExportJob
+    from core.export_jobs import scope_key
+    from core.models import ExportJob
 
     for side, user in (("in", nanjing), ("out", suzhou)):
         m = _marker(side)
@@ -1295,7 +1287,7 @@ def fill(world: World, case: Case, role: str) -> str:
     match = resolve(url.split("?")[0])
     assert match.func == pattern.callback, f"{case.id}: {url} resolves to another view"
     if case.kind == "admin" and pattern.name == "admin:autocomplete":
-        query.update(app_label=CR, model_name="department", field_name="region", term="")
+        query.update(app_label="core", model_name="department", field_name="region", term="")
     if query:
         from urllib.parse import urlencode
 
@@ -1361,7 +1353,7 @@ def expected_api(case: Case, role: str):
     app, name = model.split(".")
     perms = (f"{app}.view_{name}",)
     if prefix == "procurement-api:purchaser":
-        perms = (f"{CR}.view_department", "procurement.view_procurementproject")
+        perms = ("core.view_department", "procurement.view_procurementproject")
     if suffix in actions:
         method, action_perms = actions[suffix]
         if method == "POST":

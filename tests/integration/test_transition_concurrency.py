@@ -16,6 +16,8 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.exceptions import WorkflowConflict
+from core.models import Notification
 from credit_records import services
 from credit_records.models import (
     AccountabilityEntry,
@@ -25,7 +27,6 @@ from credit_records.models import (
     DeadlineExtension,
     DishonestyRecord,
     FaultToleranceClaim,
-    Notification,
     RecordEvent,
     RecordStatus,
     Rectification,
@@ -33,7 +34,6 @@ from credit_records.models import (
     ReportDecision,
     ReviewStatus,
 )
-from credit_records.services import WorkflowConflict
 
 from ..factories import OfficialFactory, UserFactory, make_record
 from .race import one_wins, race, split
@@ -132,7 +132,7 @@ def test_two_supervisors_requiring_rectification_at_once_create_one_rectificatio
     one_wins(outcomes, WorkflowConflict)
     assert Rectification.objects.filter(record=record).count() == 1
     assert events(record, "require_rectification").count() == 1
-    assert Notification.objects.filter(recipient=nanjing_liaison, record=record).count() == 1
+    assert Notification.objects.about(record).filter(recipient=nanjing_liaison).count() == 1
 
 
 def test_two_liaisons_explaining_at_once_explain_once(

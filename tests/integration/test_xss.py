@@ -16,7 +16,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from credit_records.models import User
+from core.models import User
 
 from .poison import poison_text_fields
 
@@ -84,9 +84,9 @@ def poisoned(require_postgres):
 def test_every_signed_in_page_renders_the_payload_inert(poisoned):
     # The payload is where pages show it, and only where validators allow it.
     assert "facts" in poisoned["credit_records.DishonestyRecord"]
-    assert "name" in poisoned["credit_records.Department"]
+    assert "name" in poisoned["core.Department"]
     assert "title" in poisoned["procurement.ProcurementProject"]
-    assert "uscc" not in poisoned["credit_records.Department"]
+    assert "uscc" not in poisoned["core.Department"]
     assert len(poisoned) >= 15
     client = Client()
     client.force_login(User.objects.get(username="admin"))

@@ -9,8 +9,8 @@ import datetime
 import pytest
 from django.test import override_settings
 
+from core.models import CalendarDay, Notification, NotificationKind, ReminderLog
 from credit_records import deadlines
-from credit_records.models import CalendarDay, Notification, NotificationKind, ReminderLog
 
 from ..credit_records.deadline_support import at, each_day
 from ..factories import UserFactory

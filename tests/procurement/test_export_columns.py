@@ -7,7 +7,7 @@ import io
 import pytest
 from django.utils.translation import gettext
 
-from credit_records.exports import Column
+from core.exports import Column
 from procurement import views
 from procurement.models import AcceptanceResult, Contract, Payment
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 
-from credit_records.models import CalendarDay
+from core.models import CalendarDay
 from procurement import rules, services
 from procurement.models import FlagRule, ProcurementMethod, RedFlag
 

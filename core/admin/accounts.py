@@ -1,0 +1,176 @@
+"""The admin of regions, departments and users (with their role and scope)."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin.base import (
+    RevertNeedsChangePermissionMixin,
+    ScopedAdminMixin,
+    SpreadsheetRulesMixin,
+)
+from core.imports.organisations import DepartmentResource, RegionResource, UserResource
+from core.models import Department, Region, User
+from core.roles import Role
+from core.services import user_assign_role, validate_role_scope
+
+
+@admin.register(Region)
+class RegionAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [RegionResource]
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+    readonly_fields = ["path"]
+    autocomplete_fields = ["parent"]
+    ordering = ["code"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [DepartmentResource]
+    list_display = ["name", "uscc", "region", "kind", "parent", "active"]
+    list_filter = ["kind", "active", "region__level", ("region", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "uscc", "region__name", "region__code"]
+    list_select_related = ["region", "parent"]
+    autocomplete_fields = ["region", "parent"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "uscc", "kind", "region", "parent", "active"]}),
+        # Step 1 of the escalation ladder emails the head when an address is recorded.
+        (_("Head of department"), {"fields": ["head_name", "head_email"]}),
+        (_("Record keeping"), {"fields": ["created_at", "updated_at"]}),
+    ]
+
+
+class RoleFormMixin(forms.Form):
+    role = forms.ChoiceField(
+        label=_("role"),
+        choices=[("", "---------"), *Role.choices],
+        required=False,
+        help_text=_("Supervisors and auditors need a region; liaisons need a department."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        role = Role(cleaned["role"]) if cleaned.get("role") else None
+        if role is None and not cleaned.get(
+            "is_superuser", getattr(self.instance, "is_superuser", False)
+        ):
+            self.add_error("role", _("Choose a role."))
+            return cleaned
+        try:
+            validate_role_scope(
+                role=role, region=cleaned.get("region"), department=cleaned.get("department")
+            )
+        except forms.ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
+
+
+class PortalUserCreationForm(RoleFormMixin, UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "region", "department", "language"]
+
+
+class PortalUserChangeForm(RoleFormMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.role:
+            self.initial.setdefault("role", self.instance.role.value)
+
+
+class RoleListFilter(admin.SimpleListFilter):
+    """The users' roles by their translated names (the groups filter showed the groups'
+    stored English names)."""
+
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Role.values:
+            return queryset.filter(groups__name=self.value())
+        return queryset
+
+
+@admin.register(User)
+class UserAdmin(
+    RevertNeedsChangePermissionMixin,
+    SpreadsheetRulesMixin,
+    ImportExportModelAdmin,
+    DjangoUserAdmin,
+    SimpleHistoryAdmin,
+):
+    """Users are managed by administrators only (the role's permissions say so)."""
+
+    resource_classes = [UserResource]
+    form = PortalUserChangeForm
+    add_form = PortalUserCreationForm
+    list_display = ["username", "full_name", "role_label", "scope", "is_active", "last_login"]
+    list_filter = [RoleListFilter, "is_active", "is_superuser", "region__level"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    list_select_related = ["region", "department"]
+    autocomplete_fields = ["region", "department"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "email", "language"]}),
+        (_("Role and scope"), {"fields": ["role", "region", "department"]}),
+        (_("Status"), {"fields": ["is_active", "is_superuser", "last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "username",
+                    "password1",
+                    "password2",
+                    "role",
+                    "region",
+                    "department",
+                    "language",
+                ],
+            },
+        ),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("full name"))
+    def full_name(self, user):
+        return user.get_full_name() or "—"
+
+    @admin.display(description=_("role"))
+    def role_label(self, user):
+        return user.role.label if user.role else "—"
+
+    @admin.display(description=_("scope"))
+    def scope(self, user):
+        return user.scope_label
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        role = form.cleaned_data.get("role")
+        if role:
+            user_assign_role(
+                user=form.instance,
+                role=Role(role),
+                region=form.cleaned_data.get("region"),
+                department=form.cleaned_data.get("department"),
+                actor=request.user,
+            )

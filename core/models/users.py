@@ -1,0 +1,89 @@
+"""The people who sign in (``AUTH_USER_MODEL = "core.User"``), each with a role and a scope."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .organisations import Department, Region
+
+
+class User(AbstractUser):
+    """A person who signs in: an official, a liaison, an auditor or an administrator.
+
+    The role is the user's group (see ``roles.Role``). A non-administrator's scope is either a
+    region (that region and every region below it) or, for a department liaison, one
+    department; never both.
+    """
+
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region scope"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text=_("The user sees this region and every region below it."),
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department scope"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="liaisons",
+        help_text=_("A department liaison sees only this department."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Language of the emails this user receives."),
+    )
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    scope_region_lookup = None
+    scope_department_lookup = None
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        permissions = [
+            ("import_user", _("Can import users")),
+            ("export_user", _("Can export users")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(region__isnull=True) | Q(department__isnull=True),
+                name="user_has_one_scope",
+                violation_error_message=_(
+                    "A user is scoped to a region or to a department, not both."
+                ),
+            ),
+        ]
+
+    @cached_property
+    def role(self):
+        from core.roles import role_of
+
+        return role_of(self)
+
+    @property
+    def has_full_scope(self) -> bool:
+        from core.roles import Role
+
+        return self.is_superuser or self.role == Role.ADMINISTRATOR
+
+    @property
+    def scope_label(self) -> str:
+        if self.has_full_scope:
+            return str(_("Whole portal"))
+        if self.department_id:
+            return self.department.name
+        if self.region_id:
+            return self.region.name
+        return str(_("No scope assigned"))

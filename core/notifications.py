@@ -1,0 +1,200 @@
+"""Notification services: in-app notifications, their emails, and who gets told.
+
+Creating a notification queues its email after the transaction commits. If the broker is
+unreachable the error is logged and the action still succeeds: the periodic
+``send_pending_emails`` scan sends whatever is still unsent.
+"""
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Department, Notification, Region, User
+from .roles import Role
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue(task, *args) -> None:
+    """Send ``task`` to the broker once the current transaction commits, never raising: a
+    side effect must not turn a user's successful action into an error."""
+
+    def send():
+        try:
+            # One connection attempt, not kombu's default of retrying until
+            # broker_connection_timeout has passed (6 s per message measured with a timeout of
+            # 3): the official would wait that long for every recipient. ``retry=False``
+            # alone does not stop those connection retries.
+            with task.app.pool.acquire(block=True) as connection:
+                connection.ensure_connection(max_retries=0)
+                task.apply_async(args=args, retry=False, connection=connection)
+        except Exception:  # the broker may be down; the periodic scan catches up
+            logger.exception("Could not queue %s%r; the next scan will do it.", task.name, args)
+
+    transaction.on_commit(send)
+
+
+def liaisons_of(department: Department) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True, department=department, groups__name=Role.LIAISON.value
+    )
+
+
+def supervisors_of(region: Region | None) -> list[User]:
+    """The supervising credit office of ``region``: its supervisors, or, where the region
+    has none, the nearest ancestor's."""
+    while region is not None:
+        found = list(
+            User.objects.filter(is_active=True, region=region, groups__name=Role.SUPERVISOR.value)
+        )
+        if found:
+            return found
+        region = region.parent
+    return []
+
+
+def notify(
+    recipients: Iterable[User],
+    *,
+    kind: str,
+    title: str,
+    message: str = "",
+    url: str = "",
+    target=None,
+) -> list[Notification]:
+    """Create one notification per distinct recipient and queue their emails."""
+    from .tasks import send_notification_email
+
+    unique = {user.pk: user for user in recipients if user is not None and user.is_active}
+    created = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user, kind=kind, title=title, message=message, url=url, target=target
+            )
+            for user in unique.values()
+        ]
+    )
+    for notification in created:
+        if notification.pk is not None:
+            enqueue(send_notification_email, notification.pk)
+    return created
+
+
+def notify_translated(recipients, *, kind, describe, url="", target=None, **describe_args):
+    """Notify each recipient in their own language: ``describe(**describe_args)`` is called
+    under each language and returns (title, message)."""
+    by_language: dict[str, list] = {}
+    for user in recipients:
+        by_language.setdefault(user.language or settings.LANGUAGE_CODE, []).append(user)
+    created = []
+    for language, users in by_language.items():
+        with translation.override(language):
+            title, message = describe(**describe_args)
+            created += notify(
+                users, kind=kind, title=str(title), message=str(message), url=url, target=target
+            )
+    return created
+
+
+def _render_email(notification: Notification) -> tuple[str, str]:
+    with translation.override(notification.recipient.language or settings.LANGUAGE_CODE):
+        context = {
+            "notification": notification,
+            "user": notification.recipient,
+            "link": f"{settings.CHENGXIN_BASE_URL.rstrip('/')}{notification.url}"
+            if notification.url
+            else "",
+        }
+        subject = render_to_string("emails/notification_subject.txt", context)
+        body = render_to_string("emails/notification_body.txt", context)
+    return " ".join(subject.split()), body
+
+
+def _claimable(now):
+    """Emails not sent and not claimed, or claimed so long ago that the claim is lost."""
+    lease_ended = now - timezone.timedelta(seconds=settings.CHENGXIN_EMAIL_CLAIM_SECONDS)
+    return Notification.objects.filter(email_sent_at__isnull=True).filter(
+        Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=lease_ended)
+    )
+
+
+def send_notification_email(notification_id: int) -> bool:
+    """Send one notification's email unless someone already did (or is doing it right now);
+    True if sent now.
+
+    Claim, send, then mark sent: a worker that dies after the claim leaves the email claimed
+    but unsent, and the pending-email scan sends it once the claim's lease has run out
+    (marking it sent before sending would lose it)."""
+    now = timezone.now()
+    claimed = _claimable(now).filter(pk=notification_id).update(email_claimed_at=now)
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    if not notification.recipient.email:
+        Notification.objects.filter(pk=notification_id).update(email_sent_at=now)
+        return False
+    subject, body = _render_email(notification)
+    try:
+        send_mail(subject, body, None, [notification.recipient.email])
+    except Exception:
+        # Give the claim back so the next scan retries.
+        Notification.objects.filter(pk=notification_id, email_claimed_at=now).update(
+            email_claimed_at=None
+        )
+        logger.exception("Sending notification %s by email failed", notification_id)
+        raise
+    Notification.objects.filter(pk=notification_id).update(email_sent_at=timezone.now())
+    return True
+
+
+def send_pending_emails(*, older_than_seconds: int = 30, limit: int = 500) -> int:
+    """Send the emails still unsent: their queued task was lost or failed, or their worker
+    died after claiming them (claims older than CHENGXIN_EMAIL_CLAIM_SECONDS)."""
+    now = timezone.now()
+    cutoff = now - timezone.timedelta(seconds=older_than_seconds)
+    pending = (
+        _claimable(now)
+        .filter(created_at__lte=cutoff)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for notification_id in list(pending):
+        try:
+            sent += send_notification_email(notification_id)
+        except Exception:
+            continue
+    return sent
+
+
+def email_people(addresses: Iterable[str], *, subject: str, body: str) -> None:
+    """Email people who have no account (a department head), after commit, never raising."""
+    addresses = [address for address in addresses if address]
+    if not addresses:
+        return
+
+    def send():
+        try:
+            send_mail(subject, body, None, addresses)
+        except Exception:
+            logger.exception("Emailing %s failed", addresses)
+
+    transaction.on_commit(send)
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def mark_read(*, user, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notifications (all, or those given) as read."""
+    notifications = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        notifications = notifications.filter(pk__in=list(notification_ids))
+    return notifications.update(read_at=timezone.now())

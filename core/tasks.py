@@ -1,0 +1,52 @@
+"""Celery tasks of the platform: thin wrappers over services. The scans are idempotent, so
+they are acknowledged late, and given back to the broker if their worker dies mid-task
+(``reject_on_worker_lost``): another worker redoes them, and redoing one changes nothing that
+was already done.
+
+The tasks keep the names they had before the platform moved to ``core`` (release 0.2.0): a
+message queued by an older worker, and the beat schedule, still find them."""
+
+from celery import shared_task
+
+from core import export_jobs, notifications
+
+
+@shared_task(
+    name="credit_records.tasks.send_notification_email",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=50,
+    time_limit=60,
+)
+def send_notification_email(notification_id: int) -> bool:
+    return notifications.send_notification_email(notification_id)
+
+
+@shared_task(
+    name="credit_records.tasks.send_pending_emails",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def send_pending_emails() -> int:
+    return notifications.send_pending_emails()
+
+
+# Not acknowledged late: a worker that dies mid-export leaves the job "running" with a heartbeat
+# that stops, and the maintenance scan fails it (the official is told to export again).
+@shared_task(
+    name="credit_records.tasks.run_export_job", soft_time_limit=55 * 60, time_limit=60 * 60
+)
+def run_export_job(job_id: int) -> str:
+    return export_jobs.export_job_run(job_id)
+
+
+@shared_task(
+    name="credit_records.tasks.maintain_export_jobs",
+    acks_late=True,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def maintain_export_jobs() -> dict[str, int]:
+    return export_jobs.export_jobs_maintain()

@@ -1,0 +1,35 @@
+"""What each role may do with this app's models, registered with ``core.roles`` when the app
+is ready (auditors read and export every model of it without being listed here)."""
+
+from core.roles import Role
+
+GRANTS = {
+    Role.SUPERVISOR: {
+        "credit_records.publicofficial": {"view", "add", "change", "import", "export"},
+        "credit_records.dishonestyrecord": {"view", "add", "change", "import", "export"},
+        "credit_records.recordevent": {"view"},
+        "credit_records.attachment": {"view", "add"},
+        "credit_records.rectification": {"view", "change"},
+        "credit_records.rectificationreport": {"view"},
+        "credit_records.deadlineextension": {"view", "add"},
+        "credit_records.faulttoleranceclaim": {"view", "add", "change"},
+        "credit_records.commendation": {"view", "add", "change", "import", "export"},
+        "credit_records.commitment": {"view", "add", "change", "import", "export"},
+        "credit_records.creditrepairapplication": {"view", "add", "change"},
+        "credit_records.accountabilityentry": {"view"},
+    },
+    Role.LIAISON: {
+        "credit_records.publicofficial": {"view"},
+        "credit_records.dishonestyrecord": {"view"},
+        "credit_records.recordevent": {"view"},
+        "credit_records.attachment": {"view", "add"},
+        "credit_records.rectification": {"view"},
+        "credit_records.rectificationreport": {"view", "add"},
+        "credit_records.deadlineextension": {"view"},
+        "credit_records.faulttoleranceclaim": {"view", "add"},
+        "credit_records.commendation": {"view"},
+        "credit_records.commitment": {"view"},
+        "credit_records.creditrepairapplication": {"view", "add"},
+        "credit_records.accountabilityentry": {"view"},
+    },
+}

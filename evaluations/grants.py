@@ -1,0 +1,16 @@
+"""What each role may do with this app's models, registered with ``core.roles`` when the app
+is ready (auditors read and export every model of it without being listed here)."""
+
+from core.roles import Role
+
+GRANTS = {
+    Role.SUPERVISOR: {
+        "evaluations.scheme": {"view", "change"},
+        "evaluations.dimension": {"view", "change"},
+        "evaluations.indicator": {"view", "change"},
+        # delete: a draft round only (``evaluations.services.round_delete``).
+        "evaluations.round": {"view", "add", "change", "delete", "export"},
+        "evaluations.roundsubject": {"view", "export"},
+        "evaluations.score": {"view", "add", "change", "export"},
+    },
+}
