@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Department, DepartmentKind, Region, RegionLevel
-from core.scope import regions_in_scope
+from core.filters import RegionScopedFilterSet, uscc_starts_with
+from core.models import Department, Region, RegionLevel
 from core.validators import normalize_uscc
 
 from .models import (
@@ -30,76 +30,14 @@ from .models import (
 from .selectors import escalated_rectifications
 
 
-def _scoped_regions(request):
-    if request is None:
-        return Region.objects.none()
-    return regions_in_scope(request.user)
-
-
-def uscc_starts_with(field: str, value: str) -> Q:
-    """A credit code or its beginning: officials often have only the first characters at
-    hand (11320100KWJ8…). A prefix match stays cheap: on PostgreSQL Django gives the code's
-    unique index a ``varchar_pattern_ops`` twin, which ``LIKE 'prefix%'`` reads."""
-    code = normalize_uscc(value)
-    if not (code.isascii() and code.isalnum()):
-        return Q(pk__in=[])
-    return Q(**{f"{field}__startswith": code})
-
-
-class DepartmentFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"), method="search", help_text=_("Name or credit code")
-    )
-    region = django_filters.ModelChoiceFilter(
-        label=_("Region"),
-        queryset=_scoped_regions,
-        method="in_region",
-        help_text=_("Includes the regions below it."),
-    )
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=DepartmentKind.choices)
-    active = django_filters.BooleanFilter(
-        label=_("Status"),
-        widget=forms.Select(
-            choices=[("", _("Any")), ("true", _("Active")), ("false", _("Inactive"))]
-        ),
-    )
-
-    class Meta:
-        model = Department
-        fields = ["q", "region", "kind", "active"]
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | uscc_starts_with("uscc", value))
-
-    def in_region(self, queryset, name, region):
-        return queryset.filter(region__path__startswith=region.path)
-
-
-class RegionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
-    level = django_filters.ChoiceFilter(label=_("Level"), choices=RegionLevel.choices)
-
-    class Meta:
-        model = Region
-        fields = ["q", "level"]
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(name__icontains=value) | Q(code=value)) if value else queryset
-
-
-class DishonestyRecordFilter(django_filters.FilterSet):
+class DishonestyRecordFilter(RegionScopedFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
         help_text=_("Decision number, department name or credit code"),
     )
-    region = django_filters.ModelChoiceFilter(
-        label=_("Region"), queryset=_scoped_regions, method="in_region"
-    )
+    region_path = "department__region"
+
     department = django_filters.CharFilter(
         label=_("Department credit code"), field_name="department__uscc", method="by_uscc"
     )
@@ -167,9 +105,6 @@ class DishonestyRecordFilter(django_filters.FilterSet):
             | Q(department__name__icontains=value)
             | uscc_starts_with("department__uscc", value)
         )
-
-    def in_region(self, queryset, name, region):
-        return queryset.filter(department__region__path__startswith=region.path)
 
     def by_uscc(self, queryset, name, value):
         return queryset.filter(department__uscc=normalize_uscc(value)) if value else queryset

@@ -20,6 +20,7 @@ from django_filters.views import FilterView
 
 from core import export_jobs, notifications
 from core.exports import Column, history_response
+from core.filters import DepartmentFilter, RegionFilter
 from core.models import Department, ExportStatus, Notification, Region
 from core.profile import panels_for
 from core.public_cache import CachedCountPaginator
@@ -31,10 +32,8 @@ from . import rules, selectors, services
 from .filters import (
     CommendationFilter,
     CommitmentFilter,
-    DepartmentFilter,
     DishonestyRecordFilter,
     PublicOfficialFilter,
-    RegionFilter,
 )
 from .forms import (
     CloseForm,

@@ -5,8 +5,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Region
-from core.scope import regions_in_scope
+from core.filters import region_filter
 
 from .models import (
     BondIssue,
@@ -24,27 +23,6 @@ from .models import (
     WarningKind,
     WarningStatus,
 )
-
-
-def _scoped_regions(request):
-    if request is None:
-        return Region.objects.none()
-    return regions_in_scope(request.user)
-
-
-def _in_subtree(queryset, name, region):
-    """The rows of ``region`` and every region below it (``name`` is the path to it)."""
-    return queryset.filter(**{f"{name}__path__startswith": region.path})
-
-
-def region_filter(lookup: str = "region"):
-    return django_filters.ModelChoiceFilter(
-        label=_("Region"),
-        queryset=_scoped_regions,
-        field_name=lookup,
-        method=_in_subtree,
-        help_text=_("Includes the regions below it."),
-    )
 
 
 class DebtProfileFilter(django_filters.FilterSet):

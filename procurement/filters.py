@@ -5,11 +5,9 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
+from core.filters import RegionScopedFilterSet
 from core.validators import normalize_uscc
-from credit_records.filters import _scoped_regions
 
 from .models import (
     AcceptanceResult,
@@ -32,23 +30,17 @@ DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 YES_NO = forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])
 
 
-class PurchaserFiltersMixin(django_filters.FilterSet):
+class PurchaserFiltersMixin(RegionScopedFilterSet):
     """Region (with the regions below it) and purchaser credit code, through ``purchaser_path``
     (the ORM path from the model to its purchaser)."""
 
     purchaser_path = "purchaser"
 
-    region = django_filters.ModelChoiceFilter(
-        label=_("Region"),
-        queryset=_scoped_regions,
-        method="in_region",
-        help_text=_("Includes the regions below it."),
-    )
     purchaser = django_filters.CharFilter(label=_("Purchaser credit code"), method="by_purchaser")
 
-    @extend_schema_field(OpenApiTypes.INT)  # a region id
-    def in_region(self, queryset, name, region):
-        return queryset.filter(**{f"{self.purchaser_path}__region__path__startswith": region.path})
+    @property
+    def region_path(self) -> str:
+        return f"{self.purchaser_path}__region"
 
     def by_purchaser(self, queryset, name, value):
         if not value:

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from core.api.filtering import StrictDjangoFilterBackend, StrictOrderingFilter
 from core.api.permissions import ModelPermissions
+from core.filters import DepartmentFilter, RegionFilter
 from core.models import Department, Region
 from core.public_cache import CachedCountPaginator
 from core.scope import scope_queryset
@@ -32,12 +33,10 @@ from ..filters import (
     CommendationFilter,
     CommitmentFilter,
     CreditRepairFilter,
-    DepartmentFilter,
     DishonestyRecordFilter,
     FaultToleranceClaimFilter,
     PublicOfficialFilter,
     RectificationFilter,
-    RegionFilter,
 )
 from ..models import (
     Commendation,
