@@ -1,0 +1,51 @@
+"""Credit files, one module per topic: public officials, dishonesty records, their timeline
+and evidence, rectification, reviews (fault tolerance, credit repair), commendations and
+commitments, accountability."""
+
+from .accountability import AccountabilityEntry, AccountabilityKind
+from .commendations import Commendation, CommendationLevel, Commitment, CommitmentStatus
+from .officials import PublicOfficial
+from .records import (
+    COUNTING_STATUSES,
+    OPEN_STATUSES,
+    RECTIFYING_STATUSES,
+    TWO_DAYS,
+    DishonestyRecord,
+    RecordCategory,
+    RecordSource,
+    RecordStatus,
+    Severity,
+)
+from .rectification import DeadlineExtension, Rectification, RectificationReport, ReportDecision
+from .reviews import CreditRepairApplication, FaultToleranceClaim, ReviewStatus
+from .timeline import Attachment, RecordEvent, RecordEventAction, evidence_upload_to
+
+__all__ = [
+    "COUNTING_STATUSES",
+    "OPEN_STATUSES",
+    "RECTIFYING_STATUSES",
+    "TWO_DAYS",
+    "AccountabilityEntry",
+    "AccountabilityKind",
+    "Attachment",
+    "Commendation",
+    "CommendationLevel",
+    "Commitment",
+    "CommitmentStatus",
+    "CreditRepairApplication",
+    "DeadlineExtension",
+    "DishonestyRecord",
+    "FaultToleranceClaim",
+    "PublicOfficial",
+    "RecordCategory",
+    "RecordEvent",
+    "RecordEventAction",
+    "RecordSource",
+    "RecordStatus",
+    "Rectification",
+    "RectificationReport",
+    "ReportDecision",
+    "ReviewStatus",
+    "Severity",
+    "evidence_upload_to",
+]
