@@ -84,3 +84,19 @@ def save_with_history(instance, *, actor, reason: str) -> None:
     instance._history_user = actor
     instance._change_reason = reason[:100] if reason else ""
     instance.save()
+
+
+@transaction.atomic
+def department_save(*, actor: User | None, department: Department) -> Department:
+    """Create or edit a department: validated by the model (the credit code's checksum among
+    it), and only inside the actor's region, whether it is new, moved or edited in place."""
+    ensure_role(actor, Role.SUPERVISOR)
+    department.full_clean()
+    if actor is not None:
+        if department.pk:
+            ensure_in_scope(actor, Department, department.pk)
+        ensure_in_scope(actor, Region, department.region_id)
+        if department.parent_id:
+            ensure_in_scope(actor, Department, department.parent_id)
+    save_with_history(department, actor=actor, reason="")
+    return department

@@ -16,6 +16,7 @@ from core.admin.base import (
     ServiceSavedAdmin,
     refusal_message,
 )
+from core.exceptions import WorkflowConflict
 
 from . import services
 from .models import (
@@ -68,7 +69,7 @@ def _run_service_action(modeladmin, request, queryset, run, done_message):
     for record in queryset:
         try:
             run(record)
-        except (services.WorkflowConflict, PermissionDenied, ValidationError, Http404) as error:
+        except (WorkflowConflict, PermissionDenied, ValidationError, Http404) as error:
             refused.append(f"{record.decision_number}: {refusal_message(error)}")
         else:
             done += 1

@@ -294,9 +294,11 @@ def ladder_restart(rectification: Rectification) -> int:
 def _event(record, action, reason_code: str, **params) -> None:
     """A system step on the record's timeline; its reason is worded in each reader's language
     (see event_reasons)."""
-    from .services import _log
+    from .services.base import log_event
 
-    _log(record, action=action, actor=None, **event_reasons.reason_fields(reason_code, **params))
+    log_event(
+        record, action=action, actor=None, **event_reasons.reason_fields(reason_code, **params)
+    )
 
 
 def _history(instance, reason: str) -> None:

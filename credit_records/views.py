@@ -19,6 +19,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from core import export_jobs, notifications
+from core.exceptions import WorkflowConflict
 from core.exports import Column, history_response
 from core.filters import DepartmentFilter, RegionFilter
 from core.models import Department, ExportStatus, Notification, Region
@@ -328,7 +329,7 @@ class RecordUpdateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         except ValidationError as error:
             add_form_errors(form, error)
             return self.form_invalid(form)
-        except services.WorkflowConflict as conflict:
+        except WorkflowConflict as conflict:
             form.add_error(None, conflict.message)
             return self.form_invalid(form)
         messages.success(self.request, _("The draft was updated."))
@@ -544,7 +545,7 @@ class RecordActionView(LoginRequiredMixin, View):
         except ValidationError as error:
             add_form_errors(form, error)
             return self.render(form, status=400)
-        except services.WorkflowConflict as conflict:
+        except WorkflowConflict as conflict:
             messages.error(request, conflict.message)
             return self.render(form, status=409)
         messages.success(request, _("Done: %(action)s.") % {"action": self.action.label})
@@ -571,7 +572,7 @@ class DecisionView(LoginRequiredMixin, View):
             self.decide(obj, request.user, form.cleaned_data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        except services.WorkflowConflict as conflict:
+        except WorkflowConflict as conflict:
             messages.error(request, conflict.message)
         else:
             messages.success(request, _("The decision was recorded."))
@@ -701,7 +702,7 @@ class ServiceFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         except ValidationError as error:
             add_form_errors(form, error)
             return self.form_invalid(form)
-        except services.WorkflowConflict as conflict:
+        except WorkflowConflict as conflict:
             form.add_error(None, conflict.message)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
@@ -844,7 +845,7 @@ class CommitmentActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 return redirect("workspace:record_detail", pk=record.pk)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        except services.WorkflowConflict as conflict:
+        except WorkflowConflict as conflict:
             messages.error(request, conflict.message)
         return redirect("workspace:commitment_list")
 

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from core.models import Department, Region
 from core.scope import scope_queryset
+from core.services import department_save
 from core.validators import normalize_uscc, validate_uscc
 
 from .. import selectors, services
@@ -151,7 +152,7 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class DepartmentSerializer(ServiceSaveMixin, serializers.ModelSerializer):
-    save_service = services.department_save
+    save_service = department_save
     save_argument = "department"
 
     # The model's own validator (length, alphabet, check character), on the normalised code;

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core import public_cache
 from core.models import Notification
+from core.services import department_save
 from credit_records import services
 from credit_records.models import DishonestyRecord, RecordStatus
 
@@ -105,7 +106,7 @@ def test_renaming_a_department_shows_on_every_page_that_names_it(department, pub
     for url in pages:
         assert "南京市财政局" in text(client.get(url))
     department.name = "南京市财政和地方金融局"
-    services.department_save(actor=None, department=department)
+    department_save(actor=None, department=department)
     for url in pages:
         assert "南京市财政和地方金融局" in text(client.get(url)), url
 

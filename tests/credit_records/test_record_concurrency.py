@@ -1,10 +1,7 @@
 """Two officials taking the same step on the same record at the same moment, on PostgreSQL:
 the row lock serialises them, exactly one succeeds and the other is told why not."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.utils.translation import override
 
 from core.exceptions import WorkflowConflict
@@ -18,41 +15,9 @@ from credit_records.models import (
 )
 
 from ..factories import UserFactory, make_record
+from ..integration.race import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def race(monkeypatch, *calls):
-    """Run ``calls`` in threads, each on its own database connection. They start together,
-    and each waits at the record lock until all have reached it, so the lock (not luck)
-    decides who goes first. Returns each call's result or exception, in order."""
-    start = threading.Barrier(len(calls), timeout=10)
-    at_the_lock = threading.Barrier(len(calls), timeout=10)
-    locked_record = services._locked_record
-
-    def wait_then_lock(record):
-        at_the_lock.wait()
-        return locked_record(record)
-
-    monkeypatch.setattr(services, "_locked_record", wait_then_lock)
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            start.wait()
-            outcomes[index] = call()
-        except Exception as error:
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung on the lock"
-    return outcomes
 
 
 def split(outcomes):
