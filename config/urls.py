@@ -6,8 +6,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import healthz
+from core.views import site_root
 from credit_records import public
-from credit_records.views import site_root
 
 # The error pages, in the public layout under /public/ and the workspace's elsewhere.
 handler400 = "config.errors.bad_request"

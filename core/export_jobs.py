@@ -300,3 +300,12 @@ def export_jobs_maintain(*, now=None) -> dict[str, int]:
             job.file.storage.delete(job.file.name)
         deleted += ExportJob.objects.filter(pk=job.pk).delete()[0]
     return {"failed": failed, "sent": sent, "deleted": deleted}
+
+
+def export_jobs_visible_to(user) -> QuerySet:
+    """Background exports a user may see and download: their own; a superuser's, all.
+    Ownership, not the region scope, decides: the file holds the requester's rows."""
+    jobs = ExportJob.objects.select_related("requested_by")
+    if user.is_superuser:
+        return jobs
+    return jobs.filter(requested_by=user)

@@ -515,3 +515,8 @@ def history_response(fmt: str, model, queryset, filename: str, **kwargs):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     return _csv_stream(headers, rows, filename)
+
+
+def field_label(model, field: str) -> str:
+    """A model field's translated name, as a column heading."""
+    return str(model._meta.get_field(field).verbose_name)

@@ -1,14 +1,22 @@
-"""View mixins of the workspace: scoped querysets, list exports, form errors."""
+"""Views of the platform: the mixins every workspace list and form builds on (scoped
+querysets, list exports, form errors), the notification inbox, the background exports and the
+site root."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
 
-from core import export_jobs
+from core import export_jobs, notifications
 from core.exports import HISTORY_FORMATS, Column, export_response, history_response
+from core.models import ExportStatus, Notification
 from core.scope import scope_queryset
 
 
@@ -108,3 +116,108 @@ def add_form_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class NotificationListView(LoginRequiredMixin, ListView):
+    """The inbox: the user's own notifications, newest first."""
+
+    template_name = "credit_records/notification_list.html"
+    paginate_by = 30
+    context_object_name = "notifications"
+
+    def get_queryset(self):
+        queryset = Notification.objects.filter(recipient=self.request.user)
+        if self.request.GET.get("unread") == "1":
+            queryset = queryset.filter(read_at__isnull=True)
+        return queryset
+
+
+class NotificationReadView(LoginRequiredMixin, View):
+    """Mark one notification read and follow its link, or mark them all read."""
+
+    def post(self, request, pk=None):
+        if pk is None:
+            notifications.mark_read(user=request.user)
+            messages.success(request, _("All notifications are marked as read."))
+            return redirect("workspace:notification_list")
+        notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+        notifications.mark_read(user=request.user, notification_ids=[notification.pk])
+        target = notification.url
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+            return redirect(target)
+        return redirect("workspace:notification_list")
+
+
+def site_root(request):
+    """Officials land on their workspace; everyone else on the public disclosure pages."""
+    return redirect("workspace:home" if request.user.is_authenticated else "public:home")
+
+
+class ExportJobListView(LoginRequiredMixin, ListView):
+    """The user's background exports: status, progress and a download link when done. The
+    page reloads itself (a meta refresh, no script) while one is still being prepared."""
+
+    template_name = "credit_records/export_list.html"
+    context_object_name = "jobs"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return export_jobs.export_jobs_visible_to(self.request.user).filter(
+            requested_by=self.request.user
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["refresh"] = any(job.active for job in context["jobs"])
+        context["keep_days"] = settings.CHENGXIN_EXPORT_KEEP_DAYS
+        return context
+
+
+class ExportJobCreateView(LoginRequiredMixin, View):
+    """ "Export in the background" on a list: the list's URL name, its filter and a format."""
+
+    def post(self, request):
+        try:
+            export_jobs.export_job_create(
+                actor=request.user,
+                view_name=request.POST.get("view", ""),
+                query=request.POST.get("query", ""),
+                fmt=request.POST.get("format", ""),
+            )
+        except export_jobs.ExportRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.info(
+                request,
+                _(
+                    "The export is being prepared in the background: download it here when "
+                    "it is ready."
+                ),
+            )
+        return redirect("workspace:export_list")
+
+
+class ExportJobDownloadView(LoginRequiredMixin, View):
+    """The file of a finished export, to its requester (or a superuser) only: anyone else
+    gets a 404. Permission and scope are checked again, as they may have changed."""
+
+    def get(self, request, pk):
+        job = get_object_or_404(
+            export_jobs.export_jobs_visible_to(request.user), pk=pk, status=ExportStatus.DONE
+        )
+        export_jobs.export_job_check_download(job=job, user=request.user)
+        if not job.file or not job.file.storage.exists(job.file.name):
+            raise Http404(_("The file of this export is no longer kept."))
+        content_type = {
+            "csv": "text/csv; charset=utf-8",
+            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }[job.format]
+        response = FileResponse(
+            job.file.open("rb"),
+            as_attachment=True,
+            filename=job.filename,
+            content_type=content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -582,14 +582,3 @@ def public_headline_figures(today: datetime.date | None = None) -> dict:
         "honours_cancelled": public_honours_cancelled(today).count(),
         "rectification": public_rectification_punctuality(today),
     }
-
-
-def export_jobs_visible_to(user) -> QuerySet:
-    """Background exports a user may see and download: their own; a superuser's, all.
-    Ownership, not the region scope, decides: the file holds the requester's rows."""
-    from core.models import ExportJob
-
-    jobs = ExportJob.objects.select_related("requested_by")
-    if user.is_superuser:
-        return jobs
-    return jobs.filter(requested_by=user)

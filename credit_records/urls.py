@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core import views as core_views
+
 from . import views
 
 app_name = "workspace"
@@ -45,22 +47,22 @@ urlpatterns = [
         views.CommendationFormView.as_view(),
         name="commendation_update",
     ),
-    path("notifications/", views.NotificationListView.as_view(), name="notification_list"),
+    path("notifications/", core_views.NotificationListView.as_view(), name="notification_list"),
     path(
         "notifications/read/",
-        views.NotificationReadView.as_view(),
+        core_views.NotificationReadView.as_view(),
         name="notification_read_all",
     ),
     path(
         "notifications/<int:pk>/read/",
-        views.NotificationReadView.as_view(),
+        core_views.NotificationReadView.as_view(),
         name="notification_read",
     ),
-    path("exports/", views.ExportJobListView.as_view(), name="export_list"),
-    path("exports/new/", views.ExportJobCreateView.as_view(), name="export_create"),
+    path("exports/", core_views.ExportJobListView.as_view(), name="export_list"),
+    path("exports/new/", core_views.ExportJobCreateView.as_view(), name="export_create"),
     path(
         "exports/<int:pk>/download/",
-        views.ExportJobDownloadView.as_view(),
+        core_views.ExportJobDownloadView.as_view(),
         name="export_download",
     ),
     path("commitments/", views.CommitmentListView.as_view(), name="commitment_list"),

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.exports import Column, csv_response
+from core.exports import Column, csv_response, field_label
 from credit_records.public import public_page, render_public
 
 from . import charts, selectors
@@ -47,10 +47,6 @@ def debt_disclosure(request):
     )
 
 
-def _label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
-
-
 def published_figures_columns() -> list[Column]:
     """The disclosure page's figures as open data: limits, balances, capacity and ratios."""
     amounts = (
@@ -72,8 +68,11 @@ def published_figures_columns() -> list[Column]:
         Column.field(_("Region"), "region__name"),
         Column.field(_("Region code"), "region__code"),
         Column.field(_("Year"), "year"),
-        *(Column.field(_label(DebtProfile, name), name) for name in amounts),
-        *(Column.field(_label(RiskAssessment, name), f"assessment__{name}") for name in ratios),
+        *(Column.field(field_label(DebtProfile, name), name) for name in amounts),
+        *(
+            Column.field(field_label(RiskAssessment, name), f"assessment__{name}")
+            for name in ratios
+        ),
         Column.choice(_("Grade"), "assessment__grade", grades),
         Column.field(_("Balance above limit"), "any_limit_breached"),
     ]

@@ -18,7 +18,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
-from core.exports import Column
+from core.exports import Column, field_label
 from core.scope import get_in_scope_or_404, regions_in_scope
 from core.views import ExportMixin, ScopedQuerysetMixin, add_form_errors
 
@@ -49,19 +49,15 @@ from .models import (
 VIEW_DEBT = "debt.view_debtprofile"
 
 
-def _label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
-
-
 def _field(model, name: str, header=None, source: str | None = None) -> Column:
     """A column read straight from ``values_list()`` (the fast export path)."""
-    return Column.field(header or _label(model, name), source or name)
+    return Column.field(header or field_label(model, name), source or name)
 
 
 def _choice(model, name: str, header=None, source: str | None = None) -> Column:
     """A choice field shown as its label, read from ``values_list()``."""
     return Column.choice(
-        header or _label(model, name), source or name, model._meta.get_field(name).choices
+        header or field_label(model, name), source or name, model._meta.get_field(name).choices
     )
 
 

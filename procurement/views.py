@@ -14,7 +14,7 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from core.exceptions import WorkflowConflict
-from core.exports import Column
+from core.exports import Column, field_label
 from core.models import Department
 from core.scope import get_in_scope_or_404, scope_queryset
 from core.views import ExportMixin, ScopedQuerysetMixin, add_form_errors
@@ -42,23 +42,19 @@ from .models import (
 )
 
 
-def _label(model, field):
-    return str(model._meta.get_field(field).verbose_name)
-
-
 def _money(value):
     return "" if value is None else f"{value:.2f}"
 
 
 def _field(model, name: str, header=None, source: str | None = None, convert=None) -> Column:
     """A column read straight from ``values_list()`` (the fast export path)."""
-    return Column.field(header or _label(model, name), source or name, convert)
+    return Column.field(header or field_label(model, name), source or name, convert)
 
 
 def _choice(model, name: str, header=None, source: str | None = None) -> Column:
     """A choice field shown as its label, read from ``values_list()``."""
     return Column.choice(
-        header or _label(model, name), source or name, model._meta.get_field(name).choices
+        header or field_label(model, name), source or name, model._meta.get_field(name).choices
     )
 
 
@@ -89,17 +85,17 @@ class ProjectListView(ScopedListView):
     def export_columns(self):
         m = ProcurementProject
         return [
-            Column(_label(m, "code"), lambda p: p.code),
-            Column(_label(m, "title"), lambda p: p.title),
-            Column(_label(m, "purchaser"), lambda p: p.purchaser.name),
+            Column(field_label(m, "code"), lambda p: p.code),
+            Column(field_label(m, "title"), lambda p: p.title),
+            Column(field_label(m, "purchaser"), lambda p: p.purchaser.name),
             Column(_("Purchaser credit code"), lambda p: p.purchaser.uscc),
             Column(_("Region"), lambda p: p.purchaser.region.name),
-            Column(_label(m, "method"), lambda p: p.get_method_display()),
-            Column(_label(m, "budget"), lambda p: _money(p.budget)),
-            Column(_label(m, "notice_date"), lambda p: p.notice_date),
-            Column(_label(m, "award_date"), lambda p: p.award_date),
-            Column(_label(m, "supplier"), lambda p: p.supplier.name if p.supplier else ""),
-            Column(_label(m, "award_amount"), lambda p: _money(p.award_amount)),
+            Column(field_label(m, "method"), lambda p: p.get_method_display()),
+            Column(field_label(m, "budget"), lambda p: _money(p.budget)),
+            Column(field_label(m, "notice_date"), lambda p: p.notice_date),
+            Column(field_label(m, "award_date"), lambda p: p.award_date),
+            Column(field_label(m, "supplier"), lambda p: p.supplier.name if p.supplier else ""),
+            Column(field_label(m, "award_amount"), lambda p: _money(p.award_amount)),
             Column(_("Stage"), lambda p: p.stage().label),
             Column(_("Open red flags"), lambda p: p.open_flags),
         ]
@@ -170,12 +166,12 @@ class PaymentListView(ScopedListView):
             _field(m, "paid_date"),
             # An unpaid instalment past its due date: days and interest so far (to today).
             Column.fields(
-                _label(m, "late_days"),
+                field_label(m, "late_days"),
                 selectors.LATENESS_FIELDS,
                 lambda values: selectors.lateness(*values, today=today)[0],
             ),
             Column.fields(
-                _label(m, "late_interest"),
+                field_label(m, "late_interest"),
                 selectors.LATENESS_FIELDS,
                 lambda values: _money(selectors.lateness(*values, today=today)[1]),
             ),
@@ -194,14 +190,14 @@ class FlagListView(ScopedListView):
     def export_columns(self):
         m = RedFlag
         return [
-            Column(_label(m, "rule"), lambda f: f.get_rule_display()),
-            Column(_label(m, "purchaser"), lambda f: f.purchaser.name),
+            Column(field_label(m, "rule"), lambda f: f.get_rule_display()),
+            Column(field_label(m, "purchaser"), lambda f: f.purchaser.name),
             Column(_("Project code"), lambda f: f.project.code if f.project else ""),
-            Column(_label(m, "evidence"), lambda f: f.describe()),
-            Column(_label(m, "status"), lambda f: f.get_status_display()),
-            Column(_label(m, "reason"), lambda f: f.reason),
-            Column(_label(m, "raised_at"), lambda f: f.raised_at),
-            Column(_label(m, "decided_at"), lambda f: f.decided_at),
+            Column(field_label(m, "evidence"), lambda f: f.describe()),
+            Column(field_label(m, "status"), lambda f: f.get_status_display()),
+            Column(field_label(m, "reason"), lambda f: f.reason),
+            Column(field_label(m, "raised_at"), lambda f: f.raised_at),
+            Column(field_label(m, "decided_at"), lambda f: f.decided_at),
         ]
 
 
