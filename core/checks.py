@@ -46,7 +46,7 @@ def check_deadline_settings(app_configs=None, **kwargs) -> list[Error]:
                 f"CHENGXIN_REMINDER_DAYS is {reminder_days!r}.",
                 hint="Days before a deadline, whole numbers of 0 or more, e.g. 7,3,1 "
                 "(empty: no reminders).",
-                id="credit_records.E001",
+                id="core.E001",
             )
         )
     escalation_days = settings.CHENGXIN_ESCALATION_DAYS
@@ -61,7 +61,7 @@ def check_deadline_settings(app_configs=None, **kwargs) -> list[Error]:
                 hint="Three whole numbers of 1 or more: the days after the deadline of the "
                 "overdue step, then the days before escalation and before accountability, "
                 "e.g. 1,15,30.",
-                id="credit_records.E002",
+                id="core.E002",
             )
         )
     for name, minimum in _minimums().items():
@@ -71,7 +71,7 @@ def check_deadline_settings(app_configs=None, **kwargs) -> list[Error]:
                 Error(
                     f"{name} is {value!r}.",
                     hint=f"A whole number of {minimum} or more.",
-                    id="credit_records.E003",
+                    id="core.E003",
                 )
             )
     return errors
@@ -89,7 +89,7 @@ def check_decimal_fields_keep_their_digits(app_configs=None, **kwargs) -> list[E
                         f"{model._meta.label}.{field.name} allows {field.max_digits} digits.",
                         hint=f"At most {EXACT_DECIMAL_DIGITS}: SQLite keeps no more exactly.",
                         obj=field,
-                        id="credit_records.E004",
+                        id="core.E004",
                     )
                 )
     return errors

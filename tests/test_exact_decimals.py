@@ -1,7 +1,7 @@
 """Every DecimalField of the portal gives back exactly what was saved, at the largest and the
 smallest value it allows, on the database this run uses (SQLite keeps only 15 significant
 digits of a decimal, so a field allowed more would come back changed; the system check
-``credit_records.E004`` refuses such a field, and this test proves the limit is enough).
+``core.E004`` refuses such a field, and this test proves the limit is enough).
 
 Each field is copied into a scratch table of its own column type, so that no model's other
 columns or constraints stand in the way of the largest value."""
@@ -86,7 +86,7 @@ def test_a_field_with_more_digits_than_a_database_keeps_is_refused_by_the_checks
     try:
         errors = checks.run_checks(tags=[checks.Tags.models])
         assert [e.id for e in errors if e.obj is TooPrecise._meta.get_field("amount")] == [
-            "credit_records.E004"
+            "core.E004"
         ]
     finally:
         forget(TooPrecise)

@@ -34,13 +34,13 @@ def test_the_default_deadline_settings_pass_the_checks():
 )
 def test_a_ladder_without_its_three_positive_delays_is_an_error(escalation_days):
     with override_settings(CHENGXIN_ESCALATION_DAYS=escalation_days):
-        assert error_ids() == ["credit_records.E002"]
+        assert error_ids() == ["core.E002"]
 
 
 @pytest.mark.parametrize("reminder_days", [[7, -2], [-1]])
 def test_a_reminder_after_the_deadline_is_an_error(reminder_days):
     with override_settings(CHENGXIN_REMINDER_DAYS=reminder_days):
-        assert error_ids() == ["credit_records.E001"]
+        assert error_ids() == ["core.E001"]
 
 
 def test_no_reminders_at_all_is_allowed():
@@ -61,7 +61,7 @@ def test_no_reminders_at_all_is_allowed():
 )
 def test_other_deadline_settings_out_of_range_are_errors(name, value):
     with override_settings(**{name: value}):
-        assert error_ids() == ["credit_records.E003"]
+        assert error_ids() == ["core.E003"]
 
 
 @pytest.fixture
