@@ -8,6 +8,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.roles import Role, role_of
+
 from .organisations import Department, Region
 
 
@@ -68,14 +70,10 @@ class User(AbstractUser):
 
     @cached_property
     def role(self):
-        from core.roles import role_of
-
         return role_of(self)
 
     @property
     def has_full_scope(self) -> bool:
-        from core.roles import Role
-
         return self.is_superuser or self.role == Role.ADMINISTRATOR
 
     @property
