@@ -13,9 +13,11 @@ class CreditRecordsConfig(AppConfig):
 
         from . import deadlines  # noqa: F401  (registers the record deadlines)
         from .grants import GRANTS
+        from .views import register_export_sources
 
         register_grants(self.label, GRANTS)
         register_public_app(self.label)
+        register_export_sources()
         register_workspace(
             (
                 _("Credit files"),

@@ -16,6 +16,7 @@ class DebtConfig(AppConfig):
         from .deadlines import register_sources
         from .grants import GRANTS
         from .selectors import department_debt_panel
+        from .views import register_export_sources
 
         # Warning response deadlines get the portal's reminders.
         register_sources()
@@ -23,6 +24,7 @@ class DebtConfig(AppConfig):
         register_panel(department_debt_panel)
         register_grants(self.label, GRANTS)
         register_public_app(self.label)
+        register_export_sources()
         register_workspace(
             (
                 _("Government debt"),

@@ -16,6 +16,7 @@ class ProcurementConfig(AppConfig):
         from .deadlines import FILING_DEADLINES, PAYMENT_DEADLINES, SIGNING_DEADLINES
         from .grants import GRANTS
         from .profile import purchaser_credit_panel
+        from .views import register_export_sources
 
         # Payment due dates and the contract's signing and filing deadlines get the same
         # reminders as every other deadline, and purchasers' credit shows on the
@@ -26,6 +27,7 @@ class ProcurementConfig(AppConfig):
         register_panel(purchaser_credit_panel)
         register_grants(self.label, GRANTS)
         register_public_app(self.label)
+        register_export_sources()
         register_workspace(
             (
                 _("Procurement"),
