@@ -10,6 +10,7 @@ class ProcurementConfig(AppConfig):
         from core import deadlines
         from core.navigation import register_workspace
         from core.profile import register_panel
+        from core.public import register_public_nav
         from core.public_cache import register_public_app
         from core.roles import register_grants
 
@@ -27,6 +28,7 @@ class ProcurementConfig(AppConfig):
         register_panel(purchaser_credit_panel)
         register_grants(self.label, GRANTS)
         register_public_app(self.label)
+        register_public_nav(_("Government procurement"), "public:procurement", order=30)
         register_export_sources()
         register_workspace(
             (
