@@ -591,6 +591,11 @@ class FlagActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
 def register_export_sources() -> None:
     """The procurement lists' exports, for the download and the background worker alike."""
-    for view in (ProjectListView, ContractListView, PaymentListView, FlagListView):
+    for view in (
+        ProjectListView,
+        ContractListView,
+        PaymentListView,
+        FlagListView,
+        ViolationListView,
+    ):
         register_source(view.as_export_source())
-    register_source(ViolationListView.as_export_source())
