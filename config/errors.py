@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
 
-from credit_records.public import public_navigation
+from core.public import public_navigation
 
 
 def is_public_path(request) -> bool:

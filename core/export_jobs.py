@@ -2,11 +2,13 @@
 
 A list export too large to send while the official waits (more than
 ``CHENGXIN_EXPORT_BACKGROUND_ROWS`` rows), or one asked for in the background, becomes an
-``ExportJob``. The job keeps what was asked, the list's URL name and its query string, not
-the rows: when the worker runs it, ``export_source`` sets the list's own view up for the
-requester and takes its scope, filters and columns from it, re-checking the permissions, so
-a background export has exactly the rows and cells of the download it replaces. The file is
-written with the same writers (``credit_records.exports``) in constant memory.
+``ExportJob``. The job keeps what was asked, the name of the list's export source and its
+query string, not the rows. Each exportable list is an ``ExportSource`` its app registers
+(``register_source``, from ``AppConfig.ready()``): the list's download and the worker both
+take the scope, filters, columns and permissions from it, so a background export has
+exactly the rows and cells of the download it replaces, built for the requester with no
+request and no view. The file is written with the same writers (``core.exports``) in
+constant memory.
 
 Like the deadline scans, the jobs' state is in the database: a worker claims a queued job
 with a conditional update (so a job runs once however often it is sent), moves its
@@ -17,6 +19,7 @@ got, and deletes expired jobs and their files.
 
 import logging
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -25,13 +28,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, QueryDict
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .exports import Column, export_rows, numeric_columns, write_export
+from .filters import ScopedFilterSet
 from .models import ExportFormat, ExportJob, ExportStatus, export_upload_to
+from .scope import scope_queryset
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +57,64 @@ class ExportAbandoned(Exception):
     """The job stopped being this worker's (failed by the maintenance scan, or deleted)."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class ExportSource:
+    """A list that can be exported, registered by its app (``register_source``) under
+    ``name`` (the list's URL name, which jobs store): what the list shows to a user, how its
+    filter reads a query string, its columns, file name and permissions. The download and the
+    worker both build the rows from it, so they cannot differ."""
+
+    name: str
+    # The list's rows before the scope: a fresh queryset each call.
+    queryset: Callable[[], QuerySet]
+    filterset_class: type
+    columns: Callable[[], list[Column]]
+    # The file and sheet name (lazily translated).
+    filename: object
+    # Needed to export, besides ``view_permissions`` (the list's own).
+    permission: str
+    view_permissions: tuple[str, ...] = ()
+    # The list's own annotations, applied after the scope (what its view does too).
+    prepare: Callable[[QuerySet], QuerySet] | None = None
+
+    def allowed(self, user) -> bool:
+        return bool(
+            user.is_active
+            and user.has_perm(self.permission)
+            and user.has_perms(self.view_permissions)
+        )
+
+    def rows(self, user) -> QuerySet:
+        """The rows the list shows ``user``: within their scope, always."""
+        rows = scope_queryset(user, self.queryset())
+        return self.prepare(rows) if self.prepare is not None else rows
+
+    def filterset(self, data, user, queryset=None, request=None):
+        """The list's FilterSet over ``queryset`` (``rows(user)`` by default), for ``user``."""
+        kwargs = {"request": request}
+        if issubclass(self.filterset_class, ScopedFilterSet):
+            kwargs["user"] = user
+        rows = self.rows(user) if queryset is None else queryset
+        return self.filterset_class(data, queryset=rows, **kwargs)
+
+
+_SOURCES: dict[str, ExportSource] = {}
+
+
+def register_source(source: ExportSource) -> None:
+    """Make a list exportable in the background (from an app's ``AppConfig.ready()``)."""
+    _SOURCES[source.name] = source
+
+
+def get_source(name: str) -> ExportSource:
+    try:
+        return _SOURCES[name]
+    except KeyError:
+        raise ExportRefused(_("This list cannot be exported.")) from None
+
+
+@dataclass
+class ExportRows:
     queryset: QuerySet
     columns: list[Column]
     name: str
@@ -77,36 +137,17 @@ def scope_key(user) -> str:
     )
 
 
-def export_source(*, user, view_name: str, query: str, fmt: str) -> ExportSource:
-    """The rows and columns the list ``view_name`` exports for ``user`` with the filter
-    ``query``, taken from the list's own view (its scope, FilterSet and columns), set up
-    with the request the download would have had; raises ``PermissionDenied`` when the user
-    may not export it (any more)."""
-    from .views import ExportMixin  # the views import this module
-
-    try:
-        path = reverse(view_name)
-        view_class = resolve(path).func.view_class
-    except (NoReverseMatch, Resolver404, AttributeError):
-        raise ExportRefused(_("This list cannot be exported.")) from None
-    if not issubclass(view_class, ExportMixin):
-        raise ExportRefused(_("This list cannot be exported."))
-    request = HttpRequest()
-    request.method = "GET"
-    request.path = request.path_info = path
-    request.GET = QueryDict(query, mutable=True)
-    request.GET["export"] = fmt
-    request.GET._mutable = False
-    request.user = user
-    view = view_class()
-    view.setup(request)
-    allowed = user.is_active and user.has_perm(view.export_permission)
-    if not allowed or (hasattr(view, "has_permission") and not view.has_permission()):
+def export_source(*, user, view_name: str, query: str, fmt: str = "") -> ExportRows:
+    """The rows and columns the list registered as ``view_name`` exports for ``user`` with
+    the filter ``query``: its scope, FilterSet and columns, from the registry (no request);
+    raises ``PermissionDenied`` when the user may not export it (any more)."""
+    source = get_source(view_name)
+    if not source.allowed(user):
         raise PermissionDenied(_("Your role does not allow exports."))
-    filterset = view.filterset_class(request.GET, queryset=view.get_queryset(), request=request)
+    filterset = source.filterset(QueryDict(query), user)
     if not filterset.is_valid():
         raise ExportRefused(_("The list's filter is not valid; correct it and export again."))
-    return ExportSource(filterset.qs, view.export_columns(), str(view.export_filename))
+    return ExportRows(filterset.qs, source.columns(), str(source.filename))
 
 
 # --- creating and running a job -------------------------------------------------------------

@@ -22,6 +22,34 @@ def scoped_regions(request):
     return regions_in_scope(request.user)
 
 
+def filterset_user(filterset):
+    """The user a FilterSet filters for: the one it was given (a background export runs with
+    no request), else its request's; ``None`` when it has neither."""
+    user = getattr(filterset, "user", None)
+    if user is not None:
+        return user
+    return getattr(getattr(filterset, "request", None), "user", None)
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """A FilterSet whose choices and filters depend on the user: given ``user=`` (the export
+    worker has no request) or taking the request's user, as the list views and the API do."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
+        self.user = user
+        super().__init__(data, queryset, request=request, prefix=prefix)
+
+
+class ScopedRegionFilter(django_filters.ModelChoiceFilter):
+    """Offers the regions in the scope of the FilterSet's user (see ``filterset_user``)."""
+
+    def get_queryset(self, request):
+        user = filterset_user(getattr(self, "parent", None))
+        if user is None:
+            return Region.objects.none()
+        return regions_in_scope(user)
+
+
 def in_subtree(queryset, path: str, region: Region):
     """The rows whose region (``path`` leads to it) is ``region`` or lies below it."""
     return queryset.filter(**{f"{path}__path__startswith": region.path})
@@ -32,24 +60,24 @@ def region_filter(path: str = "region", **kwargs) -> django_filters.ModelChoiceF
     for a FilterSet with several region lookups (see ``RegionScopedFilterSet`` for one)."""
     kwargs.setdefault("label", _("Region"))
     kwargs.setdefault("help_text", _("Includes the regions below it."))
-    return django_filters.ModelChoiceFilter(
-        queryset=scoped_regions,
+    return ScopedRegionFilter(
+        queryset=Region.objects.none(),
         field_name=path,
         method=in_subtree,
         **kwargs,
     )
 
 
-class RegionScopedFilterSet(django_filters.FilterSet):
+class RegionScopedFilterSet(ScopedFilterSet):
     """A ``region`` filter over the regions in the user's scope; a row matches when its region
     (``region_path``, the ORM path from the model to its ``Region``) is the chosen region or
     lies below it. Every app's FilterSets extend this instead of writing the filter again."""
 
     region_path = "region"
 
-    region = django_filters.ModelChoiceFilter(
+    region = ScopedRegionFilter(
         label=_("Region"),
-        queryset=scoped_regions,
+        queryset=Region.objects.none(),
         method="in_region",
         help_text=_("Includes the regions below it."),
     )

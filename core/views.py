@@ -30,8 +30,13 @@ class ScopedQuerysetMixin:
 class ExportMixin:
     """``?export=csv`` or ``?export=xlsx`` on a filtered list downloads exactly its rows;
     with ``export_history`` set, ``?export=history-csv`` or ``?export=history-xlsx`` downloads
-    their audit trail (who, when, what changed), under the same permission and scope."""
+    their audit trail (who, when, what changed), under the same permission and scope.
 
+    The rows, columns and permissions come from the list's export source, named by
+    ``export_source`` and registered by its app from ``as_export_source()`` (see
+    ``core.export_jobs``): the background worker builds the same rows from it."""
+
+    export_source: str = ""
     export_permission: str = ""
     export_filename: str = "export"
     export_history: bool = False
@@ -42,6 +47,34 @@ class ExportMixin:
     def export_columns(self) -> list[Column]:
         raise NotImplementedError
 
+    @classmethod
+    def prepare_rows(cls, queryset, *, exporting: bool):
+        """The list's own annotations on its scoped rows (``exporting``: for a download,
+        which may read more than the page shows)."""
+        return queryset
+
+    def get_queryset(self):
+        exporting = bool(self.request.GET.get("export"))
+        return self.prepare_rows(super().get_queryset(), exporting=exporting)
+
+    @classmethod
+    def as_export_source(cls) -> export_jobs.ExportSource:
+        """The list's export source, for its app to register under ``export_source``."""
+        required = getattr(cls, "permission_required", None) or ()
+        if isinstance(required, str):
+            required = (required,)
+        return export_jobs.ExportSource(
+            name=cls.export_source,
+            queryset=lambda: cls.queryset.all(),
+            filterset_class=cls.filterset_class,
+            # The columns are plain definitions: a view without a request builds them.
+            columns=lambda: cls().export_columns(),
+            filename=cls.export_filename,
+            permission=cls.export_permission,
+            view_permissions=tuple(required),
+            prepare=lambda rows: cls.prepare_rows(rows, exporting=True),
+        )
+
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("export")
         history = self.export_history and fmt in HISTORY_FORMATS
@@ -49,7 +82,8 @@ class ExportMixin:
             return super().get(request, *args, **kwargs)
         if not request.user.has_perm(self.export_permission):
             raise PermissionDenied(_("Your role does not allow exports."))
-        filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
+        source = export_jobs.get_source(self.export_source)
+        filterset = source.filterset(request.GET, request.user, request=request)
         if not filterset.is_valid():
             return super().get(request, *args, **kwargs)
         if not history and (
@@ -57,7 +91,7 @@ class ExportMixin:
         ):
             return self.export_in_background(fmt)
         stamp = timezone.localdate().isoformat()
-        name = str(self.export_filename)
+        name = str(source.filename)
         if history:
             return history_response(
                 HISTORY_FORMATS[fmt],
@@ -66,9 +100,7 @@ class ExportMixin:
                 f"{name}-{_('history')}-{stamp}",
                 label_field=self.export_history_label,
             )
-        return export_response(
-            fmt, filterset.qs, self.export_columns(), f"{name}-{stamp}", sheet=name
-        )
+        return export_response(fmt, filterset.qs, source.columns(), f"{name}-{stamp}", sheet=name)
 
     @staticmethod
     def export_is_large(queryset) -> bool:
@@ -83,7 +115,7 @@ class ExportMixin:
         try:
             export_jobs.export_job_create(
                 actor=request.user,
-                view_name=request.resolver_match.view_name,
+                view_name=self.export_source,
                 query=request.GET.urlencode(),
                 fmt=fmt,
             )
@@ -104,7 +136,7 @@ class ExportMixin:
         context["can_export"] = self.request.user.has_perm(self.export_permission)
         context["can_export_history"] = context["can_export"] and self.export_history
         context["export_query"] = export_jobs.filter_query(self.request.GET.urlencode())
-        context["export_view"] = self.request.resolver_match.view_name
+        context["export_view"] = self.export_source
         return context
 
 
@@ -174,7 +206,7 @@ class ExportJobListView(LoginRequiredMixin, ListView):
 
 
 class ExportJobCreateView(LoginRequiredMixin, View):
-    """ "Export in the background" on a list: the list's URL name, its filter and a format."""
+    """ "Export in the background" on a list: its export source, its filter and a format."""
 
     def post(self, request):
         try:

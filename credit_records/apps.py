@@ -8,14 +8,19 @@ class CreditRecordsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.navigation import register_workspace
+        from core.public import register_public_nav
         from core.public_cache import register_public_app
         from core.roles import register_grants
 
         from . import deadlines  # noqa: F401  (registers the record deadlines)
         from .grants import GRANTS
+        from .views import register_export_sources
 
         register_grants(self.label, GRANTS)
         register_public_app(self.label)
+        register_public_nav(_("Home"), "public:home", order=0, exact=True)
+        register_public_nav(_("Dishonesty records"), "public:record_list", order=10)
+        register_export_sources()
         register_workspace(
             (
                 _("Credit files"),

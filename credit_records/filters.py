@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import RegionScopedFilterSet, uscc_starts_with
+from core.filters import RegionScopedFilterSet, filterset_user, uscc_starts_with
 from core.models import Department, Region, RegionLevel
 from core.validators import normalize_uscc
 
@@ -88,7 +88,7 @@ class DishonestyRecordFilter(RegionScopedFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        user = getattr(self.request, "user", None)
+        user = filterset_user(self)
         # Only a credit office has rectifications escalated to it: a department's liaison
         # (no region) is not offered the filter.
         if user is not None and not (
@@ -118,7 +118,7 @@ class DishonestyRecordFilter(RegionScopedFilterSet):
     def filter_escalated(self, queryset, name, value):
         """The records on the workspace home's "Escalated to your office" panel (the same
         selector), which shows only the first of them."""
-        user = getattr(self.request, "user", None)
+        user = filterset_user(self)
         if user is None or not user.is_authenticated:
             return queryset.none() if value else queryset
         escalated = Q(pk__in=escalated_rectifications(user).values("record_id"))

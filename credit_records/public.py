@@ -4,17 +4,13 @@ Built only from ``selectors.published_records`` (through ``public_record_queryse
 public department and region data; templates receive ``publication.PublicRecord`` objects,
 never model instances, so a page cannot show a field the disclosure rules keep back.
 
-No sign-in, no JavaScript, no cookies set: every page may be kept by browsers and shared
-caches for a few minutes (``CHENGXIN_PUBLIC_MAX_AGE``). The language switch is the only
-form; it posts to ``set_language`` without a CSRF token (see ``language``), so that pages
-need no CSRF cookie, which would stop shared caches from keeping them.
+The page shell (navigation, ``public_page`` caching, ``render_public``, the language switch)
+is core's (``core.public``); this app adds its items to the navigation (``apps.py``).
 """
 
 import datetime
 import json
 import math
-from dataclasses import dataclass
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -22,21 +18,16 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.middleware.http import ConditionalGetMiddleware
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.decorators import decorator_from_middleware
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_safe
-from django.views.i18n import set_language
 
 from core.exports import csv_response
 from core.keyset import InvalidCursor, paginate
 from core.models import Department
-from core.public_cache import cache_public_page, cached_query_count, versioned_key
+from core.public import cached_count, public_page, render_public
+from core.public_cache import versioned_key
 from core.validators import normalize_uscc
 
 from . import selectors
@@ -46,79 +37,6 @@ from .publication import public_commendation, public_csv_columns, public_record
 
 PAGE_SIZE = 25
 
-conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
-
-
-# --- Navigation ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PublicNavItem:
-    label: str
-    url_name: str
-
-
-# The public navigation. The evaluation results, procurement and debt disclosure pages come
-# with later issues: each adds a URL with the name below (in ``public_urls.py``, or included
-# there from its app), and the item turns from "coming soon" into a link by itself.
-PUBLIC_NAVIGATION = [
-    PublicNavItem(_("Home"), "public:home"),
-    PublicNavItem(_("Dishonesty records"), "public:record_list"),
-    PublicNavItem(_("Evaluation results"), "public:evaluations"),
-    PublicNavItem(_("Government procurement"), "public:procurement"),
-    PublicNavItem(_("Government debt"), "public:debt"),
-]
-
-
-def public_navigation(request) -> list[dict]:
-    items = []
-    for item in PUBLIC_NAVIGATION:
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
-            url = None
-        if url is None:
-            current = False
-        elif item.url_name == "public:home":
-            current = request.path == url
-        else:
-            current = request.path.startswith(url)
-        items.append({"label": item.label, "url": url, "current": current})
-    return items
-
-
-# --- Caching ---------------------------------------------------------------------------------
-
-
-def public_page(view):
-    """Anonymous, user-independent answers: cacheable by browsers and shared caches for
-    ``CHENGXIN_PUBLIC_MAX_AGE`` seconds. They vary by the language cookie only (the portal
-    ignores Accept-Language: Chinese unless the visitor chose otherwise). The server keeps
-    the rendered anonymous answers too, until the data they show changes (``public_cache``)."""
-
-    cached = cache_public_page(view)
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = cached(request, *args, **kwargs)
-        if response.status_code == 200:
-            patch_cache_control(response, public=True, max_age=settings.CHENGXIN_PUBLIC_MAX_AGE)
-        patch_vary_headers(response, ["Cookie"])
-        return response
-
-    # An ETag from the content (served from the page cache or not), so a browser or proxy
-    # revalidating a page it keeps gets "304 Not Modified" instead of the page again.
-    # Streamed exports get none (their content is not known in advance).
-    return require_safe(conditional_get(wrapper))
-
-
-def cached_count(queryset) -> int:
-    """``queryset.count()``, kept for ``CHENGXIN_PUBLIC_CACHE_SECONDS``: counting 100,000
-    rows on every page view is the one cost that grows with the data. The key is the query
-    itself, whose parameters include today's date, in the publication generation (a change
-    to the published data gives it a new key)."""
-    return cached_query_count(queryset)
-
 
 def headline_figures(today: datetime.date) -> dict:
     key = versioned_key(f"figures:{today.isoformat()}")
@@ -127,11 +45,6 @@ def headline_figures(today: datetime.date) -> dict:
         figures = selectors.public_headline_figures(today)
         cache.set(key, figures, settings.CHENGXIN_PUBLIC_CACHE_SECONDS)
     return figures
-
-
-def render_public(request, template: str, context: dict, status: int = 200) -> HttpResponse:
-    context = {"public_nav": public_navigation(request), **context}
-    return render(request, template, context, status=status)
 
 
 # --- Pages -----------------------------------------------------------------------------------
@@ -369,12 +282,7 @@ def department_detail(request, uscc: str):
     )
 
 
-# --- Language, robots.txt, sitemap ----------------------------------------------------------
-
-# The language switch of the public pages. Exempt from CSRF, which would need a CSRF cookie
-# on every page (and pages with cookies are not kept by shared caches); the worst a forged
-# request can do is switch a visitor's language.
-language = csrf_exempt(set_language)
+# --- robots.txt, sitemap ---------------------------------------------------------------------
 
 
 @public_page

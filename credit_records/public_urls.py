@@ -1,10 +1,13 @@
 """The public disclosure pages, mounted at ``/public/`` (namespace ``public``).
 
-Later issues add their disclosure pages here under the names the navigation already
-reserves (``public.PUBLIC_NAVIGATION``): ``evaluations``, ``procurement``, ``debt``.
+The other apps' disclosure pages are included here under the names their items of the
+public navigation (``core.public.register_public_nav``) point to: ``evaluations``,
+``procurement``, ``debt``.
 """
 
 from django.urls import include, path
+
+from core.public import language
 
 from . import public
 
@@ -17,7 +20,7 @@ urlpatterns = [
     path("records.json", public.record_list_json, name="record_list_json"),
     path("records/<int:pk>/", public.record_detail, name="record"),
     path("departments/<str:uscc>/", public.department_detail, name="department"),
-    path("language/", public.language, name="language"),
+    path("language/", language, name="language"),
     path("sitemap.xml", public.sitemap, name="sitemap"),
     path("procurement/", include("procurement.public_urls")),
     path("debt/", include("debt.public_urls")),

@@ -9,6 +9,7 @@ class DebtConfig(AppConfig):
     def ready(self) -> None:
         from core.navigation import register_workspace
         from core.profile import register_panel
+        from core.public import register_public_nav
         from core.public_cache import register_public_app
         from core.roles import register_grants
 
@@ -16,6 +17,7 @@ class DebtConfig(AppConfig):
         from .deadlines import register_sources
         from .grants import GRANTS
         from .selectors import department_debt_panel
+        from .views import register_export_sources
 
         # Warning response deadlines get the portal's reminders.
         register_sources()
@@ -23,6 +25,8 @@ class DebtConfig(AppConfig):
         register_panel(department_debt_panel)
         register_grants(self.label, GRANTS)
         register_public_app(self.label)
+        register_public_nav(_("Government debt"), "public:debt", order=40)
+        register_export_sources()
         register_workspace(
             (
                 _("Government debt"),

@@ -5,7 +5,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import region_filter
+from core.filters import ScopedFilterSet, region_filter
 
 from .models import (
     BondIssue,
@@ -25,7 +25,7 @@ from .models import (
 )
 
 
-class DebtProfileFilter(django_filters.FilterSet):
+class DebtProfileFilter(ScopedFilterSet):
     region = region_filter()
     year = django_filters.NumberFilter(label=_("Year"))
     grade = django_filters.ChoiceFilter(
@@ -46,7 +46,7 @@ class DebtProfileFilter(django_filters.FilterSet):
         return queryset.filter(breached) if value else queryset.exclude(breached)
 
 
-class RiskAssessmentFilter(django_filters.FilterSet):
+class RiskAssessmentFilter(ScopedFilterSet):
     region = region_filter("profile__region")
     year = django_filters.NumberFilter(label=_("Year"), field_name="profile__year")
     grade = django_filters.MultipleChoiceFilter(label=_("Grade"), choices=Grade.choices)
@@ -56,7 +56,7 @@ class RiskAssessmentFilter(django_filters.FilterSet):
         fields = ["region", "year", "grade"]
 
 
-class RiskWarningFilter(django_filters.FilterSet):
+class RiskWarningFilter(ScopedFilterSet):
     region = region_filter()
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=WarningStatus.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=WarningKind.choices)
@@ -74,7 +74,7 @@ class RiskWarningFilter(django_filters.FilterSet):
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
-class BondIssueFilter(django_filters.FilterSet):
+class BondIssueFilter(ScopedFilterSet):
     region = region_filter()
     bond_type = django_filters.ChoiceFilter(label=_("Type"), choices=BondType.choices)
     issued_from = django_filters.DateFilter(
@@ -89,7 +89,7 @@ class BondIssueFilter(django_filters.FilterSet):
         fields = ["region", "bond_type", "issued_from", "issued_to"]
 
 
-class CreditRatingFilter(django_filters.FilterSet):
+class CreditRatingFilter(ScopedFilterSet):
     region = region_filter()
     agency = django_filters.CharFilter(label=_("Rating agency"), lookup_expr="icontains")
 
@@ -98,7 +98,7 @@ class CreditRatingFilter(django_filters.FilterSet):
         fields = ["region", "agency"]
 
 
-class EmergencyEventFilter(django_filters.FilterSet):
+class EmergencyEventFilter(ScopedFilterSet):
     region = region_filter()
     level = django_filters.ChoiceFilter(label=_("Level"), choices=EmergencyLevel.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=EmergencyStatus.choices)
@@ -108,7 +108,7 @@ class EmergencyEventFilter(django_filters.FilterSet):
         fields = ["region", "level", "status"]
 
 
-class DebtAuditFilter(django_filters.FilterSet):
+class DebtAuditFilter(ScopedFilterSet):
     region = region_filter()
     q = django_filters.CharFilter(label=_("Search"), method="search")
 
@@ -127,7 +127,7 @@ class DebtAuditFilter(django_filters.FilterSet):
         )
 
 
-class TermAssessmentFilter(django_filters.FilterSet):
+class TermAssessmentFilter(ScopedFilterSet):
     region = region_filter()
 
     class Meta:

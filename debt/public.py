@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import Column, csv_response, field_label
-from credit_records.public import public_page, render_public
+from core.public import public_page, render_public
 
 from . import charts, selectors
 from .indicators import Thresholds

@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
+from core.export_jobs import register_source
 from core.exports import Column, field_label
 from core.scope import get_in_scope_or_404, regions_in_scope
 from core.views import ExportMixin, ScopedQuerysetMixin, add_form_errors
@@ -197,6 +198,7 @@ def _yes_no(value: bool) -> str:
 
 class ProfileListView(DebtListView):
     permission_required = VIEW_DEBT
+    export_source = "debt:profile_list"
     export_permission = "debt.export_debtprofile"
     export_filename = gettext_lazy("debt-profiles")
     export_history_label = ("region__name", "year")
@@ -240,6 +242,7 @@ class ProfileListView(DebtListView):
 
 class AssessmentListView(DebtListView):
     permission_required = "debt.view_riskassessment"
+    export_source = "debt:assessment_list"
     export_permission = "debt.export_riskassessment"
     export_filename = gettext_lazy("debt-risk-assessments")
     export_history_label = ("profile__region__name", "profile__year")
@@ -252,13 +255,12 @@ class AssessmentListView(DebtListView):
     def region_of(self, obj):
         return obj.profile.region
 
-    def get_queryset(self):
+    @classmethod
+    def prepare_rows(cls, queryset, *, exporting):
         # ``RiskAssessment.limit_breached`` in the query, for the fast export path.
         breached = Q(general_limit_breached=True) | Q(special_limit_breached=True)
-        return (
-            super()
-            .get_queryset()
-            .annotate(any_limit_breached=ExpressionWrapper(breached, output_field=BooleanField()))
+        return queryset.annotate(
+            any_limit_breached=ExpressionWrapper(breached, output_field=BooleanField())
         )
 
     def export_columns(self):
@@ -284,6 +286,7 @@ class AssessmentListView(DebtListView):
 
 class WarningListView(DebtListView):
     permission_required = "debt.view_riskwarning"
+    export_source = "debt:warning_list"
     export_permission = "debt.export_riskwarning"
     export_filename = gettext_lazy("debt-risk-warnings")
     export_history_label = "title"
@@ -301,13 +304,12 @@ class WarningListView(DebtListView):
             return reverse("debt:warning_create")
         return ""
 
-    def get_queryset(self):
+    @classmethod
+    def prepare_rows(cls, queryset, *, exporting):
         # ``RiskWarning.is_overdue`` in the query, for the fast export path.
         overdue = Q(status="issued", response_deadline__lt=timezone.localdate())
-        return (
-            super()
-            .get_queryset()
-            .annotate(response_overdue=ExpressionWrapper(overdue, output_field=BooleanField()))
+        return queryset.annotate(
+            response_overdue=ExpressionWrapper(overdue, output_field=BooleanField())
         )
 
     def export_columns(self):
@@ -327,6 +329,7 @@ class WarningListView(DebtListView):
 
 class EmergencyListView(DebtListView):
     permission_required = "debt.view_emergencyevent"
+    export_source = "debt:emergency_list"
     export_permission = "debt.export_emergencyevent"
     export_filename = gettext_lazy("debt-emergencies")
     export_history_label = ("region__name", "title")
@@ -355,6 +358,7 @@ class EmergencyListView(DebtListView):
 
 class AuditListView(DebtListView):
     permission_required = "debt.view_debtaudit"
+    export_source = "debt:audit_list"
     export_permission = "debt.export_debtaudit"
     export_filename = gettext_lazy("debt-audits")
     export_history_label = ("report_number", "leading_official")
@@ -389,6 +393,7 @@ class AuditListView(DebtListView):
 
 class TermListView(DebtListView):
     permission_required = "debt.view_termassessment"
+    export_source = "debt:term_list"
     export_permission = "debt.export_termassessment"
     export_filename = gettext_lazy("debt-term-assessments")
     export_history_label = ("region__name", "period_start", "period_end")
@@ -398,12 +403,11 @@ class TermListView(DebtListView):
     title = gettext_lazy("Term assessments")
     lead = gettext_lazy("Each government's borrowing, use and management of debt over its term.")
 
-    def get_queryset(self):
+    @classmethod
+    def prepare_rows(cls, queryset, *, exporting):
         # The sum behind ``TermAssessment.total_score``, for the fast export path.
-        return (
-            super()
-            .get_queryset()
-            .annotate(score_sum=F("borrowing_score") + F("use_score") + F("management_score"))
+        return queryset.annotate(
+            score_sum=F("borrowing_score") + F("use_score") + F("management_score")
         )
 
     def export_columns(self):
@@ -432,6 +436,7 @@ class TermListView(DebtListView):
 
 class BondListView(DebtListView):
     permission_required = "debt.view_bondissue"
+    export_source = "debt:bond_list"
     export_permission = "debt.export_bondissue"
     export_filename = gettext_lazy("debt-bonds")
     export_history_label = ("code", "name")
@@ -455,6 +460,7 @@ class BondListView(DebtListView):
 
 class RatingListView(DebtListView):
     permission_required = "debt.view_creditrating"
+    export_source = "debt:rating_list"
     export_permission = "debt.export_creditrating"
     export_filename = gettext_lazy("debt-credit-ratings")
     export_history_label = ("region__name", "agency", "rated_on")
@@ -794,3 +800,18 @@ class WarningActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
             return self.render(form, status=409)
         messages.success(request, _("Done: %(action)s.") % {"action": self.action.label})
         return redirect("debt:warning_detail", pk=self.warning.pk)
+
+
+def register_export_sources() -> None:
+    """The debt lists' exports, for the download and the background worker alike."""
+    for view in (
+        ProfileListView,
+        AssessmentListView,
+        WarningListView,
+        EmergencyListView,
+        AuditListView,
+        TermListView,
+        BondListView,
+        RatingListView,
+    ):
+        register_source(view.as_export_source())

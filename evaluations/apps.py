@@ -8,6 +8,7 @@ class EvaluationsConfig(AppConfig):
 
     def ready(self):
         from core.navigation import register_workspace
+        from core.public import register_public_nav
         from core.public_cache import register_public_app
         from core.roles import register_grants
 
@@ -16,6 +17,7 @@ class EvaluationsConfig(AppConfig):
 
         register_grants(self.label, GRANTS)
         register_public_app(self.label)
+        register_public_nav(_("Evaluation results"), "public:evaluations", order=20)
         register_workspace(
             (_("Integrity evaluations"), "evaluations:round_list", "evaluations.view_round"),
             order=40,

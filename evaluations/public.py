@@ -3,7 +3,7 @@ built from ``selectors.published_rounds``; unpublished rounds do not exist here.
 
 from django.utils.translation import gettext as _
 
-from credit_records.public import public_page, render_public
+from core.public import public_page, render_public
 
 from . import results, selectors
 

@@ -10,12 +10,14 @@ class ProcurementConfig(AppConfig):
         from core import deadlines
         from core.navigation import register_workspace
         from core.profile import register_panel
+        from core.public import register_public_nav
         from core.public_cache import register_public_app
         from core.roles import register_grants
 
         from .deadlines import FILING_DEADLINES, PAYMENT_DEADLINES, SIGNING_DEADLINES
         from .grants import GRANTS
         from .profile import purchaser_credit_panel
+        from .views import register_export_sources
 
         # Payment due dates and the contract's signing and filing deadlines get the same
         # reminders as every other deadline, and purchasers' credit shows on the
@@ -26,6 +28,8 @@ class ProcurementConfig(AppConfig):
         register_panel(purchaser_credit_panel)
         register_grants(self.label, GRANTS)
         register_public_app(self.label)
+        register_public_nav(_("Government procurement"), "public:procurement", order=30)
+        register_export_sources()
         register_workspace(
             (
                 _("Procurement"),

@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Department
+from core.public import public_page, render_public
 from core.validators import normalize_uscc
-from credit_records.public import public_page, render_public
 
 from . import selectors
 from .models import AcceptanceResult, Payment, ProcurementMethod, ProcurementProject

@@ -14,6 +14,7 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from core.exceptions import WorkflowConflict
+from core.export_jobs import register_source
 from core.exports import Column, field_label
 from core.models import Department
 from core.scope import get_in_scope_or_404, scope_queryset
@@ -71,6 +72,7 @@ class ScopedListView(
 
 class ProjectListView(ScopedListView):
     permission_required = "procurement.view_procurementproject"
+    export_source = "procurement:project_list"
     export_permission = "procurement.export_procurementproject"
     export_filename = gettext_lazy("procurement-projects")
     model = ProcurementProject
@@ -103,6 +105,7 @@ class ProjectListView(ScopedListView):
 
 class ContractListView(ScopedListView):
     permission_required = "procurement.view_contract"
+    export_source = "procurement:contract_list"
     export_permission = "procurement.export_contract"
     export_filename = gettext_lazy("procurement-contracts")
     model = Contract
@@ -132,6 +135,7 @@ class ContractListView(ScopedListView):
 
 class PaymentListView(ScopedListView):
     permission_required = "procurement.view_payment"
+    export_source = "procurement:payment_list"
     export_permission = "procurement.export_payment"
     export_filename = gettext_lazy("procurement-payments")
     model = Payment
@@ -180,6 +184,7 @@ class PaymentListView(ScopedListView):
 
 class FlagListView(ScopedListView):
     permission_required = "procurement.view_redflag"
+    export_source = "procurement:flag_list"
     export_permission = "procurement.export_redflag"
     export_filename = gettext_lazy("procurement-red-flags")
     model = RedFlag
@@ -203,6 +208,7 @@ class FlagListView(ScopedListView):
 
 class ViolationListView(ScopedListView):
     permission_required = "procurement.view_violation"
+    export_source = "procurement:violation_list"
     export_permission = "procurement.export_violation"
     export_filename = gettext_lazy("procurement-violations")
     model = Violation
@@ -581,3 +587,15 @@ class FlagActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
         if self.flag.project_id:
             return redirect("procurement:project_detail", pk=self.flag.project_id)
         return redirect("procurement:flag_list")
+
+
+def register_export_sources() -> None:
+    """The procurement lists' exports, for the download and the background worker alike."""
+    for view in (
+        ProjectListView,
+        ContractListView,
+        PaymentListView,
+        FlagListView,
+        ViolationListView,
+    ):
+        register_source(view.as_export_source())

@@ -2,6 +2,8 @@
 ``records`` (dishonesty records and their steps), ``credit_files`` (officials, commendations,
 commitments). The inbox, background exports and the site root are core's (``core.views``)."""
 
+from core.export_jobs import register_source
+
 from .credit_files import (
     CommendationFormView,
     CommendationListView,
@@ -62,4 +64,17 @@ __all__ = [
     "ServiceFormView",
     "WorkspaceHomeView",
     "record_export_columns",
+    "register_export_sources",
 ]
+
+
+def register_export_sources() -> None:
+    """The workspace lists' exports, for the download and the background worker alike."""
+    for view in (
+        DepartmentListView,
+        RecordListView,
+        OfficialListView,
+        CommendationListView,
+        CommitmentListView,
+    ):
+        register_source(view.as_export_source())

@@ -41,6 +41,7 @@ class OfficialListView(
     LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, ExportMixin, FilterView
 ):
     permission_required = "credit_records.view_publicofficial"
+    export_source = "workspace:official_list"
     export_permission = "credit_records.export_publicofficial"
     export_filename = gettext_lazy("public-officials")
     model = PublicOfficial
@@ -140,6 +141,7 @@ class CommendationListView(
     LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, ExportMixin, FilterView
 ):
     permission_required = "credit_records.view_commendation"
+    export_source = "workspace:commendation_list"
     export_permission = "credit_records.export_commendation"
     export_filename = gettext_lazy("commendations")
     model = Commendation
@@ -177,6 +179,7 @@ class CommitmentListView(
     LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, ExportMixin, FilterView
 ):
     permission_required = "credit_records.view_commitment"
+    export_source = "workspace:commitment_list"
     export_permission = "credit_records.export_commitment"
     export_filename = gettext_lazy("commitments")
     model = Commitment

@@ -39,6 +39,7 @@ class DepartmentListView(
     LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, ExportMixin, FilterView
 ):
     permission_required = "core.view_department"
+    export_source = "workspace:department_list"
     export_permission = "core.export_department"
     export_filename = gettext_lazy("departments")
     model = Department
@@ -47,8 +48,9 @@ class DepartmentListView(
     template_name = "credit_records/department_list.html"
     paginate_by = 25
 
-    def get_queryset(self):
-        return selectors.with_honours_eligibility(super().get_queryset())
+    @classmethod
+    def prepare_rows(cls, queryset, *, exporting):
+        return selectors.with_honours_eligibility(queryset)
 
     def export_columns(self):
         m = Department

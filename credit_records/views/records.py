@@ -56,6 +56,7 @@ class RecordListView(
     LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, ExportMixin, FilterView
 ):
     permission_required = "credit_records.view_dishonestyrecord"
+    export_source = "workspace:record_list"
     export_permission = "credit_records.export_dishonestyrecord"
     export_filename = gettext_lazy("dishonesty-records")
     export_history = True
@@ -85,10 +86,10 @@ class RecordListView(
         page = paginator.get_page(paginator.num_pages if number == "last" else number)
         return (paginator, page, page.object_list, page.has_other_pages())
 
-    def get_queryset(self):
+    @classmethod
+    def prepare_rows(cls, queryset, *, exporting):
         # Only the exports show the department's honours eligibility (see the selector).
-        exporting = bool(self.request.GET.get("export"))
-        return selectors.with_record_list_annotations(super().get_queryset(), honours=exporting)
+        return selectors.with_record_list_annotations(queryset, honours=exporting)
 
     def export_columns(self):
         return record_export_columns()
