@@ -1,14 +1,16 @@
-"""Services of the platform: saving with an audit entry, who may act, and users' roles.
+"""Services of the platform: saving with an audit entry, who may act, users' roles, and
+deciding a review (filed → decided).
 
 Every app's services use these public helpers (keyword-only, ``actor=``)."""
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.exceptions import OutOfScope
-from core.models import Department, Region, User
+from core.exceptions import OutOfScope, WorkflowConflict
+from core.models import Department, Region, Review, ReviewStatus, User
 from core.roles import SCOPE_KIND, STAFF_ROLES, Role
 from core.scope import scope_queryset
 
@@ -84,6 +86,24 @@ def save_with_history(instance, *, actor, reason: str) -> None:
     instance._history_user = actor
     instance._change_reason = reason[:100] if reason else ""
     instance.save()
+
+
+@transaction.atomic
+def review_decide(*, review: Review, actor: User | None, approve: bool, reason: str) -> Review:
+    """Decide a pending review: lock its row, refuse one already decided (its
+    ``already_decided_message`` as a WorkflowConflict), record who decided, when and why, and
+    save it with a history entry. Returns the locked, decided row; the caller checks role,
+    scope and the reason's presence first, and applies what the decision means."""
+    # The lock makes two supervisors deciding at once meet: the second sees the first's decision.
+    review = type(review).objects.select_for_update().get(pk=review.pk)
+    if review.status != ReviewStatus.PENDING:
+        raise WorkflowConflict(str(review.already_decided_message))
+    review.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
+    review.decided_by = actor
+    review.decided_at = timezone.now()
+    review.decision_reason = reason
+    save_with_history(review, actor=actor, reason=reason)
+    return review
 
 
 @transaction.atomic

@@ -309,10 +309,10 @@ class RectificationAdmin(ReadOnlyAdmin):
 
 @admin.register(FaultToleranceClaim)
 class FaultToleranceClaimAdmin(ReadOnlyAdmin):
-    list_display = ["record", "status", "filed_by", "filed_at", "reviewed_by", "reviewed_at"]
+    list_display = ["record", "status", "filed_by", "filed_at", "decided_by", "decided_at"]
     list_filter = ["status"]
     search_fields = ["record__decision_number", "record__department__name", "grounds"]
-    list_select_related = ["record", "record__department", "filed_by", "reviewed_by"]
+    list_select_related = ["record", "record__department", "filed_by", "decided_by"]
 
 
 @admin.register(CreditRepairApplication)

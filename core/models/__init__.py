@@ -1,5 +1,6 @@
 """The platform's models, one module per topic: organisations (regions, departments), users,
-the working-day calendar, the deadline ledger, notifications and background exports."""
+the working-day calendar, the deadline ledger, notifications, background exports and the
+abstract review (filed → decided) that the apps' requests share."""
 
 from .base import BaseModel, choice_labels
 from .calendar import CalendarDay
@@ -15,6 +16,7 @@ from .organisations import (
     RegionQuerySet,
     UnifiedSocialCreditCodeField,
 )
+from .reviews import Review, ReviewStatus, one_pending_per
 from .users import User
 
 __all__ = [
@@ -32,8 +34,11 @@ __all__ = [
     "RegionLevel",
     "RegionQuerySet",
     "ReminderLog",
+    "Review",
+    "ReviewStatus",
     "UnifiedSocialCreditCodeField",
     "User",
     "choice_labels",
     "export_upload_to",
+    "one_pending_per",
 ]

@@ -341,6 +341,9 @@ class RecordSerializer(serializers.ModelSerializer):
 class FaultToleranceClaimSerializer(serializers.ModelSerializer):
     status_display = display("status")
     attachments = AttachmentSerializer(many=True, read_only=True)
+    # The API named these before claims shared core's Review fields; clients keep the names.
+    reviewed_at = serializers.DateTimeField(source="decided_at", read_only=True, allow_null=True)
+    review_reason = serializers.CharField(source="decision_reason", read_only=True)
 
     class Meta:
         model = FaultToleranceClaim

@@ -1,24 +1,17 @@
 """Requests that a supervisor decides: fault-tolerance claims (容错纠错) and credit repair
-applications (信用修复)."""
+applications (信用修复). Both are core's ``Review`` (filed → decided, one pending per record)."""
 
-from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import BaseModel
+from core.models import Review, one_pending_per
+from core.models import ReviewStatus as ReviewStatus  # the API schema names it from here
 
 from .records import DishonestyRecord
 
 
-class ReviewStatus(models.TextChoices):
-    PENDING = "pending", _("Pending review")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-
-
-class FaultToleranceClaim(BaseModel):
+class FaultToleranceClaim(Review):
     """A claim for fault tolerance and correction (容错纠错). Approved, it keeps the record
     out of the credit file and public disclosure, but the record stays for audit."""
 
@@ -29,43 +22,22 @@ class FaultToleranceClaim(BaseModel):
         related_name="fault_tolerance_claims",
     )
     grounds = models.TextField(_("grounds"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
-    )
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("filed by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    review_reason = models.TextField(_("review reasons"), blank=True)
 
     history = HistoricalRecords()
 
     scope_region_lookup = "record__department__region"
     scope_department_lookup = "record__department"
+    already_decided_message = _("This claim has already been decided.")
 
     class Meta:
         verbose_name = _("fault-tolerance claim")
         verbose_name_plural = _("fault-tolerance claims")
         ordering = ["-filed_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["record"],
-                condition=Q(status="pending"),
+            one_pending_per(
+                "record",
                 name="claim_one_pending_per_record",
-                violation_error_message=_("This record already has a claim awaiting review."),
+                message=_("This record already has a claim awaiting review."),
             ),
         ]
 
@@ -73,7 +45,7 @@ class FaultToleranceClaim(BaseModel):
         return _("Fault-tolerance claim on %(record)s") % {"record": self.record}
 
 
-class CreditRepairApplication(BaseModel):
+class CreditRepairApplication(Review):
     """An application for credit repair (信用修复) of a rectified record. Approval ends its
     public disclosure early."""
 
@@ -88,44 +60,23 @@ class CreditRepairApplication(BaseModel):
         help_text=_("The department's written credit commitment (信用承诺)."),
     )
     statement = models.TextField(_("statement of correction"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
-    )
     review_due = models.DateField(_("review due"), db_index=True)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("filed by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_reason = models.TextField(_("decision reasons"), blank=True)
 
     history = HistoricalRecords()
 
     scope_region_lookup = "record__department__region"
     scope_department_lookup = "record__department"
+    already_decided_message = _("This application has already been decided.")
 
     class Meta:
         verbose_name = _("credit repair application")
         verbose_name_plural = _("credit repair applications")
         ordering = ["-filed_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["record"],
-                condition=Q(status="pending"),
+            one_pending_per(
+                "record",
                 name="repair_one_pending_per_record",
-                violation_error_message=_("This record already has an application under review."),
+                message=_("This record already has an application under review."),
             ),
         ]
 

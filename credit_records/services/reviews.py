@@ -14,7 +14,7 @@ from core.calendar import add_working_days
 from core.exceptions import WorkflowConflict
 from core.models import User
 from core.roles import Role
-from core.services import ensure_in_scope, ensure_role, save_with_history
+from core.services import ensure_in_scope, ensure_role, review_decide, save_with_history
 from credit_records.models import (
     AccountabilityEntry,
     CreditRepairApplication,
@@ -69,21 +69,14 @@ def fault_tolerance_claim_review(
         ensure_in_scope(actor, FaultToleranceClaim, claim.pk)
     reason = require_text(reason, "reason", _("Give the reasons for the decision."))
     record = locked_record(claim.record)
-    claim = FaultToleranceClaim.objects.select_for_update().get(pk=claim.pk)
-    if claim.status != ReviewStatus.PENDING:
-        raise WorkflowConflict(_("This claim has already been decided."))
-    claim.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
-    claim.reviewed_by = actor
-    claim.reviewed_at = timezone.now()
-    claim.review_reason = reason
-    save_with_history(claim, actor=actor, reason=reason)
+    claim = review_decide(review=claim, actor=actor, approve=approve, reason=reason)
     if approve:
         record_step(record, "exempt", actor=actor, reason=reason)
         # The officials' entries stay in their files for audit, marked, no longer counted.
         for entry in AccountabilityEntry.objects.select_for_update().filter(
             record=record, exempted_at__isnull=True
         ):
-            entry.exempted_at = claim.reviewed_at
+            entry.exempted_at = claim.decided_at
             save_with_history(entry, actor=actor, reason=reason)
     else:
         log_event(record, action="claim_rejected", actor=actor, reason=reason)
@@ -148,14 +141,7 @@ def credit_repair_decide(
         ensure_in_scope(actor, CreditRepairApplication, application.pk)
     reason = require_text(reason, "reason", _("Give the reasons for the decision."))
     record = locked_record(application.record)
-    application = CreditRepairApplication.objects.select_for_update().get(pk=application.pk)
-    if application.status != ReviewStatus.PENDING:
-        raise WorkflowConflict(_("This application has already been decided."))
-    application.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
-    application.decided_by = actor
-    application.decided_at = timezone.now()
-    application.decision_reason = reason
-    save_with_history(application, actor=actor, reason=reason)
+    application = review_decide(review=application, actor=actor, approve=approve, reason=reason)
     if approve:
         record.disclosure_ended_early_on = timezone.localdate()
         save_with_history(record, actor=actor, reason=str(ACTION_LABELS["repair_approved"]))

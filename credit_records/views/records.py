@@ -257,9 +257,9 @@ class RecordDetailView(
         user = self.request.user
         slugs = set(selectors.available_actions(record, user))
         claims = list(
-            record.fault_tolerance_claims.select_related(
-                "filed_by", "reviewed_by"
-            ).prefetch_related("attachments")
+            record.fault_tolerance_claims.select_related("filed_by", "decided_by").prefetch_related(
+                "attachments"
+            )
         )
         repairs = list(record.repair_applications.select_related("filed_by", "decided_by"))
         for claim in claims:

@@ -20,9 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def error_ids():
-    return sorted(
-        message.id for message in run_checks() if message.id.startswith("core.")
-    )
+    return sorted(message.id for message in run_checks() if message.id.startswith("core."))
 
 
 def test_the_default_deadline_settings_pass_the_checks():

@@ -381,7 +381,7 @@ def test_only_a_supervisor_in_scope_reviews_a_fault_tolerance_claim(
         claim=pending_claim, actor=user, approve=True, reason="符合容错情形"
     )
     pending_claim.refresh_from_db()
-    assert (pending_claim.status, pending_claim.reviewed_by) == (ReviewStatus.APPROVED, user)
+    assert (pending_claim.status, pending_claim.decided_by) == (ReviewStatus.APPROVED, user)
     assert DishonestyRecord.objects.get(pk=record.pk).status == "exempted"
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from evaluations import services
 from evaluations.models import ComputationStatus, Round, RoundStatus, Score
+from evaluations.services import computation
 from tests.credit_records.deadline_support import celery_broker, celery_eager
 
 from .support import county_round, jiangning_data, small_scheme
@@ -25,14 +26,14 @@ def test_asking_for_a_computation_while_the_broker_is_down_says_so_and_changes_n
     url = f"/workspace/evaluations/rounds/{evaluation_round.pk}/compute/"
 
     queueing = []
-    enqueue = services._enqueue
+    enqueue = computation._enqueue
 
     def timed_enqueue(round_id):
         started = time.monotonic()
         enqueue(round_id)
         queueing.append(time.monotonic() - started)
 
-    monkeypatch.setattr(services, "_enqueue", timed_enqueue)
+    monkeypatch.setattr(computation, "_enqueue", timed_enqueue)
     with celery_broker(UNREACHABLE):
         response = client.post(url, follow=True)
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from evaluations import selectors, services, tasks
 from evaluations.models import ComputationStatus, Round, RoundStatus, Score
+from evaluations.services import computation
 
 from .support import county_round, scored_round, small_scheme
 
@@ -97,13 +98,13 @@ def test_a_citys_draft_round_is_invisible_to_another_city_until_published(
 def test_the_task_computes_and_records_its_progress(regions, monkeypatch):
     evaluation_round = county_round(regions, small_scheme())
     seen = []
-    original = services._score_subject
+    original = computation._score_subject
 
     def spy(round_, subject, indicator, period):
         seen.append(Round.objects.get(pk=round_.pk).progress)
         return original(round_, subject, indicator, period)
 
-    monkeypatch.setattr(services, "_score_subject", spy)
+    monkeypatch.setattr(computation, "_score_subject", spy)
     tasks.compute_round(evaluation_round.pk)
 
     evaluation_round.refresh_from_db()

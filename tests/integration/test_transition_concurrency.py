@@ -834,6 +834,7 @@ def test_asking_for_a_computation_and_submitting_for_review_at_once_do_one_of_th
     the other is told why not."""
     from evaluations import services as evaluations
     from evaluations.models import ComputationStatus, Round, RoundStatus
+    from evaluations.services import computation
 
     from ..evaluations.support import enter
 
@@ -841,7 +842,7 @@ def test_asking_for_a_computation_and_submitting_for_review_at_once_do_one_of_th
     for code, value in (("320115", "80"), ("320102", "90")):
         enter(evaluation_round, code, "B", value)
     queued = []
-    monkeypatch.setattr(evaluations, "_enqueue", queued.append)
+    monkeypatch.setattr(computation, "_enqueue", queued.append)
 
     outcomes = race(
         monkeypatch,

@@ -1,0 +1,329 @@
+"""Red-flag checks: what the rules find in a project or a purchaser's year, raising each flag
+once per rule and object (the unique constraint on ``(rule, object_key)`` decides, however
+often and concurrently the checks run), checks deferred to the end of a batch, and the
+periodic ``scan`` that catches what only the passing of time reveals."""
+
+import datetime
+import logging
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import rules
+from ..models import (
+    Contract,
+    FlagRule,
+    FlagStatus,
+    ProcurementMethod,
+    ProcurementProject,
+    RedFlag,
+)
+from .base import _save
+
+logger = logging.getLogger(__name__)
+# Projects whose checks wait for the end of a ``deferred_flag_checks`` block (this thread).
+_deferred = threading.local()
+
+
+@dataclass
+class Finding:
+    rule: str
+    object_key: str
+    purchaser_id: int
+    evidence: dict
+    project_id: int | None = None
+    payment_id: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _percent(value: Decimal) -> str:
+    return format((value * 100).quantize(Decimal("0.01")).normalize(), "f")
+
+
+def project_findings(
+    project: ProcurementProject, today: datetime.date | None = None
+) -> list[Finding]:
+    """What the rules find wrong with one project today (nothing is written)."""
+    today = today or timezone.localdate()
+    found = []
+    key = f"project:{project.pk}"
+
+    def add(rule, evidence, **kwargs):
+        found.append(
+            Finding(
+                rule,
+                kwargs.pop("object_key", key),
+                project.purchaser_id,
+                evidence,
+                project.pk,
+                **kwargs,
+            )
+        )
+
+    if project.award_amount is not None and project.award_amount > project.budget:
+        add(
+            FlagRule.AWARD_OVER_BUDGET,
+            {"award_amount": str(project.award_amount), "budget": str(project.budget)},
+        )
+    if not project.is_awarded:
+        return found
+    contract = Contract.objects.filter(project=project).select_related("acceptance").first()
+    signed_or_today = contract.signed_date if contract else today
+    if rules.signing_is_late(project.award_date, signed_or_today):
+        add(
+            FlagRule.LATE_SIGNING,
+            {
+                "award_date": project.award_date.isoformat(),
+                "signed_date": contract.signed_date.isoformat() if contract else None,
+                "provisional": contract is None,
+                "days": (signed_or_today - project.award_date).days,
+                "limit": settings.CHENGXIN_PROCUREMENT_SIGNING_DAYS,
+                "as_of": today.isoformat(),
+            },
+        )
+    if contract is None:
+        return found
+    if rules.supplementary_over_cap(contract.amount, contract.supplementary_amount):
+        add(
+            FlagRule.SUPPLEMENTARY_OVER_CAP,
+            {
+                "amount": str(contract.amount),
+                "supplementary_amount": str(contract.supplementary_amount),
+                "share_percent": _percent(contract.supplementary_amount / contract.amount),
+                "cap_percent": _percent(
+                    Decimal(str(settings.CHENGXIN_PROCUREMENT_SUPPLEMENTARY_CAP))
+                ),
+            },
+        )
+    deadline = rules.filing_deadline(contract.signed_date)
+    if (contract.filed_date or today) > deadline:
+        add(
+            FlagRule.FILING_LATE,
+            {
+                "signed_date": contract.signed_date.isoformat(),
+                "deadline": deadline.isoformat(),
+                "filed_date": contract.filed_date.isoformat() if contract.filed_date else None,
+                "provisional": contract.filed_date is None,
+                "as_of": today.isoformat(),
+            },
+        )
+    acceptance = getattr(contract, "acceptance", None)
+    if acceptance is not None:
+        deadline = rules.acceptance_deadline(acceptance.delivery_date)
+        if (acceptance.acceptance_date or today) > deadline:
+            add(
+                FlagRule.ACCEPTANCE_LATE,
+                {
+                    "delivery_date": acceptance.delivery_date.isoformat(),
+                    "deadline": deadline.isoformat(),
+                    "acceptance_date": acceptance.acceptance_date.isoformat()
+                    if acceptance.acceptance_date
+                    else None,
+                    "provisional": acceptance.acceptance_date is None,
+                    "as_of": today.isoformat(),
+                },
+            )
+    if project.supplier and project.supplier.is_sme:
+        for payment in contract.payments.filter(due_date__isnull=False):
+            days = rules.days_late(payment.due_date, payment.paid_date or today)
+            if days <= 0:
+                continue
+            add(
+                FlagRule.SME_PAYMENT_LATE,
+                {
+                    "amount": str(payment.amount),
+                    "due_date": payment.due_date.isoformat(),
+                    "paid_date": payment.paid_date.isoformat() if payment.paid_date else None,
+                    "provisional": payment.paid_date is None,
+                    "days_late": days,
+                    "late_interest": str(rules.late_interest(payment.amount, days)),
+                    "as_of": today.isoformat(),
+                },
+                object_key=f"payment:{payment.pk}",
+                payment_id=payment.pk,
+            )
+    return found
+
+
+def single_source_findings(purchaser_id: int, year: int) -> list[Finding]:
+    from ..selectors import single_source_by_year
+
+    figures = single_source_by_year(purchaser_id, year)
+    if not rules.single_source_share_exceeded(
+        figures["single"], figures["total"], figures["projects"]
+    ):
+        return []
+    threshold = Decimal(str(settings.CHENGXIN_PROCUREMENT_SINGLE_SOURCE_SHARE))
+    return [
+        Finding(
+            FlagRule.SINGLE_SOURCE_SHARE,
+            f"purchaser:{purchaser_id}:{year}",
+            purchaser_id,
+            {
+                "year": year,
+                "single_source_amount": str(figures["single"]),
+                "total_amount": str(figures["total"]),
+                "projects": figures["projects"],
+                "share_percent": _percent(figures["single"] / figures["total"]),
+                "threshold_percent": _percent(threshold),
+            },
+        )
+    ]
+
+
+def raise_flags(findings: list[Finding]) -> list[RedFlag]:
+    """Raise the flags not raised yet; returns the new ones. Safe to call concurrently: the
+    unique constraint lets exactly one insert per (rule, object) through."""
+    raised = []
+    for finding in findings:
+        if RedFlag.objects.filter(rule=finding.rule, object_key=finding.object_key).exists():
+            continue
+        try:
+            with transaction.atomic():
+                flag = RedFlag(
+                    rule=finding.rule,
+                    object_key=finding.object_key,
+                    purchaser_id=finding.purchaser_id,
+                    project_id=finding.project_id,
+                    payment_id=finding.payment_id,
+                    evidence=finding.evidence,
+                )
+                flag._change_reason = "raised"
+                flag.save()
+        except IntegrityError:
+            continue  # raised by someone else a moment ago
+        raised.append(flag)
+    return raised
+
+
+def evaluate_project(
+    project: ProcurementProject,
+    today: datetime.date | None = None,
+    *,
+    raise_provisional: bool = True,
+) -> list[RedFlag]:
+    """Check one project's rules (and its purchaser's single-source share in the award's
+    year) and raise what is new. Without ``raise_provisional`` a finding that rests on a
+    date not on file yet ("not signed", "unpaid") raises no flag: the periodic ``scan``
+    raises it if the date is still missing then."""
+    deferred = getattr(_deferred, "projects", None)
+    if deferred is not None:
+        deferred.add(project.pk)
+        return []
+    project = ProcurementProject.objects.select_related("supplier").get(pk=project.pk)
+    findings = project_findings(project, today)
+    _update_provisional_flags(project, findings)
+    if not raise_provisional:
+        findings = [finding for finding in findings if not finding.evidence.get("provisional")]
+    if project.award_date:
+        # Any award moves the year's share (and the count of projects it needs).
+        findings += single_source_findings(project.purchaser_id, project.award_date.year)
+    return raise_flags(findings)
+
+
+@contextmanager
+def deferred_flag_checks(*, raise_provisional: bool = True):
+    """Check each project touched inside the block once, at its end: for entering a
+    project's past (award, contract, acceptance, payments) in one go, so that the award
+    alone does not look like a contract never signed.
+
+    Spreadsheet imports pass ``raise_provisional=False``: projects, contracts, acceptances
+    and payments come in separate files, and a historical project imported before its
+    contract must not get a "not signed" flag that the contract file then withdraws. What
+    is still missing once the files are in, the periodic scan flags."""
+    if getattr(_deferred, "projects", None) is not None:
+        yield  # nested: the outermost block checks
+        return
+    _deferred.projects = set()
+    try:
+        yield
+        projects = _deferred.projects
+    finally:
+        _deferred.projects = None
+    for pk in sorted(projects):
+        evaluate_project(ProcurementProject(pk=pk), raise_provisional=raise_provisional)
+
+
+def _update_provisional_flags(project: ProcurementProject, findings: list[Finding]) -> None:
+    """A flag raised because a date was still missing ("not signed yet", "unpaid") follows
+    the facts while it is open: its evidence is brought up to date (the days late and the
+    interest so far grow every day until the date is recorded, then show the recorded
+    date), or, if the rule no longer finds anything (the contract was in fact signed in
+    time), it is withdrawn. Flags on recorded facts stay for an official to decide."""
+    found = {(finding.rule, finding.object_key): finding for finding in findings}
+    open_flags = RedFlag.objects.filter(
+        Q(project=project) | Q(payment__contract__project=project),
+        status=FlagStatus.OPEN,
+        evidence__provisional=True,
+    )
+    for flag in open_flags:
+        finding = found.get((flag.rule, flag.object_key))
+        if finding is not None:
+            if finding.evidence != flag.evidence:
+                flag.evidence = finding.evidence
+                _save(flag, actor=None, reason=_("Evidence updated"))
+            continue
+        flag.status = FlagStatus.DISMISSED
+        flag.reason = _("Withdrawn automatically: the missing date was recorded within the limit.")
+        flag.decided_at = timezone.now()
+        _save(flag, actor=None, reason=str(FlagStatus.DISMISSED.label))
+
+
+def scan(today: datetime.date | None = None) -> dict[str, int]:
+    """The periodic check: every project time can put in breach today, and every purchaser
+    year with single-source awards. Derives its work from the database; idempotent."""
+    today = today or timezone.localdate()
+    signing_cutoff = today - datetime.timedelta(days=settings.CHENGXIN_PROCUREMENT_SIGNING_DAYS)
+    acceptance_cutoff = today - datetime.timedelta(
+        days=settings.CHENGXIN_PROCUREMENT_ACCEPTANCE_DAYS
+    )
+    # Seven working days are at least seven calendar days: a cheap, safe pre-filter.
+    filing_cutoff = today - datetime.timedelta(
+        days=settings.CHENGXIN_PROCUREMENT_FILING_WORKING_DAYS
+    )
+    candidates = ProcurementProject.objects.filter(
+        Q(award_date__lt=signing_cutoff, contract__isnull=True)
+        | Q(contract__filed_date__isnull=True, contract__signed_date__lt=filing_cutoff)
+        | Q(
+            contract__acceptance__acceptance_date__isnull=True,
+            contract__acceptance__delivery_date__lt=acceptance_cutoff,
+        )
+        | Q(
+            contract__payments__paid_date__isnull=True,
+            contract__payments__due_date__lt=today,
+            supplier__is_sme=True,
+        )
+        # Rows written without a service (a raw import, a data fix): checked once more.
+        | Q(updated_at__gte=timezone.now() - datetime.timedelta(days=2))
+        # Open flags on a missing date: their evidence (days, interest so far) is refreshed.
+        | Q(flags__status=FlagStatus.OPEN, flags__evidence__provisional=True)
+    ).values_list("pk", flat=True)
+    raised = 0
+    checked = 0
+    for pk in sorted(set(candidates)):
+        project = ProcurementProject.objects.select_related("supplier").get(pk=pk)
+        with transaction.atomic():
+            findings = project_findings(project, today)
+            _update_provisional_flags(project, findings)
+            raised += len(raise_flags(findings))
+        checked += 1
+    years = (
+        ProcurementProject.objects.filter(
+            method=ProcurementMethod.SINGLE_SOURCE, award_date__isnull=False
+        )
+        .values_list("purchaser_id", "award_date__year")
+        .distinct()
+    )
+    for purchaser_id, year in sorted(set(years)):
+        with transaction.atomic():
+            raised += len(raise_flags(single_source_findings(purchaser_id, year)))
+    result = {"projects_checked": checked, "flags_raised": raised}
+    logger.info("Procurement scan for %s: %s", today, result)
+    return result
