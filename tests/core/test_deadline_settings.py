@@ -13,8 +13,8 @@ from core.models import ReminderLog
 from credit_records import deadlines
 from credit_records.models import RecordEvent
 
+from ..credit_records.deadline_support import at, rectifying_record
 from ..factories import UserFactory
-from .deadline_support import at, rectifying_record
 
 pytestmark = pytest.mark.django_db
 
