@@ -13,7 +13,7 @@ from django.db import connection
 from core.models import Region
 from core.reference import CITIES, COUNTIES, PROVINCE, load_jiangsu_regions
 
-from .factories import DepartmentFactory, UserFactory
+from .builders.core import DepartmentFactory, UserFactory
 
 REQUIRE_SERVICES = os.environ.get("CHENGXIN_REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHENGXIN_CHROMIUM", "/usr/bin/chromium")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext, override
 
 from config import urls as site_urls
 from credit_records.models import PublicOfficial
-from tests.factories import make_record
+from tests.builders.records import make_record
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-from tests.credit_records.deadline_support import celery_broker
+from tests.builders.tasks import celery_broker
 
 
 def test_health_reports_the_database_and_the_broker(client, db):

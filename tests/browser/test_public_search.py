@@ -7,7 +7,8 @@ import pytest
 from django.utils.translation import gettext, override
 
 from credit_records.demo import demo_uscc
-from tests.factories import DepartmentFactory, OfficialFactory, make_record
+from tests.builders.core import DepartmentFactory
+from tests.builders.records import OfficialFactory, make_record
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

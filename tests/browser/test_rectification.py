@@ -6,7 +6,7 @@ import pytest
 
 from credit_records import services
 from credit_records.models import DishonestyRecord, RecordStatus
-from tests.factories import TEST_PASSWORD, DepartmentFactory, UserFactory
+from tests.builders.core import TEST_PASSWORD, DepartmentFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

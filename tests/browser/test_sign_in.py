@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import TEST_PASSWORD, DepartmentFactory, UserFactory
+from tests.builders.core import TEST_PASSWORD, DepartmentFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

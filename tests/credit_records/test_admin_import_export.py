@@ -15,7 +15,7 @@ from django.utils.translation import override
 from core.models import Department, Region
 from core.validators import validate_uscc
 
-from ..factories import DepartmentFactory, valid_uscc
+from ..builders.core import DepartmentFactory, valid_uscc
 
 ADMIN_LIST = "/admin/core/department/"
 IMPORT_URL = f"{ADMIN_LIST}import/"

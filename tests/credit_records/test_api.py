@@ -19,7 +19,8 @@ from credit_records.models import (
     RecordStatus,
 )
 
-from ..factories import DepartmentFactory, OfficialFactory, RecordFactory, make_record, valid_uscc
+from ..builders.core import DepartmentFactory, valid_uscc
+from ..builders.records import OfficialFactory, RecordFactory, make_record
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 RECORDS = "/api/v1/records/"

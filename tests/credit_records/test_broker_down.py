@@ -13,8 +13,10 @@ from core.models import Notification, NotificationKind
 from credit_records import deadlines, services
 from credit_records.models import RecordStatus
 
-from ..factories import UserFactory, make_record
-from .deadline_support import at, celery_broker, rectifying_record
+from ..builders.clock import at
+from ..builders.core import UserFactory
+from ..builders.records import make_record, make_rectifying_record
+from ..builders.tasks import celery_broker
 
 UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1: refused at once
 
@@ -123,7 +125,7 @@ def test_a_deadline_scan_while_the_broker_is_down_keeps_its_reminders_for_the_em
     nanjing_liaison.email = "liaison@nanjing.gov.cn"
     nanjing_liaison.save()
     running_clock(time_machine, at(datetime.date(2026, 3, 2)))
-    rectifying_record(
+    make_rectifying_record(
         nanjing_department,
         deadline=datetime.date(2026, 3, 5),
         liaison=nanjing_liaison,

@@ -22,8 +22,10 @@ from credit_records.models import (
     Rectification,
 )
 
-from ..factories import OfficialFactory, UserFactory, make_record
-from .deadline_support import at, celery_eager, rectifying_record
+from ..builders.clock import at
+from ..builders.core import UserFactory
+from ..builders.records import OfficialFactory, make_record, make_rectifying_record
+from ..builders.tasks import celery_eager
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -63,7 +65,7 @@ def everything_due(require_postgres, time_machine, regions, jiangning_department
     time_machine.move_to(at(datetime.date(2025, 5, 31)), tick=False)
     expiring = make_record(department, state="confirmed", decision_date=datetime.date(2025, 5, 31))
     time_machine.move_to(at(datetime.date(2026, 3, 1)), tick=False)
-    overdue = rectifying_record(
+    overdue = make_rectifying_record(
         department,
         deadline=datetime.date(2026, 4, 2),
         supervisor=office,
@@ -71,7 +73,7 @@ def everything_due(require_postgres, time_machine, regions, jiangning_department
         officials=officials,
     )
     time_machine.move_to(at(TODAY), tick=False)
-    soon = rectifying_record(
+    soon = make_rectifying_record(
         department, deadline=TODAY + datetime.timedelta(days=3), supervisor=office, liaison=liaison
     )
     commitment = services.commitment_save(
@@ -254,7 +256,7 @@ def test_two_workers_escalating_an_overdue_debt_warning_take_each_step_once(
     from debt import services as debt_services
     from debt.models import RiskWarning
 
-    from ..debt.support import make_profile
+    from ..builders.debt import make_profile
 
     time_machine.move_to(at(TODAY), tick=False)
     make_profile(regions["320100"], ratio="250")

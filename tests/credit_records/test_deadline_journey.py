@@ -23,8 +23,10 @@ from credit_records.models import (
     Severity,
 )
 
-from ..factories import OfficialFactory, UserFactory
-from .deadline_support import at, celery_eager, each_day
+from ..builders.clock import at, each_day
+from ..builders.core import UserFactory
+from ..builders.records import OfficialFactory
+from ..builders.tasks import celery_eager
 
 pytestmark = pytest.mark.django_db
 

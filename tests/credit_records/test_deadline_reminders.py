@@ -14,8 +14,10 @@ from core.models import Notification, NotificationKind, ReminderLog
 from credit_records import deadlines, services
 from credit_records.models import Commitment, Severity
 
-from ..factories import OfficialFactory, UserFactory, make_record
-from .deadline_support import at, celery_eager, each_day, rectifying_record
+from ..builders.clock import at, each_day
+from ..builders.core import UserFactory
+from ..builders.records import OfficialFactory, make_record, make_rectifying_record
+from ..builders.tasks import celery_eager
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +75,7 @@ def test_a_rectification_is_reminded_seven_three_and_one_day_before_once_per_rec
     time_machine, people, jiangning_department
 ):
     time_machine.move_to(at(MONDAY), tick=False)
-    record = rectifying_record(
+    record = make_rectifying_record(
         jiangning_department,
         deadline=datetime.date(2026, 3, 22),
         liaison=people["liaison"],
@@ -108,7 +110,7 @@ def test_reminders_reach_the_county_liaison_and_the_city_office_but_not_the_prov
     time_machine, people, jiangning_department, province_supervisor
 ):
     time_machine.move_to(at(MONDAY), tick=False)
-    rectifying_record(
+    make_rectifying_record(
         jiangning_department,
         deadline=MONDAY + datetime.timedelta(days=7),
         liaison=people["liaison"],
@@ -130,7 +132,7 @@ def test_a_county_with_its_own_supervisor_is_reminded_through_it_instead_of_the_
 ):
     UserFactory(username="jiangning-office", role="Supervisor", region=regions["320115"])
     time_machine.move_to(at(MONDAY), tick=False)
-    rectifying_record(
+    make_rectifying_record(
         jiangning_department,
         deadline=MONDAY + datetime.timedelta(days=3),
         liaison=people["liaison"],
@@ -152,7 +154,7 @@ def test_a_deadline_set_two_days_ahead_is_reminded_at_once_and_the_day_before_ne
     """The stages already past when the deadline was set are not sent one by one later: the
     scan sends one reminder saying how long is left, then the one-day stage."""
     time_machine.move_to(at(MONDAY), tick=False)
-    rectifying_record(
+    make_rectifying_record(
         jiangning_department,
         deadline=datetime.date(2026, 3, 4),
         liaison=people["liaison"],
@@ -172,7 +174,7 @@ def test_a_reminder_missed_while_the_scans_were_down_goes_out_with_the_next_scan
     time_machine, people, jiangning_department
 ):
     time_machine.move_to(at(MONDAY), tick=False)
-    rectifying_record(
+    make_rectifying_record(
         jiangning_department,
         deadline=datetime.date(2026, 3, 22),
         liaison=people["liaison"],
@@ -194,7 +196,7 @@ def test_an_extended_deadline_gets_its_own_reminders_and_the_old_one_no_more(
     time_machine, people, jiangning_department, nanjing_supervisor
 ):
     time_machine.move_to(at(MONDAY), tick=False)
-    record = rectifying_record(
+    record = make_rectifying_record(
         jiangning_department,
         deadline=datetime.date(2026, 3, 22),
         liaison=people["liaison"],
@@ -229,7 +231,7 @@ def test_an_extended_deadline_gets_its_own_reminders_and_the_old_one_no_more(
 @override_settings(CHENGXIN_REMINDER_DAYS=[5, 2])
 def test_the_reminder_stages_are_configurable(time_machine, people, jiangning_department):
     time_machine.move_to(at(MONDAY), tick=False)
-    rectifying_record(
+    make_rectifying_record(
         jiangning_department,
         deadline=datetime.date(2026, 3, 12),
         liaison=people["liaison"],
@@ -248,7 +250,7 @@ def test_the_written_explanation_is_reminded_until_it_is_submitted(
     time_machine, people, jiangning_department
 ):
     time_machine.move_to(at(MONDAY), tick=False)
-    record = rectifying_record(
+    record = make_rectifying_record(
         jiangning_department,
         deadline=datetime.date(2026, 4, 1),
         liaison=people["liaison"],
@@ -345,7 +347,7 @@ def test_reminders_stop_once_the_report_is_submitted_and_stay_stopped_after_veri
     time_machine, people, jiangning_department, nanjing_supervisor
 ):
     time_machine.move_to(at(MONDAY), tick=False)
-    record = rectifying_record(
+    record = make_rectifying_record(
         jiangning_department,
         deadline=datetime.date(2026, 3, 22),
         liaison=people["liaison"],
@@ -376,7 +378,7 @@ def test_each_recipient_reads_the_reminder_and_its_email_in_their_own_language(
     supervisor.language = "en"
     supervisor.save()
     time_machine.move_to(at(MONDAY), tick=False)
-    record = rectifying_record(
+    record = make_rectifying_record(
         jiangning_department,
         deadline=datetime.date(2026, 3, 9),
         liaison=people["liaison"],
@@ -423,7 +425,7 @@ def test_an_english_reminder_says_one_day_or_several_days(
     supervisor.language = "en"
     supervisor.save()
     time_machine.move_to(at(MONDAY), tick=False)
-    rectifying_record(
+    make_rectifying_record(
         jiangning_department,
         deadline=datetime.date(2026, 3, 5),
         liaison=people["liaison"],
@@ -441,7 +443,7 @@ def test_a_reminder_whose_email_was_never_queued_is_emailed_by_the_pending_email
     time_machine, people, jiangning_department
 ):
     time_machine.move_to(at(MONDAY), tick=False)
-    rectifying_record(
+    make_rectifying_record(
         jiangning_department,
         deadline=datetime.date(2026, 3, 9),
         liaison=people["liaison"],

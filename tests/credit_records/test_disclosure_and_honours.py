@@ -22,7 +22,8 @@ from credit_records.models import (
     ReviewStatus,
 )
 
-from ..factories import DepartmentFactory, RecordFactory, make_record
+from ..builders.core import DepartmentFactory
+from ..builders.records import RecordFactory, make_record
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 D = datetime.date

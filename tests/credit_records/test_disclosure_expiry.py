@@ -9,8 +9,8 @@ from django.utils import timezone
 from credit_records import deadlines, selectors, services
 from credit_records.models import DishonestyRecord, RecordEvent, Severity
 
-from ..factories import make_record
-from .deadline_support import at, each_day
+from ..builders.clock import at, each_day
+from ..builders.records import make_record
 
 pytestmark = pytest.mark.django_db
 

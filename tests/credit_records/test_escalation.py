@@ -22,8 +22,10 @@ from credit_records.models import (
     Severity,
 )
 
-from ..factories import OfficialFactory, UserFactory
-from .deadline_support import at, celery_eager, each_day, rectifying_record
+from ..builders.clock import at, each_day
+from ..builders.core import UserFactory
+from ..builders.records import OfficialFactory, make_rectifying_record
+from ..builders.tasks import celery_eager
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +64,7 @@ def county(jiangning_department, regions, nanjing_supervisor, province_superviso
 def overdue_record(time_machine, county):
     """In progress, due on 22 March 2026, with two responsible officials."""
     time_machine.move_to(at(REQUIRED_ON), tick=False)
-    record = rectifying_record(
+    record = make_rectifying_record(
         county["department"],
         deadline=DEADLINE,
         supervisor=county["office"],
@@ -470,11 +472,11 @@ def test_the_delay_of_each_step_is_configurable(time_machine, overdue_record):
 def test_a_department_at_the_top_of_the_tree_is_escalated_to_its_own_region(
     time_machine, regions, province_supervisor
 ):
-    from ..factories import DepartmentFactory
+    from ..builders.core import DepartmentFactory
 
     department = DepartmentFactory(name="江苏省财政厅", region=regions["320000"])
     time_machine.move_to(at(REQUIRED_ON), tick=False)
-    record = rectifying_record(
+    record = make_rectifying_record(
         department,
         deadline=DEADLINE,
         liaison=UserFactory(username="sheng", role="Department liaison", department=department),
@@ -503,17 +505,17 @@ def test_the_escalations_panel_shows_the_first_few_and_links_to_all_of_them_in_t
     monkeypatch.setattr(WorkspaceHomeView, "escalations_shown", 2)
     make = {"supervisor": county["office"], "liaison": county["liaison"]}
     escalated = [overdue_record.decision_number] + [
-        rectifying_record(
+        make_rectifying_record(
             county["department"], deadline=DEADLINE, decision_number=number, **make
         ).decision_number
         for number in ("宁江建罚〔2026〕10号", "宁江建罚〔2026〕11号")
     ]
     # Overdue in the city's scope but not escalated to it: due later (only overdue so far),
     # and a city department's record, escalated to the province.
-    rectifying_record(
+    make_rectifying_record(
         county["department"], deadline=after(10), decision_number="宁江建罚〔2026〕12号", **make
     )
-    rectifying_record(
+    make_rectifying_record(
         nanjing_department,
         deadline=DEADLINE,
         supervisor=county["city"],

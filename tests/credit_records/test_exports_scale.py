@@ -22,7 +22,8 @@ from credit_records.resources import (
     PublicOfficialResource,
 )
 
-from ..factories import DepartmentFactory, make_record
+from ..builders.core import DepartmentFactory
+from ..builders.records import make_record
 from .test_record_pages import EXPORT_HEADER
 
 LIST = "/workspace/records/"

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from ..factories import DepartmentFactory, make_record
+from ..builders.core import DepartmentFactory
+from ..builders.records import make_record
 
 
 @pytest.fixture(autouse=True)

@@ -32,7 +32,8 @@ from credit_records.publication import mask_name
 from credit_records.rules import disclosure_window
 from credit_records.selectors import published_records
 
-from ..factories import DepartmentFactory, OfficialFactory, make_record
+from ..builders.core import DepartmentFactory
+from ..builders.records import OfficialFactory, make_record
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

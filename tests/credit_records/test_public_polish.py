@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import Client, override_settings
 
-from ..factories import DepartmentFactory, make_record
+from ..builders.core import DepartmentFactory
+from ..builders.records import make_record
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from django.contrib.messages import get_messages
 from credit_records import services
 from credit_records.models import DishonestyRecord, RecordEvent, RecordStatus
 
-from ..factories import DepartmentFactory, OfficialFactory, make_record
+from ..builders.core import DepartmentFactory
+from ..builders.records import OfficialFactory, make_record
 
 ADMIN_LIST = "/admin/credit_records/dishonestyrecord/"
 

@@ -14,7 +14,8 @@ from credit_records.models import (
     ReportDecision,
 )
 
-from ..factories import UserFactory, make_record
+from ..builders.core import UserFactory
+from ..builders.records import make_record
 from ..integration.race import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -15,7 +15,8 @@ from django.utils.html import escape
 
 from credit_records.models import DishonestyRecord, RecordEvent
 
-from ..factories import DepartmentFactory, make_record, valid_uscc
+from ..builders.core import DepartmentFactory, valid_uscc
+from ..builders.records import make_record
 
 ADMIN_LIST = "/admin/credit_records/dishonestyrecord/"
 IMPORT_URL = f"{ADMIN_LIST}import/"

@@ -25,7 +25,8 @@ from core.models import Department
 from credit_records.models import DishonestyRecord, RecordEvent
 from credit_records.resources import DishonestyRecordResource
 
-from ..factories import DepartmentFactory, OfficialFactory, make_record, valid_uscc
+from ..builders.core import DepartmentFactory, valid_uscc
+from ..builders.records import OfficialFactory, make_record
 from .test_record_import import COLUMNS, confirm, export_csv, row, upload
 
 pytestmark = [pytest.mark.postgres]

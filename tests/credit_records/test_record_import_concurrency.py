@@ -13,7 +13,7 @@ from credit_records import resources, services
 from credit_records.models import DishonestyRecord, RecordStatus
 from credit_records.resources import DishonestyRecordResource
 
-from ..factories import make_record
+from ..builders.records import make_record
 from .test_record_import_bulk import as_row, dataset
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

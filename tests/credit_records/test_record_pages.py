@@ -28,7 +28,8 @@ from credit_records.models import (
     Rectification,
 )
 
-from ..factories import DepartmentFactory, OfficialFactory, UserFactory, make_record
+from ..builders.core import DepartmentFactory, UserFactory
+from ..builders.records import OfficialFactory, make_record
 
 LIST = "/workspace/records/"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

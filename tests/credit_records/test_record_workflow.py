@@ -28,7 +28,8 @@ from credit_records.models import (
     ReviewStatus,
 )
 
-from ..factories import DepartmentFactory, OfficialFactory, UserFactory, make_record
+from ..builders.core import DepartmentFactory, UserFactory
+from ..builders.records import OfficialFactory, make_record
 
 STATES = [
     "draft",

@@ -12,8 +12,8 @@ from django.utils import translation
 from credit_records import deadlines
 from credit_records.models import RecordEvent
 
-from ..factories import OfficialFactory, make_record
-from .deadline_support import at, rectifying_record
+from ..builders.clock import at
+from ..builders.records import OfficialFactory, make_record, make_rectifying_record
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def escalated_record(time_machine, jiangning_department, nanjing_supervisor):
     """Overdue, escalated to Nanjing and its accountability proposed, by a worker whose
     language happens to be English."""
     time_machine.move_to(at(datetime.date(2026, 3, 2)), tick=False)
-    record = rectifying_record(
+    record = make_rectifying_record(
         jiangning_department,
         deadline=DEADLINE,
         explained=False,

@@ -12,8 +12,10 @@ from core.models import Notification, NotificationKind
 from credit_records import services
 from credit_records.models import Severity
 
-from ..factories import UserFactory, make_record
-from .deadline_support import at, celery_eager
+from ..builders.clock import at
+from ..builders.core import UserFactory
+from ..builders.records import make_record
+from ..builders.tasks import celery_eager
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,8 @@ from core.models import Department
 from credit_records import selectors
 from credit_records.models import Rectification
 
-from ..factories import DepartmentFactory, make_record
+from ..builders.core import DepartmentFactory
+from ..builders.records import make_record
 
 HOME = "/workspace/"
 LIST = "/workspace/departments/"
@@ -402,7 +403,7 @@ def test_the_officials_list_pages_in_a_stable_order(client, regions, nanjing_sup
 
     from django.core.paginator import UnorderedObjectListWarning
 
-    from ..factories import OfficialFactory
+    from ..builders.records import OfficialFactory
 
     finance = DepartmentFactory(name="南京市财政局", region=regions["320100"])
     transport = DepartmentFactory(name="南京市交通运输局", region=regions["320100"])

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from debt import services
 from debt.models import DebtProfile, Grade, RiskAssessment, RiskWarning, WarningStatus
 
-from .support import make_profile
+from ..builders.debt import make_profile
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -14,8 +14,8 @@ from credit_records.models import DishonestyRecord, RecordCategory, RecordSource
 from debt import services
 from debt.models import DebtDefault
 
-from ..factories import DepartmentFactory
-from .support import make_profile
+from ..builders.core import DepartmentFactory
+from ..builders.debt import make_profile
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 
 from debt import views
 
-from .support import make_profile
+from ..builders.debt import make_profile
 
 
 def csv_rows(response) -> list[dict[str, str]]:

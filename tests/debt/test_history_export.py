@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 
 from core import exports
 
-from .support import make_profile
+from ..builders.debt import make_profile
 
 pytestmark = pytest.mark.django_db
 

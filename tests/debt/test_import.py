@@ -11,7 +11,7 @@ from django.utils import translation
 from debt.models import DebtProfile, RiskAssessment
 from debt.resources import DebtProfileResource
 
-from .support import make_profile
+from ..builders.debt import make_profile
 
 pytestmark = pytest.mark.django_db
 D = Decimal

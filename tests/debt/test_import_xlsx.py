@@ -15,7 +15,7 @@ from debt import resources
 from debt.models import BondIssue, CreditRating, DebtProfile
 from debt.resources import BondIssueResource, CreditRatingResource, DebtProfileResource
 
-from .support import make_profile
+from ..builders.debt import make_profile
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from debt import charts
 from debt.models import DebtProfile, EmergencyEvent, RiskAssessment, RiskWarning, WarningStatus
 
-from .support import make_profile
+from ..builders.debt import make_profile
 
 pytestmark = pytest.mark.django_db
 

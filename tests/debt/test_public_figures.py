@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from core.models import Region
 
-from .support import make_profile
+from ..builders.debt import make_profile
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 
 from debt.models import RiskWarning
 
-from .support import make_profile
+from ..builders.debt import make_profile
 
 pytestmark = pytest.mark.django_db
 

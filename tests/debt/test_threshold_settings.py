@@ -12,7 +12,7 @@ from django.test import override_settings
 
 from debt.indicators import DEFAULT_THRESHOLDS, Thresholds
 
-from .support import make_profile
+from ..builders.debt import make_profile
 
 D = Decimal
 

@@ -17,7 +17,7 @@ from credit_records import deadlines as core_deadlines
 from debt import deadlines, services, tasks
 from debt.models import RiskWarning, WarningStatus
 
-from .support import make_profile
+from ..builders.debt import make_profile
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ import pytest
 from evaluations import services
 from evaluations.models import ComputationStatus, Round, RoundStatus, Score
 from evaluations.services import computation
-from tests.credit_records.deadline_support import celery_broker, celery_eager
+from tests.builders.tasks import celery_broker, celery_eager
 
-from .support import county_round, jiangning_data, small_scheme
+from ..builders.evaluations import make_county_round, make_jiangning_data, make_small_scheme
 
 UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1: refused at once
 
@@ -19,8 +19,8 @@ UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1: refused at o
 def test_asking_for_a_computation_while_the_broker_is_down_says_so_and_changes_nothing(
     regions, nanjing_supervisor, login, monkeypatch
 ):
-    evaluation_round = county_round(regions, small_scheme())
-    jiangning_data(regions)
+    evaluation_round = make_county_round(regions, make_small_scheme())
+    make_jiangning_data(regions)
     services.round_start_scoring(actor=None, round=evaluation_round)
     client = login(nanjing_supervisor)
     url = f"/workspace/evaluations/rounds/{evaluation_round.pk}/compute/"

@@ -10,8 +10,8 @@ from django.urls import reverse
 from evaluations import services
 from evaluations.models import Dimension, Indicator, IndicatorKind, Scheme, Score
 
-from ..debt.support import make_profile
-from .support import county_round, scored_round
+from ..builders.debt import make_profile
+from ..builders.evaluations import make_county_round, make_scored_round
 
 pytestmark = pytest.mark.django_db
 RAW_KEYS = ["record_ids", "per_100_departments", "no_data", "flag_ids", "assessment_id"]
@@ -31,7 +31,7 @@ def subject_page(client, evaluation_round, code):
 def test_a_score_explains_itself_and_links_the_records_it_counted(
     regions, nanjing_supervisor, login
 ):
-    evaluation_round = scored_round(regions, actor=nanjing_supervisor)
+    evaluation_round = make_scored_round(regions, actor=nanjing_supervisor)
     record_id = Score.objects.get(subject__region__code="320115", indicator__name="A").explanation[
         "inputs"
     ]["record_ids"][0]
@@ -51,7 +51,7 @@ def test_a_score_explains_itself_and_links_the_records_it_counted(
 def test_a_record_outside_the_readers_scope_is_named_but_not_linked(
     regions, nanjing_supervisor, suzhou_supervisor, login
 ):
-    evaluation_round = scored_round(regions, actor=nanjing_supervisor)
+    evaluation_round = make_scored_round(regions, actor=nanjing_supervisor)
     services.round_publish(actor=None, round=evaluation_round)  # now everyone may read it
     record_id = Score.objects.get(subject__region__code="320115", indicator__name="A").explanation[
         "inputs"
@@ -73,13 +73,13 @@ def debt_round(regions):
         formula_key="debt_risk_grade",
         weight=100,
     )
-    evaluation_round = county_round(regions, scheme)
+    evaluation_round = make_county_round(regions, scheme)
     services.round_compute(actor=None, round=evaluation_round)
     return evaluation_round
 
 
 def test_the_debt_score_says_which_years_assessment_it_used(regions, nanjing_supervisor, login):
-    period_year = datetime.date.today().year  # county_round's period ends today
+    period_year = datetime.date.today().year  # make_county_round's period ends today
     make_profile(regions["320115"], period_year - 1, ratio=150)  # yellow, last year's
     evaluation_round = debt_round(regions)
     client = english(login(nanjing_supervisor))

@@ -11,7 +11,7 @@ from django.utils.timezone import localtime
 from evaluations import services
 from evaluations.models import Indicator
 
-from .support import county_round, scored_round, small_scheme
+from ..builders.evaluations import make_county_round, make_scored_round, make_small_scheme
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_the_export_says_what_the_results_are_and_that_a_draft_is_not_final(
     regions, nanjing_supervisor, login, settings
 ):
     settings.CHENGXIN_EVALUATION_GRADES = ["85", "70", "60"]
-    evaluation_round = scored_round(regions, actor=nanjing_supervisor)
+    evaluation_round = make_scored_round(regions, actor=nanjing_supervisor)
     sheet = export(login(nanjing_supervisor), evaluation_round)["Results"]
 
     title = sheet["A1"].value
@@ -62,7 +62,7 @@ def test_the_export_says_what_the_results_are_and_that_a_draft_is_not_final(
 
 
 def test_a_published_rounds_export_is_final_and_dated(regions, nanjing_supervisor, login, settings):
-    evaluation_round = scored_round(regions, actor=nanjing_supervisor)
+    evaluation_round = make_scored_round(regions, actor=nanjing_supervisor)
     services.round_publish(actor=nanjing_supervisor, round=evaluation_round)
     evaluation_round.refresh_from_db()
     settings.CHENGXIN_EVALUATION_GRADES = ["95", "85", "75"]  # later: not what it was graded by
@@ -76,7 +76,7 @@ def test_a_published_rounds_export_is_final_and_dated(regions, nanjing_superviso
 
 
 def test_the_description_is_in_the_readers_language(regions, nanjing_supervisor, login):
-    evaluation_round = county_round(regions, small_scheme())
+    evaluation_round = make_county_round(regions, make_small_scheme())
     sheet = export(login(nanjing_supervisor), evaluation_round, "zh-hans").active
     assert "绩效考核结果" in sheet["A1"].value
     about = described(sheet)
@@ -88,7 +88,7 @@ def test_the_description_is_in_the_readers_language(regions, nanjing_supervisor,
 def test_each_subject_has_its_region_code_and_numeric_scores_with_two_decimals(
     regions, nanjing_supervisor, login
 ):
-    evaluation_round = scored_round(regions, actor=nanjing_supervisor)
+    evaluation_round = make_scored_round(regions, actor=nanjing_supervisor)
     headers, rows = table(export(login(nanjing_supervisor), evaluation_round)["Results"])
 
     assert headers[:5] == ["Rank", "Region code", "Subject", "守信", "履约"]
@@ -109,7 +109,7 @@ def test_each_subject_has_its_region_code_and_numeric_scores_with_two_decimals(
 def test_the_weights_sheet_lists_the_weights_the_round_was_scored_with(
     regions, nanjing_supervisor, login
 ):
-    evaluation_round = scored_round(regions, actor=nanjing_supervisor)
+    evaluation_round = make_scored_round(regions, actor=nanjing_supervisor)
     services.round_publish(actor=nanjing_supervisor, round=evaluation_round)
     # A later change of the scheme does not rewrite what the published round used.
     Indicator.objects.filter(dimension__scheme=evaluation_round.scheme, name="A").update(weight=10)

@@ -16,9 +16,10 @@ from evaluations import indicators
 from evaluations.models import RoundSubject
 from procurement.models import FlagRule, FlagStatus, Payment, ProcurementProject, RedFlag
 
-from ..debt.support import make_profile
-from ..factories import DepartmentFactory, make_record
-from ..procurement.helpers import make_contract, make_payment, make_project
+from ..builders.core import DepartmentFactory
+from ..builders.debt import make_profile
+from ..builders.procurement import make_contract, make_payment, make_project
+from ..builders.records import make_record
 
 pytestmark = pytest.mark.django_db
 D = Decimal

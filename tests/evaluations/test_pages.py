@@ -9,13 +9,18 @@ from django.template.loader import render_to_string
 
 from evaluations import services
 
-from .support import county_round, enter, scored_round, small_scheme
+from ..builders.evaluations import (
+    make_county_round,
+    make_score,
+    make_scored_round,
+    make_small_scheme,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_round_page_shows_results_chart_and_actions(regions, nanjing_supervisor, login):
-    evaluation_round = scored_round(regions, actor=nanjing_supervisor)
+    evaluation_round = make_scored_round(regions, actor=nanjing_supervisor)
     page = login(nanjing_supervisor).get(f"/workspace/evaluations/rounds/{evaluation_round.pk}/")
     assert page.status_code == 200
     body = page.content.decode()
@@ -26,7 +31,7 @@ def test_the_round_page_shows_results_chart_and_actions(regions, nanjing_supervi
 
 
 def test_the_round_page_refreshes_itself_while_computing(regions, nanjing_supervisor, login):
-    evaluation_round = county_round(regions, small_scheme())
+    evaluation_round = make_county_round(regions, make_small_scheme())
     type(evaluation_round).objects.filter(pk=evaluation_round.pk).update(
         computation_status="running", progress=40
     )
@@ -37,13 +42,13 @@ def test_the_round_page_refreshes_itself_while_computing(regions, nanjing_superv
 
 
 def test_a_round_out_of_scope_is_a_404(regions, suzhou_supervisor, login):
-    evaluation_round = county_round(regions, small_scheme())
+    evaluation_round = make_county_round(regions, make_small_scheme())
     page = login(suzhou_supervisor).get(f"/workspace/evaluations/rounds/{evaluation_round.pk}/")
     assert page.status_code == 404
 
 
 def test_an_evaluator_enters_a_manual_score_in_the_form(regions, nanjing_supervisor, login):
-    evaluation_round = county_round(regions, small_scheme())
+    evaluation_round = make_county_round(regions, make_small_scheme())
     services.round_start_scoring(actor=None, round=evaluation_round)
     services.round_compute(actor=None, round=evaluation_round)
     subject = evaluation_round.subjects.get(region__code="320115")
@@ -74,7 +79,7 @@ def test_the_weights_form_refuses_weights_not_totalling_100(regions, province_su
 
 
 def test_the_xlsx_export_has_a_row_per_subject(regions, nanjing_supervisor, login):
-    evaluation_round = scored_round(regions, actor=nanjing_supervisor)
+    evaluation_round = make_scored_round(regions, actor=nanjing_supervisor)
     response = login(nanjing_supervisor).get(
         f"/workspace/evaluations/rounds/{evaluation_round.pk}/export.xlsx"
     )
@@ -92,10 +97,10 @@ def test_the_xlsx_export_has_a_row_per_subject(regions, nanjing_supervisor, logi
 
 
 def test_the_public_page_shows_only_published_rounds(regions, client):
-    published = scored_round(regions)
+    published = make_scored_round(regions)
     services.round_publish(actor=None, round=published)
     type(published).objects.filter(pk=published.pk).update(name="已公布的轮次")
-    draft = county_round(regions, published.scheme)
+    draft = make_county_round(regions, published.scheme)
     type(draft).objects.filter(pk=draft.pk).update(name="草稿轮次")
 
     page = client.get("/public/evaluations/")
@@ -111,7 +116,7 @@ def test_the_public_page_shows_only_published_rounds(regions, client):
 def test_the_api_lists_rounds_results_and_refuses_actions_to_auditors(
     regions, nanjing_supervisor, auditor, login
 ):
-    evaluation_round = scored_round(regions, actor=nanjing_supervisor)
+    evaluation_round = make_scored_round(regions, actor=nanjing_supervisor)
     client = login(nanjing_supervisor)
     rounds = client.get("/api/v1/evaluations/rounds/").json()
     assert [r["id"] for r in rounds["results"]] == [evaluation_round.pk]
@@ -173,10 +178,10 @@ def test_the_navigation_offers_evaluations_to_supervisors(regions, nanjing_super
 def test_a_score_and_a_total_of_zero_render_as_zero_not_as_missing(
     regions, nanjing_supervisor, login
 ):
-    evaluation_round = county_round(regions, small_scheme())
+    evaluation_round = make_county_round(regions, make_small_scheme())
     services.round_start_scoring(actor=None, round=evaluation_round)
     services.round_compute(actor=None, round=evaluation_round)
-    enter(evaluation_round, "320115", "B", "0")
+    make_score(evaluation_round, "320115", "B", "0")
     subject = evaluation_round.subjects.get(region__code="320115")
     subject.refresh_from_db()
     type(subject).objects.filter(pk=subject.pk).update(total=0)
@@ -214,7 +219,7 @@ def chart_of(body: str):
 def test_the_chart_axis_follows_the_totals_and_its_cut_off_labels_do_not_overlap(
     regions, nanjing_supervisor, login
 ):
-    evaluation_round = scored_round(regions, actor=nanjing_supervisor)  # totals 98 and 68
+    evaluation_round = make_scored_round(regions, actor=nanjing_supervisor)  # totals 98 and 68
     client = login(nanjing_supervisor)
     url = f"/workspace/evaluations/rounds/{evaluation_round.pk}/"
 

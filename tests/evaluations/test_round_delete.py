@@ -7,7 +7,7 @@ from django.conf import settings
 from evaluations import services
 from evaluations.models import Round, RoundSubject, Score
 
-from .support import county_round, scored_round, small_scheme
+from ..builders.evaluations import make_county_round, make_scored_round, make_small_scheme
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def api_url(evaluation_round):
 
 
 def test_the_organiser_deletes_a_draft_round_after_confirming(regions, nanjing_supervisor, login):
-    evaluation_round = county_round(regions, small_scheme())
+    evaluation_round = make_county_round(regions, make_small_scheme())
     services.round_compute(actor=None, round=evaluation_round)
     client = login(nanjing_supervisor)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -43,7 +43,7 @@ def test_the_organiser_deletes_a_draft_round_after_confirming(regions, nanjing_s
 
 
 def test_a_round_in_scoring_cannot_be_deleted(regions, nanjing_supervisor, login):
-    evaluation_round = county_round(regions, small_scheme())
+    evaluation_round = make_county_round(regions, make_small_scheme())
     services.round_start_scoring(actor=None, round=evaluation_round)
     client = login(nanjing_supervisor)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -61,7 +61,7 @@ def test_a_round_in_scoring_cannot_be_deleted(regions, nanjing_supervisor, login
 
 
 def test_a_draft_being_computed_cannot_be_deleted(regions, nanjing_supervisor):
-    evaluation_round = county_round(regions, small_scheme())
+    evaluation_round = make_county_round(regions, make_small_scheme())
     Round.objects.filter(pk=evaluation_round.pk).update(computation_status="running")
     with pytest.raises(services.WorkflowConflict):
         services.round_delete(actor=nanjing_supervisor, round=evaluation_round)
@@ -72,8 +72,8 @@ def test_the_api_deletes_a_draft_and_answers_409_for_any_other_round(
     regions, nanjing_supervisor, login
 ):
     client = login(nanjing_supervisor)
-    in_review = scored_round(regions)
-    draft = county_round(regions, in_review.scheme)
+    in_review = make_scored_round(regions)
+    draft = make_county_round(regions, in_review.scheme)
     assert client.delete(api_url(draft)).status_code == 204
     assert not Round.objects.filter(pk=draft.pk).exists()
 
@@ -87,7 +87,7 @@ def test_the_api_deletes_a_draft_and_answers_409_for_any_other_round(
 def test_only_the_organiser_or_an_administrator_may_delete(
     regions, suzhou_supervisor, auditor, administrator, login
 ):
-    draft = county_round(regions, small_scheme())
+    draft = make_county_round(regions, make_small_scheme())
     assert login(suzhou_supervisor).get(page_url(draft)).status_code == 404
     assert login(suzhou_supervisor).delete(api_url(draft)).status_code == 404
     assert login(auditor).post(page_url(draft)).status_code == 403
@@ -99,8 +99,8 @@ def test_only_the_organiser_or_an_administrator_may_delete(
 def test_a_city_seeing_its_county_in_a_province_round_may_not_delete_it(
     regions, nanjing_supervisor, login
 ):
-    province_round = county_round(
-        regions, small_scheme(), organiser="320000", subjects=("320115", "320505")
+    province_round = make_county_round(
+        regions, make_small_scheme(), organiser="320000", subjects=("320115", "320505")
     )
     client = login(nanjing_supervisor)
     assert client.get(f"/workspace/evaluations/rounds/{province_round.pk}/").status_code == 200

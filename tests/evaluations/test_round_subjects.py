@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from evaluations import services
 from evaluations.models import Round, Scheme, SubjectLevel
 
-from ..factories import DepartmentFactory
-from .support import small_scheme
+from ..builders.core import DepartmentFactory
+from ..builders.evaluations import make_small_scheme
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def create(regions, actor, *, subjects, organiser="320100", level=SubjectLevel.C
     return services.round_create(
         actor=actor,
         name="测试轮次",
-        scheme=Scheme.objects.filter(name="测试方案").first() or small_scheme(),
+        scheme=Scheme.objects.filter(name="测试方案").first() or make_small_scheme(),
         organiser=regions[organiser],
         level=level,
         period_start=datetime.date(2025, 1, 1),
@@ -44,7 +44,7 @@ def create(regions, actor, *, subjects, organiser="320100", level=SubjectLevel.C
 
 
 def test_a_supervisor_chooses_the_rounds_subjects_in_the_form(regions, nanjing_supervisor, login):
-    scheme = small_scheme()
+    scheme = make_small_scheme()
     chosen = [f"region-{regions['320115'].pk}", f"region-{regions['320102'].pk}"]
     response = login(nanjing_supervisor).post(
         URL, form_data(scheme, regions["320100"], subjects=chosen)
@@ -60,7 +60,9 @@ def test_a_supervisor_chooses_the_rounds_subjects_in_the_form(regions, nanjing_s
 def test_without_a_choice_the_round_takes_every_region_of_the_level(
     regions, nanjing_supervisor, login
 ):
-    response = login(nanjing_supervisor).post(URL, form_data(small_scheme(), regions["320100"]))
+    response = login(nanjing_supervisor).post(
+        URL, form_data(make_small_scheme(), regions["320100"])
+    )
     assert response.status_code == 302
     assert Round.objects.get().subjects.count() == 11  # Nanjing's eleven districts
 
@@ -68,7 +70,7 @@ def test_without_a_choice_the_round_takes_every_region_of_the_level(
 def test_the_form_offers_only_subjects_in_the_officials_scope(
     regions, nanjing_supervisor, jiangning_department, suzhou_department, login
 ):
-    small_scheme()
+    make_small_scheme()
     page = login(nanjing_supervisor).get(URL).content.decode()
     assert f'value="region-{regions["320115"].pk}"' in page  # 江宁区
     assert f'value="department-{jiangning_department.pk}"' in page
@@ -78,7 +80,7 @@ def test_the_form_offers_only_subjects_in_the_officials_scope(
 
 
 def test_a_subject_outside_the_scope_cannot_be_posted(regions, nanjing_supervisor, login):
-    scheme = small_scheme()
+    scheme = make_small_scheme()
     response = login(nanjing_supervisor).post(
         URL,
         form_data(scheme, regions["320100"], subjects=[f"region-{regions['320505'].pk}"]),
@@ -96,7 +98,7 @@ def test_a_subject_below_another_region_is_refused_next_to_the_field(
     response = client.post(
         URL,
         form_data(
-            small_scheme(),
+            make_small_scheme(),
             regions["320100"],
             subjects=[f"region-{regions['320115'].pk}", f"region-{regions['320505'].pk}"],
         ),

@@ -9,17 +9,24 @@ from django.core.exceptions import ValidationError
 from evaluations import services
 from evaluations.models import Grade, Round, RoundStatus, Score
 
-from ..factories import DepartmentFactory, make_record
-from .support import county_round, enter, jiangning_data, scored_round, small_scheme
+from ..builders.core import DepartmentFactory
+from ..builders.evaluations import (
+    make_county_round,
+    make_jiangning_data,
+    make_score,
+    make_scored_round,
+    make_small_scheme,
+)
+from ..builders.records import make_record
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 
 
 def test_it_computes_the_hand_computed_scores(regions, nanjing_supervisor):
-    scheme = small_scheme()
-    _departments, record = jiangning_data(regions)
-    evaluation_round = county_round(regions, scheme, actor=nanjing_supervisor)
+    scheme = make_small_scheme()
+    _departments, record = make_jiangning_data(regions)
+    evaluation_round = make_county_round(regions, scheme, actor=nanjing_supervisor)
     services.round_start_scoring(actor=nanjing_supervisor, round=evaluation_round)
     services.round_compute(actor=nanjing_supervisor, round=evaluation_round)
 
@@ -37,10 +44,10 @@ def test_it_computes_the_hand_computed_scores(regions, nanjing_supervisor):
     jiangning.refresh_from_db()
     assert jiangning.total is None
 
-    enter(evaluation_round, "320115", "B", "80", nanjing_supervisor)  # 80 × 20 / 100 = 16
-    enter(evaluation_round, "320115", "Bonus", "3", nanjing_supervisor)
-    enter(evaluation_round, "320115", "Deduction", "1", nanjing_supervisor)
-    enter(evaluation_round, "320102", "B", "90", nanjing_supervisor)  # 18
+    make_score(evaluation_round, "320115", "B", "80", nanjing_supervisor)  # 80 × 20 / 100 = 16
+    make_score(evaluation_round, "320115", "Bonus", "3", nanjing_supervisor)
+    make_score(evaluation_round, "320115", "Deduction", "1", nanjing_supervisor)
+    make_score(evaluation_round, "320102", "B", "90", nanjing_supervisor)  # 18
 
     jiangning.refresh_from_db()
     assert jiangning.dimension_scores == {"守信": "36.00", "履约": "30.00"}
@@ -55,7 +62,7 @@ def test_it_computes_the_hand_computed_scores(regions, nanjing_supervisor):
 
 
 def test_recomputing_is_idempotent(regions):
-    evaluation_round = scored_round(regions)
+    evaluation_round = make_scored_round(regions)
     before = sorted(
         Score.objects.filter(round=evaluation_round).values_list(
             "pk", "indicator_id", "value", "weighted_value"
@@ -78,7 +85,7 @@ def test_recomputing_is_idempotent(regions):
 
 
 def test_weights_not_totalling_100_are_refused_with_a_clear_message(regions, province_supervisor):
-    scheme = small_scheme()
+    scheme = make_small_scheme()
     d1 = scheme.dimensions.get(name="守信")
     with pytest.raises(ValidationError) as error:
         services.scheme_set_weights(
@@ -90,7 +97,7 @@ def test_weights_not_totalling_100_are_refused_with_a_clear_message(regions, pro
 
 
 def test_indicator_weights_must_match_their_dimension(regions):
-    scheme = small_scheme()
+    scheme = make_small_scheme()
     a = scheme.dimensions.get(name="守信").indicators.get(name="A")
     with pytest.raises(ValidationError) as error:
         services.scheme_validate_weights(scheme, weights={a.pk: D(30)})
@@ -98,7 +105,7 @@ def test_indicator_weights_must_match_their_dimension(regions):
 
 
 def test_valid_weights_are_saved(regions):
-    scheme = small_scheme()
+    scheme = make_small_scheme()
     d1, d2 = scheme.dimensions.all()
     a = d1.indicators.get(name="A")
     c = d2.indicators.get(name="C")
@@ -123,7 +130,7 @@ def test_the_default_scheme_has_the_five_principles_with_equal_weights(db):
 
 
 def test_publishing_freezes_the_results(regions, nanjing_supervisor):
-    evaluation_round = scored_round(regions, actor=nanjing_supervisor)
+    evaluation_round = make_scored_round(regions, actor=nanjing_supervisor)
     services.round_publish(actor=nanjing_supervisor, round=evaluation_round)
     frozen = list(evaluation_round.subjects.values_list("total", "grade", "rank"))
     scores = list(Score.objects.filter(round=evaluation_round).values_list("value", "explanation"))
@@ -147,7 +154,7 @@ def test_publishing_freezes_the_results(regions, nanjing_supervisor):
 
 def test_grade_cut_offs_come_from_the_settings(regions, settings):
     settings.CHENGXIN_EVALUATION_GRADES = ["99", "70", "69"]
-    evaluation_round = scored_round(regions)
+    evaluation_round = make_scored_round(regions)
     jiangning = evaluation_round.subjects.get(region__code="320115")
     xuanwu = evaluation_round.subjects.get(region__code="320102")
     assert (jiangning.grade, xuanwu.grade) == (Grade.FAIL, Grade.GOOD)
@@ -155,7 +162,7 @@ def test_grade_cut_offs_come_from_the_settings(regions, settings):
 
 
 def test_the_change_is_against_the_previous_published_round(regions):
-    first = scored_round(regions)
+    first = make_scored_round(regions)
     services.round_publish(actor=None, round=first)
     second = services.round_create(
         actor=None,
@@ -169,8 +176,8 @@ def test_the_change_is_against_the_previous_published_round(regions):
     )
     services.round_start_scoring(actor=None, round=second)
     services.round_compute(actor=None, round=second)
-    enter(second, "320115", "B", "100")
-    enter(second, "320102", "B", "90")
+    make_score(second, "320115", "B", "100")
+    make_score(second, "320102", "B", "90")
     jiangning = second.subjects.get(region__code="320115")
     # No records nor commitments in the new period: 40 + 20 + 40 = 100 against 68.
     assert (jiangning.total, jiangning.previous_total, jiangning.change) == (
@@ -181,8 +188,8 @@ def test_the_change_is_against_the_previous_published_round(regions):
 
 
 def test_manual_scores_need_evidence_and_a_value_in_range(regions):
-    scheme = small_scheme()
-    evaluation_round = county_round(regions, scheme)
+    scheme = make_small_scheme()
+    evaluation_round = make_county_round(regions, scheme)
     services.round_start_scoring(actor=None, round=evaluation_round)
     services.round_compute(actor=None, round=evaluation_round)
     subject = evaluation_round.subjects.get(region__code="320115")

@@ -10,7 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from evaluations import services
 from evaluations.models import Score
 
-from .support import county_round, enter, jiangning_data, small_scheme
+from ..builders.evaluations import (
+    make_county_round,
+    make_jiangning_data,
+    make_score,
+    make_small_scheme,
+)
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -70,8 +75,8 @@ def test_a_city_supervisor_cannot_change_the_shared_weights(regions, nanjing_sup
 def test_the_province_changes_the_weights_when_no_round_is_open(
     regions, province_supervisor, login
 ):
-    scheme = small_scheme()
-    county_round(regions, scheme)  # a draft round does not lock the weights
+    scheme = make_small_scheme()
+    make_county_round(regions, scheme)  # a draft round does not lock the weights
     d1 = scheme.dimensions.get(name="守信")
     dimensions, indicators = new_weights(scheme)
     data = weights_form(
@@ -88,8 +93,8 @@ def test_the_province_changes_the_weights_when_no_round_is_open(
 def test_the_weights_are_locked_while_a_round_using_them_is_in_scoring(
     regions, province_supervisor, login
 ):
-    scheme = small_scheme()
-    evaluation_round = county_round(regions, scheme)
+    scheme = make_small_scheme()
+    evaluation_round = make_county_round(regions, scheme)
     services.round_start_scoring(actor=None, round=evaluation_round)
     dimensions, indicators = new_weights(scheme)
 
@@ -119,17 +124,17 @@ def test_the_weights_are_locked_while_a_round_using_them_is_in_scoring(
 def test_a_subjects_weights_total_100_when_the_weights_change_after_a_draft_was_computed(
     regions, province_supervisor
 ):
-    scheme = small_scheme()
-    jiangning_data(regions)
-    evaluation_round = county_round(regions, scheme)
+    scheme = make_small_scheme()
+    make_jiangning_data(regions)
+    evaluation_round = make_county_round(regions, scheme)
     services.round_compute(actor=None, round=evaluation_round)  # computed while a draft
     dimensions, indicators = new_weights(scheme)
     services.scheme_set_weights(
         actor=province_supervisor, scheme=scheme, dimensions=dimensions, indicators=indicators
     )
     services.round_start_scoring(actor=None, round=evaluation_round)
-    enter(evaluation_round, "320115", "B", "80")
-    enter(evaluation_round, "320102", "B", "90")
+    make_score(evaluation_round, "320115", "B", "80")
+    make_score(evaluation_round, "320102", "B", "90")
     services.round_submit_for_review(actor=None, round=evaluation_round)
     services.round_publish(actor=None, round=evaluation_round)
 
@@ -147,7 +152,7 @@ def test_a_subjects_weights_total_100_when_the_weights_change_after_a_draft_was_
 def test_the_province_edits_the_bonus_maximum_and_an_items_description(
     regions, province_supervisor, login
 ):
-    scheme = small_scheme()
+    scheme = make_small_scheme()
     bonus = scheme.dimensions.get(name="履约").indicators.get(name="Bonus")
     manual = scheme.dimensions.get(name="守信").indicators.get(name="B")
     computed = scheme.dimensions.get(name="守信").indicators.get(name="A")
@@ -176,7 +181,7 @@ def test_the_province_edits_the_bonus_maximum_and_an_items_description(
 
 
 def test_a_maximum_out_of_range_is_refused_and_changes_nothing(regions, province_supervisor, login):
-    scheme = small_scheme()
+    scheme = make_small_scheme()
     bonus = scheme.dimensions.get(name="履约").indicators.get(name="Bonus")
     url = f"/workspace/evaluations/schemes/{scheme.pk}/"
     refused = login(province_supervisor).post(url, weights_form(scheme, **{f"m{bonus.pk}": "-1"}))
@@ -197,7 +202,7 @@ def test_a_maximum_out_of_range_is_refused_and_changes_nothing(regions, province
 def test_maximums_and_descriptions_are_locked_like_the_weights(
     regions, province_supervisor, nanjing_supervisor
 ):
-    scheme = small_scheme()
+    scheme = make_small_scheme()
     bonus = scheme.dimensions.get(name="履约").indicators.get(name="Bonus")
     change = {
         "scheme": scheme,
@@ -208,7 +213,7 @@ def test_maximums_and_descriptions_are_locked_like_the_weights(
     }
     with pytest.raises(PermissionDenied):
         services.scheme_set_weights(actor=nanjing_supervisor, **change)
-    evaluation_round = county_round(regions, scheme)
+    evaluation_round = make_county_round(regions, scheme)
     services.round_start_scoring(actor=None, round=evaluation_round)
     with pytest.raises(services.WorkflowConflict):
         services.scheme_set_weights(actor=province_supervisor, **change)

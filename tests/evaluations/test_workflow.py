@@ -9,14 +9,14 @@ from evaluations import selectors, services, tasks
 from evaluations.models import ComputationStatus, Round, RoundStatus, Score
 from evaluations.services import computation
 
-from .support import county_round, scored_round, small_scheme
+from ..builders.evaluations import make_county_round, make_scored_round, make_small_scheme
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 
 
 def test_a_supervisor_moves_their_round_through_its_lifecycle(regions, nanjing_supervisor):
-    evaluation_round = scored_round(regions, actor=nanjing_supervisor)
+    evaluation_round = make_scored_round(regions, actor=nanjing_supervisor)
     assert evaluation_round.status == RoundStatus.REVIEW
     services.round_return_to_scoring(actor=nanjing_supervisor, round=evaluation_round)
     services.round_submit_for_review(actor=nanjing_supervisor, round=evaluation_round)
@@ -28,14 +28,14 @@ def test_a_supervisor_moves_their_round_through_its_lifecycle(regions, nanjing_s
 
 
 def test_a_transition_out_of_order_is_a_conflict(regions, nanjing_supervisor):
-    evaluation_round = county_round(regions, small_scheme(), actor=nanjing_supervisor)
+    evaluation_round = make_county_round(regions, make_small_scheme(), actor=nanjing_supervisor)
     with pytest.raises(services.WorkflowConflict):
         services.round_publish(actor=nanjing_supervisor, round=evaluation_round)
     assert Round.objects.get(pk=evaluation_round.pk).status == RoundStatus.DRAFT
 
 
 def test_a_round_with_missing_scores_cannot_be_published(regions):
-    evaluation_round = county_round(regions, small_scheme())
+    evaluation_round = make_county_round(regions, make_small_scheme())
     services.round_start_scoring(actor=None, round=evaluation_round)
     services.round_compute(actor=None, round=evaluation_round)
     services.round_submit_for_review(actor=None, round=evaluation_round)
@@ -46,7 +46,7 @@ def test_a_round_with_missing_scores_cannot_be_published(regions):
 @pytest.mark.parametrize("who", ["auditor", "nanjing_liaison"])
 def test_auditors_and_liaisons_cannot_move_a_round(regions, who, request):
     user = request.getfixturevalue(who)
-    evaluation_round = county_round(regions, small_scheme())
+    evaluation_round = make_county_round(regions, make_small_scheme())
     with pytest.raises(PermissionDenied):
         services.round_start_scoring(actor=user, round=evaluation_round)
     with pytest.raises(PermissionDenied):
@@ -54,7 +54,7 @@ def test_auditors_and_liaisons_cannot_move_a_round(regions, who, request):
 
 
 def test_another_citys_supervisor_cannot_move_a_round(regions, suzhou_supervisor):
-    evaluation_round = county_round(regions, small_scheme())
+    evaluation_round = make_county_round(regions, make_small_scheme())
     with pytest.raises(services.OutOfScope):
         services.round_start_scoring(actor=suzhou_supervisor, round=evaluation_round)
 
@@ -63,8 +63,8 @@ def test_a_city_sees_its_own_counties_draft_results_and_not_another_citys(
     regions, nanjing_supervisor, suzhou_supervisor, province_supervisor
 ):
     # A province round over counties of Nanjing and Suzhou, still a draft.
-    evaluation_round = county_round(
-        regions, small_scheme(), organiser="320000", subjects=("320115", "320102", "320505")
+    evaluation_round = make_county_round(
+        regions, make_small_scheme(), organiser="320000", subjects=("320115", "320102", "320505")
     )
     services.round_start_scoring(actor=None, round=evaluation_round)
     services.round_compute(actor=None, round=evaluation_round)
@@ -87,7 +87,7 @@ def test_a_city_sees_its_own_counties_draft_results_and_not_another_citys(
 def test_a_citys_draft_round_is_invisible_to_another_city_until_published(
     regions, nanjing_supervisor, suzhou_supervisor, auditor
 ):
-    evaluation_round = scored_round(regions, actor=nanjing_supervisor)
+    evaluation_round = make_scored_round(regions, actor=nanjing_supervisor)
     assert evaluation_round not in selectors.rounds(suzhou_supervisor)
     services.round_publish(actor=nanjing_supervisor, round=evaluation_round)
     for user in (suzhou_supervisor, auditor):
@@ -96,7 +96,7 @@ def test_a_citys_draft_round_is_invisible_to_another_city_until_published(
 
 
 def test_the_task_computes_and_records_its_progress(regions, monkeypatch):
-    evaluation_round = county_round(regions, small_scheme())
+    evaluation_round = make_county_round(regions, make_small_scheme())
     seen = []
     original = computation._score_subject
 
@@ -118,7 +118,7 @@ def test_the_task_computes_and_records_its_progress(regions, monkeypatch):
 def test_requesting_a_computation_queues_the_task_after_commit(
     regions, nanjing_supervisor, monkeypatch, django_capture_on_commit_callbacks
 ):
-    evaluation_round = county_round(regions, small_scheme())
+    evaluation_round = make_county_round(regions, make_small_scheme())
     queued = []
     monkeypatch.setattr(
         tasks.compute_round, "apply_async", lambda args, **options: queued.append(args[0])
@@ -133,7 +133,7 @@ def test_requesting_a_computation_queues_the_task_after_commit(
 def test_a_failing_queue_is_shown_on_the_round(
     regions, monkeypatch, django_capture_on_commit_callbacks
 ):
-    evaluation_round = county_round(regions, small_scheme())
+    evaluation_round = make_county_round(regions, make_small_scheme())
 
     def broken(args, **options):
         raise ConnectionError("broker down")
@@ -147,7 +147,7 @@ def test_a_failing_queue_is_shown_on_the_round(
 
 
 def test_the_task_leaves_a_published_round_alone(regions):
-    evaluation_round = scored_round(regions)
+    evaluation_round = make_scored_round(regions)
     services.round_publish(actor=None, round=evaluation_round)
     assert tasks.compute_round(evaluation_round.pk) is None
 
@@ -155,8 +155,8 @@ def test_the_task_leaves_a_published_round_alone(regions):
 def test_the_results_across_rounds_follow_the_same_scope(
     regions, nanjing_supervisor, suzhou_supervisor
 ):
-    evaluation_round = county_round(
-        regions, small_scheme(), organiser="320000", subjects=("320115", "320505")
+    evaluation_round = make_county_round(
+        regions, make_small_scheme(), organiser="320000", subjects=("320115", "320505")
     )
     assert {s.region.code for s in selectors.results(nanjing_supervisor)} == {"320115"}
     assert {s.region.code for s in selectors.results(suzhou_supervisor)} == {"320505"}
@@ -166,7 +166,7 @@ def test_the_results_across_rounds_follow_the_same_scope(
 
 
 def test_a_round_under_review_cannot_be_computed(regions, nanjing_supervisor, login):
-    evaluation_round = scored_round(regions, actor=nanjing_supervisor)  # in review
+    evaluation_round = make_scored_round(regions, actor=nanjing_supervisor)  # in review
     scores = sorted(Score.objects.filter(round=evaluation_round).values_list("pk", "value"))
     with pytest.raises(services.WorkflowConflict):
         services.round_request_computation(actor=nanjing_supervisor, round=evaluation_round)
@@ -191,7 +191,7 @@ def test_a_round_under_review_cannot_be_computed(regions, nanjing_supervisor, lo
 
 
 def test_a_round_being_computed_cannot_be_submitted_for_review(regions):
-    evaluation_round = county_round(regions, small_scheme())
+    evaluation_round = make_county_round(regions, make_small_scheme())
     services.round_start_scoring(actor=None, round=evaluation_round)
     Round.objects.filter(pk=evaluation_round.pk).update(computation_status="queued")
     with pytest.raises(services.WorkflowConflict):
@@ -202,7 +202,7 @@ def test_a_round_being_computed_cannot_be_submitted_for_review(regions):
 def test_a_manual_score_posted_for_a_computed_indicator_is_refused_with_a_message(
     regions, nanjing_supervisor, login
 ):
-    evaluation_round = county_round(regions, small_scheme())
+    evaluation_round = make_county_round(regions, make_small_scheme())
     services.round_start_scoring(actor=None, round=evaluation_round)
     services.round_compute(actor=None, round=evaluation_round)
     subject = evaluation_round.subjects.get(region__code="320115")

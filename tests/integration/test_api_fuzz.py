@@ -25,8 +25,8 @@ from schemathesis.checks import not_a_server_error
 
 from config.wsgi import application
 from core.models import User
+from tests.builders.core import UserFactory
 from tests.conftest import skip_or_fail
-from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres]
 

@@ -23,9 +23,9 @@ from debt.models import BondIssue, CreditRating, DebtProfile, EmergencyEvent
 from evaluations.models import Dimension, Indicator, Round, RoundSubject, Score
 from procurement.models import Payment, RedFlag
 
-from ..debt.support import make_profile
-from ..evaluations.support import county_round, small_scheme
-from ..factories import OfficialFactory, make_record
+from ..builders.debt import make_profile
+from ..builders.evaluations import make_county_round, make_small_scheme
+from ..builders.records import OfficialFactory, make_record
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +92,7 @@ def test_the_database_refuses_negative_amounts(regions):
 
 
 def test_the_database_refuses_a_negative_payment_or_interest(nanjing_department):
-    from ..procurement.helpers import make_contract, make_payment, make_project
+    from ..builders.procurement import make_contract, make_payment, make_project
 
     payment = make_payment(make_contract(make_project(nanjing_department)))
     refused(lambda: Payment.objects.filter(pk=payment.pk).update(late_interest=D("-0.01")))
@@ -103,8 +103,8 @@ def test_the_database_refuses_a_negative_payment_or_interest(nanjing_department)
 
 
 def test_the_database_refuses_percentages_outside_0_to_100(regions):
-    scheme = small_scheme()
-    evaluation_round = county_round(regions, scheme)
+    scheme = make_small_scheme()
+    evaluation_round = make_county_round(regions, scheme)
     dimension = scheme.dimensions.first()
     refused(lambda: Dimension.objects.filter(pk=dimension.pk).update(weight=D("120")))
     refused(lambda: Indicator.objects.filter(dimension=dimension).update(weight=D("-1")))

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from core.models import Notification, NotificationKind
 from credit_records.tasks import scan_deadlines
-from tests.credit_records.deadline_support import celery_broker, rectifying_record
-from tests.factories import UserFactory
+from tests.builders.core import UserFactory
+from tests.builders.records import make_rectifying_record
+from tests.builders.tasks import celery_broker
 
 from .workers import start_worker, stop, wait_for
 
@@ -40,7 +41,7 @@ def test_a_worker_on_redis_runs_the_scan_and_the_reminder_appears_in_the_databas
         department=jiangning_department,
         email="liaison@jiangning.gov.cn",
     )
-    record = rectifying_record(
+    record = make_rectifying_record(
         jiangning_department,
         deadline=timezone.localdate() + datetime.timedelta(days=3),
         liaison=liaison,

@@ -12,8 +12,8 @@ from django.test import Client
 
 from core import export_jobs
 from core.models import ExportJob, ExportStatus
-from tests.credit_records.deadline_support import celery_broker
-from tests.factories import make_record
+from tests.builders.records import make_record
+from tests.builders.tasks import celery_broker
 
 from .workers import start_worker, stop, wait_for
 

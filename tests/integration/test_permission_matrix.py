@@ -659,9 +659,10 @@ def build_world() -> World:
         Supplier,
     )
 
+    from ..builders.core import DepartmentFactory, UserFactory, valid_uscc
+    from ..builders.debt import make_profile
+    from ..builders.records import OfficialFactory, make_record
     from ..conftest import ensure_jiangsu_regions
-    from ..debt.support import make_profile
-    from ..factories import DepartmentFactory, OfficialFactory, UserFactory, make_record, valid_uscc
 
     today = timezone.localdate()
     regions = ensure_jiangsu_regions()

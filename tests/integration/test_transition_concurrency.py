@@ -35,7 +35,8 @@ from credit_records.models import (
     ReviewStatus,
 )
 
-from ..factories import OfficialFactory, UserFactory, make_record
+from ..builders.core import UserFactory
+from ..builders.records import OfficialFactory, make_record
 from .race import one_wins, race, split
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -541,7 +542,7 @@ def late_signing_flag(require_postgres, nanjing_department):
     """An open flag: the contract was signed 45 days after the award."""
     from procurement.models import FlagRule, RedFlag
 
-    from ..procurement.helpers import make_contract, make_project
+    from ..builders.procurement import make_contract, make_project
 
     make_contract(make_project(nanjing_department), signed_after=45)
     return RedFlag.objects.get(rule=FlagRule.LATE_SIGNING)
@@ -604,7 +605,7 @@ def test_a_project_checked_twice_at_once_raises_each_flag_once(
     from procurement import services as procurement
     from procurement.models import RedFlag
 
-    from ..procurement.helpers import make_contract, make_project
+    from ..builders.procurement import make_contract, make_project
 
     with procurement.deferred_flag_checks():
         project = make_project(nanjing_department, budget="90000", award_amount="100000")
@@ -735,7 +736,7 @@ def test_assessing_one_profile_twice_at_once_drafts_one_warning(
     from debt import services as debt
     from debt.models import DebtProfile, RiskWarning
 
-    from ..debt.support import make_profile
+    from ..builders.debt import make_profile
 
     profile = make_profile(regions["320115"], ratio=90)
     DebtProfile.objects.filter(pk=profile.pk).update(general_balance=Decimal("250"))
@@ -763,10 +764,10 @@ def test_assessing_one_profile_twice_at_once_drafts_one_warning(
 
 @pytest.fixture
 def evaluation_round(require_postgres, regions):
-    from ..evaluations.support import county_round, jiangning_data, small_scheme
+    from ..builders.evaluations import make_county_round, make_jiangning_data, make_small_scheme
 
-    jiangning_data(regions)
-    return county_round(regions, small_scheme())
+    make_jiangning_data(regions)
+    return make_county_round(regions, make_small_scheme())
 
 
 def _evaluations(name):
@@ -776,7 +777,7 @@ def _evaluations(name):
 
 
 def bring_round_to(evaluation_round, status):
-    from ..evaluations.support import enter
+    from ..builders.evaluations import make_score
 
     if status == "draft":
         return
@@ -785,7 +786,7 @@ def bring_round_to(evaluation_round, status):
     if status == "scoring":
         return
     for code, value in (("320115", "80"), ("320102", "90")):
-        enter(evaluation_round, code, "B", value)
+        make_score(evaluation_round, code, "B", value)
     _evaluations("round_submit_for_review")(actor=None, round=evaluation_round)
 
 
@@ -836,11 +837,11 @@ def test_asking_for_a_computation_and_submitting_for_review_at_once_do_one_of_th
     from evaluations.models import ComputationStatus, Round, RoundStatus
     from evaluations.services import computation
 
-    from ..evaluations.support import enter
+    from ..builders.evaluations import make_score
 
     bring_round_to(evaluation_round, "scoring")
     for code, value in (("320115", "80"), ("320102", "90")):
-        enter(evaluation_round, code, "B", value)
+        make_score(evaluation_round, code, "B", value)
     queued = []
     monkeypatch.setattr(computation, "_enqueue", queued.append)
 
@@ -871,7 +872,7 @@ def test_two_evaluators_scoring_one_indicator_at_once_leave_one_score_and_matchi
     and the subject's total is computed from the score that was kept."""
     from evaluations.models import RoundSubject, Score
 
-    from ..evaluations.support import indicator
+    from ..builders.evaluations import indicator
 
     bring_round_to(evaluation_round, "scoring")
     subject = evaluation_round.subjects.get(region__code="320102")

@@ -14,7 +14,12 @@ import pytest
 from evaluations import services
 from evaluations.models import ComputationStatus, Round, Score
 from evaluations.tasks import compute_round
-from tests.evaluations.support import county_round, enter, jiangning_data, small_scheme
+from tests.builders.evaluations import (
+    make_county_round,
+    make_jiangning_data,
+    make_score,
+    make_small_scheme,
+)
 
 from .workers import start_worker, stop, wait_for
 
@@ -31,7 +36,7 @@ def worker_broker(redis_url):
 
     import redis
 
-    from tests.credit_records.deadline_support import celery_broker
+    from tests.builders.tasks import celery_broker
 
     parts = urlsplit(redis_url)
     url = urlunsplit((parts.scheme, parts.netloc, "/7", "", ""))
@@ -46,12 +51,12 @@ def worker_broker(redis_url):
 def test_a_computation_whose_worker_is_killed_is_redone_by_another_worker_once(
     require_postgres, worker_broker, tmp_path, regions
 ):
-    scheme = small_scheme()
-    jiangning_data(regions)
-    evaluation_round = county_round(regions, scheme)
+    scheme = make_small_scheme()
+    make_jiangning_data(regions)
+    evaluation_round = make_county_round(regions, scheme)
     services.round_start_scoring(actor=None, round=evaluation_round)
-    enter(evaluation_round, "320115", "B", "80")  # a manual score the computation must keep
-    enter(evaluation_round, "320102", "B", "90")
+    make_score(evaluation_round, "320115", "B", "80")  # a manual score the computation must keep
+    make_score(evaluation_round, "320102", "B", "90")
     evaluation_round.refresh_from_db()
     rounds = Round.objects.filter(pk=evaluation_round.pk)
 

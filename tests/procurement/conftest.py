@@ -1,11 +1,11 @@
 import pytest
 
-from ..factories import DepartmentFactory
+from ..builders.core import DepartmentFactory
 
 
 @pytest.fixture(autouse=True)
 def fixed_today(time_machine):
-    """A fixed day well after the helpers' dates, so nothing is in the future."""
+    """A fixed day well after the builders' dates, so nothing is in the future."""
     time_machine.move_to("2026-11-20 10:00:00+08:00", tick=False)
 
 

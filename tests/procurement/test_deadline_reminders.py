@@ -12,9 +12,9 @@ from django.test import override_settings
 from core.models import CalendarDay, Notification, NotificationKind, ReminderLog
 from credit_records import deadlines
 
-from ..credit_records.deadline_support import at, each_day
-from ..factories import UserFactory
-from .helpers import make_acceptance, make_contract, make_payment, make_project
+from ..builders.clock import at, each_day
+from ..builders.core import UserFactory
+from ..builders.procurement import make_acceptance, make_contract, make_payment, make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from core.exports import Column
 from procurement import views
 from procurement.models import AcceptanceResult, Contract, Payment
 
-from .helpers import make_acceptance, make_contract, make_payment, make_project
+from ..builders.procurement import make_acceptance, make_contract, make_payment, make_project
 
 
 def label(model, name: str) -> str:

@@ -25,8 +25,8 @@ from procurement.resources import (
     SupplierResource,
 )
 
-from ..factories import valid_uscc
-from .helpers import make_acceptance, make_contract, make_project, make_supplier
+from ..builders.core import valid_uscc
+from ..builders.procurement import make_acceptance, make_contract, make_project, make_supplier
 
 pytestmark = pytest.mark.django_db
 
@@ -324,7 +324,7 @@ def acceptance_row(department, code, **changes):
 
 
 def unaccepted_contract_with_payment(purchaser, code):
-    from .helpers import make_payment
+    from ..builders.procurement import make_payment
 
     contract = make_contract(make_project(purchaser, code=code), signed_after=10)
     payment = make_payment(contract, amount="50000")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from procurement.models import Contract, ProcurementProject
 from procurement.resources import ProjectResource
 
-from .helpers import make_contract, make_project, make_supplier
+from ..builders.procurement import make_contract, make_project, make_supplier
 from .test_import import errors_by_row, project_row, run
 
 pytestmark = pytest.mark.django_db

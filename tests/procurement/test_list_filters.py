@@ -9,8 +9,8 @@ import pytest
 
 from procurement.models import FlagStatus, RedFlag
 
-from ..credit_records.deadline_support import at
-from .helpers import make_acceptance, make_contract, make_payment, make_project
+from ..builders.clock import at
+from ..builders.procurement import make_acceptance, make_contract, make_payment, make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from procurement import services
 from procurement.models import Contract, Payment
 
-from .helpers import make_acceptance, make_contract, make_payment, make_project
+from ..builders.procurement import make_acceptance, make_contract, make_payment, make_project
 
 pytestmark = pytest.mark.django_db
 

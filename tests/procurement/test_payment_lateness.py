@@ -12,7 +12,13 @@ from django.utils.translation import gettext
 
 from procurement.models import Payment
 
-from .helpers import make_acceptance, make_contract, make_payment, make_project, paid_project
+from ..builders.procurement import (
+    make_acceptance,
+    make_contract,
+    make_paid_project,
+    make_payment,
+    make_project,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +36,7 @@ def unpaid(purchaser):
 
 @pytest.fixture
 def paid(purchaser):
-    payment = paid_project(purchaser, paid_days_after_acceptance=45)  # 15 days late
+    payment = make_paid_project(purchaser, paid_days_after_acceptance=45)  # 15 days late
     assert (payment.late_days, str(payment.late_interest)) == (15, "750.00")
     return payment
 

@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from procurement.models import RedFlag
 
-from .helpers import make_acceptance, make_contract, make_payment, make_project
+from ..builders.procurement import make_acceptance, make_contract, make_payment, make_project
 
 pytestmark = pytest.mark.django_db
 

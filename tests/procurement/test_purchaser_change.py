@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from procurement import services
 from procurement.models import FlagRule, FlagStatus, ProcurementProject, RedFlag
 
-from .helpers import make_acceptance, make_contract, make_payment, make_project
+from ..builders.procurement import make_acceptance, make_contract, make_payment, make_project
 
 pytestmark = pytest.mark.django_db
 

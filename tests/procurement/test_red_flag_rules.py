@@ -10,13 +10,13 @@ from core.models import CalendarDay
 from procurement import rules, services
 from procurement.models import FlagRule, ProcurementMethod, RedFlag
 
-from .helpers import (
+from ..builders.procurement import (
     AWARD,
     make_acceptance,
     make_contract,
+    make_paid_project,
     make_payment,
     make_project,
-    paid_project,
 )
 
 pytestmark = pytest.mark.django_db
@@ -82,14 +82,14 @@ def test_a_cent_above_10_percent_raises_a_flag(purchaser):
 
 
 def test_an_sme_paid_on_day_30_after_acceptance_is_on_time(purchaser):
-    payment = paid_project(purchaser, paid_days_after_acceptance=30)
+    payment = make_paid_project(purchaser, paid_days_after_acceptance=30)
     assert payment.late_days == 0
     assert payment.late_interest == Decimal("0.00")
     assert FlagRule.SME_PAYMENT_LATE not in rules_raised(payment=payment)
 
 
 def test_an_sme_paid_on_day_31_is_late_with_interest(purchaser):
-    payment = paid_project(purchaser, paid_days_after_acceptance=31)
+    payment = make_paid_project(purchaser, paid_days_after_acceptance=31)
     assert payment.late_days == 1
     assert payment.late_interest == Decimal("50.00")  # 100,000 × 0.05% × 1
     flag = RedFlag.objects.get(rule=FlagRule.SME_PAYMENT_LATE, payment=payment)
@@ -97,8 +97,8 @@ def test_an_sme_paid_on_day_31_is_late_with_interest(purchaser):
 
 
 def test_an_agreed_term_above_60_days_counts_as_60_for_an_sme(purchaser):
-    on_time = paid_project(purchaser, paid_days_after_acceptance=60, term=90)
-    late = paid_project(purchaser, paid_days_after_acceptance=61, term=90)
+    on_time = make_paid_project(purchaser, paid_days_after_acceptance=60, term=90)
+    late = make_paid_project(purchaser, paid_days_after_acceptance=61, term=90)
     assert on_time.late_days == 0
     assert late.late_days == 1
     assert rules_raised(payment=late) == [FlagRule.SME_PAYMENT_LATE]
@@ -106,14 +106,14 @@ def test_an_agreed_term_above_60_days_counts_as_60_for_an_sme(purchaser):
 
 
 def test_a_shorter_agreed_term_is_kept(purchaser):
-    payment = paid_project(purchaser, paid_days_after_acceptance=16, term=15)
+    payment = make_paid_project(purchaser, paid_days_after_acceptance=16, term=15)
     assert payment.late_days == 1
 
 
 def test_a_large_company_keeps_its_longer_term_and_raises_no_sme_flag(purchaser):
-    payment = paid_project(purchaser, paid_days_after_acceptance=80, term=90, sme=False)
+    payment = make_paid_project(purchaser, paid_days_after_acceptance=80, term=90, sme=False)
     assert payment.late_days == 0
-    late = paid_project(purchaser, paid_days_after_acceptance=95, term=90, sme=False)
+    late = make_paid_project(purchaser, paid_days_after_acceptance=95, term=90, sme=False)
     assert late.late_days == 5  # interest is still owed
     assert FlagRule.SME_PAYMENT_LATE not in rules_raised()
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from procurement import services, tasks
 from procurement.models import FlagRule, ProcurementProject, RedFlag, Violation
 
-from .helpers import AWARD, make_acceptance, make_contract, make_payment, make_project
+from ..builders.procurement import AWARD, make_acceptance, make_contract, make_payment, make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import pytest
 from procurement import services
 from procurement.models import FlagRule, ProcurementProject, RedFlag, ViolationKind
 
-from .helpers import make_acceptance, make_contract, make_payment, make_project
+from ..builders.procurement import make_acceptance, make_contract, make_payment, make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -12,15 +12,15 @@ from procurement import services
 from procurement.models import FlagRule, FlagStatus, RedFlag, Violation, ViolationKind
 from procurement.selectors import purchaser_score
 
-from ..factories import make_record
-from .helpers import make_contract, make_project, paid_project
+from ..builders.procurement import make_contract, make_paid_project, make_project
+from ..builders.records import make_record
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def late_payment_flag(purchaser):
-    payment = paid_project(purchaser, paid_days_after_acceptance=45)
+    payment = make_paid_project(purchaser, paid_days_after_acceptance=45)
     return RedFlag.objects.get(rule=FlagRule.SME_PAYMENT_LATE, payment=payment)
 
 

@@ -12,8 +12,8 @@ from core.exports import numeric_columns
 from core.models import Department
 from debt.models import DebtProfile
 
-from ..debt.support import make_profile
-from ..factories import DepartmentFactory
+from ..builders.core import DepartmentFactory
+from ..builders.debt import make_profile
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils.translation import override
 from core.admin.platform import AXES_MESSAGES
 from core.roles import Role
 
-from ..factories import UserFactory
+from ..builders.core import UserFactory
 
 pytestmark = pytest.mark.django_db
 

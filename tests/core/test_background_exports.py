@@ -17,9 +17,9 @@ from core import export_jobs
 from core.models import ExportJob, ExportStatus
 from core.tasks import maintain_export_jobs, run_export_job
 
-from ..factories import make_record
-from .test_exports_scale import xlsx_rows
-from .test_record_pages import EXPORT_HEADER
+from ..builders.records import make_record
+from ..credit_records.test_exports_scale import xlsx_rows
+from ..credit_records.test_record_pages import EXPORT_HEADER
 
 LIST = "/workspace/records/"
 EXPORTS = "/workspace/exports/"

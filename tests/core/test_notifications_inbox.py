@@ -11,8 +11,8 @@ from core.models import CalendarDay, Notification, NotificationKind
 from credit_records import services
 from credit_records.models import Severity
 
-from ..factories import make_record
-from .deadline_support import at
+from ..builders.clock import at
+from ..builders.records import make_record
 
 pytestmark = pytest.mark.django_db
 

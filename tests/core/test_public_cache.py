@@ -17,7 +17,8 @@ from core.services import department_save
 from credit_records import services
 from credit_records.models import DishonestyRecord, RecordStatus
 
-from ..factories import DepartmentFactory, make_record
+from ..builders.core import DepartmentFactory
+from ..builders.records import make_record
 
 
 @pytest.fixture(autouse=True)

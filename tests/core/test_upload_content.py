@@ -17,7 +17,8 @@ from core.uploads import validate_attachment, validate_import_file
 from credit_records import services
 from credit_records.models import Attachment, Commitment
 
-from ..factories import UserFactory, make_record
+from ..builders.core import UserFactory
+from ..builders.records import make_record
 
 pytestmark = pytest.mark.django_db
 

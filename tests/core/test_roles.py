@@ -10,7 +10,7 @@ from core.models import Notification, User
 from core.roles import Role
 from core.services import user_assign_role
 
-from ..factories import UserFactory
+from ..builders.core import UserFactory
 
 
 def group_permissions(role: Role) -> set[str]:

@@ -8,7 +8,7 @@ from core.models import Department, Region, User
 from core.roles import Role
 from core.scope import scope_queryset
 
-from ..factories import UserFactory, valid_uscc
+from ..builders.core import UserFactory, valid_uscc
 
 WORKSPACE_LIST = "/workspace/departments/"
 ADMIN_LIST = "/admin/core/department/"

@@ -16,7 +16,7 @@ from procurement.models import (
     Supplier,
 )
 
-from ..factories import valid_uscc
+from .core import valid_uscc
 
 _numbers = itertools.count(1)
 AWARD = datetime.date(2026, 3, 2)  # a Monday
@@ -109,7 +109,9 @@ def make_payment(contract, *, amount="100000", paid=None, sequence=1) -> Payment
     )
 
 
-def paid_project(purchaser, *, paid_days_after_acceptance, term=None, sme=True, amount="100000"):
+def make_paid_project(
+    purchaser, *, paid_days_after_acceptance, term=None, sme=True, amount="100000"
+):
     """A project accepted, with one payment made ``paid_days_after_acceptance`` days after
     acceptance; returns the payment."""
     project = make_project(purchaser, sme=sme, award_amount=amount, budget=amount)

@@ -13,8 +13,9 @@ from core.models import ReminderLog
 from credit_records import deadlines
 from credit_records.models import RecordEvent
 
-from ..factories import UserFactory
-from .deadline_support import at, rectifying_record
+from ..builders.clock import at
+from ..builders.core import UserFactory
+from ..builders.records import make_rectifying_record
 
 pytestmark = pytest.mark.django_db
 
@@ -70,14 +71,14 @@ def due_and_overdue(time_machine, jiangning_department, regions):
     )
     office = UserFactory(username="office", role="Supervisor", region=regions["320115"])
     time_machine.move_to(at(datetime.date(2026, 4, 1)), tick=False)
-    overdue = rectifying_record(
+    overdue = make_rectifying_record(
         jiangning_department,
         deadline=datetime.date(2026, 5, 1),
         supervisor=office,
         liaison=liaison,
     )
     time_machine.move_to(at(datetime.date(2026, 6, 1)), tick=False)
-    soon = rectifying_record(
+    soon = make_rectifying_record(
         jiangning_department,
         deadline=datetime.date(2026, 6, 4),
         supervisor=office,

@@ -10,7 +10,7 @@ from core.models import Department, User
 from credit_records.models import PublicOfficial
 from credit_records.resources import PublicOfficialResource
 
-from ..factories import valid_uscc
+from ..builders.core import valid_uscc
 
 pytestmark = pytest.mark.django_db
 

@@ -1,62 +1,16 @@
+"""Credit-records test data: officials, and dishonesty records brought to a state by the
+real services (``make_record``, ``make_rectifying_record``)."""
+
 import datetime
 
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from core.models import Department, DepartmentKind, Region, User
-from core.roles import Role
-from core.services import user_assign_role
-from core.validators import USCC_ALPHABET, uscc_check_character
 from credit_records import services
 from credit_records.models import DishonestyRecord, PublicOfficial, RecordCategory, Severity
 
-TEST_PASSWORD = "a-long-test-password"
-
-
-def valid_uscc(sequence: int, region_code: str = "320100", prefix: str = "11") -> str:
-    body = ""
-    value = sequence
-    for _position in range(9):
-        value, index = divmod(value, len(USCC_ALPHABET))
-        body = USCC_ALPHABET[index] + body
-    first17 = f"{prefix}{region_code}{body}"
-    return first17 + uscc_check_character(first17)
-
-
-class DepartmentFactory(DjangoModelFactory):
-    class Meta:
-        model = Department
-
-    name = factory.Sequence(lambda n: f"测试部门{n}")
-    region = factory.LazyFunction(lambda: Region.objects.get(code="320100"))
-    uscc = factory.LazyAttributeSequence(lambda o, n: valid_uscc(n + 1000, o.region.code))
-    kind = DepartmentKind.ORGAN
-
-
-class UserFactory(DjangoModelFactory):
-    """A user with a role: ``UserFactory(role="Supervisor", region=...)``."""
-
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
-    region = None
-    department = None
-
-    @factory.post_generation
-    def role(self, create, extracted, **kwargs):
-        self.save()
-        if extracted:
-            user_assign_role(
-                user=self,
-                role=Role(extracted),
-                region=self.region,
-                department=self.department,
-                actor=None,
-            )
+from .core import DepartmentFactory
 
 
 class OfficialFactory(DjangoModelFactory):
@@ -146,6 +100,30 @@ def make_record(
         )
         services.fault_tolerance_claim_review(
             claim=claim, actor=actor, approve=True, reason="符合容错情形"
+        )
+    record.refresh_from_db()
+    return record
+
+
+def make_rectifying_record(
+    department,
+    *,
+    deadline: datetime.date,
+    supervisor=None,
+    liaison=None,
+    explained: bool = True,
+    **fields,
+):
+    """A confirmed record whose rectification is due on ``deadline``, required today by
+    ``supervisor``; with ``explained`` the liaison has also sent the written explanation (the
+    rectification is in progress)."""
+    record = make_record(department, actor=supervisor, liaison=liaison, state="confirmed", **fields)
+    services.record_require_rectification(
+        record=record, actor=supervisor, deadline=deadline, requirements="补缴欠款并公开说明"
+    )
+    if explained:
+        services.record_submit_explanation(
+            record=record, actor=liaison, explanation="合同审批环节过多导致逾期付款。"
         )
     record.refresh_from_db()
     return record

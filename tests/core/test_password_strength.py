@@ -8,7 +8,7 @@ from django.test import Client
 
 from core.models import Region, User
 from core.validators import CharacterClassesValidator
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.builders.core import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from credit_records.demo import DEMO_PASSWORD
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.builders.core import TEST_PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("axes_on")]
 

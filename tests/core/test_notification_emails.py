@@ -11,8 +11,8 @@ from django.test import override_settings
 from core import notifications
 from core.models import NotificationKind
 
-from ..factories import UserFactory
-from .deadline_support import at
+from ..builders.clock import at
+from ..builders.core import UserFactory
 
 pytestmark = pytest.mark.django_db
 

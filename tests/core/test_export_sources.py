@@ -11,9 +11,9 @@ from django.utils import timezone
 from core import export_jobs
 from core.models import ExportJob, ExportStatus
 
-from ..debt.support import make_profile
-from ..factories import make_record
-from ..procurement.helpers import make_project
+from ..builders.debt import make_profile
+from ..builders.procurement import make_project
+from ..builders.records import make_record
 from .test_background_exports import csv_of, file_bytes
 
 # (source, what identifies a Nanjing row, what identifies a Suzhou row) in the CSV

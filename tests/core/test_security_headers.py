@@ -4,7 +4,7 @@ HttpOnly and SameSite; an official's session ends with the browser and after eig
 import pytest
 from django.test import Client, override_settings
 
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.builders.core import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
-"""Helpers of the debt tests: profiles entered the way users enter them, through the
-service (which computes the assessment)."""
+"""Debt test data: profiles entered the way users enter them, through the service (which
+computes the assessment)."""
 
 from decimal import Decimal
 

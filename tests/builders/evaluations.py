@@ -15,12 +15,13 @@ from credit_records.models import Commitment, CommitmentStatus
 from evaluations import services
 from evaluations.models import Dimension, Indicator, IndicatorKind, Scheme, SubjectLevel
 
-from ..factories import DepartmentFactory, make_record
+from .core import DepartmentFactory
+from .records import make_record
 
 D = Decimal
 
 
-def small_scheme() -> Scheme:
+def make_small_scheme() -> Scheme:
     scheme = Scheme.objects.create(name="测试方案")
     d1 = Dimension.objects.create(scheme=scheme, name="守信", weight=D(60), order=1)
     d2 = Dimension.objects.create(scheme=scheme, name="履约", weight=D(40), order=2)
@@ -52,7 +53,7 @@ def small_scheme() -> Scheme:
     return scheme
 
 
-def jiangning_data(regions):
+def make_jiangning_data(regions):
     """江宁区: 20 departments, one confirmed record in the period, commitments 3 kept and 1
     broken. 玄武区 has nothing at all."""
     today = timezone.localdate()
@@ -68,7 +69,9 @@ def jiangning_data(regions):
     return departments, record
 
 
-def county_round(regions, scheme, *, actor=None, organiser="320100", subjects=("320115", "320102")):
+def make_county_round(
+    regions, scheme, *, actor=None, organiser="320100", subjects=("320115", "320102")
+):
     today = timezone.localdate()
     return services.round_create(
         actor=actor,
@@ -86,7 +89,7 @@ def indicator(scheme, name) -> Indicator:
     return Indicator.objects.get(dimension__scheme=scheme, name=name)
 
 
-def enter(evaluation_round, code, name, value, actor=None):
+def make_score(evaluation_round, code, name, value, actor=None):
     subject = evaluation_round.subjects.get(region__code=code)
     return services.score_enter(
         actor=actor,
@@ -98,16 +101,16 @@ def enter(evaluation_round, code, name, value, actor=None):
     )
 
 
-def scored_round(regions, actor=None):
+def make_scored_round(regions, actor=None):
     """The small round computed and fully scored, in review."""
-    scheme = small_scheme()
-    jiangning_data(regions)
-    evaluation_round = county_round(regions, scheme, actor=actor)
+    scheme = make_small_scheme()
+    make_jiangning_data(regions)
+    evaluation_round = make_county_round(regions, scheme, actor=actor)
     services.round_start_scoring(actor=actor, round=evaluation_round)
     services.round_compute(actor=actor, round=evaluation_round)
-    enter(evaluation_round, "320115", "B", "80", actor)
-    enter(evaluation_round, "320115", "Bonus", "3", actor)
-    enter(evaluation_round, "320115", "Deduction", "1", actor)
-    enter(evaluation_round, "320102", "B", "90", actor)
+    make_score(evaluation_round, "320115", "B", "80", actor)
+    make_score(evaluation_round, "320115", "Bonus", "3", actor)
+    make_score(evaluation_round, "320115", "Deduction", "1", actor)
+    make_score(evaluation_round, "320102", "B", "90", actor)
     services.round_submit_for_review(actor=actor, round=evaluation_round)
     return evaluation_round
