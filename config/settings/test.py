@@ -15,10 +15,10 @@ if not env.str("DATABASE_URL", default=""):
 CELERY_TASK_ALWAYS_EAGER = False
 # Django's test client signs in without a request (client.login, authenticate()), which
 # django-axes refuses. Sign-in throttling is switched on explicitly where it is tested
-# (tests/test_login_throttling.py, the browser tests).
+# (tests/core/test_login_throttling.py, the browser tests).
 AXES_ENABLED = False
 # Tests read each response's template context, which a cached page has not: the page cache
-# is switched on by the tests of it (tests/credit_records/test_public_cache.py).
+# is switched on by the tests of it (tests/core/test_public_cache.py).
 CHENGXIN_PUBLIC_PAGE_CACHE_SECONDS = 0
 # Kept per user in the cache only in the tests of the cache itself (test_permission_cache.py).
 CHENGXIN_PERMISSION_CACHE_SECONDS = 0
