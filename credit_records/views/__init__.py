@@ -2,6 +2,10 @@
 ``records`` (dishonesty records and their steps), ``credit_files`` (officials, commendations,
 commitments). The inbox, background exports and the site root are core's (``core.views``)."""
 
+# The record actions' table lives beside the services (credit_records.actions); named here
+# too, where the pages' URLs are.
+from credit_records.actions import RECORD_ACTIONS, RecordAction
+
 from .credit_files import (
     CommendationFormView,
     CommendationListView,
@@ -20,11 +24,9 @@ from .home import (
     WorkspaceHomeView,
 )
 from .records import (
-    RECORD_ACTIONS,
     AttachmentDownloadView,
     ClaimReviewView,
     DecisionView,
-    RecordAction,
     RecordActionView,
     RecordCreateView,
     RecordDetailView,
