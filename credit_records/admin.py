@@ -19,6 +19,7 @@ from core.admin.base import (
 from core.exceptions import WorkflowConflict
 
 from . import services
+from .actions import RECORD_ACTIONS, RecordAction
 from .models import (
     AccountabilityEntry,
     Attachment,
@@ -77,6 +78,27 @@ def _run_service_action(modeladmin, request, queryset, run, done_message):
         modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
     for line in refused:
         modeladmin.message_user(request, line, messages.ERROR)
+
+
+def _bulk_action(record_action: RecordAction):
+    """A change-list action running one record action's service on each selected record,
+    with the reason typed in the action bar."""
+    bulk = record_action.admin
+
+    def run(modeladmin, request, queryset):
+        _run_service_action(
+            modeladmin,
+            request,
+            queryset,
+            lambda record: record_action.service(
+                record=record, actor=request.user, reason=request.POST.get("reason", "")
+            ),
+            bulk.done_message,
+        )
+
+    # The admin names the action (the ``action`` field of its form) after the function.
+    run.__name__ = run.__qualname__ = bulk.name
+    return admin.action(description=bulk.description)(run)
 
 
 def _differs(record: DishonestyRecord, name: str, value) -> bool:
@@ -151,7 +173,12 @@ class DishonestyRecordAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHist
         ),
     ]
     inlines = [RecordEventInline, AttachmentInline]
-    actions = ["confirm_records", "close_records"]
+    # The record actions the table (credit_records.actions) offers as bulk actions.
+    actions = [
+        _bulk_action(record_action)
+        for record_action in RECORD_ACTIONS.values()
+        if record_action.admin is not None
+    ]
     action_form = RecordActionForm
 
     @staticmethod
@@ -210,30 +237,6 @@ class DishonestyRecordAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHist
         # The service has already set the officials; only the inlines (read-only) remain.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
-
-    @admin.action(description=_("Confirm the selected drafts"))
-    def confirm_records(self, request, queryset):
-        _run_service_action(
-            self,
-            request,
-            queryset,
-            lambda record: services.record_confirm(
-                record=record, actor=request.user, reason=request.POST.get("reason", "")
-            ),
-            _("%(count)d record(s) confirmed."),
-        )
-
-    @admin.action(description=_("Close the selected verified records"))
-    def close_records(self, request, queryset):
-        _run_service_action(
-            self,
-            request,
-            queryset,
-            lambda record: services.record_close(
-                record=record, actor=request.user, reason=request.POST.get("reason", "")
-            ),
-            _("%(count)d record(s) closed."),
-        )
 
 
 @admin.register(PublicOfficial)

@@ -53,21 +53,3 @@ def honours_restricted_until(
 
 def default_rectification_deadline(today: datetime.date) -> datetime.date:
     return today + datetime.timedelta(days=settings.CHENGXIN_RECTIFICATION_DAYS)
-
-
-# The permissions each record action needs, keyed by the action's name in the workspace
-# (``/workspace/records/<pk>/<action>/``). The pages and the API both read this table: a role
-# that could not submit an action is refused it (403) before any state is looked at.
-RECORD_ACTION_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    "confirm": ("credit_records.change_dishonestyrecord",),
-    "require-rectification": ("credit_records.change_dishonestyrecord",),
-    "submit-explanation": ("credit_records.add_rectificationreport",),
-    "submit-report": ("credit_records.add_rectificationreport",),
-    "verify": ("credit_records.change_dishonestyrecord",),
-    "return": ("credit_records.change_dishonestyrecord",),
-    "close": ("credit_records.change_dishonestyrecord",),
-    "extend-deadline": ("credit_records.add_deadlineextension",),
-    "claim-fault-tolerance": ("credit_records.add_faulttoleranceclaim",),
-    "apply-credit-repair": ("credit_records.add_creditrepairapplication",),
-    "add-evidence": ("credit_records.add_attachment",),
-}

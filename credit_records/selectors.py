@@ -364,41 +364,42 @@ def _pending(record, annotation: str, related) -> bool:
     return related.filter(status="pending").exists() if known is None else known
 
 
-def available_actions(record: DishonestyRecord, user, *, in_scope: bool = False) -> list[str]:
-    """The record actions ``user`` may take now (their slugs), for pages and the API.
-    ``in_scope``: the caller read the record through ``scope_queryset`` (a list) already."""
-    from core.roles import Role
+def no_pending_claim(record: DishonestyRecord) -> bool:
+    """A record takes one fault-tolerance claim at a time."""
+    return not _pending(record, "has_pending_claim", record.fault_tolerance_claims)
+
+
+def credit_repair_open(record: DishonestyRecord) -> bool:
+    """Credit repair may be applied for between the end of the minimum disclosure period and
+    the end of disclosure, once, and not while an application is pending."""
+    today = timezone.localdate()
+    return (
+        record.minimum_period_ends <= today < record.disclosure_ends
+        and record.disclosure_ended_early_on is None
+        and not _pending(record, "has_pending_repair", record.repair_applications)
+    )
+
+
+def available_actions(
+    record: DishonestyRecord, user, *, in_scope: bool = False, unlisted: bool = False
+) -> list[str]:
+    """The record actions ``user`` may take now (their slugs, in ``RECORD_ACTIONS``' order),
+    for pages and the API. ``in_scope``: the caller read the record through
+    ``scope_queryset`` (a list) already. ``unlisted``: also the actions the API's list leaves
+    out (adding evidence), which the record page offers."""
+    # Imported here: the table names the API's serializers, which read this module.
+    from .actions import RECORD_ACTIONS
 
     if (
         not in_scope
         and not scope_queryset(user, DishonestyRecord.objects.filter(pk=record.pk)).exists()
     ):
         return []
-    actions = [
-        transition.custom["slug"]
-        for transition in record.get_available_user_status_transitions(user)
-        if transition.name != "exempt"  # only through an approved fault-tolerance claim
+    return [
+        slug
+        for slug, action in RECORD_ACTIONS.items()
+        if (action.listed or unlisted) and action.allows(record, user)
     ]
-    role = user.role
-    supervisor = user.is_superuser or role in (Role.SUPERVISOR, Role.ADMINISTRATOR)
-    liaison = role == Role.LIAISON
-    if supervisor and record.status in RECTIFYING_STATUSES:
-        actions.append("extend-deadline")
-    if (
-        (supervisor or liaison)
-        and record.status in (RecordStatus.CONFIRMED, RecordStatus.RECTIFICATION_REQUIRED)
-        and not _pending(record, "has_pending_claim", record.fault_tolerance_claims)
-    ):
-        actions.append("claim-fault-tolerance")
-    if (supervisor or liaison) and record.status in (RecordStatus.VERIFIED, RecordStatus.CLOSED):
-        today = timezone.localdate()
-        if (
-            record.minimum_period_ends <= today < record.disclosure_ends
-            and record.disclosure_ended_early_on is None
-            and not _pending(record, "has_pending_repair", record.repair_applications)
-        ):
-            actions.append("apply-credit-repair")
-    return actions
 
 
 def with_record_list_annotations(

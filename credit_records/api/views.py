@@ -28,7 +28,8 @@ from core.public_cache import CachedCountPaginator
 from core.scope import scope_queryset
 from core.validators import normalize_uscc
 
-from .. import rules, selectors, services
+from .. import selectors, services
+from ..actions import RECORD_ACTIONS, RecordAction
 from ..filters import (
     CommendationFilter,
     CommitmentFilter,
@@ -72,6 +73,10 @@ class ScopedViewSetMixin:
 
     def get_queryset(self):
         return scope_queryset(self.request.user, super().get_queryset())
+
+
+# The record actions with an endpoint of their own under /api/v1/records/<pk>/.
+API_RECORD_ACTIONS = [a for a in RECORD_ACTIONS.values() if a.serializer_class is not None]
 
 
 # The HTTP answers every write may give besides its success.
@@ -194,22 +199,8 @@ class RecordViewSet(
     ).prefetch_related("officials")
     filterset_class = DishonestyRecordFilter
     ordering_fields = ["decision_date", "created_at", "updated_at", "severity", "status"]
-    # The workspace's table (rules.RECORD_ACTION_PERMISSIONS) under the API's action names.
-    action_permissions = {
-        api_name: list(rules.RECORD_ACTION_PERMISSIONS[page_name])
-        for api_name, page_name in {
-            "confirm": "confirm",
-            "require_rectification": "require-rectification",
-            "verify": "verify",
-            "return_report": "return",
-            "close": "close",
-            "submit_explanation": "submit-explanation",
-            "submit_report": "submit-report",
-            "extend_deadline": "extend-deadline",
-            "claim_fault_tolerance": "claim-fault-tolerance",
-            "add_evidence": "add-evidence",
-        }.items()
-    }
+    # What each record action needs, from the table the pages read too (credit_records.actions).
+    action_permissions = {action.api_name: [action.permission] for action in API_RECORD_ACTIONS}
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -236,67 +227,32 @@ class RecordViewSet(
             return s.RecordSerializer
         return s.RecordDetailSerializer
 
-    def _run(self, request, serializer_class, service, **arguments):
+    def _run(self, request, serializer_class, service):
         record = self.get_object()
         serializer = serializer_class(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        service(record=record, actor=request.user, **arguments, **serializer.validated_data)
+        service(record=record, actor=request.user, **serializer.validated_data)
         # Read it again, as everyone else will now see it.
         record = self.get_queryset().get(pk=record.pk)
         context = self.get_serializer_context()
         return Response(s.RecordDetailSerializer(record, context=context).data)
 
-    @_record_action(s.ReasonSerializer, "Confirm a draft record")
-    @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None, format=None):
-        return self._run(request, s.ReasonSerializer, services.record_confirm)
 
-    @_record_action(s.RequireRectificationSerializer, "Require rectification by a deadline")
-    @action(detail=True, methods=["post"], url_path="require-rectification")
-    def require_rectification(self, request, pk=None, format=None):
-        return self._run(
-            request, s.RequireRectificationSerializer, services.record_require_rectification
-        )
+def _record_action_endpoint(record_action: RecordAction):
+    """The viewset action of one row of the table: ``POST /api/v1/records/<pk>/<slug>/``."""
 
-    @_record_action(s.ExplanationSerializer, "Submit the written explanation of the causes")
-    @action(detail=True, methods=["post"], url_path="submit-explanation")
-    def submit_explanation(self, request, pk=None, format=None):
-        return self._run(request, s.ExplanationSerializer, services.record_submit_explanation)
+    def endpoint(self, request, pk=None, format=None):
+        return self._run(request, record_action.serializer_class, record_action.service)
 
-    @_record_action(s.ReportSerializer, "Submit a rectification report with evidence")
-    @action(detail=True, methods=["post"], url_path="submit-report")
-    def submit_report(self, request, pk=None, format=None):
-        return self._run(request, s.ReportSerializer, services.record_submit_report)
+    # DRF names the action (``self.action``, the route ``record-<slug>``) after the function.
+    endpoint.__name__ = endpoint.__qualname__ = record_action.api_name
+    endpoint = action(detail=True, methods=["post"], url_path=record_action.slug)(endpoint)
+    return _record_action(record_action.serializer_class, record_action.api_summary)(endpoint)
 
-    @_record_action(s.ReasonSerializer, "Verify the rectification (accept the latest report)")
-    @action(detail=True, methods=["post"])
-    def verify(self, request, pk=None, format=None):
-        return self._run(request, s.ReasonSerializer, services.record_verify)
 
-    @_record_action(s.ReasonSerializer, "Return the latest report, with the reasons")
-    @action(detail=True, methods=["post"], url_path="return")
-    def return_report(self, request, pk=None, format=None):
-        return self._run(request, s.ReasonSerializer, services.record_return)
-
-    @_record_action(s.ReasonSerializer, "Close the record")
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None, format=None):
-        return self._run(request, s.ReasonSerializer, services.record_close)
-
-    @_record_action(s.ExtendDeadlineSerializer, "Extend the rectification deadline")
-    @action(detail=True, methods=["post"], url_path="extend-deadline")
-    def extend_deadline(self, request, pk=None, format=None):
-        return self._run(request, s.ExtendDeadlineSerializer, services.rectification_extend)
-
-    @_record_action(s.ClaimSerializer, "Claim fault tolerance (容错纠错)")
-    @action(detail=True, methods=["post"], url_path="claim-fault-tolerance")
-    def claim_fault_tolerance(self, request, pk=None, format=None):
-        return self._run(request, s.ClaimSerializer, services.fault_tolerance_claim_file)
-
-    @_record_action(s.EvidenceSerializer, "Attach evidence files to the record")
-    @action(detail=True, methods=["post"], url_path="add-evidence")
-    def add_evidence(self, request, pk=None, format=None):
-        return self._run(request, s.EvidenceSerializer, services.record_add_evidence)
+# DRF finds a viewset's actions when the router lists its routes (in urls.py), after this.
+for _action in API_RECORD_ACTIONS:
+    setattr(RecordViewSet, _action.api_name, _record_action_endpoint(_action))
 
 
 class RectificationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -75,20 +75,16 @@ RECTIFYING_STATUSES = [
 ]
 
 
-def _is_supervisor(record, user) -> bool:
+def is_supervisor(record, user) -> bool:
     from core.roles import Role
 
     return user.is_superuser or user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR)
 
 
-def _is_liaison_of(record, user) -> bool:
+def is_liaison_of(record, user) -> bool:
     from core.roles import Role
 
     return user.role == Role.LIAISON and user.department_id == record.department_id
-
-
-def _is_liaison_or_supervisor(record, user) -> bool:
-    return _is_liaison_of(record, user) or _is_supervisor(record, user)
 
 
 TWO_DAYS = datetime.timedelta(days=2)
@@ -298,8 +294,8 @@ class DishonestyRecord(ConcurrentTransitionMixin, BaseModel):
         field=status,
         source=RecordStatus.DRAFT,
         target=RecordStatus.CONFIRMED,
-        permission=_is_supervisor,
-        custom={"label": _("Confirm"), "slug": "confirm"},
+        permission=is_supervisor,
+        custom={"label": _("Confirm")},
     )
     def confirm(self):
         pass
@@ -308,8 +304,8 @@ class DishonestyRecord(ConcurrentTransitionMixin, BaseModel):
         field=status,
         source=RecordStatus.CONFIRMED,
         target=RecordStatus.RECTIFICATION_REQUIRED,
-        permission=_is_supervisor,
-        custom={"label": _("Require rectification"), "slug": "require-rectification"},
+        permission=is_supervisor,
+        custom={"label": _("Require rectification")},
     )
     def require_rectification(self):
         pass
@@ -318,8 +314,8 @@ class DishonestyRecord(ConcurrentTransitionMixin, BaseModel):
         field=status,
         source=RecordStatus.RECTIFICATION_REQUIRED,
         target=RecordStatus.IN_PROGRESS,
-        permission=_is_liaison_of,
-        custom={"label": _("Submit the written explanation"), "slug": "submit-explanation"},
+        permission=is_liaison_of,
+        custom={"label": _("Submit the written explanation")},
     )
     def submit_explanation(self):
         pass
@@ -328,8 +324,8 @@ class DishonestyRecord(ConcurrentTransitionMixin, BaseModel):
         field=status,
         source=RecordStatus.IN_PROGRESS,
         target=RecordStatus.REPORT_SUBMITTED,
-        permission=_is_liaison_of,
-        custom={"label": _("Submit a rectification report"), "slug": "submit-report"},
+        permission=is_liaison_of,
+        custom={"label": _("Submit a rectification report")},
     )
     def submit_report(self):
         pass
@@ -338,8 +334,8 @@ class DishonestyRecord(ConcurrentTransitionMixin, BaseModel):
         field=status,
         source=RecordStatus.REPORT_SUBMITTED,
         target=RecordStatus.VERIFIED,
-        permission=_is_supervisor,
-        custom={"label": _("Verify the rectification"), "slug": "verify"},
+        permission=is_supervisor,
+        custom={"label": _("Verify the rectification")},
     )
     def verify(self):
         pass
@@ -348,8 +344,8 @@ class DishonestyRecord(ConcurrentTransitionMixin, BaseModel):
         field=status,
         source=RecordStatus.REPORT_SUBMITTED,
         target=RecordStatus.IN_PROGRESS,
-        permission=_is_supervisor,
-        custom={"label": _("Return the report"), "slug": "return"},
+        permission=is_supervisor,
+        custom={"label": _("Return the report")},
     )
     def return_report(self):
         pass
@@ -358,8 +354,8 @@ class DishonestyRecord(ConcurrentTransitionMixin, BaseModel):
         field=status,
         source=[RecordStatus.CONFIRMED, RecordStatus.VERIFIED],
         target=RecordStatus.CLOSED,
-        permission=_is_supervisor,
-        custom={"label": _("Close"), "slug": "close"},
+        permission=is_supervisor,
+        custom={"label": _("Close")},
     )
     def close(self):
         pass
@@ -368,8 +364,8 @@ class DishonestyRecord(ConcurrentTransitionMixin, BaseModel):
         field=status,
         source=[RecordStatus.CONFIRMED, RecordStatus.RECTIFICATION_REQUIRED],
         target=RecordStatus.EXEMPTED,
-        permission=_is_supervisor,
-        custom={"label": _("Exempt"), "slug": "exempt"},
+        permission=is_supervisor,
+        custom={"label": _("Exempt")},
     )
     def exempt(self):
         pass

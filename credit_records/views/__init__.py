@@ -4,6 +4,10 @@ commitments). The inbox, background exports and the site root are core's (``core
 
 from core.export_jobs import register_source
 
+# The record actions' table lives beside the services (credit_records.actions); named here
+# too, where the pages' URLs are.
+from credit_records.actions import RECORD_ACTIONS, RecordAction
+
 from .credit_files import (
     CommendationFormView,
     CommendationListView,
@@ -22,11 +26,9 @@ from .home import (
     WorkspaceHomeView,
 )
 from .records import (
-    RECORD_ACTIONS,
     AttachmentDownloadView,
     ClaimReviewView,
     DecisionView,
-    RecordAction,
     RecordActionView,
     RecordCreateView,
     RecordDetailView,

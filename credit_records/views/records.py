@@ -2,9 +2,6 @@
 on it, supervisors' decisions on claims and repairs, and evidence downloads. Views only read
 selectors and call services."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,27 +18,16 @@ from core.exceptions import WorkflowConflict
 from core.exports import Column, field_label, history_response
 from core.models import Department
 from core.public_cache import CachedCountPaginator
-from core.roles import Role
 from core.scope import get_in_scope_or_404, scope_queryset
 from core.views import ExportMixin, ScopedQuerysetMixin, add_form_errors
-from credit_records import rules, selectors, services
+from credit_records import selectors, services
+from credit_records.actions import RECORD_ACTIONS
 from credit_records.filters import (
     DishonestyRecordFilter,
 )
 from credit_records.forms import (
-    CloseForm,
-    ConfirmForm,
-    CreditRepairForm,
     DecisionForm,
-    EvidenceForm,
-    ExplanationForm,
-    ExtendDeadlineForm,
-    FaultToleranceClaimForm,
     RecordForm,
-    ReportForm,
-    RequireRectificationForm,
-    ReturnForm,
-    VerifyForm,
 )
 from credit_records.models import (
     Attachment,
@@ -220,18 +206,6 @@ class RecordUpdateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         return redirect("workspace:record_detail", pk=self.record.pk)
 
 
-@dataclass(frozen=True)
-class RecordAction:
-    label: str
-    form_class: type
-    run: Callable
-    style: str = "primary"
-
-
-def _files(data):
-    return data.get("files") or []
-
-
 def _record_detail_queryset():
     return DishonestyRecord.objects.select_related(
         "department", "department__region", "created_by"
@@ -255,7 +229,7 @@ class RecordDetailView(
         context = super().get_context_data(**kwargs)
         record = self.object
         user = self.request.user
-        slugs = set(selectors.available_actions(record, user))
+        slugs = set(selectors.available_actions(record, user, unlisted=True))
         claims = list(
             record.fault_tolerance_claims.select_related("filed_by", "decided_by").prefetch_related(
                 "attachments"
@@ -266,11 +240,6 @@ class RecordDetailView(
             claim.decision_form = DecisionForm(auto_id=f"claim{claim.pk}-%s")
         for application in repairs:
             application.decision_form = DecisionForm(auto_id=f"repair{application.pk}-%s")
-        if user.role != Role.AUDITOR and record.status not in (
-            RecordStatus.DRAFT,
-            *services.EVIDENCE_CLOSED_STATUSES,
-        ):
-            slugs.add("add-evidence")
         context.update(
             actions=[
                 {
@@ -307,6 +276,15 @@ class RecordDetailView(
         return context
 
 
+def _arguments(form) -> dict:
+    """The service's keyword arguments: the form's fields, by the same names. An optional
+    file field left empty cleans to None; the services take a list."""
+    data = dict(form.cleaned_data)
+    if "files" in data:
+        data["files"] = data["files"] or []
+    return data
+
+
 class RecordActionView(LoginRequiredMixin, View):
     """One workflow action on a record: GET shows its form, POST runs the service."""
 
@@ -319,7 +297,7 @@ class RecordActionView(LoginRequiredMixin, View):
         if self.action is None:
             raise Http404(_("Unknown action."))
         self.record = get_in_scope_or_404(request.user, _record_detail_queryset(), pk=kwargs["pk"])
-        if not request.user.has_perms(rules.RECORD_ACTION_PERMISSIONS[kwargs["action"]]):
+        if not request.user.has_perm(self.action.permission):
             raise PermissionDenied(_("Your role does not allow this action."))
         return super().dispatch(request, *args, **kwargs)
 
@@ -344,7 +322,7 @@ class RecordActionView(LoginRequiredMixin, View):
         if not form.is_valid():
             return self.render(form, status=400)
         try:
-            self.action.run(self.record, request.user, form.cleaned_data)
+            self.action.service(record=self.record, actor=request.user, **_arguments(form))
         except ValidationError as error:
             add_form_errors(form, error)
             return self.render(form, status=400)
@@ -422,84 +400,3 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response
-
-
-RECORD_ACTIONS: dict[str, RecordAction] = {
-    "confirm": RecordAction(
-        services.transition_label("confirm"),
-        ConfirmForm,
-        lambda r, u, d: services.record_confirm(record=r, actor=u, reason=d["reason"]),
-    ),
-    "require-rectification": RecordAction(
-        services.transition_label("require_rectification"),
-        RequireRectificationForm,
-        lambda r, u, d: services.record_require_rectification(
-            record=r,
-            actor=u,
-            deadline=d["deadline"],
-            requirements=d["requirements"],
-            reason=d["reason"],
-        ),
-    ),
-    "submit-explanation": RecordAction(
-        services.transition_label("submit_explanation"),
-        ExplanationForm,
-        lambda r, u, d: services.record_submit_explanation(
-            record=r, actor=u, explanation=d["explanation"]
-        ),
-    ),
-    "submit-report": RecordAction(
-        services.transition_label("submit_report"),
-        ReportForm,
-        lambda r, u, d: services.record_submit_report(
-            record=r, actor=u, content=d["content"], files=_files(d)
-        ),
-    ),
-    "verify": RecordAction(
-        services.transition_label("verify"),
-        VerifyForm,
-        lambda r, u, d: services.record_verify(record=r, actor=u, reason=d["reason"]),
-    ),
-    "return": RecordAction(
-        services.transition_label("return_report"),
-        ReturnForm,
-        lambda r, u, d: services.record_return(record=r, actor=u, reason=d["reason"]),
-        style="secondary",
-    ),
-    "close": RecordAction(
-        services.transition_label("close"),
-        CloseForm,
-        lambda r, u, d: services.record_close(record=r, actor=u, reason=d["reason"]),
-        style="secondary",
-    ),
-    "extend-deadline": RecordAction(
-        gettext_lazy("Extend the deadline"),
-        ExtendDeadlineForm,
-        lambda r, u, d: services.rectification_extend(
-            record=r, actor=u, new_deadline=d["new_deadline"], reason=d["reason"]
-        ),
-        style="secondary",
-    ),
-    "claim-fault-tolerance": RecordAction(
-        gettext_lazy("Claim fault tolerance"),
-        FaultToleranceClaimForm,
-        lambda r, u, d: services.fault_tolerance_claim_file(
-            record=r, actor=u, grounds=d["grounds"], files=_files(d)
-        ),
-        style="secondary",
-    ),
-    "apply-credit-repair": RecordAction(
-        gettext_lazy("Apply for credit repair"),
-        CreditRepairForm,
-        lambda r, u, d: services.credit_repair_apply(
-            record=r, actor=u, commitment_text=d["commitment_text"], statement=d["statement"]
-        ),
-        style="secondary",
-    ),
-    "add-evidence": RecordAction(
-        gettext_lazy("Add evidence"),
-        EvidenceForm,
-        lambda r, u, d: services.record_add_evidence(record=r, actor=u, files=_files(d)),
-        style="secondary",
-    ),
-}

@@ -267,7 +267,7 @@ def listing(model_perm: str, shows: str, export: str | None = None):
 
 
 # The permission each record action needs, written out here on purpose rather than read from
-# ``credit_records.rules.RECORD_ACTION_PERMISSIONS`` (which the pages and the API both use):
+# ``credit_records.actions.RECORD_ACTIONS`` (which the pages and the API both use):
 # a wrong entry there must show as a wrong status in this matrix.
 RECORD_ACTION_PERMS = {
     "confirm": ("credit_records.change_dishonestyrecord",),
