@@ -14,14 +14,6 @@ from core.scope import regions_in_scope
 from core.validators import normalize_uscc
 
 
-def scoped_regions(request):
-    """The regions a filter may offer: those in the requesting user's scope (none without a
-    request, so a FilterSet built outside a request offers nothing)."""
-    if request is None:
-        return Region.objects.none()
-    return regions_in_scope(request.user)
-
-
 def filterset_user(filterset):
     """The user a FilterSet filters for: the one it was given (a background export runs with
     no request), else its request's; ``None`` when it has neither."""
