@@ -15,12 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
 
-from core.imports.engine import (
-    BulkImportMixin,
-    NaturalKeyInstanceLoader,
-    ScopedResource,
-    full_clean_without_queries,
-)
+from core.imports.bulk import BulkImportMixin
+from core.imports.engine import NaturalKeyInstanceLoader, ScopedResource, full_clean_without_queries
 from core.imports.widgets import (
     ChoiceLabelWidget,
     DateWidget,
