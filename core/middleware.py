@@ -1,3 +1,6 @@
+"""Middleware of every page: the portal's language, the Permissions-Policy header, and a 400
+for NUL characters in a request."""
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation

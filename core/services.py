@@ -80,7 +80,7 @@ def ensure_role(actor, *roles: Role) -> None:
     raise PermissionDenied(_("Your role does not allow this action."))
 
 
-def save_with_history(instance, *, actor, reason: str) -> None:
+def save_with_history(instance, *, actor, reason: str = "") -> None:
     """Save ``instance`` with its history row naming ``actor`` and ``reason`` (cut to the
     100 characters django-simple-history keeps)."""
     instance._history_user = actor

@@ -1,3 +1,6 @@
+"""The workspace's URLs (namespace ``workspace``): records, departments, regions, officials,
+commendations, commitments, and core's inbox and background exports."""
+
 from django.urls import path
 
 from core import views as core_views

@@ -4,9 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from core.models import Department
 from core.scope import regions_in_scope, scope_queryset
-from credit_records.forms import DateInput
 from credit_records.models import Severity
 
 from .models import DebtProfile, WarningKind

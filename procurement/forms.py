@@ -1,10 +1,12 @@
+"""The workspace forms of procurement: projects, contracts, acceptance, payments, violations."""
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from core.models import Department
 from core.scope import scope_queryset
-from credit_records.forms import DateInput
 
 from .models import (
     Acceptance,

@@ -23,12 +23,6 @@ FLAG_VIOLATION_KIND = {
 }
 
 
-def _save(instance, *, actor, reason: str = "") -> None:
-    instance._history_user = actor
-    instance._change_reason = reason[:100]
-    instance.save()
-
-
 def _check_purchaser(actor, purchaser_id) -> None:
     ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.services import save_with_history
+
 from .. import rules
 from ..models import (
     Contract,
@@ -25,7 +27,6 @@ from ..models import (
     ProcurementProject,
     RedFlag,
 )
-from .base import _save
 
 logger = logging.getLogger(__name__)
 # Projects whose checks wait for the end of a ``deferred_flag_checks`` block (this thread).
@@ -268,12 +269,12 @@ def _update_provisional_flags(project: ProcurementProject, findings: list[Findin
         if finding is not None:
             if finding.evidence != flag.evidence:
                 flag.evidence = finding.evidence
-                _save(flag, actor=None, reason=_("Evidence updated"))
+                save_with_history(flag, actor=None, reason=_("Evidence updated"))
             continue
         flag.status = FlagStatus.DISMISSED
         flag.reason = _("Withdrawn automatically: the missing date was recorded within the limit.")
         flag.decided_at = timezone.now()
-        _save(flag, actor=None, reason=str(FlagStatus.DISMISSED.label))
+        save_with_history(flag, actor=None, reason=str(FlagStatus.DISMISSED.label))
 
 
 def scan(today: datetime.date | None = None) -> dict[str, int]:

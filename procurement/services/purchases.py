@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.roles import Role
-from core.services import ensure_role
+from core.services import ensure_role, save_with_history
 
 from .. import rules
 from ..models import (
@@ -20,7 +20,7 @@ from ..models import (
     Supplier,
     Violation,
 )
-from .base import _check_project, _check_purchaser, _save
+from .base import _check_project, _check_purchaser
 from .flags import evaluate_project
 
 
@@ -28,7 +28,7 @@ from .flags import evaluate_project
 def supplier_save(*, actor, supplier: Supplier) -> Supplier:
     ensure_role(actor, Role.SUPERVISOR)
     supplier.full_clean()
-    _save(supplier, actor=actor)
+    save_with_history(supplier, actor=actor)
     if supplier.pk:
         # Becoming (or ceasing to be) an SME changes the due dates of its payments.
         for contract in Contract.objects.filter(project__supplier=supplier):
@@ -64,7 +64,7 @@ def project_save(*, actor, project: ProcurementProject) -> ProcurementProject:
             }
         )
     project.full_clean()
-    _save(project, actor=actor)
+    save_with_history(project, actor=actor)
     if moved:
         _move_flags(project, actor=actor)
     if hasattr(project, "contract"):
@@ -95,7 +95,7 @@ def contract_save(*, actor, contract: Contract) -> Contract:
     _ensure_same_parent(contract, "project")
     project = contract.project
     contract.full_clean()
-    _save(contract, actor=actor)
+    save_with_history(contract, actor=actor)
     _refresh_payments(contract)
     evaluate_project(project)
     return contract
@@ -109,7 +109,7 @@ def acceptance_save(*, actor, acceptance: Acceptance) -> Acceptance:
     if acceptance.acceptance_date and acceptance.result == AcceptanceResult.PENDING:
         acceptance.result = AcceptanceResult.PASSED
     acceptance.full_clean()
-    _save(acceptance, actor=actor)
+    save_with_history(acceptance, actor=actor)
     _refresh_payments(contract)
     evaluate_project(contract.project)
     return acceptance
@@ -125,7 +125,7 @@ def payment_save(*, actor, payment: Payment) -> Payment:
     Contract.objects.select_for_update().values_list("pk", flat=True).get(pk=contract.pk)
     _compute_payment(payment, contract)
     payment.full_clean()
-    _save(payment, actor=actor)
+    save_with_history(payment, actor=actor)
     evaluate_project(contract.project)
     return payment
 
@@ -135,7 +135,7 @@ def _move_flags(project: ProcurementProject, *, actor) -> None:
     flags = RedFlag.objects.filter(Q(project=project) | Q(payment__contract__project=project))
     for flag in flags.exclude(purchaser_id=project.purchaser_id):
         flag.purchaser_id = project.purchaser_id
-        _save(flag, actor=actor, reason=_("Project moved to another purchaser"))
+        save_with_history(flag, actor=actor, reason=_("Project moved to another purchaser"))
 
 
 def _compute_payment(payment: Payment, contract: Contract) -> None:
@@ -163,4 +163,4 @@ def _refresh_payments(contract: Contract) -> None:
         before = (payment.due_date, payment.late_days, payment.late_interest)
         _compute_payment(payment, contract)
         if before != (payment.due_date, payment.late_days, payment.late_interest):
-            _save(payment, actor=None, reason=_("Due date recomputed"))
+            save_with_history(payment, actor=None, reason=_("Due date recomputed"))

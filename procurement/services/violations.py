@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from core.exceptions import WorkflowConflict
 from core.models import Department
 from core.roles import Role
-from core.services import ensure_in_scope, ensure_role
+from core.services import ensure_in_scope, ensure_role, save_with_history
 from credit_records.models import RecordCategory, RecordSource
 from credit_records.services import lock_department, record_create
 
@@ -23,7 +23,7 @@ from ..models import (
     Violation,
     ViolationKind,
 )
-from .base import FLAG_VIOLATION_KIND, _check_purchaser, _save
+from .base import FLAG_VIOLATION_KIND, _check_purchaser
 
 
 # A red flag is not a core Review (core.services.review_decide): the checks raise it, nobody
@@ -52,7 +52,7 @@ def flag_dismiss(*, actor, flag: RedFlag, reason: str) -> RedFlag:
     flag.reason = reason
     flag.decided_by = actor
     flag.decided_at = timezone.now()
-    _save(flag, actor=actor, reason=str(FlagStatus.DISMISSED.label))
+    save_with_history(flag, actor=actor, reason=str(FlagStatus.DISMISSED.label))
     return flag
 
 
@@ -99,7 +99,7 @@ def flag_confirm(
     flag.reason = _("Confirmed as violation %(number)s") % {"number": violation.decision_number}
     flag.decided_by = actor
     flag.decided_at = timezone.now()
-    _save(flag, actor=actor, reason=str(FlagStatus.CONFIRMED.label))
+    save_with_history(flag, actor=actor, reason=str(FlagStatus.CONFIRMED.label))
     return violation
 
 
@@ -145,7 +145,7 @@ def violation_create(
         created_by=actor,
     )
     violation.full_clean()
-    _save(violation, actor=actor)
+    save_with_history(violation, actor=actor)
     if create_record:
         record = record_create(
             actor=actor,
@@ -161,7 +161,7 @@ def violation_create(
             source=RecordSource.PROCUREMENT,
         )
         violation.record = record
-        _save(violation, actor=actor, reason=_("Dishonesty record created"))
+        save_with_history(violation, actor=actor, reason=_("Dishonesty record created"))
     return violation
 
 
@@ -183,7 +183,7 @@ def violation_withdraw(*, actor, violation: Violation, reason: str) -> Violation
     violation.withdrawn_at = timezone.now()
     violation.withdrawn_by = actor
     violation.withdrawal_reason = reason
-    _save(violation, actor=actor, reason=_("Withdrawn"))
+    save_with_history(violation, actor=actor, reason=_("Withdrawn"))
     if violation.flag_id:
         flag = _locked_flag(violation.flag)
         flag.status = FlagStatus.DISMISSED
@@ -193,5 +193,5 @@ def violation_withdraw(*, actor, violation: Violation, reason: str) -> Violation
         }
         flag.decided_by = actor
         flag.decided_at = violation.withdrawn_at
-        _save(flag, actor=actor, reason=str(FlagStatus.DISMISSED.label))
+        save_with_history(flag, actor=actor, reason=str(FlagStatus.DISMISSED.label))
     return violation
