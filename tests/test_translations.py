@@ -16,6 +16,7 @@ CATALOGUE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES"
 # Where user-facing strings live (the apps, settings and templates), plus the catalogue.
 SOURCE_FOLDERS = [
     "config",
+    "core",
     "credit_records",
     "procurement",
     "debt",
