@@ -192,9 +192,13 @@ def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def mark_read(*, user, notification_ids: Iterable[int] | None = None) -> int:
-    """Mark the user's notifications (all, or those given) as read."""
+def mark_read(
+    *, user, notification_ids: Iterable[int] | None = None, kind: str | None = None
+) -> int:
+    """Mark the user's notifications (all, those given, or those of one kind) as read."""
     notifications = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         notifications = notifications.filter(pk__in=list(notification_ids))
+    if kind is not None:
+        notifications = notifications.filter(kind=kind)
     return notifications.update(read_at=timezone.now())

@@ -6,9 +6,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -16,7 +18,7 @@ from django.views.generic import ListView
 
 from core import export_jobs, notifications
 from core.exports import HISTORY_FORMATS, Column, export_response, history_response
-from core.models import ExportStatus, Notification
+from core.models import ExportStatus, Notification, NotificationKind
 from core.scope import scope_queryset
 
 
@@ -161,7 +163,62 @@ class NotificationListView(LoginRequiredMixin, ListView):
         queryset = Notification.objects.filter(recipient=self.request.user)
         if self.request.GET.get("unread") == "1":
             queryset = queryset.filter(read_at__isnull=True)
+        # An unknown kind in the address is not an error: it just filters nothing away.
+        kind = self.request.GET.get("kind")
+        if kind in NotificationKind.values:
+            queryset = queryset.filter(kind=kind)
         return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        unread_only = self.request.GET.get("unread") == "1"
+        mine = Notification.objects.filter(recipient=self.request.user)
+        if unread_only:
+            mine = mine.filter(read_at__isnull=True)
+        counts = dict(mine.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+        current = self.request.GET.get("kind", "")
+        context["kind_tabs"] = [
+            {
+                "value": "",
+                "label": _("All"),
+                "count": sum(counts.values()),
+                "query": "unread=1" if unread_only else "",
+                "active": current not in NotificationKind.values,
+            }
+        ] + [
+            {
+                "value": kind.value,
+                "label": kind.label,
+                "count": counts[kind.value],
+                "query": f"kind={kind.value}" + ("&unread=1" if unread_only else ""),
+                "active": current == kind.value,
+            }
+            for kind in NotificationKind
+            if counts.get(kind.value)
+        ]
+        context["current_kind"] = current if current in NotificationKind.values else ""
+        context["unread_only"] = unread_only
+        context["day_groups"] = group_by_day(context["notifications"])
+        return context
+
+
+def group_by_day(notifications_page) -> list[dict]:
+    """The page's notifications under one heading per local day: today, yesterday, then the
+    date."""
+    today = timezone.localdate()
+    groups: list[dict] = []
+    for notification in notifications_page:
+        day = timezone.localdate(notification.created_at)
+        if not groups or groups[-1]["day"] != day:
+            if day == today:
+                label = _("Today")
+            elif (today - day).days == 1:
+                label = _("Yesterday")
+            else:
+                label = date_format(day, "DATE_FORMAT")
+            groups.append({"day": day, "label": label, "items": []})
+        groups[-1]["items"].append(notification)
+    return groups
 
 
 class NotificationReadView(LoginRequiredMixin, View):
@@ -169,8 +226,18 @@ class NotificationReadView(LoginRequiredMixin, View):
 
     def post(self, request, pk=None):
         if pk is None:
-            notifications.mark_read(user=request.user)
-            messages.success(request, _("All notifications are marked as read."))
+            # "Mark all as read" applies to the kind being looked at, if one is chosen.
+            kind = request.POST.get("kind")
+            if kind in NotificationKind.values:
+                notifications.mark_read(user=request.user, kind=kind)
+                messages.success(
+                    request,
+                    _("All notifications of the kind “%(kind)s” are marked as read.")
+                    % {"kind": NotificationKind(kind).label},
+                )
+            else:
+                notifications.mark_read(user=request.user)
+                messages.success(request, _("All notifications are marked as read."))
             return redirect("workspace:notification_list")
         notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
         notifications.mark_read(user=request.user, notification_ids=[notification.pk])

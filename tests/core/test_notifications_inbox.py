@@ -193,3 +193,76 @@ def test_a_credit_repair_must_be_decided_within_ten_working_days(
 
     # 30 Sep; 8, 9, 10 (调休), 12–16 and 19 October: the tenth working day.
     assert application.review_due == datetime.date(2026, 10, 19)
+
+
+@pytest.fixture
+def mixed_inbox(nanjing_liaison):
+    """Three reminders, one escalation and one workflow note for the liaison."""
+    made = {}
+    for kind, titles in (
+        (NotificationKind.REMINDER, ["提醒一", "提醒二", "提醒三"]),
+        (NotificationKind.ESCALATED, ["督办一"]),
+        (NotificationKind.WORKFLOW, ["流程一"]),
+    ):
+        for title in titles:
+            [made[title]] = notifications.notify([nanjing_liaison], kind=kind, title=title)
+    return made
+
+
+def tab_counts(page: str) -> dict[str, str]:
+    tabs = re.search(r'<nav class="kind-tabs".*?</nav>', page, re.S)
+    assert tabs, "no kind tabs on the inbox"
+    return dict(re.findall(r">([^<>]+?) <span class=\"count\">(\d+)</span>", tabs.group(0)))
+
+
+def test_the_inbox_offers_each_kind_it_holds_with_its_count(login, mixed_inbox, nanjing_liaison):
+    page = login(nanjing_liaison).get(INBOX).content.decode()
+
+    # 3 reminders + 1 escalation + 1 workflow note = 5; no overdue tab, as none is held.
+    assert tab_counts(page) == {"全部": "5", "到期提醒": "3", "提级督办": "1", "办理进度": "1"}
+
+
+def test_filtering_by_kind_shows_only_that_kind(login, mixed_inbox, nanjing_liaison):
+    page = login(nanjing_liaison).get(INBOX + "?kind=reminder").content.decode()
+
+    assert all(title in page for title in ("提醒一", "提醒二", "提醒三"))
+    assert "督办一" not in page
+    assert "流程一" not in page
+
+
+def test_an_unknown_kind_filters_nothing_away(login, mixed_inbox, nanjing_liaison):
+    response = login(nanjing_liaison).get(INBOX + "?kind=<script>")
+
+    assert response.status_code == 200
+    assert all(title in response.content.decode() for title in mixed_inbox)
+
+
+def test_mark_read_within_a_kind_leaves_the_other_kinds_unread(login, mixed_inbox, nanjing_liaison):
+    login(nanjing_liaison).post(f"{INBOX}read/", {"kind": "reminder"})
+
+    unread = set(
+        Notification.objects.filter(recipient=nanjing_liaison, read_at__isnull=True).values_list(
+            "title", flat=True
+        )
+    )
+    assert unread == {"督办一", "流程一"}
+
+
+def test_notifications_are_grouped_under_their_day(login, nanjing_liaison, time_machine, settings):
+    today = datetime.date(2026, 11, 18)
+    for day, title in (
+        (today, "今天的通知"),
+        (today - datetime.timedelta(days=1), "昨天的通知"),
+        (today - datetime.timedelta(days=6), "上周的通知"),
+    ):
+        time_machine.move_to(at(day, 10), tick=False)
+        notifications.notify([nanjing_liaison], kind=NotificationKind.REMINDER, title=title)
+    time_machine.move_to(at(today, 16), tick=False)
+
+    page = login(nanjing_liaison).get(INBOX).content.decode()
+
+    headings = re.findall(r'<h2 class="inbox-day">(.*?)</h2>', page)
+    assert headings == ["今天", "昨天", "2026年11月12日"]
+    # Each notification sits under its own day's heading.
+    assert page.index("今天的通知") < page.index("昨天") < page.index("昨天的通知")
+    assert page.index("2026年11月12日") < page.index("上周的通知")
