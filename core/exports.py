@@ -465,7 +465,7 @@ def history_rows(
     pk_name = model._meta.pk.attname
     versions = (
         history.objects.filter(**{f"{pk_name}__in": queryset.order_by().values(pk_name)})
-        .select_related("history_user", *related)
+        .select_related("history_user__department", "history_user__region", *related)
         .order_by(pk_name, "history_date", "history_id")
     )
     tracked_m2m = [f.name for f in getattr(model, "_history_m2m_fields", [])]

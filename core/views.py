@@ -21,6 +21,10 @@ from core.exports import HISTORY_FORMATS, Column, export_response, history_respo
 from core.models import ExportStatus, Notification, NotificationKind
 from core.scope import scope_queryset
 
+# What a change-history table selects with its rows: the person and their office
+# (``User.display_name``), in the same query.
+HISTORY_USER = ("history_user__department", "history_user__region")
+
 
 class ScopedQuerysetMixin:
     """Lists and detail pages start from the user's scope; anything outside it is a 404."""

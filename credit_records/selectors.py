@@ -320,7 +320,7 @@ def department_credit_profile(
 
 
 def record_timeline(record: DishonestyRecord) -> QuerySet[RecordEvent]:
-    return record.events.select_related("actor")
+    return record.events.select_related("actor__department", "actor__region")
 
 
 def with_official_ids(queryset: QuerySet[DishonestyRecord]) -> QuerySet:
@@ -435,7 +435,7 @@ def department_timeline(department: Department) -> QuerySet[RecordEvent]:
     ``decision_number`` (read in the same query, without loading the records)."""
     return (
         RecordEvent.objects.filter(record__department=department)
-        .select_related("actor")
+        .select_related("actor__department", "actor__region")
         .annotate(decision_number=F("record__decision_number"))
         .order_by("-at", "-pk")
     )

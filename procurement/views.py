@@ -18,7 +18,7 @@ from core.export_jobs import register_source
 from core.exports import Column, field_label
 from core.models import Department
 from core.scope import get_in_scope_or_404, scope_queryset
-from core.views import ExportMixin, ScopedQuerysetMixin, add_form_errors
+from core.views import HISTORY_USER, ExportMixin, ScopedQuerysetMixin, add_form_errors
 
 from . import selectors, services
 from .filters import ContractFilter, PaymentFilter, ProjectFilter, RedFlagFilter, ViolationFilter
@@ -268,7 +268,7 @@ class ProjectDetailView(
         context["can_add_payment"] = user.has_perm("procurement.add_payment")
         context["can_change_payment"] = user.has_perm("procurement.change_payment")
         context["can_decide"] = user.has_perm("procurement.change_redflag")
-        context["history"] = self.object.history.select_related("history_user")[:15]
+        context["history"] = self.object.history.select_related(*HISTORY_USER)[:15]
         return context
 
 

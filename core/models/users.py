@@ -68,6 +68,38 @@ class User(AbstractUser):
             ),
         ]
 
+    def __str__(self) -> str:
+        # Wherever a person is shown (change history, timelines, exports, admin lists), they
+        # are shown by name and office, never by their sign-in name alone.
+        return self.display_name
+
+    def get_full_name(self) -> str:
+        """The name in the order its language writes it: 王明 (family name first, no space)
+        for a Chinese name, "Ming Wang" otherwise."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if any("\u4e00" <= char <= "\u9fff" for char in first + last):
+            return f"{last}{first}"
+        return f"{first} {last}".strip()
+
+    @property
+    def office_label(self) -> str:
+        """The office the person works for: their department, else their region's office."""
+        if self.department_id:
+            return self.department.name
+        if self.region_id:
+            return self.region.name
+        return ""
+
+    @property
+    def display_name(self) -> str:
+        """Name and office, e.g. 王明（南京市财政局）; the sign-in name only where no name is
+        recorded."""
+        name = self.get_full_name() or self.get_username()
+        office = self.office_label
+        if not office:
+            return name
+        return _("%(name)s (%(office)s)") % {"name": name, "office": office}
+
     @cached_property
     def role(self):
         return role_of(self)

@@ -16,7 +16,7 @@ from django_filters.views import FilterView
 from core.exceptions import WorkflowConflict
 from core.exports import Column, field_label
 from core.scope import get_in_scope_or_404
-from core.views import ExportMixin, ScopedQuerysetMixin, add_form_errors
+from core.views import HISTORY_USER, ExportMixin, ScopedQuerysetMixin, add_form_errors
 from credit_records import services
 from credit_records.filters import (
     CommendationFilter,
@@ -86,7 +86,7 @@ class OfficialDetailView(
         context = super().get_context_data(**kwargs)
         context["entries"] = self.object.accountability_entries.select_related("record")
         context["commendations"] = self.object.commendations.all()
-        context["history"] = self.object.history.select_related("history_user")[:20]
+        context["history"] = self.object.history.select_related(*HISTORY_USER)[:20]
         return context
 
 

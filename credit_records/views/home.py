@@ -12,7 +12,7 @@ from core.filters import DepartmentFilter, RegionFilter
 from core.models import Department, Region
 from core.profile import panels_for
 from core.scope import scope_queryset
-from core.views import ExportMixin, ScopedQuerysetMixin
+from core.views import HISTORY_USER, ExportMixin, ScopedQuerysetMixin
 from credit_records import selectors
 from credit_records.models import (
     RecordStatus,
@@ -101,7 +101,7 @@ class DepartmentDetailView(
             commendations=department.commendations.select_related("official"),
             commitments=department.commitments.select_related("resulting_record"),
             officials=department.officials.all(),
-            history=department.history.select_related("history_user")[:20],
+            history=department.history.select_related(*HISTORY_USER)[:20],
             can_add_record=user.has_perm("credit_records.add_dishonestyrecord"),
             extra_panels=panels_for(department, user),
         )

@@ -19,7 +19,7 @@ from core.exports import Column, field_label, history_response
 from core.models import Department
 from core.public_cache import CachedCountPaginator
 from core.scope import get_in_scope_or_404, scope_queryset
-from core.views import ExportMixin, ScopedQuerysetMixin, add_form_errors
+from core.views import HISTORY_USER, ExportMixin, ScopedQuerysetMixin, add_form_errors
 from credit_records import selectors, services
 from credit_records.actions import RECORD_ACTIONS
 from credit_records.filters import (
@@ -259,7 +259,7 @@ class RecordDetailView(
             attachments=record.attachments.all(),
             claims=claims,
             repairs=repairs,
-            history=record.history.select_related("history_user")[:30],
+            history=record.history.select_related(*HISTORY_USER)[:30],
             can_export_history=user.has_perm("credit_records.export_dishonestyrecord"),
             can_read_internal_notes=selectors.may_read_internal_notes(user),
             can_review=user.has_perm("credit_records.change_faulttoleranceclaim"),

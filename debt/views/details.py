@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
-from core.views import ScopedQuerysetMixin
+from core.views import HISTORY_USER, ScopedQuerysetMixin
 
 from ..models import (
     DebtAudit,
@@ -48,7 +48,7 @@ class DebtRecordDetailView(DebtPageMixin, ScopedQuerysetMixin, DetailView):
             facts=self.facts(),
             list_url=reverse(self.list_url_name),
             list_title=self.list_title,
-            history=self.object.history.select_related("history_user")[:30],
+            history=self.object.history.select_related(*HISTORY_USER)[:30],
             **kwargs,
         )
 

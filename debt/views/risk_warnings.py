@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 
 from core.scope import get_in_scope_or_404, regions_in_scope
-from core.views import ScopedQuerysetMixin, add_form_errors
+from core.views import HISTORY_USER, ScopedQuerysetMixin, add_form_errors
 
 from .. import services
 from ..forms import IssueForm, NoteForm, RespondForm, WarningForm
@@ -116,7 +116,7 @@ class WarningDetailView(DebtPageMixin, ScopedQuerysetMixin, DetailView):
                 and warning.status in action.statuses
                 and services.warning_step_allowed(self.request.user, warning, slug)
             ],
-            history=warning.history.select_related("history_user")[:30],
+            history=warning.history.select_related(*HISTORY_USER)[:30],
             today=timezone.localdate(),
         )
         return context
