@@ -202,3 +202,14 @@ def mark_read(
     if kind is not None:
         notifications = notifications.filter(kind=kind)
     return notifications.update(read_at=timezone.now())
+
+
+def retire(target) -> int:
+    """Mark every unread notification about ``target`` as read, for everyone: what they
+    asked for no longer needs doing (a draft superseded by a newer one, say), so it should not
+    wait in anyone's inbox."""
+    return (
+        Notification.objects.about(target)
+        .filter(read_at__isnull=True)
+        .update(read_at=timezone.now())
+    )

@@ -58,6 +58,7 @@ def warning_response_items(start: datetime.date, end: datetime.date):
             recipients=supervisors_of(warning.region),
             describe=describe,
             url=_url(warning.pk),
+            target=warning,
         )
 
 
@@ -123,6 +124,7 @@ def _step_overdue(warning: RiskWarning) -> None:
             % {"region": region.name, "date": warning.response_deadline.isoformat()},
         ),
         url=_url(warning.pk),
+        target=warning,
     )
 
 
@@ -141,6 +143,7 @@ def _step_escalate(warning: RiskWarning) -> None:
             % {"title": warning.title, "date": warning.response_deadline.isoformat()},
         ),
         url=_url(warning.pk),
+        target=warning,
     )
 
 

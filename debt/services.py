@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from core import notifications
 from core.exceptions import OutOfScope, WorkflowConflict
 from core.models import Department, NotificationKind, Region, User
 from core.notifications import notify_translated, supervisors_of
@@ -224,6 +225,7 @@ def _draft_automatic_warning(assessment: RiskAssessment, *, previous_grade, acto
             % {"year": profile.year, "region": profile.region.name, "grade": grade.label},
         ),
         url=_warning_url(warning),
+        target=warning,
     )
 
 
@@ -245,6 +247,9 @@ def _supersede_older_drafts(warning: RiskWarning, *, actor) -> None:
         draft.closed_at = timezone.now()
         draft.closed_by = actor
         save_with_history(draft, actor=actor, reason=_("Superseded by a newer draft"))
+        # Its "review and issue the draft" notices go with it: loading several past years at
+        # once leaves one notice per region, for the newest draft, not one per year.
+        notifications.retire(draft)
 
 
 # --------------------------------------------------------------------------------------------
@@ -383,6 +388,7 @@ def warning_issue(
             % {"title": warning.title, "date": deadline.isoformat()},
         ),
         url=_warning_url(warning),
+        target=warning,
     )
     return warning
 
@@ -405,6 +411,7 @@ def warning_respond(*, actor: User | None, warning: RiskWarning, response: str) 
                 warning.title,
             ),
             url=_warning_url(warning),
+            target=warning,
         )
     return warning
 

@@ -210,3 +210,20 @@ def test_an_auditor_cannot_save_a_profile(regions, auditor):
 
     with pytest.raises(PermissionDenied):
         make_profile(regions["320100"], actor=auditor)
+
+
+def test_past_years_loaded_at_once_leave_one_unread_notice_per_region(regions, province_supervisor):
+    from core.models import Notification
+
+    nanjing = regions["320100"]
+    # Four past years, each in a warning grade: each drafts a warning that the next year's
+    # draft supersedes, so only the newest waits to be issued, and only its notice is unread.
+    for year, ratio in ((2021, "130"), (2022, "150"), (2023, "205"), (2024, "310")):
+        make_profile(nanjing, year, ratio=ratio)
+
+    drafts = RiskWarning.objects.filter(status=WarningStatus.DRAFT)
+    assert [w.profile.year for w in drafts] == [2024]
+    unread = Notification.objects.filter(recipient=province_supervisor, read_at__isnull=True)
+    assert [n.url for n in unread] == [f"/workspace/debt/warnings/{drafts.get().pk}/"]
+    # The superseded drafts' notices are still there, read, for the record.
+    assert Notification.objects.filter(recipient=province_supervisor).count() == 4
