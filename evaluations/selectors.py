@@ -8,6 +8,7 @@ What a signed-in user may read of a round:
   sees its own counties' (or itself's) results in a province round while it is in draft.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.scope import scope_queryset
 
-from .models import WEIGHTED_KINDS, Round, RoundStatus, RoundSubject, Scheme, Score
+from .models import WEIGHTED_KINDS, Indicator, Round, RoundStatus, RoundSubject, Scheme, Score
 
 
 def schemes(user) -> QuerySet[Scheme]:
@@ -136,3 +137,51 @@ def weights_used(evaluation_round: Round) -> list[dict]:
             }
         )
     return rows
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How far a round's scoring has come: every subject needs a value for every indicator
+    of the scheme (computed, entered by an evaluator, or a bonus or deduction item's points)."""
+
+    expected: int
+    missing: list[tuple[RoundSubject, Indicator]]
+
+    @property
+    def scored(self) -> int:
+        return self.expected - len(self.missing)
+
+    @property
+    def percent(self) -> int:
+        # Rounded down: a round one score short never shows 100%.
+        return self.scored * 100 // self.expected if self.expected else 0
+
+    @property
+    def is_complete(self) -> bool:
+        return self.expected > 0 and not self.missing
+
+
+def round_completeness(evaluation_round: Round) -> Completeness:
+    """The round's scores still missing, subject by subject, in the scheme's order: a
+    computed indicator is missing until the round is computed, a manual one until an evaluator
+    enters it."""
+    indicators = list(
+        Indicator.objects.filter(dimension__scheme_id=evaluation_round.scheme_id).order_by(
+            "dimension__order", "order", "pk"
+        )
+    )
+    round_subjects = list(evaluation_round.subjects.select_related("region", "department"))
+    scored = set(
+        Score.objects.filter(round=evaluation_round, value__isnull=False).values_list(
+            "subject_id", "indicator_id"
+        )
+    )
+    return Completeness(
+        expected=len(round_subjects) * len(indicators),
+        missing=[
+            (subject, indicator)
+            for subject in round_subjects
+            for indicator in indicators
+            if (subject.pk, indicator.pk) not in scored
+        ],
+    )

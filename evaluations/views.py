@@ -98,6 +98,9 @@ class RoundDetailView(EvaluationPageMixin, TemplateView):
             and user.has_perm(DELETE_ROUND)
             and services.deletion_refusal(evaluation_round) is None,
             refresh=evaluation_round.is_computing,
+            completeness=selectors.round_completeness(evaluation_round)
+            if runs and evaluation_round.status in (RoundStatus.DRAFT, RoundStatus.SCORING)
+            else None,
         )
         return context
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django_fsm import can_proceed
 
 from core.exceptions import WorkflowConflict
@@ -19,6 +20,7 @@ from ..models import (
     Scheme,
     SubjectLevel,
 )
+from ..selectors import round_completeness
 from .base import _locked_round
 from .results import grade_cutoffs, results_refresh
 from .schemes import scheme_validate_weights
@@ -147,12 +149,42 @@ def _transition(evaluation_round: Round, method_name: str, *, actor, reason: str
         raise WorkflowConflict(
             _("The round is being computed; submit it for review when that is done.")
         )
+    if method_name == "submit_for_review":
+        _ensure_fully_scored(locked)
     if method_name == "publish":
         _freeze(locked, actor=actor)
     method()
     save_with_history(locked, actor=actor, reason=reason)
     evaluation_round.refresh_from_db()
     return locked
+
+
+# How many missing scores a refusal names; the round page lists them all.
+MISSING_NAMED = 5
+
+
+def _ensure_fully_scored(locked: Round) -> None:
+    """Reviewers judge complete results: a round goes to review only when every subject has
+    a score for every indicator. The refusal names the first ones missing."""
+    completeness = round_completeness(locked)
+    if completeness.is_complete:
+        return
+    if not completeness.expected:
+        raise WorkflowConflict(_("The round has no subjects or no indicators to score."))
+    named = pgettext("list separator", "; ").join(
+        f"{subject.name} · {indicator.name}"
+        for subject, indicator in completeness.missing[:MISSING_NAMED]
+    )
+    if len(completeness.missing) > MISSING_NAMED:
+        named += " …"
+    raise WorkflowConflict(
+        ngettext(
+            "%(count)s score is missing: %(names)s. Compute the round and enter it first.",
+            "%(count)s scores are missing: %(names)s. Compute the round and enter them first.",
+            len(completeness.missing),
+        )
+        % {"count": len(completeness.missing), "names": named}
+    )
 
 
 def round_start_scoring(*, actor: User | None, round: Round) -> Round:

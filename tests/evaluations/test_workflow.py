@@ -34,13 +34,73 @@ def test_a_transition_out_of_order_is_a_conflict(regions, nanjing_supervisor):
     assert Round.objects.get(pk=evaluation_round.pk).status == RoundStatus.DRAFT
 
 
+def test_a_round_with_missing_scores_cannot_go_to_review_and_the_refusal_names_them(regions):
+    evaluation_round = make_county_round(regions, make_small_scheme())
+    services.round_start_scoring(actor=None, round=evaluation_round)
+    services.round_compute(actor=None, round=evaluation_round)
+    # Computed: A and C are computed and Bonus/Deduction count 0 until awarded; the manual
+    # indicator B is entered by nobody yet, for either of the two districts.
+    with pytest.raises(services.WorkflowConflict) as refusal:
+        services.round_submit_for_review(actor=None, round=evaluation_round)
+    assert "2" in str(refusal.value)
+    assert "玄武区 · B" in str(refusal.value)
+    assert "江宁区 · B" in str(refusal.value)
+    assert Round.objects.get(pk=evaluation_round.pk).status == RoundStatus.SCORING
+
+
 def test_a_round_with_missing_scores_cannot_be_published(regions):
     evaluation_round = make_county_round(regions, make_small_scheme())
     services.round_start_scoring(actor=None, round=evaluation_round)
     services.round_compute(actor=None, round=evaluation_round)
-    services.round_submit_for_review(actor=None, round=evaluation_round)
+    # However it got to review with a score missing, publication still refuses it.
+    Round.objects.filter(pk=evaluation_round.pk).update(status=RoundStatus.REVIEW)
     with pytest.raises(services.WorkflowConflict):
         services.round_publish(actor=None, round=evaluation_round)
+
+
+def test_a_round_never_computed_misses_every_computed_score(regions):
+    evaluation_round = make_county_round(regions, make_small_scheme())
+    services.round_start_scoring(actor=None, round=evaluation_round)
+
+    completeness = selectors.round_completeness(evaluation_round)
+
+    # 2 districts × 5 indicators, and no score at all before the first computation.
+    assert (completeness.expected, completeness.scored, completeness.percent) == (10, 0, 0)
+    with pytest.raises(services.WorkflowConflict):
+        services.round_submit_for_review(actor=None, round=evaluation_round)
+
+
+def test_the_round_page_shows_how_complete_the_scores_are(regions, nanjing_supervisor, login):
+    evaluation_round = make_county_round(regions, make_small_scheme())
+    services.round_start_scoring(actor=None, round=evaluation_round)
+    services.round_compute(actor=None, round=evaluation_round)
+    client = login(nanjing_supervisor)
+    url = f"/workspace/evaluations/rounds/{evaluation_round.pk}/"
+
+    page = client.get(url).content.decode()
+    # 10 scores expected, 8 there (A, C, Bonus, Deduction for each): 80%.
+    assert "已评分 8 / 10 项（80%）" in page
+    assert "尚缺 2 项评分，本轮暂不能提交审核" in page
+    jiangning = evaluation_round.subjects.get(region__code="320115")
+    assert f"/rounds/{evaluation_round.pk}/subjects/{jiangning.pk}/" in page
+
+    # The page's own "submit for review" button is refused with the names, and nothing moves.
+    response = client.post(f"{url}action/submit_for_review/", follow=True)
+    assert "江宁区 · B" in response.content.decode()
+    assert Round.objects.get(pk=evaluation_round.pk).status == RoundStatus.SCORING
+
+    for code, value in (("320115", "80"), ("320102", "90")):
+        services.score_enter(
+            actor=None,
+            round=evaluation_round,
+            subject=evaluation_round.subjects.get(region__code=code),
+            indicator=evaluation_round.scheme.dimensions.get(name="守信").indicators.get(name="B"),
+            value=D(value),
+            evidence="核查材料",
+        )
+    page = client.get(url).content.decode()
+    assert "已评分 10 / 10 项（100%）" in page
+    assert "可以提交审核" in page
 
 
 @pytest.mark.parametrize("who", ["auditor", "nanjing_liaison"])

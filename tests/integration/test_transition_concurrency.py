@@ -783,10 +783,11 @@ def bring_round_to(evaluation_round, status):
         return
     _evaluations("round_start_scoring")(actor=None, round=evaluation_round)
     _evaluations("round_compute")(actor=None, round=evaluation_round)
-    if status == "scoring":
-        return
+    # Every score entered: a round in scoring is ready to go to review.
     for code, value in (("320115", "80"), ("320102", "90")):
         make_score(evaluation_round, code, "B", value)
+    if status == "scoring":
+        return
     _evaluations("round_submit_for_review")(actor=None, round=evaluation_round)
 
 
@@ -837,11 +838,7 @@ def test_asking_for_a_computation_and_submitting_for_review_at_once_do_one_of_th
     from evaluations.models import ComputationStatus, Round, RoundStatus
     from evaluations.services import computation
 
-    from ..builders.evaluations import make_score
-
     bring_round_to(evaluation_round, "scoring")
-    for code, value in (("320115", "80"), ("320102", "90")):
-        make_score(evaluation_round, code, "B", value)
     queued = []
     monkeypatch.setattr(computation, "_enqueue", queued.append)
 
