@@ -24,3 +24,13 @@ def workspace_navigation() -> list[tuple]:
 
 
 register_workspace((_("Workspace"), "workspace:home", None), order=0)
+register_workspace(
+    (
+        _("Mine"),
+        [
+            (_("My exports"), "workspace:export_list", None),
+            (_("Watching and saved views"), "workspace:watch_list", None),
+        ],
+    ),
+    order=90,
+)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import watching
 from core.exceptions import OutOfScope, WorkflowConflict
 from core.models import Department, Region, Review, ReviewStatus, User
 from core.roles import SCOPE_KIND, STAFF_ROLES, Role
@@ -86,6 +87,7 @@ def save_with_history(instance, *, actor, reason: str = "") -> None:
     instance._history_user = actor
     instance._change_reason = reason[:100] if reason else ""
     instance.save()
+    watching.changed(instance, actor=actor, reason=reason)
 
 
 @transaction.atomic

@@ -5,20 +5,22 @@ site root."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import ListView
+from django.views.generic import ListView, TemplateView
 
-from core import export_jobs, notifications
+from core import export_jobs, notifications, watching
 from core.exports import HISTORY_FORMATS, Column, export_response, history_response
-from core.models import ExportStatus, Notification, NotificationKind
+from core.models import ExportStatus, Notification, NotificationKind, SavedView
 from core.scope import scope_queryset
 
 # What a change-history table selects with its rows: the person and their office
@@ -324,3 +326,89 @@ class ExportJobDownloadView(LoginRequiredMixin, View):
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+# Watching and saved views ------------------------------------------------------------------
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        return target
+    return fallback
+
+
+class WatchToggleView(LoginRequiredMixin, View):
+    """Start or stop watching an object the user can see (a department, a record)."""
+
+    def post(self, request):
+        try:
+            content_type = ContentType.objects.get_for_id(int(request.POST.get("type", "")))
+            object_id = int(request.POST.get("id", ""))
+        except (ValueError, ContentType.DoesNotExist) as error:
+            raise Http404(_("No such object.")) from error
+        model = content_type.model_class()
+        if model is None:
+            raise Http404(_("No such object."))
+        target = scope_queryset(request.user, model._default_manager.filter(pk=object_id)).first()
+        if target is None or not watching.is_watchable(target):
+            raise Http404(_("No such object."))
+        if request.POST.get("watch") == "0":
+            watching.unwatch(user=request.user, target=target)
+            messages.success(request, _("You no longer watch “%(object)s”.") % {"object": target})
+        else:
+            watching.watch(user=request.user, target=target)
+            messages.success(
+                request,
+                _("You watch “%(object)s”: its changes will reach your notifications.")
+                % {"object": target},
+            )
+        return redirect(_safe_next(request, reverse("workspace:watch_list")))
+
+
+class WatchListView(LoginRequiredMixin, TemplateView):
+    template_name = "core/watch_list.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "watched": watching.watched_by(self.request.user),
+            "saved_views": SavedView.objects.filter(owner=self.request.user),
+        }
+
+
+class SavedViewCreateView(LoginRequiredMixin, View):
+    """Keep the list's current filters under a name."""
+
+    def post(self, request):
+        path = request.POST.get("path", "")
+        try:
+            match = resolve(path)
+        except Resolver404:
+            match = None
+        # Views are of the workspace's own pages (the apps mount them under /workspace/).
+        if match is None or not path.startswith("/workspace/"):
+            raise Http404(_("No such list."))
+        query = watching.filters_of(QueryDict(request.POST.get("query", "")))
+        try:
+            view = watching.save_view(
+                user=request.user,
+                path=path,
+                name=request.POST.get("name", ""),
+                query=query,
+                shared=request.POST.get("shared") == "1",
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(f"{path}?{query}" if query else path)
+        messages.success(request, _("The view “%(name)s” is saved.") % {"name": view.name})
+        return redirect(view.url)
+
+
+class SavedViewDeleteView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        if not watching.delete_view(user=request.user, view_id=pk):
+            raise Http404(_("No such view."))
+        messages.success(request, _("The view is deleted."))
+        return redirect(_safe_next(request, reverse("workspace:watch_list")))

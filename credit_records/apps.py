@@ -17,6 +17,7 @@ class CreditRecordsConfig(AppConfig):
         from .views import register_export_sources
 
         register_grants(self.label, GRANTS)
+        register_watching()
         register_public_app(self.label)
         register_public_nav(_("Home"), "public:home", order=0, exact=True)
         register_public_nav(_("Dishonesty records"), "public:record_list", order=10)
@@ -51,3 +52,30 @@ class CreditRecordsConfig(AppConfig):
             ),
             order=10,
         )
+
+
+def register_watching() -> None:
+    """Departments and records can be watched; a change to a record, its rectification or a
+    request about it is news for the record and for its department."""
+    from django.urls import reverse
+
+    from core.models import Department
+    from core.watching import register_watched
+
+    from .models import (
+        CreditRepairApplication,
+        DishonestyRecord,
+        FaultToleranceClaim,
+        Rectification,
+    )
+
+    register_watched(
+        Department, url=lambda d: reverse("workspace:department_detail", args=[d.uscc])
+    )
+    register_watched(
+        DishonestyRecord,
+        url=lambda r: reverse("workspace:record_detail", args=[r.pk]),
+        concerns=lambda r: [r, r.department],
+    )
+    for model in (Rectification, FaultToleranceClaim, CreditRepairApplication):
+        register_watched(model, concerns=lambda row: [row.record, row.record.department])

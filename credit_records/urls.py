@@ -61,6 +61,14 @@ urlpatterns = [
         core_views.NotificationReadView.as_view(),
         name="notification_read",
     ),
+    path("watching/", core_views.WatchListView.as_view(), name="watch_list"),
+    path("watching/toggle/", core_views.WatchToggleView.as_view(), name="watch_toggle"),
+    path("views/new/", core_views.SavedViewCreateView.as_view(), name="saved_view_create"),
+    path(
+        "views/<int:pk>/delete/",
+        core_views.SavedViewDeleteView.as_view(),
+        name="saved_view_delete",
+    ),
     path("exports/", core_views.ExportJobListView.as_view(), name="export_list"),
     path("exports/new/", core_views.ExportJobCreateView.as_view(), name="export_create"),
     path(

@@ -1,6 +1,6 @@
 """The platform's models, one module per topic: organisations (regions, departments), users,
 the working-day calendar, the deadline ledger, notifications, background exports and the
-abstract review (filed → decided) that the apps' requests share."""
+abstract review (filed → decided) that the apps' requests share, saved views and watches."""
 
 from .base import BaseModel, choice_labels
 from .calendar import CalendarDay
@@ -18,6 +18,7 @@ from .organisations import (
 )
 from .reviews import Review, ReviewStatus, one_pending_per
 from .users import User
+from .watching import SavedView, Watch
 
 __all__ = [
     "PARENT_LEVEL",
@@ -36,8 +37,10 @@ __all__ = [
     "ReminderLog",
     "Review",
     "ReviewStatus",
+    "SavedView",
     "UnifiedSocialCreditCodeField",
     "User",
+    "Watch",
     "choice_labels",
     "export_upload_to",
     "one_pending_per",

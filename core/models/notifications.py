@@ -17,6 +17,8 @@ class NotificationKind(models.TextChoices):
     ESCALATED = "escalated", _("Escalation")
     ACCOUNTABILITY = "accountability", _("Accountability proposal")
     WORKFLOW = "workflow", _("Workflow")
+    # A change to something the user watches (a department, a record).
+    WATCH = "watch", _("Watched item changed")
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -25,9 +25,9 @@ def urls(items):
     return found
 
 
-def test_a_supervisor_finds_every_page_in_five_entries_and_the_admin(nanjing_supervisor, login):
+def test_a_supervisor_finds_every_page_in_six_entries_and_the_admin(nanjing_supervisor, login):
     items, body = navigation(login(nanjing_supervisor))
-    assert len(items) == 5
+    assert len(items) == 6
     assert set(urls(items)) == {
         reverse(name)
         for name in [
@@ -43,10 +43,12 @@ def test_a_supervisor_finds_every_page_in_five_entries_and_the_admin(nanjing_sup
             "debt:overview",
             "debt:warning_list",
             "evaluations:round_list",
+            "workspace:export_list",
+            "workspace:watch_list",
         ]
     }
     # The menus are <details> drop-downs: every link is in the page, no script needed.
-    assert body.count('<li class="nav-menu">') == 3
+    assert body.count('<li class="nav-menu">') == 4
     for url in urls(items):
         assert f'href="{url}"' in body
     assert "<script" not in body
