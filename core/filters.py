@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from core.forms import CheckboxDropdown, YesNoAllSelect
 from core.models import Department, DepartmentKind, Region, RegionLevel
 from core.scope import regions_in_scope
 from core.validators import normalize_uscc
@@ -23,7 +24,22 @@ def filterset_user(filterset):
     return getattr(getattr(filterset, "request", None), "user", None)
 
 
-class ScopedFilterSet(django_filters.FilterSet):
+class FilterSet(django_filters.FilterSet):
+    """The portal's FilterSet: several-choice filters tick checkboxes in a drop-down and yes/no
+    filters start at "all", unless a filter sets its own widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in self.filters.values():
+            if "widget" in item.extra:
+                continue
+            if isinstance(item, django_filters.MultipleChoiceFilter):
+                item.extra["widget"] = CheckboxDropdown
+            elif isinstance(item, django_filters.BooleanFilter):
+                item.extra["widget"] = YesNoAllSelect
+
+
+class ScopedFilterSet(FilterSet):
     """A FilterSet whose choices and filters depend on the user: given ``user=`` (the export
     worker has no request) or taking the request's user, as the list views and the API do."""
 
@@ -112,7 +128,7 @@ class DepartmentFilter(RegionScopedFilterSet):
         return queryset.filter(Q(name__icontains=value) | uscc_starts_with("uscc", value))
 
 
-class RegionFilter(django_filters.FilterSet):
+class RegionFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     level = django_filters.ChoiceFilter(label=_("Level"), choices=RegionLevel.choices)
 

@@ -1,9 +1,11 @@
 """Form widgets and fields every app's forms use: dates as the browser's date picker, several
-files in one field (each checked by the service that receives it)."""
+files in one field (each checked by the service that receives it), and the widgets of the list
+filters: several choices ticked in a drop-down (no Ctrl-click), yes/no with "all"."""
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -32,3 +34,48 @@ class MultipleFileField(forms.FileField):
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+class CheckboxDropdown(forms.CheckboxSelectMultiple):
+    """Several choices as checkboxes in a drop-down (a ``<details>``, no script): its summary
+    says what is ticked, or "all" when nothing is."""
+
+    template_name = "core/widgets/checkbox_dropdown.html"
+    # The summary names at most this many of the ticked choices.
+    summary_names = 2
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        chosen = {str(v) for v in (value or [])}
+        labels = [str(label) for key, label in self.choices if str(key) in chosen]
+        if not labels:
+            summary = str(_("All"))
+        elif len(labels) <= self.summary_names:
+            summary = pgettext("list separator", "; ").join(labels)
+        else:
+            summary = str(_("%(first)s and %(more)d more")) % {
+                "first": pgettext("list separator", "; ").join(labels[: self.summary_names]),
+                "more": len(labels) - self.summary_names,
+            }
+        context["widget"]["summary"] = summary
+        return context
+
+
+class YesNoAllSelect(forms.Select):
+    """A yes/no filter that starts at "all" (not "unknown"): "true", "false" or empty."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))])
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        return {"true": True, "false": False, "1": True, "0": False}.get(
+            str(value).lower() if value is not None else ""
+        )
+
+    def format_value(self, value):
+        if value is True:
+            return ["true"]
+        if value is False:
+            return ["false"]
+        return [str(value).lower()] if value in ("true", "false") else [""]

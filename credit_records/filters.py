@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import RegionScopedFilterSet, filterset_user, uscc_starts_with
+from core.filters import FilterSet, RegionScopedFilterSet, filterset_user, uscc_starts_with
 from core.models import Department, Region, RegionLevel
 from core.validators import normalize_uscc
 
@@ -125,7 +125,7 @@ class DishonestyRecordFilter(RegionScopedFilterSet):
         return queryset.filter(escalated) if value else queryset.exclude(escalated)
 
 
-class PublicOfficialFilter(django_filters.FilterSet):
+class PublicOfficialFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     department = django_filters.CharFilter(
         label=_("Department credit code"), field_name="department__uscc", method="by_uscc"
@@ -148,7 +148,7 @@ class PublicOfficialFilter(django_filters.FilterSet):
         return queryset.filter(department__uscc=normalize_uscc(value)) if value else queryset
 
 
-class CommendationFilter(django_filters.FilterSet):
+class CommendationFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     department = django_filters.CharFilter(
         label=_("Department credit code"), field_name="department__uscc", method="by_uscc"
@@ -185,7 +185,7 @@ class CommendationFilter(django_filters.FilterSet):
         return queryset.filter(department__uscc=normalize_uscc(value)) if value else queryset
 
 
-class CommitmentFilter(django_filters.FilterSet):
+class CommitmentFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     department = django_filters.CharFilter(
         label=_("Department credit code"), field_name="department__uscc", method="by_uscc"
@@ -218,7 +218,7 @@ class CommitmentFilter(django_filters.FilterSet):
         return queryset.filter(department__uscc=normalize_uscc(value)) if value else queryset
 
 
-class RectificationFilter(django_filters.FilterSet):
+class RectificationFilter(FilterSet):
     department = django_filters.CharFilter(label=_("Department credit code"), method="by_uscc")
     deadline_from = django_filters.DateFilter(
         label=_("Deadline from"), field_name="deadline", lookup_expr="gte"
@@ -242,7 +242,7 @@ class RectificationFilter(django_filters.FilterSet):
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
-class CreditRepairFilter(django_filters.FilterSet):
+class CreditRepairFilter(FilterSet):
     department = django_filters.CharFilter(label=_("Department credit code"), method="by_uscc")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ReviewStatus.choices)
 
@@ -256,7 +256,7 @@ class CreditRepairFilter(django_filters.FilterSet):
         )
 
 
-class FaultToleranceClaimFilter(django_filters.FilterSet):
+class FaultToleranceClaimFilter(FilterSet):
     department = django_filters.CharFilter(label=_("Department credit code"), method="by_uscc")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ReviewStatus.choices)
 
@@ -310,7 +310,7 @@ def _decision_years():
     return [(str(year), str(year)) for year in range(today.year, oldest - 1, -1)]
 
 
-class PublicRecordFilter(django_filters.FilterSet):
+class PublicRecordFilter(FilterSet):
     """The public record list's search and filters, shared by the page, its CSV and JSON
     exports and the public API. Always applied to ``selectors.published_records``; every
     filter is on public data, and each is served by an index (see ``DishonestyRecord.Meta``).

@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import FilterSet
+
 from .models import Round, RoundStatus, RoundSubject, Scheme, Score, SubjectLevel
 
 
@@ -19,7 +21,7 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class RoundFilter(django_filters.FilterSet):
+class RoundFilter(FilterSet):
     status = django_filters.ChoiceFilter(label=_("status"), choices=RoundStatus.choices)
     level = django_filters.ChoiceFilter(label=_("subjects"), choices=SubjectLevel.choices)
     scheme = django_filters.ModelChoiceFilter(label=_("scheme"), queryset=Scheme.objects.all())
@@ -30,7 +32,7 @@ class RoundFilter(django_filters.FilterSet):
         fields = ["status", "level", "scheme", "year"]
 
 
-class RoundSubjectFilter(django_filters.FilterSet):
+class RoundSubjectFilter(FilterSet):
     round = django_filters.NumberFilter(label=_("round"), field_name="round_id")
     grade = django_filters.CharFilter(label=_("grade"))
 
@@ -39,7 +41,7 @@ class RoundSubjectFilter(django_filters.FilterSet):
         fields = ["round", "grade"]
 
 
-class ScoreFilter(django_filters.FilterSet):
+class ScoreFilter(FilterSet):
     round = django_filters.NumberFilter(label=_("round"), field_name="round_id")
     subject = django_filters.NumberFilter(label=_("subject"), field_name="subject_id")
 

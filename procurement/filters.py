@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import RegionScopedFilterSet
+from core.filters import FilterSet, RegionScopedFilterSet
 from core.validators import normalize_uscc
 
 from .models import (
@@ -48,7 +48,7 @@ class PurchaserFiltersMixin(RegionScopedFilterSet):
         return queryset.filter(**{f"{self.purchaser_path}__uscc": normalize_uscc(value)})
 
 
-class SupplierFilter(django_filters.FilterSet):
+class SupplierFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     is_sme = django_filters.BooleanFilter(label=_("SME"), widget=YES_NO)
 

@@ -155,6 +155,8 @@ LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# The empty choice of every list filter reads "all" (django-filter's default is "---------").
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 USE_TZ = True
 
 STATIC_URL = "static/"
