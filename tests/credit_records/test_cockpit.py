@@ -388,3 +388,16 @@ def test_the_cockpit_costs_the_same_queries_however_much_data_there_is(login, da
 def test_the_amount_owed_to_smes_is_shown_with_separators(login, dataset):
     page = login(dataset["province"]).get(HOME).content.decode()
     assert f"{Decimal('100000'):,.2f}" in page
+
+
+def test_a_county_supervisor_sees_their_county_without_a_breakdown(login, dataset, regions):
+    county = UserFactory(username="jiangning", role="Supervisor", region=regions["320115"])
+    response = login(county).get(HOME)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "cockpit-regions" not in page and "cockpit-standing-map" not in page
+    links = dict((url, figure) for figure, url in figure_links(page))
+    # 江宁区's two records: on_time (verified) and old_confirmed.
+    assert links["/workspace/records/?status=verified"] == 1
+    assert links["/workspace/records/?status=confirmed"] == 1
+    assert links["/workspace/records/?punctuality=due"] == 1
