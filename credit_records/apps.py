@@ -7,12 +7,14 @@ class CreditRecordsConfig(AppConfig):
     verbose_name = _("Credit records")
 
     def ready(self) -> None:
+        from core.cockpit import register_cockpit_panel, register_overdue
         from core.navigation import register_workspace
         from core.public import register_public_nav
         from core.public_cache import register_public_app
         from core.roles import register_grants
 
         from . import deadlines  # noqa: F401  (registers the record deadlines)
+        from .cockpit import overdue_rectifications, records_panel, regions_panel
         from .grants import GRANTS
         from .views import register_export_sources
 
@@ -22,6 +24,11 @@ class CreditRecordsConfig(AppConfig):
         register_public_nav(_("Home"), "public:home", order=0, exact=True)
         register_public_nav(_("Dishonesty records"), "public:record_list", order=10)
         register_export_sources()
+        # The workspace home's cockpit: records first, the regions' standing beside the
+        # debt grades (debt registers order 30), overdue rectifications first among overdue.
+        register_cockpit_panel(records_panel, order=10)
+        register_cockpit_panel(regions_panel, order=20)
+        register_overdue(overdue_rectifications, order=10)
         register_workspace(
             (
                 _("Credit files"),

@@ -6,7 +6,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import FilterSet, RegionScopedFilterSet, filterset_user, uscc_starts_with
+from core.filters import (
+    FilterSet,
+    RegionScopedFilterSet,
+    ScopedRegionFilter,
+    filterset_user,
+    uscc_starts_with,
+)
 from core.models import Department, Region, RegionLevel
 from core.validators import normalize_uscc
 
@@ -28,6 +34,7 @@ from .models import (
     Severity,
 )
 from .selectors import escalated_rectifications
+from .selectors.cockpit import filter_punctuality
 
 
 class DishonestyRecordFilter(RegionScopedFilterSet):
@@ -69,6 +76,24 @@ class DishonestyRecordFilter(RegionScopedFilterSet):
         method="filter_escalated",
         widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
     )
+    # The cockpit's figures: a region's own departments (a city's, without its counties'),
+    # and the rectifications its on-time rate counts.
+    region_itself = ScopedRegionFilter(
+        label=_("Departments directly in region"),
+        queryset=Region.objects.none(),
+        field_name="department__region",
+        help_text=_("Without the regions below it."),
+    )
+    punctuality = django_filters.ChoiceFilter(
+        label=_("Rectification punctuality"),
+        empty_label=_("Any"),
+        choices=[
+            ("due", _("Deadline passed")),
+            ("on_time", _("Verified on time")),
+            ("late", _("Not verified on time")),
+        ],
+        method="filter_punctuality",
+    )
 
     class Meta:
         model = DishonestyRecord
@@ -84,6 +109,8 @@ class DishonestyRecordFilter(RegionScopedFilterSet):
             "decided_to",
             "overdue",
             "escalated",
+            "region_itself",
+            "punctuality",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -114,6 +141,9 @@ class DishonestyRecordFilter(RegionScopedFilterSet):
             status__in=RECTIFYING_STATUSES, rectification__deadline__lt=timezone.localdate()
         )
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_punctuality(self, queryset, name, value):
+        return filter_punctuality(queryset, value) if value else queryset
 
     def filter_escalated(self, queryset, name, value):
         """The records on the workspace home's "Escalated to your office" panel (the same

@@ -7,6 +7,7 @@ at least 1 year and at most 3 years, all counted from the decision date.
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -53,3 +54,27 @@ def honours_restricted_until(
 
 def default_rectification_deadline(today: datetime.date) -> datetime.date:
     return today + datetime.timedelta(days=settings.CHENGXIN_RECTIFICATION_DAYS)
+
+
+# A region's credit standing on the workspace cockpit, from its departments' standings (the
+# A–D of ``selectors.standing_from_records``). Not a published rule: our default, stated on
+# the page. A region takes the worst grade that at least this share of its departments hold
+# (a single D among a city's three thousand agencies does not paint the whole city D), and B
+# while any department at all is below A.
+REGION_STANDING_SHARE = Decimal("0.05")
+
+
+def region_standing(departments: int, *, graded_d: int, graded_c: int, graded_b: int) -> str:
+    """The region's grade ("A"–"D"), or "" for a region without departments: D when at
+    least ``REGION_STANDING_SHARE`` of its departments are graded D; C when that share are
+    graded C or D; B when any department is below A; A otherwise."""
+    if departments <= 0:
+        return ""
+    threshold = REGION_STANDING_SHARE * departments
+    if graded_d and graded_d >= threshold:
+        return "D"
+    if graded_d + graded_c and graded_d + graded_c >= threshold:
+        return "C"
+    if graded_d + graded_c + graded_b:
+        return "B"
+    return "A"

@@ -7,6 +7,7 @@ class DebtConfig(AppConfig):
     verbose_name = _("Local government debt")
 
     def ready(self) -> None:
+        from core.cockpit import register_cockpit_panel, register_overdue
         from core.navigation import register_workspace
         from core.profile import register_panel
         from core.public import register_public_nav
@@ -14,6 +15,7 @@ class DebtConfig(AppConfig):
         from core.roles import register_grants
 
         from . import checks  # noqa: F401  (registers the system checks)
+        from .cockpit import debt_overdue, debt_panel
         from .deadlines import register_sources
         from .grants import GRANTS
         from .selectors import department_debt_panel
@@ -23,6 +25,10 @@ class DebtConfig(AppConfig):
         register_sources()
         # A government department's credit profile shows its debt-default records.
         register_panel(department_debt_panel)
+        # The cockpit: the debt grades beside the credit standing (order 20), overdue
+        # warning responses after the rectifications and procurement deadlines.
+        register_cockpit_panel(debt_panel, order=30)
+        register_overdue(debt_overdue, order=30)
         register_grants(self.label, GRANTS)
         register_public_app(self.label)
         register_public_nav(_("Government debt"), "public:debt", order=40)

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import ScopedFilterSet, region_filter
+from core.models import RegionLevel
 
 from .models import (
     BondIssue,
@@ -34,10 +35,14 @@ class DebtProfileFilter(ScopedFilterSet):
     limit_breached = django_filters.BooleanFilter(
         label=_("Balance above limit"), method="filter_breached"
     )
+    # The cockpit's grade counts compare one level (the 13 cities, or a city's counties).
+    level = django_filters.ChoiceFilter(
+        label=_("Level"), choices=RegionLevel.choices, field_name="region__level"
+    )
 
     class Meta:
         model = DebtProfile
-        fields = ["region", "year", "grade", "limit_breached"]
+        fields = ["region", "year", "grade", "limit_breached", "level"]
 
     def filter_breached(self, queryset, name, value):
         breached = Q(assessment__general_limit_breached=True) | Q(

@@ -7,15 +7,18 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("Integrity evaluations")
 
     def ready(self):
+        from core.cockpit import register_cockpit_panel
         from core.navigation import register_workspace
         from core.public import register_public_nav
         from core.public_cache import register_public_app
         from core.roles import register_grants
 
         from . import checks  # noqa: F401  (registers the system checks)
+        from .cockpit import evaluations_panel
         from .grants import GRANTS
 
         register_grants(self.label, GRANTS)
+        register_cockpit_panel(evaluations_panel, order=50)
         register_public_app(self.label)
         register_public_nav(_("Evaluation results"), "public:evaluations", order=20)
         register_workspace(

@@ -185,3 +185,21 @@ def round_completeness(evaluation_round: Round) -> Completeness:
             if (subject.pk, indicator.pk) not in scored
         ],
     )
+
+
+def latest_published_round(user) -> Round | None:
+    """The most recently published round the user may read (the workspace cockpit's)."""
+    return (
+        rounds(user)
+        .filter(status=RoundStatus.PUBLISHED)
+        .order_by(F("published_at").desc(nulls_last=True), "-period_end", "-pk")
+        .first()
+    )
+
+
+def results_in_scope(user, evaluation_round: Round) -> QuerySet[RoundSubject]:
+    """The round's results for the subjects inside the user's scope, best first: all of a
+    province round's cities for the province, a city's own row for the city."""
+    return scope_queryset(
+        user, RoundSubject.objects.filter(round=evaluation_round).select_related("region")
+    ).order_by(F("rank").asc(nulls_last=True), "region__code", "name")

@@ -8,12 +8,14 @@ class ProcurementConfig(AppConfig):
 
     def ready(self) -> None:
         from core import deadlines
+        from core.cockpit import register_cockpit_panel, register_overdue
         from core.navigation import register_workspace
         from core.profile import register_panel
         from core.public import register_public_nav
         from core.public_cache import register_public_app
         from core.roles import register_grants
 
+        from .cockpit import procurement_overdue, procurement_panel
         from .deadlines import FILING_DEADLINES, PAYMENT_DEADLINES, SIGNING_DEADLINES
         from .grants import GRANTS
         from .profile import purchaser_credit_panel
@@ -26,6 +28,8 @@ class ProcurementConfig(AppConfig):
         deadlines.register(SIGNING_DEADLINES)
         deadlines.register(FILING_DEADLINES)
         register_panel(purchaser_credit_panel)
+        register_cockpit_panel(procurement_panel, order=40)
+        register_overdue(procurement_overdue, order=20)
         register_grants(self.label, GRANTS)
         register_public_app(self.label)
         register_public_nav(_("Government procurement"), "public:procurement", order=30)

@@ -24,7 +24,7 @@ from .models import (
     ViolationKind,
     ViolationSeverity,
 )
-from .selectors import stage_q
+from .selectors import filing_overdue_q, signing_overdue_q, stage_q
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 YES_NO = forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])
@@ -80,6 +80,9 @@ class ProjectFilter(PurchaserFiltersMixin):
     flagged = django_filters.BooleanFilter(
         label=_("Open red flags"), method="with_open_flags", widget=YES_NO
     )
+    signing_overdue = django_filters.BooleanFilter(
+        label=_("Contract not signed in time"), method="filter_signing_overdue", widget=YES_NO
+    )
 
     class Meta:
         model = ProcurementProject
@@ -97,6 +100,10 @@ class ProjectFilter(PurchaserFiltersMixin):
 
     def at_stage(self, queryset, name, value):
         return queryset.filter(stage_q(value)) if value else queryset
+
+    def filter_signing_overdue(self, queryset, name, value):
+        overdue = signing_overdue_q(timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def with_open_flags(self, queryset, name, value):
         flagged = Q(
@@ -123,10 +130,17 @@ class ContractFilter(PurchaserFiltersMixin):
     acceptance = django_filters.ChoiceFilter(
         label=_("Acceptance"), field_name="acceptance__result", choices=AcceptanceResult.choices
     )
+    filing_overdue = django_filters.BooleanFilter(
+        label=_("Not filed in time"), method="filter_filing_overdue", widget=YES_NO
+    )
 
     class Meta:
         model = Contract
         fields = ["q", "region", "purchaser", "signed_from", "signed_to", "filed", "acceptance"]
+
+    def filter_filing_overdue(self, queryset, name, value):
+        overdue = filing_overdue_q(timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def search(self, queryset, name, value):
         value = value.strip()

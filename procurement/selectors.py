@@ -19,6 +19,7 @@ from .models import (
     Acceptance,
     AcceptanceResult,
     Contract,
+    FlagRule,
     FlagStatus,
     Payment,
     ProcurementMethod,
@@ -307,3 +308,90 @@ def contracts_in_scope(user) -> QuerySet[Contract]:
 
 def violations_in_scope(user) -> QuerySet[Violation]:
     return scope_queryset(user, Violation.objects.select_related("purchaser", "project", "record"))
+
+
+# --- the workspace cockpit ----------------------------------------------------------------
+#
+# The figures of the procurement panel and of "what is overdue", each an aggregate over the
+# user's scope; the list filters (``filters.py``) select exactly the rows each one counts.
+
+
+def signing_overdue_q(today: datetime.date) -> Q:
+    """Awarded projects still without a contract after the signing deadline (the award plus
+    ``CHENGXIN_PROCUREMENT_SIGNING_DAYS``, 30 days by default): deadline < today."""
+    period = datetime.timedelta(days=settings.CHENGXIN_PROCUREMENT_SIGNING_DAYS)
+    return Q(award_date__lt=today - period, contract__isnull=True)
+
+
+def last_signing_day_past_filing(today: datetime.date) -> datetime.date:
+    """The latest signing day whose filing deadline (``rules.filing_deadline``: 7 working days
+    after signing, by the working-day calendar) is before ``today``: a contract signed on or
+    before it and still unfiled is overdue. The deadline is the Nth working day after
+    signing, so it has passed when N working days lie between the signing day and today:
+    count them back from yesterday, with the calendar read once."""
+    from core.calendar import is_working_day
+    from core.models import CalendarDay
+
+    needed = settings.CHENGXIN_PROCUREMENT_FILING_WORKING_DAYS
+    # Holidays rarely stretch a period beyond three times its length; past the days read,
+    # Monday to Friday are taken as working days.
+    earliest = today - datetime.timedelta(days=needed * 3 + 30)
+    exceptions = dict(
+        CalendarDay.objects.filter(date__gte=earliest, date__lt=today).values_list(
+            "date", "is_working_day"
+        )
+    )
+    day, counted = today, 0
+    while counted < needed:
+        day -= datetime.timedelta(days=1)
+        if is_working_day(day, exceptions):
+            counted += 1
+    return day - datetime.timedelta(days=1)
+
+
+def filing_overdue_q(today: datetime.date) -> Q:
+    """Contracts still unfiled after their filing deadline (on a Contract)."""
+    return Q(filed_date__isnull=True, signed_date__lte=last_signing_day_past_filing(today))
+
+
+def unpaid_late_q(today: datetime.date) -> Q:
+    """Payments still unpaid after their due date (on a Payment), as the payment list's
+    ``paid=false&late=true`` selects them."""
+    return Q(paid_date__isnull=True, due_date__lt=today)
+
+
+def open_flags_by_rule(user) -> dict[str, int]:
+    """Open red flags in scope per rule (every rule, zero included)."""
+    flags = dict(
+        scope_queryset(user, RedFlag.objects.filter(status=FlagStatus.OPEN).order_by())
+        .values_list("rule")
+        .annotate(count=Count("pk"))
+    )
+    return {rule: flags.get(rule, 0) for rule in FlagRule}
+
+
+def late_payments(user, today: datetime.date | None = None) -> dict:
+    """Unpaid payments past their due date: all of them, those owed to SMEs (the SME payment
+    regulation's 30/60 days) and the amount owed to SMEs."""
+    today = today or timezone.localdate()
+    sme = Q(contract__project__supplier__is_sme=True)
+    figures = scope_queryset(
+        user, Payment.objects.filter(unpaid_late_q(today)).order_by()
+    ).aggregate(
+        late=Count("pk"),
+        late_sme=Count("pk", filter=sme),
+        owed_sme=Sum("amount", filter=sme),
+    )
+    figures["owed_sme"] = figures["owed_sme"] or Decimal("0")
+    return figures
+
+
+def overdue_deadlines(user, today: datetime.date | None = None) -> dict[str, int]:
+    """Projects past their signing deadline and contracts past their filing deadline."""
+    today = today or timezone.localdate()
+    return {
+        "signing": scope_queryset(
+            user, ProcurementProject.objects.filter(signing_overdue_q(today))
+        ).count(),
+        "filing": scope_queryset(user, Contract.objects.filter(filing_overdue_q(today))).count(),
+    }

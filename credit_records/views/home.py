@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from core.cockpit import cockpit_for, list_url
 from core.exports import Column, field_label
 from core.filters import DepartmentFilter, RegionFilter
 from core.models import Department, Region
@@ -17,6 +18,7 @@ from credit_records import selectors
 from credit_records.models import (
     RecordStatus,
 )
+from credit_records.selectors.cockpit import ENTERED_STATUSES
 
 
 class WorkspaceHomeView(LoginRequiredMixin, TemplateView):
@@ -32,6 +34,10 @@ class WorkspaceHomeView(LoginRequiredMixin, TemplateView):
         context["escalated"] = escalated[: self.escalations_shown]
         # The record list's "escalated to my office" filter has them all.
         context["escalated_total"] = escalated.count()
+        # The cockpit: the panels the apps registered (core.cockpit), in their order.
+        context["cockpit"] = cockpit_for(user)
+        # "Confirmed records" counts every record but the drafts: its link lists the same.
+        context["entered_url"] = list_url("workspace:record_list", status=ENTERED_STATUSES)
         return context
 
 

@@ -1,5 +1,6 @@
 """Reads. ``scope_queryset`` is the one place that decides what a user may see: every
 queryset a user can reach (pages, admin, API, exports, autocomplete) goes through it.
+The workspace cockpit's aggregates are in ``selectors.cockpit``.
 """
 
 import datetime
@@ -27,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from core.models import Department, DepartmentKind, Region, RegionLevel
 from core.scope import regions_in_scope, scope_queryset
 
-from .models import (
+from ..models import (
     COUNTING_STATUSES,
     OPEN_STATUSES,
     RECTIFYING_STATUSES,
@@ -39,7 +40,7 @@ from .models import (
     Rectification,
     Severity,
 )
-from .rules import DISCLOSURE_PERIODS, honours_restricted_until, honours_restriction_months
+from ..rules import DISCLOSURE_PERIODS, honours_restricted_until, honours_restriction_months
 
 
 def workspace_summary(user) -> dict[str, int]:
@@ -388,7 +389,7 @@ def available_actions(
     ``scope_queryset`` (a list) already. ``unlisted``: also the actions the API's list leaves
     out (adding evidence), which the record page offers."""
     # Imported here: the table names the API's serializers, which read this module.
-    from .actions import RECORD_ACTIONS
+    from ..actions import RECORD_ACTIONS
 
     if (
         not in_scope
@@ -490,7 +491,7 @@ def public_record_queryset(today: datetime.date | None = None) -> QuerySet[Disho
     """Published records with what their public representation shows, newest decision first:
     department and region in the same query, the responsible officials (names only, masked
     later) in one more."""
-    from .models import PublicOfficial
+    from ..models import PublicOfficial
 
     return (
         published_records(today)
