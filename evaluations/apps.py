@@ -13,9 +13,12 @@ class EvaluationsConfig(AppConfig):
         from core.roles import register_grants
 
         from . import checks  # noqa: F401  (registers the system checks)
+        from .deadlines import register_sources
         from .grants import GRANTS
 
         register_grants(self.label, GRANTS)
+        # The last day of feedback of a round in review gets the portal's reminders.
+        register_sources()
         register_public_app(self.label)
         register_public_nav(_("Evaluation results"), "public:evaluations", order=20)
         register_workspace(
