@@ -32,7 +32,9 @@ class FeedbackCreateView(SubjectDetailView):
         self.setup_objects()
         if not request.user.has_perm(ADD_FEEDBACK):
             raise PermissionDenied(_("Your role does not allow this action."))
-        form = FeedbackForm(request.POST, request.FILES)
+        # The ids of the subject page's form for this indicator, should it be shown again.
+        auto_id = f"id_fb_%s_{request.POST.get('indicator', '')}"
+        form = FeedbackForm(request.POST, request.FILES, auto_id=auto_id)
         if form.is_valid():
             score = selectors.scores(request.user, self.round).filter(
                 subject=self.subject, indicator_id=form.cleaned_data["indicator"]

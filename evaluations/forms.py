@@ -3,6 +3,7 @@ next to the fields."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import MultipleFileField
 from core.models import RegionLevel
@@ -164,7 +165,10 @@ class FeedbackAnswerForm(forms.Form):
 
     decision = forms.ChoiceField(
         label=_("answer"),
-        choices=[("accept", _("Accept and rescore")), ("reject", _("Reject"))],
+        choices=[
+            ("accept", _("Accept and rescore")),
+            ("reject", pgettext_lazy("evaluation feedback", "Reject")),
+        ],
         widget=forms.RadioSelect,
     )
     value = forms.DecimalField(

@@ -18,6 +18,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
@@ -455,8 +456,8 @@ class FeedbackStatus(models.TextChoices):
     """The stored values are the review pattern's (``core.models.ReviewStatus``)."""
 
     OPEN = ReviewStatus.PENDING.value, _("Awaiting an answer")
-    ACCEPTED = ReviewStatus.APPROVED.value, _("Accepted")
-    REJECTED = ReviewStatus.REJECTED.value, _("Rejected")
+    ACCEPTED = ReviewStatus.APPROVED.value, pgettext_lazy("evaluation feedback", "Accepted")
+    REJECTED = ReviewStatus.REJECTED.value, pgettext_lazy("evaluation feedback", "Rejected")
 
 
 class ScoreFeedback(Review):
@@ -493,6 +494,7 @@ class ScoreFeedback(Review):
         verbose_name = _("score feedback")
         verbose_name_plural = _("score feedback")
         ordering = ["round", "subject__region__code", "filed_at", "pk"]
+        permissions = [("export_scorefeedback", _("Can export the feedback register"))]
         constraints = [
             one_pending_per(
                 "score",

@@ -15,7 +15,6 @@ from evaluations import selectors, services
 from evaluations.models import FeedbackStatus, Round, RoundStatus, ScoreFeedback
 
 from ..builders.clock import at
-from ..builders.core import UserFactory
 from ..builders.evaluations import (
     feedback_score,
     make_answer,
@@ -23,7 +22,6 @@ from ..builders.evaluations import (
     make_feedback,
     make_jiangning_data,
     make_score,
-    make_scored_round,
     make_small_scheme,
 )
 
@@ -32,25 +30,6 @@ D = Decimal
 
 # A Friday: review opens then, and five working days later is the next Friday.
 FRIDAY = datetime.date(2025, 3, 7)
-
-
-@pytest.fixture
-def jiangning(regions):
-    """The credit office of 江宁区 (320115), evaluated in the small round."""
-    return UserFactory(username="jiangning", role="Supervisor", region=regions["320115"])
-
-
-@pytest.fixture
-def xuanwu(regions):
-    """The credit office of 玄武区 (320102), the other subject of the small round."""
-    return UserFactory(username="xuanwu", role="Supervisor", region=regions["320102"])
-
-
-@pytest.fixture
-def in_review(regions, nanjing_supervisor, jiangning, xuanwu, settings):
-    """The small round organised by 南京市 over 江宁区 and 玄武区, in review since today."""
-    settings.CHENGXIN_EVALUATION_FEEDBACK_WORKING_DAYS = 5
-    return make_scored_round(regions, actor=nanjing_supervisor)
 
 
 def score_before_review(regions, organiser):
