@@ -86,7 +86,8 @@ class ScoreFeedbackAdmin(ScopedAdminMixin, ReadOnlyAdmin, SimpleHistoryAdmin):
         "filed_at",
         "decided_at",
     ]
-    list_filter = ["status", "round"]
+    # Not by round: the filter would list every round, other regions' included.
+    list_filter = ["status"]
     list_select_related = ["round", "subject", "score__indicator", "score__subject"]
     search_fields = ["subject__name", "explanation", "decision_reason"]
     inlines = [FeedbackAttachmentInline]

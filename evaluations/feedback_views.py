@@ -18,7 +18,7 @@ from core.views import add_form_errors
 from . import selectors, services
 from .forms import FeedbackAnswerForm, FeedbackForm, FeedbackWindowForm
 from .models import FeedbackStatus, RoundStatus
-from .views import CHANGE_ROUND, EvaluationPageMixin, SubjectDetailView
+from .views import CHANGE_ROUND, VIEW_ROUND, EvaluationPageMixin, SubjectDetailView
 
 ADD_FEEDBACK = "evaluations.add_scorefeedback"
 ANSWER_FEEDBACK = "evaluations.change_scorefeedback"
@@ -27,6 +27,8 @@ ANSWER_FEEDBACK = "evaluations.change_scorefeedback"
 class FeedbackCreateView(SubjectDetailView):
     """The subject page's feedback form posts here; a refused form is shown again on the
     subject page, next to its score."""
+
+    http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
         self.setup_objects()
@@ -67,6 +69,7 @@ class FeedbackDetailView(EvaluationPageMixin, TemplateView):
     """One feedback item: the score, the explanation and evidence, and the answer; the
     organiser answers it here while the round is under review."""
 
+    permission_required = (VIEW_ROUND, "evaluations.view_scorefeedback")
     template_name = "evaluations/feedback_detail.html"
 
     def setup_objects(self):
@@ -200,7 +203,7 @@ class FeedbackExportView(LoginRequiredMixin, View):
     """The round's feedback register as the user may read it (``?format=csv``, else XLSX)."""
 
     def get(self, request, pk):
-        if not request.user.has_perm("evaluations.export_scorefeedback"):
+        if not request.user.has_perms((VIEW_ROUND, "evaluations.export_scorefeedback")):
             raise PermissionDenied(_("Your role does not allow exports."))
         evaluation_round = selectors.round_for(request.user, pk)
         rows = selectors.feedback(request.user, evaluation_round).order_by(
