@@ -15,10 +15,13 @@ class EvaluationsConfig(AppConfig):
 
         from . import checks  # noqa: F401  (registers the system checks)
         from .cockpit import evaluations_panel
+        from .deadlines import register_sources
         from .grants import GRANTS
 
         register_grants(self.label, GRANTS)
         register_cockpit_panel(evaluations_panel, order=50)
+        # The last day of feedback of a round in review gets the portal's reminders.
+        register_sources()
         register_public_app(self.label)
         register_public_nav(_("Evaluation results"), "public:evaluations", order=20)
         register_workspace(

@@ -6,7 +6,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import FilterSet
 
-from .models import Round, RoundStatus, RoundSubject, Scheme, Score, SubjectLevel
+from .models import (
+    FeedbackStatus,
+    Round,
+    RoundStatus,
+    RoundSubject,
+    Scheme,
+    Score,
+    ScoreFeedback,
+    SubjectLevel,
+)
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -48,3 +57,13 @@ class ScoreFilter(FilterSet):
     class Meta:
         model = Score
         fields = ["round", "subject"]
+
+
+class FeedbackFilter(FilterSet):
+    round = django_filters.NumberFilter(label=_("round"), field_name="round_id")
+    subject = django_filters.NumberFilter(label=_("subject"), field_name="subject_id")
+    status = django_filters.ChoiceFilter(label=_("status"), choices=FeedbackStatus.choices)
+
+    class Meta:
+        model = ScoreFeedback
+        fields = ["round", "subject", "status"]

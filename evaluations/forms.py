@@ -3,7 +3,9 @@ next to the fields."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from core.forms import MultipleFileField
 from core.models import RegionLevel
 from core.scope import departments_in_scope, regions_in_scope
 
@@ -141,3 +143,43 @@ class WeightsForm(forms.Form):
             if name[0] in "mt" and name in self.data:
                 (max_points if name[0] == "m" else descriptions)[int(name[1:])] = value
         return max_points, descriptions
+
+
+class FeedbackForm(forms.Form):
+    """An evaluated region's feedback on one of its scores (``services.feedback_file``)."""
+
+    indicator = forms.IntegerField(widget=forms.HiddenInput)
+    explanation = forms.CharField(
+        label=_("explanation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What is wrong with the score, and what the evidence shows."),
+    )
+    proposed_value = forms.DecimalField(
+        label=_("score asked for"), max_digits=7, decimal_places=2, required=False
+    )
+    files = MultipleFileField(label=_("evidence files"))
+
+
+class FeedbackAnswerForm(forms.Form):
+    """The organiser's answer (``services.feedback_answer``)."""
+
+    decision = forms.ChoiceField(
+        label=_("answer"),
+        choices=[
+            ("accept", _("Accept and rescore")),
+            ("reject", pgettext_lazy("evaluation feedback", "Reject")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    value = forms.DecimalField(
+        label=_("new score"),
+        max_digits=7,
+        decimal_places=2,
+        required=False,
+        help_text=_("When accepting: the score the indicator gets now."),
+    )
+    reason = forms.CharField(label=_("reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FeedbackWindowForm(forms.Form):
+    feedback_closes = forms.DateField(label=_("feedback accepted until"), widget=DateInput())

@@ -12,5 +12,9 @@ GRANTS = {
         "evaluations.round": {"view", "add", "change", "delete", "export"},
         "evaluations.roundsubject": {"view", "export"},
         "evaluations.score": {"view", "add", "change", "export"},
+        # add: the evaluated region's office files feedback; change: the organiser answers it
+        # (``services.feedback``, which checks which of the two the supervisor is).
+        "evaluations.scorefeedback": {"view", "add", "change", "export"},
+        "evaluations.feedbackattachment": {"view", "add"},
     },
 }

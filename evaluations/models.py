@@ -1,5 +1,6 @@
 """Regional government-integrity evaluations: schemes of weighted indicators, rounds that
-score a set of regions (or departments) over a period, and the scores and results.
+score a set of regions (or departments) over a period, the scores and results, and the
+evaluated regions' feedback on their draft scores while a round is in review.
 
 Scope: a round belongs to its organising region (``scope_region_lookup = "organiser"``) and
 each of its subjects to the subject's region. While a round is unpublished, a region
@@ -8,17 +9,20 @@ counties' results in draft; once published, every signed-in user may read the ro
 (``selectors.rounds`` and ``selectors.subjects``). Schemes are shared reference data.
 """
 
+import uuid
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from core.models import BaseModel, Department, Region
+from core.models import BaseModel, Department, Region, Review, ReviewStatus, one_pending_per
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
 
@@ -231,6 +235,15 @@ class Round(ConcurrentTransitionMixin, BaseModel):
     computation_error = models.TextField(_("computation error"), blank=True)
     # The grade cut-offs the results were graded with, frozen at publication.
     grade_cutoffs = models.JSONField(_("grade cut-offs"), default=list, blank=True)
+    # The feedback step (初评—反馈—复评): the day the round entered review and the last day on
+    # which the evaluated regions may file feedback on their draft scores (``services.feedback``).
+    review_opened_on = models.DateField(_("review opened on"), null=True, blank=True)
+    feedback_closes = models.DateField(
+        _("feedback accepted until"),
+        null=True,
+        blank=True,
+        help_text=_("The last day on which the evaluated regions may file feedback."),
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -437,3 +450,110 @@ class Score(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.subject} · {self.indicator}"
+
+
+class FeedbackStatus(models.TextChoices):
+    """The stored values are the review pattern's (``core.models.ReviewStatus``)."""
+
+    OPEN = ReviewStatus.PENDING.value, _("Awaiting an answer")
+    ACCEPTED = ReviewStatus.APPROVED.value, pgettext_lazy("evaluation feedback", "Accepted")
+    REJECTED = ReviewStatus.REJECTED.value, pgettext_lazy("evaluation feedback", "Rejected")
+
+
+class ScoreFeedback(Review):
+    """Feedback of an evaluated region on one of its draft scores (初评—反馈—复评): filed
+    with an explanation and evidence while the round is in review, up to its
+    ``feedback_closes``; answered by the organiser, accepted with the new score or rejected
+    with reasons (``decision_reason``). A round is not published while any is open."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="feedback"
+    )
+    subject = models.ForeignKey(
+        RoundSubject, verbose_name=_("subject"), on_delete=models.CASCADE, related_name="feedback"
+    )
+    score = models.ForeignKey(
+        Score, verbose_name=_("score"), on_delete=models.CASCADE, related_name="feedback"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.OPEN
+    )
+    explanation = models.TextField(_("explanation"))
+    score_at_filing = models.DecimalField(_("score when filed"), null=True, blank=True, **POINTS)
+    proposed_value = models.DecimalField(_("score asked for"), null=True, blank=True, **POINTS)
+    new_value = models.DecimalField(_("new score"), null=True, blank=True, **POINTS)
+
+    history = HistoricalRecords()
+
+    scope_region_lookup = "subject__region"
+    scope_department_lookup = None
+
+    already_decided_message = _("This feedback has already been answered.")
+
+    class Meta:
+        verbose_name = _("score feedback")
+        verbose_name_plural = _("score feedback")
+        ordering = ["round", "subject__region__code", "filed_at", "pk"]
+        permissions = [("export_scorefeedback", _("Can export the feedback register"))]
+        constraints = [
+            one_pending_per(
+                "score",
+                name="evaluation_feedback_one_open_per_score",
+                message=_("This score already has feedback awaiting an answer."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReviewStatus.APPROVED.value) | Q(new_value__isnull=False),
+                name="evaluation_feedback_accepted_has_new_score",
+                violation_error_message=_("Accepted feedback carries the new score."),
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "status"], name="evaluation_feedback_open")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} · {self.score.indicator}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == FeedbackStatus.OPEN
+
+
+def feedback_upload_to(instance, filename: str) -> str:
+    from django.utils import timezone
+
+    suffix = Path(filename).suffix.lower()
+    return f"evaluation-feedback/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class FeedbackAttachment(BaseModel):
+    """An evidence file of a feedback item, checked by its content when uploaded and served
+    only to signed-in users whose scope holds the feedback."""
+
+    feedback = models.ForeignKey(
+        ScoreFeedback,
+        verbose_name=_("score feedback"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=feedback_upload_to, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    scope_region_lookup = "feedback__subject__region"
+    scope_department_lookup = None
+
+    class Meta:
+        verbose_name = _("feedback attachment")
+        verbose_name_plural = _("feedback attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -6,6 +6,12 @@ What a signed-in user may read of a round:
 * an unpublished round organised in their subtree, whole (they run it);
 * an unpublished round with subjects in their subtree, but only those subjects: a city
   sees its own counties' (or itself's) results in a province round while it is in draft.
+
+Feedback on draft scores stays with the round but is never public: the organiser reads all
+of it, every other office only the feedback of the subjects in its own subtree (``feedback``).
+An evaluated region is represented by its own credit office, the supervisors of exactly that
+region (``represents``): its parent sees its scores but speaks for it no more than the
+organiser does.
 """
 
 from dataclasses import dataclass
@@ -15,9 +21,21 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from core.models import User
+from core.roles import Role
 from core.scope import scope_queryset
 
-from .models import WEIGHTED_KINDS, Indicator, Round, RoundStatus, RoundSubject, Scheme, Score
+from .models import (
+    WEIGHTED_KINDS,
+    FeedbackAttachment,
+    Indicator,
+    Round,
+    RoundStatus,
+    RoundSubject,
+    Scheme,
+    Score,
+    ScoreFeedback,
+)
 
 
 def schemes(user) -> QuerySet[Scheme]:
@@ -203,3 +221,57 @@ def results_in_scope(user, evaluation_round: Round) -> QuerySet[RoundSubject]:
     return scope_queryset(
         user, RoundSubject.objects.filter(round=evaluation_round).select_related("region")
     ).order_by(F("rank").asc(nulls_last=True), "region__code", "name")
+
+
+def represents(user, subject: RoundSubject) -> bool:
+    """Whether ``user`` speaks for the evaluated ``subject``: a supervisor of exactly its
+    region (its own credit office), unless that region organises the round (for a round over
+    its own departments, the organiser does not answer its own feedback); or an
+    administrator."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if subject.region_id == subject.round.organiser_id:
+        return False
+    if user.is_superuser or user.role == Role.ADMINISTRATOR:
+        return True
+    return user.role == Role.SUPERVISOR and user.region_id == subject.region_id
+
+
+def representatives(subject: RoundSubject) -> list[User]:
+    """The users who speak for ``subject`` (told when review opens and when an item of its
+    feedback is answered)."""
+    if subject.region_id == subject.round.organiser_id:
+        return []
+    return list(
+        User.objects.filter(
+            is_active=True, region_id=subject.region_id, groups__name=Role.SUPERVISOR.value
+        ).distinct()
+    )
+
+
+def feedback(user, evaluation_round: Round | None = None) -> QuerySet[ScoreFeedback]:
+    """The feedback the user may read: all of a round they organise, else that of the
+    subjects in their subtree."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ScoreFeedback.objects.none()
+    organised = scope_queryset(user, Round.objects.all()).values("pk")
+    own = scope_queryset(user, ScoreFeedback.objects.all()).values("pk")
+    queryset = ScoreFeedback.objects.filter(Q(round__in=organised) | Q(pk__in=own))
+    if evaluation_round is not None:
+        queryset = queryset.filter(round=evaluation_round)
+    return queryset.select_related(
+        "round", "subject__region", "score__indicator__dimension", "filed_by", "decided_by"
+    ).prefetch_related("attachments")
+
+
+def feedback_for(user, evaluation_round: Round, pk) -> ScoreFeedback:
+    try:
+        return feedback(user, evaluation_round).get(pk=pk)
+    except (ScoreFeedback.DoesNotExist, ValueError):
+        raise Http404(
+            _("No %(name)s matches the given query.") % {"name": ScoreFeedback._meta.verbose_name}
+        ) from None
+
+
+def feedback_attachments(user) -> QuerySet[FeedbackAttachment]:
+    return FeedbackAttachment.objects.filter(feedback__in=feedback(user).values("pk"))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import feedback_views, views
 
 app_name = "evaluations"
 
@@ -22,6 +22,31 @@ urlpatterns = [
         "rounds/<int:pk>/subjects/<int:subject_pk>/",
         views.SubjectDetailView.as_view(),
         name="subject_detail",
+    ),
+    path(
+        "rounds/<int:pk>/subjects/<int:subject_pk>/feedback/",
+        feedback_views.FeedbackCreateView.as_view(),
+        name="feedback_create",
+    ),
+    path(
+        "rounds/<int:pk>/feedback/<int:feedback_pk>/",
+        feedback_views.FeedbackDetailView.as_view(),
+        name="feedback_detail",
+    ),
+    path(
+        "rounds/<int:pk>/feedback-window/",
+        feedback_views.FeedbackWindowView.as_view(),
+        name="feedback_window",
+    ),
+    path(
+        "rounds/<int:pk>/feedback/export/",
+        feedback_views.FeedbackExportView.as_view(),
+        name="feedback_export",
+    ),
+    path(
+        "feedback-attachments/<int:pk>/",
+        feedback_views.FeedbackAttachmentDownloadView.as_view(),
+        name="feedback_attachment",
     ),
     path("schemes/", views.SchemeListView.as_view(), name="scheme_list"),
     path("schemes/<int:pk>/", views.SchemeDetailView.as_view(), name="scheme_detail"),

@@ -16,7 +16,7 @@ from core.views import add_form_errors
 
 from . import explanations, indicators, results, selectors, services
 from .filters import RoundFilter
-from .forms import RoundForm, ScoreForm, WeightsForm
+from .forms import FeedbackForm, FeedbackWindowForm, RoundForm, ScoreForm, WeightsForm
 from .models import ComputationStatus, Indicator, IndicatorKind, Round, RoundStatus, Scheme
 
 VIEW_ROUND = "evaluations.view_round"
@@ -102,7 +102,25 @@ class RoundDetailView(EvaluationPageMixin, TemplateView):
             if runs and evaluation_round.status in (RoundStatus.DRAFT, RoundStatus.SCORING)
             else None,
         )
+        context.update(self.feedback_context(evaluation_round, runs))
         return context
+
+    def feedback_context(self, evaluation_round: Round, runs: bool) -> dict:
+        """The feedback step: the window, the items the user may read (the organiser all,
+        a region its own) and, for the organiser in review, the form moving the window."""
+        user = self.request.user
+        in_review = evaluation_round.status == RoundStatus.REVIEW
+        return {
+            "feedback_items": list(selectors.feedback(user, evaluation_round)),
+            "feedback_open": services.feedback_window_is_open(evaluation_round),
+            "unanswered": services.open_feedback_count(evaluation_round) if runs else None,
+            "window_form": FeedbackWindowForm(
+                initial={"feedback_closes": evaluation_round.feedback_closes}
+            )
+            if runs and in_review
+            else None,
+            "can_export_feedback": user.has_perm("evaluations.export_scorefeedback"),
+        }
 
 
 class RoundDeleteView(EvaluationPageMixin, TemplateView):
@@ -240,8 +258,19 @@ class SubjectDetailView(EvaluationPageMixin, TemplateView):
                 return redirect(request.path)
         return self.render_to_response(self.get_context_data(failed=form))
 
-    def get_context_data(self, failed=None, **kwargs):
+    def get_context_data(self, failed=None, failed_feedback=None, **kwargs):
         context = super().get_context_data(**kwargs)
+        user = self.request.user
+        # The evaluated region's office files feedback on any of its scores while the
+        # feedback window is open, one item awaiting an answer per score.
+        may_file = (
+            user.has_perm("evaluations.add_scorefeedback")
+            and selectors.represents(user, self.subject)
+            and services.feedback_window_is_open(self.round)
+        )
+        feedback_by_score: dict[int, list] = {}
+        for item in selectors.feedback(user, self.round).filter(subject=self.subject):
+            feedback_by_score.setdefault(item.score_id, []).append(item)
         scores = list(
             self.subject.scores.select_related(
                 "indicator__dimension", "scored_by", "subject__region"
@@ -264,6 +293,17 @@ class SubjectDetailView(EvaluationPageMixin, TemplateView):
                         },
                         auto_id=f"id_%s_{indicator.pk}",
                     )
+            feedback = feedback_by_score.get(score.pk, [])
+            feedback_form = None
+            if may_file and not any(item.is_open for item in feedback):
+                if failed_feedback is not None and failed_feedback.data.get("indicator") == str(
+                    indicator.pk
+                ):
+                    feedback_form = failed_feedback
+                else:
+                    feedback_form = FeedbackForm(
+                        initial={"indicator": indicator.pk}, auto_id=f"id_fb_%s_{indicator.pk}"
+                    )
             items.append(
                 {
                     "score": score,
@@ -271,16 +311,24 @@ class SubjectDetailView(EvaluationPageMixin, TemplateView):
                     "formula_text": indicator.formula_text or (formula.text if formula else ""),
                     "explanation": explanations.explain(score, self.request.user),
                     "form": form,
+                    "feedback": feedback,
+                    "feedback_form": feedback_form,
                 }
             )
-        placed = failed is not None and any(item["form"] is failed for item in items)
-        if failed is not None and not placed:
-            # A score for an indicator without a form here (a computed one): say why it was
-            # refused at the top of the page rather than dropping it silently.
-            context["errors"] = [
-                message for field_errors in failed.errors.values() for message in field_errors
-            ]
-        context.update(round=self.round, subject=self.subject, items=items)
+        for refused, key in ((failed, "form"), (failed_feedback, "feedback_form")):
+            if refused is not None and not any(item[key] is refused for item in items):
+                # A form for an indicator without one here (a computed score, a score whose
+                # feedback awaits an answer): say why it was refused at the top of the page
+                # rather than dropping it silently.
+                context.setdefault("errors", []).extend(
+                    message for field_errors in refused.errors.values() for message in field_errors
+                )
+        context.update(
+            round=self.round,
+            subject=self.subject,
+            items=items,
+            may_file=may_file,
+        )
         return context
 
 

@@ -293,6 +293,11 @@ CHENGXIN_DEBT_WARNING_ESCALATION_DAYS = env.int("CHENGXIN_DEBT_WARNING_ESCALATIO
 CHENGXIN_EVALUATION_GRADES = env.list(
     "CHENGXIN_EVALUATION_GRADES", cast=str, default=["90", "80", "60"]
 )
+# The working days the evaluated regions have to file feedback on their draft scores once a
+# round enters review (counted from the next working day; the organiser may move the date).
+CHENGXIN_EVALUATION_FEEDBACK_WORKING_DAYS = env.int(
+    "CHENGXIN_EVALUATION_FEEDBACK_WORKING_DAYS", default=5
+)
 
 # --- Celery --------------------------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"
@@ -393,6 +398,7 @@ SPECTACULAR_SETTINGS = {
         "RoundStatusEnum": "evaluations.models.RoundStatus",
         "EvaluationGradeEnum": "evaluations.models.Grade",
         "ScoreSourceEnum": "evaluations.models.ScoreSource",
+        "FeedbackStatusEnum": "evaluations.models.FeedbackStatus",
         # Kept under their names from before the evaluations' own "grade" and "source".
         "GradeEnum": "debt.models.Grade",
         "SourceEnum": "credit_records.models.RecordSource",

@@ -10,5 +10,6 @@ router = DefaultRouter()
 router.register("schemes", views.SchemeViewSet, basename="scheme")
 router.register("rounds", views.RoundViewSet, basename="round")
 router.register("results", views.ResultViewSet, basename="result")
+router.register("feedback", views.FeedbackViewSet, basename="feedback")
 
 urlpatterns = router.urls

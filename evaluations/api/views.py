@@ -4,7 +4,7 @@ actions call the services (409 when the round's state does not allow them)."""
 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -13,8 +13,8 @@ from core.api.permissions import ModelPermissions
 from credit_records.api.views import WORKFLOW_ERRORS, Pagination
 
 from .. import selectors, services
-from ..filters import RoundFilter, RoundSubjectFilter
-from ..models import Indicator, Round, RoundSubject, Scheme
+from ..filters import FeedbackFilter, RoundFilter, RoundSubjectFilter
+from ..models import Indicator, Round, RoundSubject, Scheme, Score, ScoreFeedback
 from . import serializers as s
 
 CHANGE_ROUND = ["evaluations.change_round"]
@@ -143,3 +143,78 @@ class ResultViewSet(EvaluationViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.results(self.request.user).order_by("round", "rank", "pk")
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request={
+            "application/json": s.FeedbackCreateSerializer,
+            "multipart/form-data": s.FeedbackCreateSerializer,
+        },
+        responses={201: s.FeedbackSerializer, **WORKFLOW_ERRORS},
+    ),
+)
+class FeedbackViewSet(
+    EvaluationViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Feedback of the evaluated regions on their draft scores (初评—反馈—复评): a round's
+    organiser reads all of it, every other office the feedback of the subjects in its scope.
+    A region's own office files feedback while the round is under review, until its last
+    day of feedback (409 after); the organiser answers each item."""
+
+    queryset = ScoreFeedback.objects.all()
+    serializer_class = s.FeedbackSerializer
+    filterset_class = FeedbackFilter
+    ordering_fields = ["filed_at", "decided_at"]
+    action_permissions = {"answer": ["evaluations.change_scorefeedback"]}
+
+    def get_queryset(self):
+        return selectors.feedback(self.request.user).order_by("round", "filed_at", "pk")
+
+    def create(self, request, *args, **kwargs):
+        entry = s.FeedbackCreateSerializer(data=request.data)
+        entry.is_valid(raise_exception=True)
+        data = entry.validated_data
+        score = Score.objects.filter(pk=data["score"]).select_related("subject__round").first()
+        if (
+            score is None
+            or not selectors.scores(request.user, score.round).filter(pk=score.pk).exists()
+        ):
+            raise Http404
+        feedback = services.feedback_file(
+            actor=request.user,
+            score=score,
+            explanation=data["explanation"],
+            proposed_value=data["proposed_value"],
+            files=data["files"],
+        )
+        feedback = self.get_queryset().get(pk=feedback.pk)
+        return Response(
+            s.FeedbackSerializer(feedback, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        request=s.FeedbackAnswerSerializer, responses={200: s.FeedbackSerializer, **WORKFLOW_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None, format=None):
+        """Answer an item: accepted with the new score (the round's results are recomputed)
+        or rejected, with the reasons either way. Only the round's organiser may."""
+        feedback = self.get_object()
+        entry = s.FeedbackAnswerSerializer(data=request.data)
+        entry.is_valid(raise_exception=True)
+        data = entry.validated_data
+        services.feedback_answer(
+            actor=request.user,
+            feedback=feedback,
+            accept=data["accept"],
+            value=data["value"],
+            reason=data["reason"],
+        )
+        feedback = self.get_queryset().get(pk=feedback.pk)
+        return Response(s.FeedbackSerializer(feedback, context=self.get_serializer_context()).data)

@@ -1,9 +1,10 @@
-"""Writes of the evaluations app, one module per topic: schemes, rounds, computation and
-results. The portal's service conventions hold throughout (keyword-only arguments, ``actor``
-None for trusted system calls, role and scope first, audit trail with the change).
+"""Writes of the evaluations app, one module per topic: schemes, rounds, computation,
+results and the evaluated regions' feedback on their draft scores. The portal's service
+conventions hold throughout (keyword-only arguments, ``actor`` None for trusted system calls,
+role and scope first, audit trail with the change).
 
 Publishing freezes a round: the scores and results are stored rows, written only by
-``round_compute`` and ``score_enter``, and both refuse a published round.
+``round_compute``, ``score_enter`` and ``feedback_answer``, and all refuse a published round.
 
 ``_score_subject`` and ``_enqueue`` are looked up in ``computation`` when called: that is the
 module to replace them in (the tests and the stalling test worker do).
@@ -18,6 +19,15 @@ from .computation import (
     round_compute,
     round_request_computation,
     score_enter,
+)
+from .feedback import (
+    feedback_answer,
+    feedback_file,
+    feedback_url,
+    feedback_window_closes,
+    feedback_window_is_open,
+    open_feedback_count,
+    round_set_feedback_window,
 )
 from .results import grade_cutoffs, grade_for, level_for_region, previous_round, results_refresh
 from .rounds import (
@@ -57,10 +67,16 @@ __all__ = [
     "can_compute",
     "default_scheme",
     "deletion_refusal",
+    "feedback_answer",
+    "feedback_file",
+    "feedback_url",
+    "feedback_window_closes",
+    "feedback_window_is_open",
     "grade_cutoffs",
     "grade_for",
     "level_for_region",
     "may_change_weights",
+    "open_feedback_count",
     "previous_round",
     "results_refresh",
     "round_compute",
@@ -69,6 +85,7 @@ __all__ = [
     "round_publish",
     "round_request_computation",
     "round_return_to_scoring",
+    "round_set_feedback_window",
     "round_start_scoring",
     "round_submit_for_review",
     "rounds_locking_weights",

@@ -22,6 +22,7 @@ from ..models import (
 )
 from ..selectors import round_completeness
 from .base import _locked_round
+from .feedback import feedback_review_opened, open_feedback_count, unanswered_message
 from .results import grade_cutoffs, results_refresh
 from .schemes import scheme_validate_weights
 
@@ -154,6 +155,8 @@ def _transition(evaluation_round: Round, method_name: str, *, actor, reason: str
     if method_name == "publish":
         _freeze(locked, actor=actor)
     method()
+    if method_name == "submit_for_review":
+        feedback_review_opened(locked)
     save_with_history(locked, actor=actor, reason=reason)
     evaluation_round.refresh_from_db()
     return locked
@@ -209,6 +212,10 @@ def round_publish(*, actor: User | None, round: Round) -> Round:
 def _freeze(locked: Round, *, actor) -> None:
     if locked.is_computing:
         raise WorkflowConflict(_("The round is being computed; publish it when that is done."))
+    unanswered = open_feedback_count(locked)
+    if unanswered:
+        # The evaluated regions' feedback is answered before the results become final.
+        raise WorkflowConflict(unanswered_message(unanswered))
     missing = locked.subjects.filter(total__isnull=True).count()
     if missing or not locked.subjects.exists():
         raise WorkflowConflict(

@@ -11,7 +11,7 @@ from django.test import override_settings
 from credit_records.demo import DEMO_PASSWORD
 from credit_records.models import DishonestyRecord
 from credit_records.selectors import published_records
-from evaluations.models import Round
+from evaluations.models import Round, ScoreFeedback
 from procurement.models import ProcurementProject
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,6 +39,8 @@ def demo(db):
         "published": record,
         "project": ProcurementProject.objects.order_by("pk").first(),
         "round": Round.objects.order_by("pk").first(),
+        # 南京市's feedback on a draft score of the round under review.
+        "feedback": ScoreFeedback.objects.filter(subject__region__code="320100").first(),
     }
 
 
@@ -70,6 +72,11 @@ def workspace_pages(demo):
         "/workspace/debt/profiles/",
         "/workspace/evaluations/",
         f"/workspace/evaluations/rounds/{demo['round'].pk}/",
+        f"/workspace/evaluations/rounds/{demo['feedback'].round_id}/",
+        f"/workspace/evaluations/rounds/{demo['feedback'].round_id}/subjects/"
+        f"{demo['feedback'].subject_id}/",
+        f"/workspace/evaluations/rounds/{demo['feedback'].round_id}/feedback/"
+        f"{demo['feedback'].pk}/",
         "/accounts/password/",
     ]
 

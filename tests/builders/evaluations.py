@@ -4,6 +4,8 @@ Scheme (weights total 100):
   守信 (60): A = records per 100 departments (computed, 40), B = manual (20)
   履约 (40): C = commitments kept (computed, 40)
   bonus (up to 5), deduction (up to 10)
+
+and the evaluated regions' feedback on their draft scores (``make_feedback``, ``make_answer``).
 """
 
 import datetime
@@ -13,7 +15,7 @@ from django.utils import timezone
 
 from credit_records.models import Commitment, CommitmentStatus
 from evaluations import services
-from evaluations.models import Dimension, Indicator, IndicatorKind, Scheme, SubjectLevel
+from evaluations.models import Dimension, Indicator, IndicatorKind, Scheme, Score, SubjectLevel
 
 from .core import DepartmentFactory
 from .records import make_record
@@ -127,3 +129,37 @@ def make_published_round(regions, actor=None):
     make_score(evaluation_round, "320102", "B", "90", actor)
     services.round_submit_for_review(actor=actor, round=evaluation_round)
     return services.round_publish(actor=actor, round=evaluation_round)
+
+
+def feedback_score(evaluation_round, code, name) -> Score:
+    """The score of region ``code`` for indicator ``name`` in the round."""
+    return Score.objects.get(
+        round=evaluation_round, subject__region__code=code, indicator__name=name
+    )
+
+
+def make_feedback(
+    evaluation_round,
+    code="320115",
+    name="B",
+    *,
+    actor=None,
+    explanation="评价组未采纳我区报送的政务公开年报，请复核。",
+    proposed_value=None,
+    files=(),
+):
+    """Feedback of region ``code`` on its score for indicator ``name`` (the round is in
+    review and its feedback window open), filed through the service."""
+    return services.feedback_file(
+        actor=actor,
+        score=feedback_score(evaluation_round, code, name),
+        explanation=explanation,
+        proposed_value=proposed_value,
+        files=files,
+    )
+
+
+def make_answer(feedback, *, accept, value=None, reason="经复核，予以答复。", actor=None):
+    return services.feedback_answer(
+        actor=actor, feedback=feedback, accept=accept, value=value, reason=reason
+    )

@@ -419,6 +419,20 @@ WEB = {
     ),
     "evaluations:round_action": post("evaluations.change_round", "round", slugs="round_actions"),
     "evaluations:subject_detail": page("evaluations.view_round", "roundsubject"),
+    # Feedback on draft scores: filed from a subject's page, answered on the item's page.
+    "evaluations:feedback_create": post(
+        ("evaluations.view_round", "evaluations.add_scorefeedback"), "roundsubject"
+    ),
+    "evaluations:feedback_detail": page(
+        ("evaluations.view_round", "evaluations.view_scorefeedback"), "scorefeedback"
+    ),
+    "evaluations:feedback_window": post("evaluations.change_round", "round"),
+    "evaluations:feedback_export": page(
+        ("evaluations.view_round", "evaluations.export_scorefeedback"), "round"
+    ),
+    "evaluations:feedback_attachment": page(
+        "evaluations.view_feedbackattachment", "feedbackattachment"
+    ),
     "evaluations:scheme_list": page("evaluations.view_scheme"),
     "evaluations:scheme_detail": page("evaluations.view_scheme", "scheme"),
 }
@@ -522,6 +536,11 @@ API = {
         },
     ),
     "evaluations-api:result": ("evaluations.roundsubject", "roundsubject", {}),
+    "evaluations-api:feedback": (
+        "evaluations.scorefeedback",
+        "scorefeedback",
+        {"answer": ("POST", ("evaluations.change_scorefeedback",))},
+    ),
 }
 # Anyone, no sign-in.
 PUBLIC_API = {"api:public-record": "public_record"}
@@ -541,6 +560,7 @@ ADMIN_READ_ONLY = {
     "evaluations.scheme",
     "evaluations.indicator",
     "evaluations.round",
+    "evaluations.scorefeedback",
 }
 # django-axes' records of sign-in attempts are written by the sign-in, never by hand.
 AXES = {"axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
@@ -647,7 +667,13 @@ def build_world() -> World:
     from debt import services as ds
     from debt.models import BondIssue, CreditRating, DebtAudit, EmergencyEvent, TermAssessment
     from evaluations import services as es
-    from evaluations.models import SubjectLevel
+    from evaluations.models import (
+        FeedbackAttachment,
+        Indicator,
+        Score,
+        ScoreFeedback,
+        SubjectLevel,
+    )
     from procurement import services as ps
     from procurement.models import (
         Acceptance,
@@ -951,7 +977,36 @@ def build_world() -> World:
             subjects=[county[side]],
         )
         put("round", side, evaluation_round)
-        put("roundsubject", side, evaluation_round.subjects.first())
+        subject = evaluation_round.subjects.first()
+        put("roundsubject", side, subject)
+        # The county's feedback on a score, with an evidence file (rows, not the services:
+        # the world's rounds stay drafts, which other pages need).
+        score = Score.objects.create(
+            round=evaluation_round,
+            subject=subject,
+            indicator=Indicator.objects.filter(dimension__scheme=scheme, kind="manual").first(),
+            source="manual",
+            value=Decimal(80),
+        )
+        feedback = ScoreFeedback.objects.create(
+            round=evaluation_round,
+            subject=subject,
+            score=score,
+            explanation=f"{m}-FEEDBACK",
+            score_at_filing=Decimal(80),
+        )
+        put("scorefeedback", side, feedback)
+        put(
+            "feedbackattachment",
+            side,
+            FeedbackAttachment.objects.create(
+                feedback=feedback,
+                file=_pdf(f"{m}-feedback.pdf"),
+                original_name=f"{m}-feedback.pdf",
+                content_type="application/pdf",
+                size=30,
+            ),
+        )
 
     # Notifications: each signed-in role has its own; the out one is a 苏州 official's.
     for role, user in users.items():
@@ -1090,6 +1145,8 @@ REGION_ONLY = {
     "creditrating",
     "round",
     "roundsubject",
+    "scorefeedback",
+    "feedbackattachment",
 }
 
 
@@ -1255,13 +1312,17 @@ def fill(world: World, case: Case, role: str) -> str:
             # A router's root takes the suffix with its dot (``<drf_format_suffix:format>``).
             values[param] = ".json" if case.kind == "api_root" else "json"
         elif param == "pk":
-            if case.kind == "web" and case.detail.obj in ("payment", "roundsubject"):
+            if case.kind == "web" and case.detail.obj in (
+                "payment",
+                "roundsubject",
+                "scorefeedback",
+            ):
                 values[param] = (
                     obj.contract.project_id if case.detail.obj == "payment" else obj.round_id
                 )
             else:
                 values[param] = obj.pk
-        elif param in ("payment", "subject_pk"):
+        elif param in ("payment", "subject_pk", "feedback_pk"):
             values[param] = obj.pk
         elif param == "uscc":
             values[param] = obj.uscc
