@@ -337,6 +337,12 @@ WEB = {
     "workspace:notification_list": page(shows="own_notification"),
     "workspace:notification_read_all": post(),
     "workspace:notification_read": post((), "notification"),
+    # Watching and saved views: each user's own (a view's pk is filled like a notification's:
+    # any id, since the view answers a GET with 405 before looking).
+    "workspace:watch_list": page(),
+    "workspace:watch_toggle": post(),
+    "workspace:saved_view_create": post(),
+    "workspace:saved_view_delete": post((), "notification"),
     # Background exports: each user's own jobs (a superuser may fetch any file).
     "workspace:export_list": page(),
     "workspace:export_create": post(),
