@@ -15,6 +15,7 @@ from .organisations import (
     RegionLevel,
     RegionQuerySet,
     UnifiedSocialCreditCodeField,
+    kind_for_uscc,
 )
 from .reviews import Review, ReviewStatus, one_pending_per
 from .users import User
@@ -40,5 +41,6 @@ __all__ = [
     "User",
     "choice_labels",
     "export_upload_to",
+    "kind_for_uscc",
     "one_pending_per",
 ]
