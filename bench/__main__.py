@@ -65,14 +65,11 @@ def setup_django(url: str) -> None:
 
 
 def uscc(sequence: int, region_code: str) -> str:
-    from core.validators import USCC_ALPHABET, uscc_check_character
+    from core.uscc import identifier_from_number, make_uscc
 
-    body = ""
-    for _position in range(9):
-        sequence, index = divmod(sequence, len(USCC_ALPHABET))
-        body = USCC_ALPHABET[index] + body
-    first17 = f"11{region_code}{body}"
-    return first17 + uscc_check_character(first17)
+    return make_uscc(
+        prefix="11", region_code=region_code, identifier=identifier_from_number(sequence)
+    )
 
 
 def populate(published: int, rebuild: bool) -> None:

@@ -1,5 +1,5 @@
-"""The unified social credit code (GB 32100-2015) as a model field and as a form field, both
-normalising what is typed (upper case, no spaces) before validating it."""
+"""The unified social credit code (GB 32100-2015, rules in ``core.uscc``) as a model field and
+as a form field, both normalising what is typed (upper case, no spaces) before validating it."""
 
 from django import forms
 from django.db import models
@@ -12,7 +12,7 @@ class UnifiedSocialCreditCodeFormField(forms.CharField):
     """Accepts a code typed in lower case or with spaces, then validates the normalised code."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("help_text", _("18 characters, for example 11320100MB1234567X."))
+        kwargs.setdefault("help_text", _("18 characters, for example 11320100MB1234562T."))
         super().__init__(*args, **kwargs)
 
     def to_python(self, value):

@@ -1,7 +1,6 @@
-"""Validation of the unified social credit code (统一社会信用代码), GB 32100-2015.
-
-An 18-character code: registration authority, organisation category, the six-digit
-administrative division, the nine-character organisation identifier and a check character.
+"""Validators of the platform's codes and secrets: the unified social credit code (its rules
+live in ``core.uscc`` and are re-exported here), region codes, resident identity numbers (never
+stored) and password rules.
 """
 
 import datetime
@@ -11,56 +10,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-USCC_LENGTH = 18
-# The code's alphabet: digits and capitals without I, O, S, V and Z. A character's value is
-# its index here.
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-# Weight of positions 1-17: 3^(i-1) mod 31.
-USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
-
-
-def uscc_check_character(first17: str) -> str:
-    """The check character that completes the first 17 characters of a code."""
-    total = sum(
-        USCC_ALPHABET.index(char) * weight
-        for char, weight in zip(first17, USCC_WEIGHTS, strict=True)
-    )
-    return USCC_ALPHABET[(31 - total % 31) % 31]
-
-
-def normalize_uscc(value: str) -> str:
-    """Codes are often typed in lower case or copied with spaces; neither changes the code."""
-    return "".join(str(value).split()).upper()
-
-
-def validate_uscc(value: str) -> None:
-    """Raise a ValidationError naming the rule a code breaks: length, alphabet or check."""
-    if len(value) != USCC_LENGTH:
-        raise ValidationError(
-            _("A unified social credit code has 18 characters; this one has %(length)d."),
-            code="uscc_length",
-            params={"length": len(value)},
-        )
-    for position, char in enumerate(value, start=1):
-        if char not in USCC_ALPHABET:
-            raise ValidationError(
-                _(
-                    "Character %(position)d (“%(char)s”) is not allowed in a unified social "
-                    "credit code: only digits and capital letters other than I, O, S, V and Z."
-                ),
-                code="uscc_alphabet",
-                params={"position": position, "char": char},
-            )
-    expected = uscc_check_character(value[:17])
-    if value[17] != expected:
-        raise ValidationError(
-            _(
-                "The check character (the 18th) should be “%(expected)s”, not “%(actual)s”: "
-                "the code was probably mistyped."
-            ),
-            code="uscc_check",
-            params={"expected": expected, "actual": value[17]},
-        )
+from core.uscc import (  # noqa: F401 (re-exported: the validators of the platform's codes)
+    USCC_ALPHABET,
+    USCC_LENGTH,
+    USCC_WEIGHTS,
+    make_uscc,
+    normalize_uscc,
+    organisation_check_character,
+    uscc_check_character,
+    validate_uscc,
+)
 
 
 def validate_region_code(value: str) -> None:

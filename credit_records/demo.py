@@ -13,7 +13,7 @@ from core.models import Department, DepartmentKind, Region, User
 from core.reference import load_jiangsu_regions
 from core.roles import STAFF_ROLES, Role
 from core.services import user_assign_role
-from core.validators import USCC_ALPHABET, uscc_check_character
+from core.uscc import USCC_ALPHABET, make_uscc
 
 DEMO_PASSWORD = "chengxin-demo"
 
@@ -69,12 +69,12 @@ ACCOUNTS = [
 
 def demo_uscc(name: str, region_code: str, kind: str) -> str:
     """A valid, stable code for a demo department: 11 (organ) or 12 (institution), the
-    region code, nine characters derived from the name, and the computed check character."""
+    region code, an organisation code derived from the name, and both check characters
+    (GB 11714 and GB 32100)."""
     prefix = "12" if kind == DepartmentKind.PUBLIC_INSTITUTION else "11"
     digest = hashlib.sha256(name.encode()).digest()
-    body = "".join(USCC_ALPHABET[byte % len(USCC_ALPHABET)] for byte in digest[:9])
-    first17 = f"{prefix}{region_code}{body}"
-    return first17 + uscc_check_character(first17)
+    identifier = "".join(USCC_ALPHABET[byte % len(USCC_ALPHABET)] for byte in digest[:8])
+    return make_uscc(prefix=prefix, region_code=region_code, identifier=identifier)
 
 
 # Officials: (department name, name, employee number, position)

@@ -110,8 +110,8 @@ class RiskAssessmentAdmin(ReadOnlyExportAdmin):
 @admin.register(RiskWarning)
 class RiskWarningAdmin(ReadOnlyExportAdmin):
     resource_classes = [RiskWarningResource]
-    list_display = ["title", "region", "kind", "grade", "status", "response_deadline"]
-    list_filter = ["status", "kind", "grade", "escalation_level"]
+    list_display = ["title", "region", "kind", "ground", "grade", "status", "response_deadline"]
+    list_filter = ["status", "kind", "ground", "grade", "escalation_level"]
     search_fields = ["title", "region__name", "region__code"]
     list_select_related = ["region"]
 

@@ -21,6 +21,7 @@ from .models import (
     RiskAssessment,
     RiskWarning,
     TermAssessment,
+    WarningGround,
     WarningKind,
     WarningStatus,
 )
@@ -65,12 +66,13 @@ class RiskWarningFilter(ScopedFilterSet):
     region = region_filter()
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=WarningStatus.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=WarningKind.choices)
+    ground = django_filters.ChoiceFilter(label=_("Ground"), choices=WarningGround.choices)
     grade = django_filters.ChoiceFilter(label=_("Grade"), choices=Grade.choices)
     overdue = django_filters.BooleanFilter(label=_("Response overdue"), method="filter_overdue")
 
     class Meta:
         model = RiskWarning
-        fields = ["region", "status", "kind", "grade", "overdue"]
+        fields = ["region", "status", "kind", "ground", "grade", "overdue"]
 
     def filter_overdue(self, queryset, name, value):
         from django.utils import timezone

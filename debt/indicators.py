@@ -6,13 +6,17 @@
 * overdue ratio (逾期债务率) = overdue debt / debt balance;
 * new-debt ratio (新增债务率) = new debt in the year / previous year-end balance.
 
-Every ratio is a percentage rounded half-up to two decimals; the grade is decided on the
-rounded debt ratio, so the grade always agrees with the figure people read.
+Every ratio is stored and shown as a percentage rounded half-up to two decimals, but the grade
+is decided on the exact debt ratio (balance × 100 against threshold × capacity, in rational
+arithmetic): a threshold is a line the debt ratio is below or not, and 119.995 % is below
+120 % although it reads 120.00. Deciding on the rounded figure would grade yellow a region
+whose debt is, in fact, under the line.
 """
 
 import logging
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 
 from django.conf import settings
 
@@ -136,12 +140,20 @@ def percent(numerator: Decimal, denominator: Decimal | None) -> Decimal | None:
     return (numerator * HUNDRED / denominator).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def grade_for(debt_ratio: Decimal, thresholds: Thresholds) -> str:
-    if debt_ratio >= thresholds.red:
+def exact_percent(numerator: Decimal, denominator: Decimal) -> Fraction:
+    """numerator / denominator as an exact percentage (no rounding at all)."""
+    return Fraction(numerator) * 100 / Fraction(denominator)
+
+
+def grade_for(debt_ratio: Decimal | Fraction, thresholds: Thresholds) -> str:
+    """The grade of an exact debt ratio (a percentage): green strictly below ``yellow``,
+    yellow from it, and so on (BRIEF.md's default grading, thresholds configurable)."""
+    ratio = Fraction(debt_ratio)
+    if ratio >= Fraction(thresholds.red):
         return Grade.RED
-    if debt_ratio >= thresholds.orange:
+    if ratio >= Fraction(thresholds.orange):
         return Grade.ORANGE
-    if debt_ratio >= thresholds.yellow:
+    if ratio >= Fraction(thresholds.yellow):
         return Grade.YELLOW
     return Grade.GREEN
 
@@ -161,7 +173,8 @@ def compute(inputs: Inputs, thresholds: Thresholds) -> Indicators:
         debt_service_ratio=percent(inputs.debt_service, inputs.financial_capacity),
         overdue_ratio=percent(inputs.overdue_amount, inputs.total_balance),
         new_debt_ratio=percent(inputs.new_debt, inputs.previous_balance),
-        grade=grade_for(debt_ratio, thresholds),
+        # Decided on the exact ratio, not on the rounded figure stored and shown.
+        grade=grade_for(exact_percent(inputs.total_balance, inputs.financial_capacity), thresholds),
         general_limit_breached=inputs.general_balance > inputs.general_limit,
         special_limit_breached=inputs.special_balance > inputs.special_limit,
     )

@@ -31,6 +31,7 @@ from .models import (
     RiskWarning,
     TermAssessment,
     TermConclusion,
+    WarningGround,
     WarningKind,
     WarningStatus,
 )
@@ -238,6 +239,7 @@ class RiskWarningResource(ScopedResource):
     region_name = _region_name_field()
     title = _field(RiskWarning, "title")
     kind = _field(RiskWarning, "kind", ChoiceLabelWidget(WarningKind.choices))
+    ground = _field(RiskWarning, "ground", ChoiceLabelWidget(WarningGround.choices))
     grade = _field(RiskWarning, "grade", ChoiceLabelWidget(Grade.choices))
     status = _field(RiskWarning, "status", ChoiceLabelWidget(WarningStatus.choices))
     response_deadline = _date(RiskWarning, "response_deadline")
@@ -251,6 +253,7 @@ class RiskWarningResource(ScopedResource):
             "region_name",
             "title",
             "kind",
+            "ground",
             "grade",
             "status",
             "response_deadline",

@@ -167,14 +167,25 @@ def _rectification_on_time(inputs, subject, user):
         return empty
     on_time = set(inputs.get("on_time_record_ids", []))
     late = [pk for pk in inputs.get("record_ids", []) if pk not in on_time]
+    awaiting = inputs.get("awaiting_verification_record_ids", [])
     return Explanation(
-        text=_("%(on_time)s of %(due)s rectifications due were verified on time.")
+        text=_(
+            "%(on_time)s of %(due)s rectifications due were done on time: the report that was "
+            "verified had been submitted by the deadline."
+        )
         % {"on_time": inputs["on_time"], "due": inputs["due"]},
         groups=[
             group
             for group in [
-                _group(_("Verified on time"), sorted(on_time), _record_links(user)),
-                _group(_("Late or not verified"), late, _record_links(user)),
+                _group(
+                    _("Verified report submitted on time"), sorted(on_time), _record_links(user)
+                ),
+                _group(_("Late or not done"), late, _record_links(user)),
+                _group(
+                    _("Left out: report submitted by the deadline, awaiting verification"),
+                    awaiting,
+                    _record_links(user),
+                ),
             ]
             if group
         ],

@@ -27,6 +27,7 @@ from credit_records.models import (
     DishonestyRecord,
     Rectification,
 )
+from credit_records.punctuality import Punctuality, punctuality, with_report_times
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -130,27 +131,58 @@ def _rectifications(subject, period: Period) -> QuerySet[Rectification]:
     _("On-time rectification rate"),
     _(
         "Rectifications whose deadline fell in the period and has passed (or that were verified): "
-        "the share verified on or before the deadline. Score = the rate, as a percentage."
+        "the share whose verified report was submitted on or before the deadline, however late "
+        "the verification came. A returned report does not count; a rectification whose report "
+        "was submitted by the deadline and still awaits verification is left out until it is "
+        "decided. Score = the rate, as a percentage."
     ),
 )
 def rectification_on_time(subject, period: Period):
+    # The rule is credit_records.punctuality's, shared with the public figures and agreeing
+    # with the escalation ladder, which stands still while a report awaits verification.
     today = timezone.localdate()
-    due, on_time = [], []
-    rows = _rectifications(subject, period).values_list("record_id", "deadline", "verified_at")
-    for record_id, deadline, verified_at in rows:
-        if verified_at is None and deadline >= today:
-            continue  # not due yet
+    due, on_time, awaiting = [], [], []
+    rows = with_report_times(_rectifications(subject, period)).values_list(
+        "record_id",
+        "deadline",
+        "verified_at",
+        "verified_report_submitted_at",
+        "pending_report_submitted_at",
+    )
+    for record_id, deadline, verified_at, verified_report_at, pending_report_at in rows:
+        outcome = punctuality(
+            deadline=deadline,
+            today=today,
+            verified_report_submitted_on=_local_day(verified_report_at),
+            verified_on=_local_day(verified_at),
+            pending_report_submitted_on=_local_day(pending_report_at),
+        )
+        if outcome == Punctuality.NOT_DUE:
+            continue
+        if outcome == Punctuality.AWAITING_VERIFICATION:
+            awaiting.append(record_id)
+            continue
         due.append(record_id)
-        if verified_at is not None and timezone.localdate(verified_at) <= deadline:
+        if outcome == Punctuality.ON_TIME:
             on_time.append(record_id)
     if not due:
-        return HUNDRED, {"due": 0, "on_time": 0, "no_data": True}
-    return ratio(len(on_time), len(due)), {
+        inputs = {"due": 0, "on_time": 0, "no_data": True}
+        if awaiting:
+            inputs["awaiting_verification_record_ids"] = sorted(awaiting)
+        return HUNDRED, inputs
+    inputs = {
         "due": len(due),
         "on_time": len(on_time),
         "record_ids": sorted(due),
         "on_time_record_ids": sorted(on_time),
     }
+    if awaiting:
+        inputs["awaiting_verification_record_ids"] = sorted(awaiting)
+    return ratio(len(on_time), len(due)), inputs
+
+
+def _local_day(moment: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localdate(moment) if moment is not None else None
 
 
 @register(

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import Department
-from core.validators import USCC_ALPHABET, uscc_check_character
+from core.uscc import USCC_ALPHABET, make_uscc
 from credit_records.models import RecordStatus
 from credit_records.services import record_confirm
 
@@ -169,12 +169,11 @@ VIOLATION_NUMBER = "宁财采监〔{year}〕3号"
 
 
 def demo_supplier_uscc(name: str, region_code: str) -> str:
-    """A valid, stable code for a demo company: 91 (enterprise), the region, nine
-    characters from the name and the check character."""
+    """A valid, stable code for a demo company: 91 (enterprise), the region, an
+    organisation code from the name and both check characters (GB 11714 and GB 32100)."""
     digest = hashlib.sha256(name.encode()).digest()
-    body = "".join(USCC_ALPHABET[byte % len(USCC_ALPHABET)] for byte in digest[:9])
-    first17 = f"91{region_code}{body}"
-    return first17 + uscc_check_character(first17)
+    identifier = "".join(USCC_ALPHABET[byte % len(USCC_ALPHABET)] for byte in digest[:8])
+    return make_uscc(prefix="91", region_code=region_code, identifier=identifier)
 
 
 def _build(spec: dict, purchaser: Department, suppliers: dict[str, Supplier]) -> None:

@@ -15,6 +15,7 @@ from .organisations import (
     RegionLevel,
     RegionQuerySet,
     UnifiedSocialCreditCodeField,
+    kind_for_uscc,
 )
 from .reviews import Review, ReviewStatus, one_pending_per
 from .users import User
@@ -43,5 +44,6 @@ __all__ = [
     "Watch",
     "choice_labels",
     "export_upload_to",
+    "kind_for_uscc",
     "one_pending_per",
 ]

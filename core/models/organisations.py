@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.fields import UnifiedSocialCreditCodeField
-from core.validators import validate_region_code
+from core.validators import validate_region_code, validate_uscc
 
 from .base import BaseModel
 
@@ -167,6 +167,17 @@ class DepartmentKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# GB 32100-2015 table 1: registration authority 1 (机构编制) gives category 1 to government
+# organs (机关) and 2 to public institutions (事业单位). Every other prefix is some other
+# kind of body.
+KIND_BY_USCC_PREFIX = {"11": DepartmentKind.ORGAN, "12": DepartmentKind.PUBLIC_INSTITUTION}
+
+
+def kind_for_uscc(code: str) -> DepartmentKind:
+    """The department kind a credit code's first two characters stand for."""
+    return KIND_BY_USCC_PREFIX.get(code[:2], DepartmentKind.OTHER)
+
+
 class Department(BaseModel):
     """A government department or public institution, keyed by its credit code."""
 
@@ -221,6 +232,36 @@ class Department(BaseModel):
         return (self.uscc,)
 
     def clean(self) -> None:
+        self._clean_kind()
+        self._clean_parent()
+
+    def _clean_kind(self) -> None:
+        """The kind must be the one the credit code says (GB 32100-2015: 11… a government
+        organ, 12… a public institution, anything else neither)."""
+        try:
+            validate_uscc(self.uscc or "")
+        except ValidationError:
+            return  # the code's own validator has said what is wrong with it
+        expected = kind_for_uscc(self.uscc)
+        if self.kind == expected:
+            return
+        kind = DepartmentKind(self.kind).label if self.kind in DepartmentKind.values else self.kind
+        raise ValidationError(
+            {
+                "kind": ValidationError(
+                    _(
+                        "The credit code begins with “%(prefix)s”, so the kind must be "
+                        "“%(expected)s”, not “%(kind)s”: under GB 32100-2015 a code beginning "
+                        "with 11 is a government organ's, one beginning with 12 a public "
+                        "institution's, and any other code neither's."
+                    ),
+                    code="kind_disagrees_with_uscc",
+                    params={"prefix": self.uscc[:2], "expected": expected.label, "kind": kind},
+                )
+            }
+        )
+
+    def _clean_parent(self) -> None:
         if self.parent_id is None:
             return
         seen = {self.pk} if self.pk else set()

@@ -81,8 +81,9 @@ class DepartmentUsccField(ScopedSlugRelatedField):
     def to_internal_value(self, data):
         if isinstance(data, str):
             data = normalize_uscc(data)
-            # A code that cannot exist says which rule it breaks (length, alphabet, check
-            # character), as a form or an import does; a valid code not in scope is "not found".
+            # A code that cannot exist says which rule of GB 32100 it breaks (length, alphabet,
+            # table code, region digits, check characters), as a form or an import does; a
+            # valid code not in scope is "not found".
             try:
                 validate_uscc(data)
             except DjangoValidationError as error:
@@ -155,8 +156,9 @@ class DepartmentSerializer(ServiceSaveMixin, serializers.ModelSerializer):
     save_service = department_save
     save_argument = "department"
 
-    # The model's own validator (length, alphabet, check character), on the normalised code;
-    # uniqueness is reported on ``uscc`` by the model's full_clean in the service.
+    # The model's own validator (every rule of GB 32100), on the normalised code; uniqueness,
+    # and a kind that disagrees with the code, are reported by the model's full_clean in the
+    # service.
     uscc = UsccField(max_length=18, validators=[validate_uscc])
     region = ScopedSlugRelatedField(slug_field="code", queryset=Region.objects.all())
     kind_display = display("kind")

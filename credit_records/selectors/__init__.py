@@ -518,20 +518,30 @@ def public_rectification_punctuality(today: datetime.date | None = None) -> dict
     """Rectification on-time figures over published records, in one query.
 
     ``due``: rectifications whose deadline (as extended, if it was) has passed, that is
-    deadline < today; ``on_time``: those of them verified on or before their deadline (the
-    verification day in the portal's time zone). Rectifications whose deadline is still ahead
-    are not counted yet, whether or not they are verified.
+    deadline < today, less those whose report was submitted by the deadline and still awaits
+    verification (not decided yet); ``on_time``: those of them whose verified report was
+    submitted on or before the deadline (``credit_records.punctuality``: the evaluation's
+    rule, in the portal's time zone). Rectifications whose deadline is still ahead are not
+    counted yet, whether or not they are verified.
     """
-    from django.db.models.functions import TruncDate
+    from django.db.models.functions import Coalesce, TruncDate
+
+    from .punctuality import with_report_times
 
     today = today or timezone.localdate()
-    return (
+    rectifications = with_report_times(
         Rectification.objects.filter(record__in=published_records(today), deadline__lt=today)
-        .annotate(verified_on=TruncDate("verified_at"))
-        .aggregate(
-            due=Count("pk"),
-            on_time=Count("pk", filter=Q(verified_on__lte=F("deadline"))),
-        )
+    ).annotate(
+        # The verified report's day; the verification's for one verified without a report.
+        done_on=TruncDate(Coalesce("verified_report_submitted_at", "verified_at")),
+        pending_on=TruncDate("pending_report_submitted_at"),
+    )
+    decided = (
+        Q(done_on__isnull=False) | Q(pending_on__isnull=True) | Q(pending_on__gt=F("deadline"))
+    )
+    return rectifications.aggregate(
+        due=Count("pk", filter=decided),
+        on_time=Count("pk", filter=Q(done_on__lte=F("deadline"))),
     )
 
 

@@ -115,6 +115,7 @@ class RiskWarningSerializer(serializers.ModelSerializer):
     region = RegionCodeField()
     status_display = display("status")
     kind_display = display("kind")
+    ground_display = display("ground")
     is_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -125,6 +126,8 @@ class RiskWarningSerializer(serializers.ModelSerializer):
             "profile",
             "kind",
             "kind_display",
+            "ground",
+            "ground_display",
             "grade",
             "title",
             "reason",
@@ -144,6 +147,7 @@ class RiskWarningSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = [
             "profile",
+            "ground",
             "grade",
             "response_deadline",
             "status",

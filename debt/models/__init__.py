@@ -13,7 +13,13 @@ from .base import GRADE_ORDER, ZERO, Grade, amount_field, ratio_field
 from .bonds import BondIssue, BondType, CreditRating, DebtDefault, RatingOutlook
 from .emergencies import EmergencyEvent, EmergencyLevel, EmergencyStatus
 from .profiles import DebtProfile, RiskAssessment
-from .risk_warnings import OPEN_WARNING_STATUSES, RiskWarning, WarningKind, WarningStatus
+from .risk_warnings import (
+    OPEN_WARNING_STATUSES,
+    RiskWarning,
+    WarningGround,
+    WarningKind,
+    WarningStatus,
+)
 from .terms import TermAssessment, TermConclusion, score_field
 
 __all__ = [
@@ -35,6 +41,7 @@ __all__ = [
     "RiskWarning",
     "TermAssessment",
     "TermConclusion",
+    "WarningGround",
     "WarningKind",
     "WarningStatus",
     "amount_field",

@@ -26,6 +26,17 @@ class WarningStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class WarningGround(models.TextChoices):
+    """Why a warning was drafted. The assessment drafts on two grounds, each on its own: a
+    debt ratio in a warning grade, and a balance above its approved limit (地方政府债务余额不得
+    突破批准的限额, 预算法 art. 35 and 财预〔2015〕225号), which is a breach whatever the
+    grade. Warnings written by hand give their grounds in words."""
+
+    RISK_GRADE = "grade", _("Debt ratio in a risk grade")
+    LIMIT_EXCEEDED = "limit", _("Debt balance above the approved limit")
+    OTHER = "other", _("Other grounds")
+
+
 OPEN_WARNING_STATUSES = [WarningStatus.DRAFT, WarningStatus.ISSUED, WarningStatus.RESPONDED]
 
 
@@ -49,6 +60,9 @@ class RiskWarning(ConcurrentTransitionMixin, BaseModel):
         _("kind"), max_length=10, choices=WarningKind.choices, default=WarningKind.WARNING
     )
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, blank=True)
+    ground = models.CharField(
+        _("ground"), max_length=10, choices=WarningGround.choices, default=WarningGround.OTHER
+    )
     title = models.CharField(_("title"), max_length=200)
     reason = models.TextField(_("grounds of the warning"))
     required_response = models.TextField(_("required response"), blank=True)
@@ -122,14 +136,22 @@ class RiskWarning(ConcurrentTransitionMixin, BaseModel):
         ordering = ["-created_at", "-pk"]
         permissions = [("export_riskwarning", _("Can export risk warnings"))]
         constraints = [
-            # An assessment crossing into a grade drafts one warning, however often it is
-            # recomputed.
+            # An assessment crossing into a grade drafts one warning, and a balance above its
+            # limit one more, however often it is recomputed.
             models.UniqueConstraint(
                 fields=["profile", "grade"],
-                condition=Q(automatic=True),
+                condition=Q(automatic=True, ground="grade"),
                 name="debt_warning_once_per_profile_grade",
                 violation_error_message=_(
                     "A warning of this grade was already drafted for this debt profile."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["profile"],
+                condition=Q(automatic=True, ground="limit"),
+                name="debt_warning_once_per_profile_limit",
+                violation_error_message=_(
+                    "A warning on the debt limit was already drafted for this debt profile."
                 ),
             ),
             models.CheckConstraint(

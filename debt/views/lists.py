@@ -206,6 +206,7 @@ class WarningListView(DebtListView):
             _field(m, "title"),
             Column.field(_("Region"), "region__name"),
             _choice(m, "kind"),
+            _choice(m, "ground"),
             _choice(m, "grade"),
             _choice(m, "status"),
             _field(m, "response_deadline"),

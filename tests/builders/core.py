@@ -9,19 +9,27 @@ from factory.django import DjangoModelFactory
 from core.models import Department, DepartmentKind, Region, User
 from core.roles import Role
 from core.services import user_assign_role
-from core.validators import USCC_ALPHABET, uscc_check_character
+from core.uscc import identifier_from_number, make_uscc
 
 TEST_PASSWORD = "a-long-test-password"
 
 
+# The credit-code prefix (GB 32100-2015 registration authority and category) that agrees with
+# each department kind: 11 机关, 12 事业单位, 19 机构编制/其他.
+PREFIX_BY_KIND = {
+    DepartmentKind.ORGAN: "11",
+    DepartmentKind.PUBLIC_INSTITUTION: "12",
+    DepartmentKind.OTHER: "19",
+}
+
+
 def valid_uscc(sequence: int, region_code: str = "320100", prefix: str = "11") -> str:
-    body = ""
-    value = sequence
-    for _position in range(9):
-        value, index = divmod(value, len(USCC_ALPHABET))
-        body = USCC_ALPHABET[index] + body
-    first17 = f"{prefix}{region_code}{body}"
-    return first17 + uscc_check_character(first17)
+    """A code valid under every rule of GB 32100-2015 (both check characters computed), one
+    per ``sequence``: ``prefix`` "11" for a government organ, "12" a public institution,
+    "91" an enterprise."""
+    return make_uscc(
+        prefix=prefix, region_code=region_code, identifier=identifier_from_number(sequence)
+    )
 
 
 class DepartmentFactory(DjangoModelFactory):
@@ -30,8 +38,10 @@ class DepartmentFactory(DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"测试部门{n}")
     region = factory.LazyFunction(lambda: Region.objects.get(code="320100"))
-    uscc = factory.LazyAttributeSequence(lambda o, n: valid_uscc(n + 1000, o.region.code))
     kind = DepartmentKind.ORGAN
+    uscc = factory.LazyAttributeSequence(
+        lambda o, n: valid_uscc(n + 1000, o.region.code, PREFIX_BY_KIND[o.kind])
+    )
 
 
 class UserFactory(DjangoModelFactory):

@@ -13,7 +13,7 @@ from django.utils.html import escape
 from django.utils.translation import override
 
 from core.models import Department, Region
-from core.validators import validate_uscc
+from core.validators import uscc_check_character, validate_uscc
 
 from ..builders.core import DepartmentFactory, valid_uscc
 
@@ -115,6 +115,41 @@ def row_for(department, **changes):
 # --- Import -----------------------------------------------------------------------------------
 
 
+def test_rows_whose_code_breaks_a_rule_of_its_parts_or_disagrees_with_the_kind_are_refused(
+    login, nanjing_supervisor, nanjing_department
+):
+    """GB 32100-2015: the category code must exist for its authority, the organisation code
+    (characters 9-17) carries its own GB 11714 check character, and 11… is a government organ,
+    12… a public institution. Each broken rule is reported on its row; nothing is saved."""
+    before = Department.objects.count()
+    organ_code = valid_uscc(900, "320100", prefix="11")
+    first17 = organ_code[:16] + ("1" if organ_code[16] != "1" else "2")  # a wrong 17th
+    wrong_organisation_check = first17 + uscc_check_character(first17)
+    first17 = "94" + organ_code[2:17]  # 工商 has no category 4
+    unknown_category = first17 + uscc_check_character(first17)
+    rows = [
+        {"uscc": organ_code, "name": "南京市审计局", "region": "320100", "kind": "institution"},
+        {"uscc": wrong_organisation_check, "name": "南京市统计局", "region": "320100"},
+        {"uscc": unknown_category, "name": "南京市水务局", "region": "320100"},
+        {
+            "uscc": valid_uscc(901, "320100", prefix="12"),
+            "name": "南京市档案馆",
+            "region": "320100",
+            "kind": "institution",
+        },
+    ]
+    response = upload(login(nanjing_supervisor), rows)
+
+    errors = row_errors(response)
+    assert set(errors) == {1, 2, 3}
+    assert list(errors[1]) == ["kind"] and "11" in errors[1]["kind"][0]
+    assert errors[2] == {"uscc": [uscc_error_message(wrong_organisation_check)]}
+    assert "GB 11714" in errors[2]["uscc"][0]
+    assert errors[3] == {"uscc": [uscc_error_message(unknown_category)]}
+    assert response.context.get("confirm_form") is None
+    assert Department.objects.count() == before
+
+
 def test_a_file_with_a_bad_code_and_an_unknown_region_is_reported_row_by_row_and_saves_nothing(
     login, nanjing_supervisor, nanjing_department
 ):
@@ -153,7 +188,7 @@ def test_a_clean_file_imports_every_row(login, nanjing_supervisor, regions):
     rows = [
         {"uscc": valid_uscc(600, "320100"), "name": "南京市审计局", "region": "320100"},
         {
-            "uscc": valid_uscc(601, "320115").lower(),
+            "uscc": valid_uscc(601, "320115", prefix="12").lower(),  # 12: a public institution
             "name": "江宁区教育局",
             "region": "320115",
             "kind": "事业单位",
@@ -166,7 +201,7 @@ def test_a_clean_file_imports_every_row(login, nanjing_supervisor, regions):
 
     assert response.status_code == 302
     audit = Department.objects.get(uscc=valid_uscc(600, "320100"))
-    education = Department.objects.get(uscc=valid_uscc(601, "320115"))
+    education = Department.objects.get(uscc=valid_uscc(601, "320115", prefix="12"))
     assert (audit.name, audit.region.code, audit.kind, audit.active) == (
         "南京市审计局",
         "320100",

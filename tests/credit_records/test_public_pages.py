@@ -652,6 +652,49 @@ def test_the_on_time_rate_counts_rectifications_verified_by_a_deadline_that_has_
     assert "on-time-method" in body(response)
 
 
+def test_the_on_time_rate_judges_a_rectification_by_the_submission_of_its_verified_report(
+    nanjing_department, time_machine
+):
+    """credit_records.punctuality, the evaluation's rule: the report finally verified must
+    have been submitted by the deadline; a returned report does not count; a report sent in
+    time and awaiting verification is not counted yet."""
+    shanghai = datetime.timezone(datetime.timedelta(hours=8))
+
+    def at(text):
+        return datetime.datetime.fromisoformat(text).replace(tzinfo=shanghai)
+
+    def rectify(*steps):
+        time_machine.move_to(at("2026-03-02 09:00"), tick=False)
+        record = make_record(nanjing_department, state="rectification_required")
+        Rectification.objects.filter(record=record).update(deadline=datetime.date(2026, 3, 31))
+        actions = {
+            "submit": lambda: services.record_submit_report(
+                record=record, actor=None, content="已整改"
+            ),
+            "return": lambda: services.record_return(record=record, actor=None, reason="不完整"),
+            "verify": lambda: services.record_verify(record=record, actor=None, reason="到位"),
+        }
+        services.record_submit_explanation(record=record, actor=None, explanation="原因说明")
+        for action, moment in steps:
+            time_machine.move_to(at(moment), tick=False)
+            actions[action]()
+
+    rectify(("submit", "2026-03-31 23:30"), ("verify", "2026-04-20 09:00"))  # on time
+    rectify(("submit", "2026-04-01 00:10"), ("verify", "2026-04-02 09:00"))  # late
+    rectify(  # returned in time, the verified one after the deadline: late
+        ("submit", "2026-03-20 09:00"),
+        ("return", "2026-03-25 09:00"),
+        ("submit", "2026-04-03 09:00"),
+        ("verify", "2026-04-05 09:00"),
+    )
+    rectify(("submit", "2026-03-30 09:00"))  # in time, awaiting verification: not counted
+    time_machine.move_to(at("2026-05-01 10:00"), tick=False)
+
+    response = get(Client(), "/public/")
+
+    assert response.context["figures"]["rectification"] == {"due": 3, "on_time": 1}
+
+
 def test_with_no_rectification_due_the_on_time_rate_is_a_dash_not_a_division_by_zero(db):
     response = get(Client(), "/public/")
     assert response.context["on_time_rate"] is None

@@ -16,7 +16,7 @@ from django.test import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
-from core.validators import uscc_check_character
+from core.uscc import make_uscc
 from credit_records import services
 from credit_records.models import (
     Attachment,
@@ -262,10 +262,8 @@ def test_searching_by_a_credit_code_typed_in_lower_case(
 
 
 def test_searching_by_the_beginning_of_a_credit_code(login, nanjing_supervisor, landscape, regions):
-    first17 = "11320100KWJ8ABCDE"
-    audit = DepartmentFactory(
-        name="南京市审计局", region=regions["320100"], uscc=first17 + uscc_check_character(first17)
-    )
+    code = make_uscc(prefix="11", region_code="320100", identifier="KWJ8ABCD")
+    audit = DepartmentFactory(name="南京市审计局", region=regions["320100"], uscc=code)
     record = make_record(audit, state="draft")
 
     response = login(nanjing_supervisor).get(LIST, {"q": " 11320100kwj8 "})

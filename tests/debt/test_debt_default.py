@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from credit_records.models import DishonestyRecord, RecordCategory, RecordSource, RecordStatus
+from credit_records.services import record_create
 from debt import services
 from debt.models import DebtDefault
 
@@ -135,7 +136,7 @@ def test_the_database_refuses_a_second_link_for_one_profile(
 ):
     first = report(overdue, nanjing_supervisor)
     other = DepartmentFactory(name="南京市财政局", region=overdue.region)
-    record = services.record_create(
+    record = record_create(
         actor=None,
         department=other,
         category=RecordCategory.DEBT_DEFAULT,

@@ -1,5 +1,6 @@
 """The risk indicators in Decimal arithmetic, on a worked example computed by hand, and the
-grade boundaries exactly at each threshold."""
+grade boundaries exactly at each threshold: the grade is decided on the exact debt ratio, the
+ratio shown is rounded to two decimals."""
 
 from decimal import Decimal
 
@@ -110,6 +111,50 @@ def test_a_computed_debt_ratio_is_graded_at_the_boundary(balance, grade):
         }
     )
     assert compute(inputs, DEFAULT).grade == grade
+
+
+@pytest.mark.parametrize(
+    ("balance", "capacity", "shown", "grade"),
+    [
+        # 119.995 / 100 = 119.995 %: below 120 (green), shown half-up as 120.00.
+        ("119.995", "100", "120.00", Grade.GREEN),
+        # 239.99 / 200 = 119.995 % again, from other figures.
+        ("239.99", "200", "120.00", Grade.GREEN),
+        # 119.9999 / 100 = 119.9999 %: still below the line.
+        ("119.9999", "100", "120.00", Grade.GREEN),
+        # 120 / 100.0001 = 119.99988… %: below 120 although 120 is the balance.
+        ("120", "100.0001", "120.00", Grade.GREEN),
+        # 120.004 / 100 = 120.004 %: on the other side of the line, shown the same.
+        ("120.004", "100", "120.00", Grade.YELLOW),
+        # Exactly 120 %: yellow from 120 (green is strictly below).
+        ("120", "100", "120.00", Grade.YELLOW),
+        # 199.995 %: yellow, shown 200.00; 299.995 %: orange, shown 300.00.
+        ("199.995", "100", "200.00", Grade.YELLOW),
+        ("299.995", "100", "300.00", Grade.ORANGE),
+        # Divisions that do not terminate: 200 / 166.6667 = 119.99997600… % (green) and
+        # 400 / 333.3333 = 120.00001200… % (yellow), both shown 120.00.
+        ("200", "166.6667", "120.00", Grade.GREEN),
+        ("400", "333.3333", "120.00", Grade.YELLOW),
+    ],
+)
+def test_the_grade_is_decided_on_the_exact_ratio_and_the_ratio_shown_rounded(
+    balance, capacity, shown, grade
+):
+    inputs = Inputs(
+        **{
+            **WORKED.__dict__,
+            "general_balance": D(balance),
+            "special_balance": D("0"),
+            "financial_capacity": D(capacity),
+        }
+    )
+    result = compute(inputs, DEFAULT)
+    assert (result.debt_ratio, result.grade) == (D(shown), grade)
+
+
+def test_a_ratio_a_hair_below_a_threshold_is_below_it():
+    assert grade_for(D("119.999999999999999999999999999"), DEFAULT) == Grade.GREEN
+    assert grade_for(D("299.999999999999999999999999999"), DEFAULT) == Grade.ORANGE
 
 
 @override_settings(

@@ -204,7 +204,9 @@ def test_the_api_creates_a_profile_and_assesses_it(
     )
     assert duplicate.status_code == 400
     assert client.get("/api/v1/debt/profiles/?colour=red").status_code == 400
-    warning = RiskWarning.objects.get()
+    # Two grounds, two drafts: the orange grade, and the general balance above its limit.
+    assert set(RiskWarning.objects.values_list("ground", flat=True)) == {"grade", "limit"}
+    warning = RiskWarning.objects.get(ground="grade")
     # Nanjing's warning is issued by the office above it.
     client = login(province_supervisor)
     issued = client.post(
@@ -235,9 +237,10 @@ def test_the_demo_data_loads_twice_without_duplicates(regions):
     assert RiskAssessment.objects.filter(special_limit_breached=True).exists()
     assert RiskWarning.objects.filter(status=WarningStatus.DRAFT).exists()
     assert RiskWarning.objects.filter(status=WarningStatus.ISSUED).count() == 1
-    # Only the current drafts wait: each region's older drafts were superseded by the service.
+    # Only the current drafts wait: each region's older drafts on the same ground were
+    # superseded by the service.
     drafts = RiskWarning.objects.filter(status=WarningStatus.DRAFT)
     assert set(drafts.values_list("profile__year", flat=True)) == {2025}
-    assert drafts.count() == drafts.values("region").distinct().count()
+    assert drafts.count() == drafts.values("region", "ground").distinct().count()
     assert RiskWarning.objects.filter(status=WarningStatus.WITHDRAWN, automatic=True).exists()
     assert EmergencyEvent.objects.count() == 1

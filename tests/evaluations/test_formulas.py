@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from credit_records import services
 from credit_records.models import Rectification
 from evaluations import indicators
 from evaluations.models import RoundSubject
@@ -19,7 +20,7 @@ from procurement.models import FlagRule, FlagStatus, Payment, ProcurementProject
 from ..builders.core import DepartmentFactory
 from ..builders.debt import make_profile
 from ..builders.procurement import make_contract, make_payment, make_project
-from ..builders.records import make_record
+from ..builders.records import make_record, make_rectifying_record
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -65,28 +66,141 @@ def rectification(department, *, deadline, verified=None, escalation=0):
 
 
 # --- rectification_on_time --------------------------------------------------------------------
+#
+# On time = the report that was finally verified was submitted on or before the deadline (the
+# escalation ladder stands still from that submission; credit_records.punctuality). A returned
+# report does not count. Days are Shanghai days.
 
 
-def test_rectification_on_time_is_the_share_of_due_rectifications_verified_by_the_deadline(
-    jiangning, department, elsewhere
+@pytest.fixture
+def rectify(time_machine, department):
+    """``rectify(deadline, ("submit", moment), ("return", moment), ("verify", moment), ...)``:
+    a record of ``department`` required on 2026-01-05 to rectify by ``deadline``, explained,
+    then taken through the steps by the real services, each at its moment (Shanghai time);
+    the clock then returns to the module's today."""
+
+    def run(deadline: str, *steps, where=None):
+        time_machine.move_to(datetime.datetime(2026, 1, 5, 9, tzinfo=SHANGHAI), tick=False)
+        record = make_rectifying_record(where or department, deadline=day(deadline))
+        actions = {
+            "submit": lambda: services.record_submit_report(
+                record=record, actor=None, content="已完成整改。"
+            ),
+            "return": lambda: services.record_return(record=record, actor=None, reason="材料不全"),
+            "verify": lambda: services.record_verify(record=record, actor=None, reason="整改到位"),
+        }
+        for action, moment in steps:
+            time_machine.move_to(
+                datetime.datetime.fromisoformat(moment).replace(tzinfo=SHANGHAI), tick=False
+            )
+            actions[action]()
+        time_machine.move_to("2026-11-20 10:00:00+08:00", tick=False)
+        return record.pk
+
+    return run
+
+
+def on_time_figures(subject):
+    value, inputs = indicators.compute("rectification_on_time", subject, PERIOD)
+    return value, inputs
+
+
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [
+        # Submitted on the deadline day (late in the evening) and verified: on time.
+        ([("submit", "2026-06-30 23:30"), ("verify", "2026-07-01 09:00")], "on_time"),
+        # Submitted the day after the deadline, just after midnight: late.
+        ([("submit", "2026-07-01 00:10"), ("verify", "2026-07-01 09:00")], "late"),
+        # Submitted well before, verified weeks after the deadline: on time (the supervisor's
+        # delay is not the department's).
+        ([("submit", "2026-06-20 10:00"), ("verify", "2026-08-15 09:00")], "on_time"),
+        # A report submitted in time but returned, then a verified one after the deadline: the
+        # returned report does not count.
+        (
+            [
+                ("submit", "2026-06-20 10:00"),
+                ("return", "2026-06-25 10:00"),
+                ("submit", "2026-07-02 10:00"),
+                ("verify", "2026-07-03 10:00"),
+            ],
+            "late",
+        ),
+        # Returned, then resubmitted on the deadline day and verified later: on time.
+        (
+            [
+                ("submit", "2026-06-10 10:00"),
+                ("return", "2026-06-15 10:00"),
+                ("submit", "2026-06-30 18:00"),
+                ("verify", "2026-07-10 10:00"),
+            ],
+            "on_time",
+        ),
+    ],
+)
+def test_a_rectification_is_on_time_when_its_verified_report_was_submitted_by_the_deadline(
+    jiangning, rectify, steps, expected
 ):
-    on_deadline_day = rectification(department, deadline="2026-06-30", verified="2026-06-30 23:30")
-    late = rectification(department, deadline="2026-06-30", verified="2026-07-01 08:00")
-    overdue = rectification(department, deadline="2026-09-30")
-    rectification(department, deadline="2026-12-15")  # not due yet, not verified: left out
-    early = rectification(department, deadline="2026-12-15", verified="2026-11-01 09:00")
-    rectification(department, deadline="2025-12-01", verified="2025-11-01 09:00")  # last year
-    rectification(elsewhere, deadline="2026-06-30")  # another district
+    record_id = rectify("2026-06-30", *steps)
 
-    value, inputs = indicators.compute("rectification_on_time", jiangning, PERIOD)
+    value, inputs = on_time_figures(jiangning)
 
-    # Due: the four with a passed deadline or a verification = on_deadline_day, late, overdue,
-    # early. On time: on_deadline_day (verified 23:30 local time on the day) and early.
-    # 2 / 4 = 50.00.
+    assert (inputs["due"], inputs["record_ids"]) == (1, [record_id])
+    if expected == "on_time":
+        assert (value, inputs["on_time_record_ids"]) == (D("100.00"), [record_id])
+    else:
+        assert (value, inputs["on_time_record_ids"]) == (D("0.00"), [])
+
+
+def test_a_report_submitted_in_time_and_awaiting_verification_is_left_out_until_decided(
+    jiangning, rectify
+):
+    # The deadline has passed, but the department's report (sent in time) waits for the
+    # supervisor: the ladder is paused, and the indicator does not call it late either.
+    waiting = rectify("2026-06-30", ("submit", "2026-06-29 10:00"))
+    # A report sent after the deadline is late whatever its verification will say.
+    late = rectify("2026-06-30", ("submit", "2026-07-05 10:00"))
+    done = rectify("2026-06-30", ("submit", "2026-06-01 10:00"), ("verify", "2026-06-02 10:00"))
+
+    value, inputs = on_time_figures(jiangning)
+
+    # Due: late and done; on time: done. 1 / 2 = 50.00.
     assert value == D("50.00")
-    assert (inputs["due"], inputs["on_time"]) == (4, 2)
-    assert inputs["record_ids"] == sorted([on_deadline_day, late, overdue, early])
-    assert inputs["on_time_record_ids"] == sorted([on_deadline_day, early])
+    assert inputs["record_ids"] == sorted([late, done])
+    assert inputs["on_time_record_ids"] == [done]
+    assert inputs["awaiting_verification_record_ids"] == [waiting]
+
+
+def test_rectification_on_time_counts_only_due_rectifications_of_the_subject_and_period(
+    jiangning, rectify, elsewhere
+):
+    on_time = rectify("2026-06-30", ("submit", "2026-06-30 12:00"), ("verify", "2026-07-02 09:00"))
+    overdue = rectify("2026-09-30")  # no report, deadline passed: late
+    rectify("2026-12-15")  # not due yet, nothing submitted: left out
+    early = rectify("2026-12-15", ("submit", "2026-11-01 09:00"), ("verify", "2026-11-02 09:00"))
+    rectify("2026-06-30", where=elsewhere)  # another district
+
+    value, inputs = on_time_figures(jiangning)
+
+    # Due: on_time, overdue, early. On time: on_time and early. 2 / 3 = 66.67.
+    assert value == D("66.67")
+    assert (inputs["due"], inputs["on_time"]) == (3, 2)
+    assert inputs["record_ids"] == sorted([on_time, overdue, early])
+    assert inputs["on_time_record_ids"] == sorted([on_time, early])
+
+
+def test_a_rectification_verified_without_a_report_on_file_is_judged_by_its_verification_day(
+    jiangning, department
+):
+    # Data from before reports were kept: the verification day stands in for the report's.
+    on_time = rectification(department, deadline="2026-06-30", verified="2026-06-30 23:30")
+    late = rectification(department, deadline="2026-06-30", verified="2026-07-01 08:00")
+
+    value, inputs = on_time_figures(jiangning)
+
+    assert value == D("50.00")
+    assert inputs["record_ids"] == sorted([on_time, late])
+    assert inputs["on_time_record_ids"] == [on_time]
 
 
 def test_rectification_on_time_without_anything_due_is_no_data(jiangning, department):
