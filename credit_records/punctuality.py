@@ -54,9 +54,9 @@ def punctuality(
     return Punctuality.NOT_DUE if deadline >= today else Punctuality.LATE
 
 
-def _report_submitted_at(decision: str) -> Subquery:
+def _report_submitted_at(decision: str, rectification: str = "pk") -> Subquery:
     return Subquery(
-        RectificationReport.objects.filter(rectification=OuterRef("pk"), decision=decision)
+        RectificationReport.objects.filter(rectification=OuterRef(rectification), decision=decision)
         .order_by("-submitted_at", "-pk")
         .values("submitted_at")[:1]
     )
@@ -69,3 +69,35 @@ def with_report_times(queryset: QuerySet[Rectification]) -> QuerySet[Rectificati
         verified_report_submitted_at=_report_submitted_at(ReportDecision.ACCEPTED),
         pending_report_submitted_at=_report_submitted_at(ReportDecision.PENDING),
     )
+
+
+def with_record_punctuality_days(queryset):
+    """Records with ``done_on`` (the day their verified report was submitted, or for one
+    verified without a report on file, the verification day) and ``pending_on`` (the day the
+    report awaiting verification was submitted), in the portal's time zone: the inputs of
+    ``punctuality`` as columns, for the record lists and the cockpit."""
+    from django.db.models.functions import Coalesce, TruncDate
+
+    return queryset.annotate(
+        done_on=TruncDate(
+            Coalesce(
+                _report_submitted_at(ReportDecision.ACCEPTED, "rectification"),
+                "rectification__verified_at",
+            )
+        ),
+        pending_on=TruncDate(_report_submitted_at(ReportDecision.PENDING, "rectification")),
+    )
+
+
+def record_punctuality_q():
+    """``(decided, on_time, late)`` conditions over ``with_record_punctuality_days`` records
+    whose deadline has passed: ``decided`` leaves out those whose report was submitted by the
+    deadline and awaits verification (neither on time nor late yet)."""
+    from django.db.models import F, Q
+
+    deadline = F("rectification__deadline")
+    decided = Q(done_on__isnull=False) | Q(pending_on__isnull=True) | Q(pending_on__gt=deadline)
+    on_time = Q(done_on__lte=deadline)
+    # Not "~on_time": NOT (NULL <= deadline) is NULL in SQL, which would drop the unfinished.
+    late = decided & (Q(done_on__isnull=True) | Q(done_on__gt=deadline))
+    return decided, on_time, late

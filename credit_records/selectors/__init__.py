@@ -526,7 +526,7 @@ def public_rectification_punctuality(today: datetime.date | None = None) -> dict
     """
     from django.db.models.functions import Coalesce, TruncDate
 
-    from .punctuality import with_report_times
+    from ..punctuality import with_report_times
 
     today = today or timezone.localdate()
     rectifications = with_report_times(

@@ -8,8 +8,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Substr, TruncDate, TruncMonth
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
 from core.models import Department, Region, RegionLevel
@@ -23,6 +23,7 @@ from ..models import (
     RecordStatus,
     Severity,
 )
+from ..punctuality import record_punctuality_q, with_record_punctuality_days
 from ..rules import region_standing
 from . import standing_q
 
@@ -83,20 +84,20 @@ def rectification_due_q(today: datetime.date) -> Q:
 
 
 def with_verified_on(queryset: QuerySet[DishonestyRecord]) -> QuerySet[DishonestyRecord]:
-    """``verified_on``: the day (in the portal's time zone) the rectification was verified."""
-    return queryset.annotate(verified_on=TruncDate("rectification__verified_at"))
+    """The days the punctuality rule reads (``credit_records.punctuality``, the evaluation's
+    rule too): the verified report's submission and the pending report's."""
+    return with_record_punctuality_days(queryset)
 
 
-ON_TIME = Q(verified_on__lte=F("rectification__deadline"))
-# Not "~ON_TIME": NOT (NULL <= deadline) is NULL in SQL, which would drop the unverified.
-LATE = Q(verified_on__isnull=True) | Q(verified_on__gt=F("rectification__deadline"))
+DECIDED, ON_TIME, LATE = record_punctuality_q()
 
 
 def filter_punctuality(queryset, kind: str, today: datetime.date | None = None):
-    """The records behind the on-time rate: ``due`` (deadline passed), ``on_time`` (of those,
-    verified on or before the deadline) or ``late`` (the others)."""
+    """The records behind the on-time rate: ``due`` (deadline passed, outcome known),
+    ``on_time`` (of those, the verified report submitted by the deadline) or ``late`` (the
+    others)."""
     today = today or timezone.localdate()
-    due = with_verified_on(queryset).filter(rectification_due_q(today))
+    due = with_verified_on(queryset).filter(rectification_due_q(today) & DECIDED)
     if kind == "on_time":
         return due.filter(ON_TIME)
     if kind == "late":
@@ -109,7 +110,7 @@ def rectification_punctuality(user, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     figures = (
         with_verified_on(scoped_records(user))
-        .filter(rectification_due_q(today))
+        .filter(rectification_due_q(today) & DECIDED)
         .aggregate(due=Count("pk"), on_time=Count("pk", filter=ON_TIME))
     )
     figures["late"] = figures["due"] - figures["on_time"]
