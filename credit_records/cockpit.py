@@ -103,12 +103,12 @@ def records_panel(user) -> Panel | None:
                     list_url(RECORD_LIST, punctuality="due"),
                 ),
                 Figure(
-                    _("Verified on time"),
+                    _("Rectified on time"),
                     punctuality["on_time"],
                     list_url(RECORD_LIST, punctuality="on_time"),
                 ),
                 Figure(
-                    _("Not verified on time"),
+                    _("Not rectified on time"),
                     punctuality["late"],
                     list_url(RECORD_LIST, punctuality="late"),
                     alert=True,

@@ -89,8 +89,8 @@ class DishonestyRecordFilter(RegionScopedFilterSet):
         empty_label=_("Any"),
         choices=[
             ("due", _("Deadline passed")),
-            ("on_time", _("Verified on time")),
-            ("late", _("Not verified on time")),
+            ("on_time", _("Rectified on time")),
+            ("late", _("Not rectified on time")),
         ],
         method="filter_punctuality",
     )
