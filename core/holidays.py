@@ -1,0 +1,215 @@
+"""Filling the working-day calendar from the State Council's yearly holiday notice.
+
+The notice (国务院办公厅关于某年部分节假日安排的通知, published each October to December for
+the next year) is followed by the ``chinese-calendar`` package (import ``chinese_calendar``),
+which lists every public holiday and every 调休 working weekend of the years it covers.
+``sync_calendar`` writes those years into ``CalendarDay`` (source "library") and the plain
+weekends of the years it does not cover yet (source "weekend"); a day an administrator set
+(source "manual") is never overwritten, so an office's local day off or its own entry of a
+notice the library does not have yet survives every re-run. It runs after every ``migrate``
+(the test database and a fresh ``make run`` get the holidays too) and from
+``manage.py sync_calendar``; both are idempotent and write only what changed.
+
+``calendar_changed`` is sent with the first and last date whose status changed, so apps
+that store dates computed from the calendar (procurement's payment due dates) recompute.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+# Sent with ``first`` and ``last``: the range of dates whose working status changed.
+calendar_changed = Signal()
+
+# The first year filled: the Civil Code (art. 203 on periods ending on a rest day) is in force
+# from 2021-01-01 and the SME payment regulation from 2020-09-01; older contracts and records
+# still need their working days, and the library's years cost little (about 120 rows each).
+FIRST_YEAR = 2004
+# From this month on, next year's notice is due (it came out on 2025-11-04 for 2026,
+# 2024-11-12 for 2025): the check and the workspace home warn while the calendar lacks it.
+NOTICE_EXPECTED_FROM_MONTH = 11
+# Weekend rows are kept this many years beyond the current one for the years the library does
+# not cover, so an administrator can turn one into a 调休 working day in the admin.
+WEEKEND_YEARS_AHEAD = 4
+
+WEEKEND_NOTE = "周末"
+
+
+@dataclass(frozen=True)
+class DayStatus:
+    is_working_day: bool
+    note: str
+
+
+def library_years() -> range:
+    """The years the installed chinese-calendar knows (every holiday and 调休 day)."""
+    import chinese_calendar
+
+    years = {day.year for day in chinese_calendar.holidays}
+    return range(min(years), max(years) + 1)
+
+
+def _holiday_name(english: str) -> str:
+    from chinese_calendar import Holiday
+
+    try:
+        return Holiday(english).chinese
+    except ValueError:
+        return english
+
+
+def library_status(day: datetime.date) -> DayStatus | None:
+    """The day's status by the notice, or None for an ordinary weekday (no row needed)."""
+    import chinese_calendar
+
+    is_holiday, name = chinese_calendar.get_holiday_detail(day)
+    weekend = day.weekday() >= 5
+    if not is_holiday and weekend:
+        return DayStatus(True, f"调休上班（{_holiday_name(name)}）" if name else "调休上班")
+    if is_holiday and name:
+        return DayStatus(False, _holiday_name(name))
+    if weekend:
+        return DayStatus(False, WEEKEND_NOTE)
+    return None
+
+
+def _years(years) -> list[int]:
+    if years:
+        return sorted(set(years))
+    last = max(timezone.localdate().year + WEEKEND_YEARS_AHEAD, library_years().stop - 1)
+    return list(range(FIRST_YEAR, last + 1))
+
+
+def _wanted(day: datetime.date, in_library: bool):
+    """(status or None for an ordinary weekday, source) the fill gives ``day``."""
+    from core.models import CalendarSource
+
+    if in_library:
+        return library_status(day), CalendarSource.LIBRARY
+    if day.weekday() >= 5:
+        return DayStatus(False, WEEKEND_NOTE), CalendarSource.WEEKEND
+    return None, CalendarSource.WEEKEND
+
+
+def _replaceable(row, source) -> bool:
+    """An administrator's day is never replaced; a library day only by the library (a later
+    library version that drops a year keeps the days an earlier one filled)."""
+    from core.models import CalendarSource
+
+    if row.source == CalendarSource.MANUAL:
+        return False
+    return source == CalendarSource.LIBRARY or row.source != CalendarSource.LIBRARY
+
+
+def sync_calendar(years=None, *, model=None, using: str = "default") -> dict[str, int]:
+    """Bring the calendar of ``years`` (default: every year from ``FIRST_YEAR`` to a few
+    years ahead) in line with the library, keeping the administrators' days.
+
+    Covered years get the notice's days (source "library"); a row the library no longer
+    lists (a corrected notice) is removed. Years not covered get their weekends (source
+    "weekend"), never overwriting a row from the library or an administrator. Returns the
+    counts of rows created, updated and deleted; idempotent."""
+    from core.models import CalendarDay
+
+    model = model or CalendarDay
+    covered = library_years()
+    created, updated, deleted = [], [], []
+    with transaction.atomic(using=using):
+        for year in _years(years):
+            first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+            rows = {
+                row.date: row
+                for row in model.objects.using(using).filter(date__range=(first, last))
+            }
+            in_library = year in covered
+            day = first
+            while day <= last:
+                row = rows.get(day)
+                status, source = _wanted(day, in_library)
+                if row is None:
+                    if status is not None:
+                        created.append(
+                            model(
+                                date=day,
+                                is_working_day=status.is_working_day,
+                                note=status.note,
+                                source=source,
+                            )
+                        )
+                elif _replaceable(row, source):
+                    if status is None:
+                        deleted.append(row)  # a weekday the (corrected) notice no longer lists
+                    elif (row.is_working_day, row.note, row.source) != (
+                        status.is_working_day,
+                        status.note,
+                        source,
+                    ):
+                        row.is_working_day, row.note = status.is_working_day, status.note
+                        row.source = source
+                        updated.append(row)
+                day += datetime.timedelta(days=1)
+        model.objects.using(using).bulk_create(created, batch_size=500)
+        model.objects.using(using).bulk_update(
+            updated, ["is_working_day", "note", "source"], batch_size=500
+        )
+        if deleted:
+            model.objects.using(using).filter(pk__in=[row.pk for row in deleted]).delete()
+    changed = [row.date for row in (*created, *updated, *deleted)]
+    if changed:
+        calendar_changed.send(sender=model, first=min(changed), last=max(changed))
+    return {"created": len(created), "updated": len(updated), "deleted": len(deleted)}
+
+
+def sync_after_migrate(sender=None, using: str = "default", apps=None, **kwargs) -> None:
+    """post_migrate: fill the calendar once the core tables are there (also after a test
+    database is created or flushed). Skipped while migrating backwards to a state without
+    the ``source`` column."""
+    if apps is None:
+        return
+    try:
+        model = apps.get_model("core", "CalendarDay")
+    except LookupError:
+        return
+    if "source" not in {field.name for field in model._meta.get_fields()}:
+        return
+    counts = sync_calendar(model=model, using=using)
+    if any(counts.values()):
+        logger.info("Working-day calendar filled from chinese-calendar: %s", counts)
+
+
+# --- what is missing -------------------------------------------------------------------------
+
+
+def years_needed(today: datetime.date | None = None) -> list[int]:
+    """The years whose holidays deadlines need now: this year, and next year once its notice
+    is due (from November)."""
+    today = today or timezone.localdate()
+    years = [today.year]
+    if today.month >= NOTICE_EXPECTED_FROM_MONTH:
+        years.append(today.year + 1)
+    return years
+
+
+def missing_years(today: datetime.date | None = None, *, using: str = "default") -> list[int]:
+    """The needed years whose notice the calendar does not hold: no day of the year came
+    from the library. (An office that enters a notice by hand silences the warning with
+    ``SILENCED_SYSTEM_CHECKS = ["core.W001"]``, which also hides the workspace notice.)"""
+    from core.models import CalendarDay, CalendarSource
+
+    if "core.W001" in settings.SILENCED_SYSTEM_CHECKS:
+        return []
+    needed = years_needed(today)
+    known = set(
+        CalendarDay.objects.using(using)
+        .filter(source=CalendarSource.LIBRARY, date__year__in=needed)
+        .values_list("date__year", flat=True)
+        .distinct()
+    )
+    return [year for year in needed if year not in known]
