@@ -18,6 +18,7 @@ import datetime
 import logging
 from dataclasses import dataclass
 
+import chinese_calendar
 from django.conf import settings
 from django.db import transaction
 from django.dispatch import Signal
@@ -50,31 +51,28 @@ class DayStatus:
 
 def library_years() -> range:
     """The years the installed chinese-calendar knows (every holiday and 调休 day)."""
-    import chinese_calendar
-
     years = {day.year for day in chinese_calendar.holidays}
     return range(min(years), max(years) + 1)
 
 
 def _holiday_name(english: str) -> str:
-    from chinese_calendar import Holiday
-
     try:
-        return Holiday(english).chinese
+        return chinese_calendar.Holiday(english).chinese
     except ValueError:
         return english
 
 
 def library_status(day: datetime.date) -> DayStatus | None:
-    """The day's status by the notice, or None for an ordinary weekday (no row needed)."""
-    import chinese_calendar
-
-    is_holiday, name = chinese_calendar.get_holiday_detail(day)
+    """The day's status by the notice, or None for an ordinary weekday (no row needed). Reads
+    the package's published tables (``holidays``, ``workdays``: the days off and the days
+    worked instead, by date, with the holiday's name) as ``get_holiday_detail`` does, without
+    its per-call range check that made a fill of twenty years take seconds."""
     weekend = day.weekday() >= 5
-    if not is_holiday and weekend:
+    if day in chinese_calendar.workdays:
+        name = chinese_calendar.workdays[day]
         return DayStatus(True, f"调休上班（{_holiday_name(name)}）" if name else "调休上班")
-    if is_holiday and name:
-        return DayStatus(False, _holiday_name(name))
+    if day in chinese_calendar.holidays:
+        return DayStatus(False, _holiday_name(chinese_calendar.holidays[day]))
     if weekend:
         return DayStatus(False, WEEKEND_NOTE)
     return None
@@ -87,25 +85,21 @@ def _years(years) -> list[int]:
     return list(range(FIRST_YEAR, last + 1))
 
 
-def _wanted(day: datetime.date, in_library: bool):
+def _wanted(day: datetime.date, in_library: bool, sources) -> tuple:
     """(status or None for an ordinary weekday, source) the fill gives ``day``."""
-    from core.models import CalendarSource
-
     if in_library:
-        return library_status(day), CalendarSource.LIBRARY
+        return library_status(day), sources.LIBRARY
     if day.weekday() >= 5:
-        return DayStatus(False, WEEKEND_NOTE), CalendarSource.WEEKEND
-    return None, CalendarSource.WEEKEND
+        return DayStatus(False, WEEKEND_NOTE), sources.WEEKEND
+    return None, sources.WEEKEND
 
 
-def _replaceable(row, source) -> bool:
+def _replaceable(current_source: str, source: str, sources) -> bool:
     """An administrator's day is never replaced; a library day only by the library (a later
     library version that drops a year keeps the days an earlier one filled)."""
-    from core.models import CalendarSource
-
-    if row.source == CalendarSource.MANUAL:
+    if current_source == sources.MANUAL:
         return False
-    return source == CalendarSource.LIBRARY or row.source != CalendarSource.LIBRARY
+    return source == sources.LIBRARY or current_source != sources.LIBRARY
 
 
 def sync_calendar(years=None, *, model=None, using: str = "default") -> dict[str, int]:
@@ -115,24 +109,33 @@ def sync_calendar(years=None, *, model=None, using: str = "default") -> dict[str
     Covered years get the notice's days (source "library"); a row the library no longer
     lists (a corrected notice) is removed. Years not covered get their weekends (source
     "weekend"), never overwriting a row from the library or an administrator. Returns the
-    counts of rows created, updated and deleted; idempotent."""
+    counts of rows created, updated and deleted; idempotent. Rows are read as tuples in one
+    query: it runs after every migrate and every flush of a test database."""
     from core.models import CalendarDay
+    from core.models import CalendarSource as sources
 
     model = model or CalendarDay
     covered = library_years()
+    wanted_years = set(_years(years))
     created, updated, deleted = [], [], []
     with transaction.atomic(using=using):
-        for year in _years(years):
-            first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-            rows = {
-                row.date: row
-                for row in model.objects.using(using).filter(date__range=(first, last))
-            }
+        rows = {
+            day: (pk, working, note, source)
+            for pk, day, working, note, source in model.objects.using(using)
+            .filter(
+                date__range=(
+                    datetime.date(min(wanted_years), 1, 1),
+                    datetime.date(max(wanted_years), 12, 31),
+                )
+            )
+            .values_list("pk", "date", "is_working_day", "note", "source")
+        }
+        for year in sorted(wanted_years):
             in_library = year in covered
-            day = first
+            day, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
             while day <= last:
+                status, source = _wanted(day, in_library, sources)
                 row = rows.get(day)
-                status, source = _wanted(day, in_library)
                 if row is None:
                     if status is not None:
                         created.append(
@@ -143,25 +146,27 @@ def sync_calendar(years=None, *, model=None, using: str = "default") -> dict[str
                                 source=source,
                             )
                         )
-                elif _replaceable(row, source):
+                elif _replaceable(row[3], source, sources):
                     if status is None:
-                        deleted.append(row)  # a weekday the (corrected) notice no longer lists
-                    elif (row.is_working_day, row.note, row.source) != (
-                        status.is_working_day,
-                        status.note,
-                        source,
-                    ):
-                        row.is_working_day, row.note = status.is_working_day, status.note
-                        row.source = source
-                        updated.append(row)
+                        deleted.append((row[0], day))  # a weekday the notice no longer lists
+                    elif row[1:] != (status.is_working_day, status.note, source):
+                        updated.append(
+                            model(
+                                pk=row[0],
+                                date=day,
+                                is_working_day=status.is_working_day,
+                                note=status.note,
+                                source=source,
+                            )
+                        )
                 day += datetime.timedelta(days=1)
         model.objects.using(using).bulk_create(created, batch_size=500)
         model.objects.using(using).bulk_update(
             updated, ["is_working_day", "note", "source"], batch_size=500
         )
         if deleted:
-            model.objects.using(using).filter(pk__in=[row.pk for row in deleted]).delete()
-    changed = [row.date for row in (*created, *updated, *deleted)]
+            model.objects.using(using).filter(pk__in=[pk for pk, _day in deleted]).delete()
+    changed = [row.date for row in (*created, *updated)] + [day for _pk, day in deleted]
     if changed:
         calendar_changed.send(sender=model, first=min(changed), last=max(changed))
     return {"created": len(created), "updated": len(updated), "deleted": len(deleted)}

@@ -4,7 +4,7 @@ each user; the site's titles; the translations of django-axes' admin."""
 from django.contrib import admin, messages
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin.base import RevertNeedsChangePermissionMixin
@@ -68,7 +68,12 @@ class CalendarDayAdmin(admin.ModelAdmin):
             sync_calendar({day.year for day in days})
         self.message_user(
             request,
-            _("%(count)d days returned to the State Council notice.") % {"count": len(days)},
+            ngettext(
+                "%(count)d day returned to the State Council notice.",
+                "%(count)d days returned to the State Council notice.",
+                len(days),
+            )
+            % {"count": len(days)},
             messages.SUCCESS,
         )
 

@@ -9,8 +9,10 @@ from django_filters.views import FilterView
 
 from core.exports import Column, field_label
 from core.filters import DepartmentFilter, RegionFilter
+from core.holidays import missing_years
 from core.models import Department, Region
 from core.profile import panels_for
+from core.roles import Role, role_of
 from core.scope import scope_queryset
 from core.views import ExportMixin, ScopedQuerysetMixin
 from credit_records import selectors
@@ -32,6 +34,10 @@ class WorkspaceHomeView(LoginRequiredMixin, TemplateView):
         context["escalated"] = escalated[: self.escalations_shown]
         # The record list's "escalated to my office" filter has them all.
         context["escalated_total"] = escalated.count()
+        # Administrators keep the working-day calendar: they are told when the State
+        # Council's holiday notice of a year deadlines need is not in it (core.W001).
+        if role_of(user) == Role.ADMINISTRATOR:
+            context["calendar_missing_years"] = missing_years()
         return context
 
 
