@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from core.models import CalendarDay, LoanPrimeRate
 from core.reference import load_loan_prime_rates
@@ -254,7 +255,7 @@ def test_an_agreed_rate_below_the_lpr_at_signing_is_refused(purchaser, signed, r
         contract = make_contract(project, signed_after=5, interest_rate=rate)
         assert contract.late_interest_rate == Decimal(rate), how
         return
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         make_contract(project, signed_after=5, interest_rate=rate)
     (message,) = refused.value.message_dict["late_interest_rate"]
     assert "art. 17" in message and "LPR" in message, how
@@ -404,3 +405,24 @@ def test_a_local_day_off_entered_in_the_admin_moves_a_due_date_on_it(login, purc
     calendar_changed.send(sender=CalendarDay, first=D(2026, 4, 24), last=D(2026, 4, 24))
     payment.refresh_from_db()
     assert payment.due_date == D(2026, 4, 24)
+
+
+def test_the_evaluation_leaves_a_wholly_disputed_unpaid_instalment_out(regions):
+    from evaluations import indicators
+    from evaluations.models import RoundSubject
+
+    from ..builders.core import DepartmentFactory
+
+    department = DepartmentFactory(region=regions["320115"])
+    subject = RoundSubject(region=regions["320115"], name="江宁区")
+    period = indicators.Period(start=D(2026, 1, 1), end=D(2026, 12, 31))
+    disputed = make_contract(make_project(department))
+    make_acceptance(disputed, accepted_after=3)
+    make_payment(disputed, disputed="100000")  # due 24 Apr 2026, wholly disputed, unpaid
+    overdue = make_contract(make_project(department))
+    make_acceptance(overdue, accepted_after=3)
+    late = make_payment(overdue, disputed="1")  # due 24 Apr 2026, mostly undisputed, unpaid
+
+    value, inputs = indicators.compute("sme_payment_on_time", subject, period)
+    # Counted: the partly disputed overdue one only; paid on time: 0 of 1.
+    assert (value, inputs["payment_ids"]) == (Decimal("0.00"), [late.pk])
