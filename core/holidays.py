@@ -33,8 +33,8 @@ calendar_changed = Signal()
 # from 2021-01-01 and the SME payment regulation from 2020-09-01; older contracts and records
 # still need their working days, and the library's years cost little (about 120 rows each).
 FIRST_YEAR = 2004
-# From this month on, next year's notice is due (it came out on 2025-11-04 for 2026,
-# 2024-11-12 for 2025): the check and the workspace home warn while the calendar lacks it.
+# From this month on, next year's notice is due (the notices for 2025 and 2026 came out in
+# November of the year before): the check and the workspace home warn while it is missing.
 NOTICE_EXPECTED_FROM_MONTH = 11
 # Weekend rows are kept this many years beyond the current one for the years the library does
 # not cover, so an administrator can turn one into a 调休 working day in the admin.
