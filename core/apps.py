@@ -23,3 +23,8 @@ class CoreConfig(AppConfig):
         # Every migrate (re)grants the role groups their permissions, so permissions added by
         # later apps and models reach the roles without a manual step.
         post_migrate.connect(sync_role_groups, dispatch_uid="chengxin_sync_role_groups")
+        # ... and fills the working-day calendar from the State Council's holiday notices
+        # (chinese-calendar), keeping the days administrators set.
+        from .holidays import sync_after_migrate
+
+        post_migrate.connect(sync_after_migrate, sender=self, dispatch_uid="chengxin_calendar")

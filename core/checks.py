@@ -1,10 +1,12 @@
 """System checks of the deadline settings: a misconfigured ladder or reminder list is
 reported by ``manage.py check`` (and the commands that run the checks: ``migrate``,
-``runserver``) instead of surfacing later as a failing or silent scan."""
+``runserver``) instead of surfacing later as a failing or silent scan. The working-day
+calendar's check reads the database, so it is tagged ``database``: ``migrate`` and
+``manage.py check --database default`` run it."""
 
 from django.apps import apps
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 from django.db import models
 
 # SQLite, the embedded default, stores a decimal as a floating-point number and keeps only
@@ -93,3 +95,42 @@ def check_decimal_fields_keep_their_digits(app_configs=None, **kwargs) -> list[E
                     )
                 )
     return errors
+
+
+@register(Tags.database)
+def check_calendar_knows_the_holidays(app_configs=None, databases=None, **kwargs) -> list:
+    """core.W001: the working-day calendar lacks the State Council's holiday notice of a year
+    deadlines need (this year; next year from November, when the notice is due). Working-day
+    deadlines across its holidays would end too early, and statutory ones that end on a
+    holiday would not move to the next working day."""
+    from django.db import DatabaseError
+
+    from .holidays import library_years, missing_years
+
+    warnings = []
+    for alias in databases or ():
+        try:
+            missing = missing_years(using=alias)
+        except DatabaseError:  # tables not created yet: migrate fills the calendar
+            continue
+        covered = library_years()
+        for year in missing:
+            if year in covered:
+                hint = "Run `manage.py sync_calendar` (migrate does too)."
+            else:
+                hint = (
+                    f"The installed chinese-calendar covers {covered.start}-{covered.stop - 1}: "
+                    "upgrade it (pyproject.toml and requirements.lock) once it has the notice, "
+                    "then run `manage.py sync_calendar`; or enter the notice's holidays and "
+                    "调休 working days in the admin (工作日历) and silence this check with "
+                    'SILENCED_SYSTEM_CHECKS = ["core.W001"].'
+                )
+            warnings.append(
+                Warning(
+                    f"The working-day calendar has no holiday notice for {year}: working-day "
+                    "deadlines count its holidays as working days.",
+                    hint=hint,
+                    id="core.W001",
+                )
+            )
+    return warnings

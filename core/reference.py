@@ -1,4 +1,5 @@
-"""Reference data every installation needs: Jiangsu's administrative divisions (GB/T 2260).
+"""Reference data every installation needs: Jiangsu's administrative divisions (GB/T 2260) and
+the published one-year loan prime rates.
 
 The province, its 13 prefecture-level cities and a selection of counties and districts.
 More counties are added through the admin or the region import.
@@ -87,4 +88,41 @@ def load_jiangsu_regions(region_model) -> int:
     cities = {code: ensure(code, name, "city", province) for code, name in CITIES}
     for code, name in COUNTIES:
         ensure(code, name, "county", cities[code[:4] + "00"])
+    return created
+
+
+# The one-year loan prime rate (贷款市场报价利率) since the reform of 17 August 2019 (PBoC
+# announcement 〔2019〕15号), as the National Interbank Funding Center published it on the
+# 20th of the month (the next working day when the 20th is not one). Later changes are
+# entered by an administrator in the admin (LoanPrimeRate).
+LOAN_PRIME_RATES = [
+    ("2019-08-20", "4.25"),
+    ("2019-09-20", "4.20"),
+    ("2019-11-20", "4.15"),
+    ("2020-02-20", "4.05"),
+    ("2020-04-20", "3.85"),
+    ("2021-12-20", "3.80"),
+    ("2022-01-20", "3.70"),
+    ("2022-08-22", "3.65"),
+    ("2023-06-20", "3.55"),
+    ("2023-08-21", "3.45"),
+    ("2024-07-22", "3.35"),
+    ("2024-10-21", "3.10"),
+    ("2025-05-20", "3.00"),
+]
+
+
+def load_loan_prime_rates(rate_model) -> int:
+    """Add the published rates not on file yet (an administrator's corrections stay); returns
+    how many were added. Takes the model so the data migration can pass its historical one."""
+    import datetime
+    from decimal import Decimal
+
+    created = 0
+    for day, percent in LOAN_PRIME_RATES:
+        _rate, was_created = rate_model.objects.get_or_create(
+            effective_date=datetime.date.fromisoformat(day),
+            defaults={"one_year_percent": Decimal(percent)},
+        )
+        created += was_created
     return created

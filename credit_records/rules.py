@@ -3,6 +3,16 @@
 Disclosure periods follow the NDRC credit-repair measures: minor records normally are not
 published (at most 3 months), general ones at least 3 months and at most 1 year, serious ones
 at least 1 year and at most 3 years, all counted from the decision date.
+
+Convention (docs/rules.md): the decision day is the first day of publication, so a period
+of N months ends the day before the same date N months later, and that date is the first
+day after it (``disclosure_window``). Neither end moves past rest days (Civil Code art. 203):
+they are not periods within which anyone must act. Publication ends on its own on any day,
+and moving its end later would publish a record longer than the measures allow; the end of
+the minimum period opens a right (to apply for repair), which rolling would only delay.
+The same holds for the honours restriction. The rectification and explanation deadlines
+are set by the office (``default_rectification_deadline`` is its configured proposal) and
+are not rolled either; the credit-repair review is counted in working days and ends on one.
 """
 
 import datetime
@@ -53,6 +63,8 @@ def honours_restricted_until(
 
 
 def default_rectification_deadline(today: datetime.date) -> datetime.date:
+    """The deadline the form proposes: the office's configured number of days, not a
+    statutory period (it is not rolled past rest days; the official may pick another day)."""
     return today + datetime.timedelta(days=settings.CHENGXIN_RECTIFICATION_DAYS)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -298,7 +298,8 @@ def sme_payment_on_time(subject, period: Period):
             contract__project__supplier__is_sme=True,
             due_date__range=(period.start, period.end),
         )
-        .filter(Q(paid_date__isnull=False) | Q(due_date__lt=today))
+        # An unpaid instalment wholly in dispute is not late (SME payment regulation art. 15).
+        .filter(Q(paid_date__isnull=False) | Q(due_date__lt=today, disputed_amount__lt=F("amount")))
         .values_list("pk", "paid_date", "late_days")
     )
     if not rows:

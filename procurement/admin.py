@@ -111,6 +111,8 @@ class ContractAdmin(ParentFixedOnChangeMixin, ServiceSavedAdmin):
         "amount",
         "supplementary_amount",
         "payment_term_days",
+        "acceptance_period_days",
+        "late_interest_rate",
         "filed_date",
     ]
     list_filter = ["signed_date", "payment_after_acceptance"]
@@ -142,6 +144,7 @@ class PaymentAdmin(ParentFixedOnChangeMixin, ServiceSavedAdmin):
         "contract",
         "sequence",
         "amount",
+        "disputed_amount",
         "due_date",
         "paid_date",
         "late_days",

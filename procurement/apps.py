@@ -34,6 +34,14 @@ class ProcurementConfig(AppConfig):
         register_public_app(self.label)
         register_public_nav(_("Government procurement"), "public:procurement", order=30)
         register_export_sources()
+        # Payment due dates roll past holidays (Civil Code art. 203): when the working-day
+        # calendar changes (a new year's notice, an administrator's local day), they are
+        # worked out again.
+        from core.holidays import calendar_changed
+
+        calendar_changed.connect(
+            _recompute_due_dates, dispatch_uid="procurement_due_dates_follow_calendar"
+        )
         register_workspace(
             (
                 _("Procurement"),
@@ -48,3 +56,18 @@ class ProcurementConfig(AppConfig):
             ),
             order=20,
         )
+
+
+def _recompute_due_dates(sender, first, last, **kwargs) -> None:
+    from django.db import DatabaseError
+
+    from .services import payments_recompute_for_calendar
+
+    try:
+        payments_recompute_for_calendar(first=first, last=last)
+    except DatabaseError:
+        # The calendar is filled after ``migrate core`` alone too, before these tables exist;
+        # with no payments there is nothing to recompute.
+        import logging
+
+        logging.getLogger(__name__).warning("Payment due dates not recomputed", exc_info=True)

@@ -15,6 +15,10 @@ from core.notifications import liaisons_of, supervisors_of
 from . import rules
 from .models import Contract, Payment, ProcurementProject
 
+# Rolling a deadline past rest days (Civil Code art. 203) moves it at most this far: longer
+# than the notices' longest holiday (9 days) with an office's local days beside it.
+ROLL_MARGIN = datetime.timedelta(days=31)
+
 
 def _recipients(purchaser) -> list:
     return [*liaisons_of(purchaser), *supervisors_of(purchaser.region)]
@@ -56,13 +60,17 @@ def _payment_items(start, end):
 
 def _signing_items(start, end):
     """Awarded projects whose contract is still unsigned, by their signing deadline (the
-    award date plus the signing period: the indexed award date is searched directly)."""
+    award date plus the signing period, moved past rest days: the indexed award date is
+    searched over a range widened by the longest run of rest days, then each deadline is
+    worked out exactly)."""
     period = datetime.timedelta(days=settings.CHENGXIN_PROCUREMENT_SIGNING_DAYS)
     projects = ProcurementProject.objects.filter(
-        award_date__range=(start - period, end - period), contract__isnull=True
+        award_date__range=(start - period - ROLL_MARGIN, end - period), contract__isnull=True
     ).select_related("purchaser__region", "supplier")
     for project in projects:
         deadline = rules.signing_deadline(project.award_date)
+        if not start <= deadline <= end:
+            continue
 
         def describe(days_left, project=project, deadline=deadline):
             return (

@@ -61,6 +61,8 @@ class ContractForm(ScopedModelForm):
             "supplementary_amount",
             "payment_term_days",
             "payment_after_acceptance",
+            "acceptance_period_days",
+            "late_interest_rate",
             "filed_date",
         ]
         widgets = {"signed_date": DateInput(), "filed_date": DateInput()}
@@ -80,7 +82,7 @@ class AcceptanceForm(ScopedModelForm):
 class PaymentForm(ScopedModelForm):
     class Meta:
         model = Payment
-        fields = ["sequence", "amount", "paid_date"]
+        fields = ["sequence", "amount", "disputed_amount", "paid_date"]
         widgets = {"paid_date": DateInput()}
 
 

@@ -9,6 +9,8 @@ The red-flag checks of an import run once per project at the end of the file
 one after another, and a flag for a date that the next file brings would only be withdrawn
 again. The periodic scan flags what is still missing afterwards."""
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
@@ -263,6 +265,16 @@ class ContractResource(_ProjectKeyedResource):
     payment_after_acceptance = yes_no_field(
         "payment_after_acceptance", gettext_lazy("payment depends on acceptance")
     )
+    acceptance_period_days = fields.Field(
+        attribute="acceptance_period_days",
+        column_name=gettext_lazy("agreed acceptance period (days)"),
+        widget=widgets.IntegerWidget(),
+    )
+    late_interest_rate = fields.Field(
+        attribute="late_interest_rate",
+        column_name=gettext_lazy("agreed late-payment interest rate (% a year)"),
+        widget=widgets.DecimalWidget(),
+    )
     filed_date = fields.Field(
         attribute="filed_date", column_name=gettext_lazy("filed on"), widget=DATE
     )
@@ -279,6 +291,8 @@ class ContractResource(_ProjectKeyedResource):
             "supplementary_amount",
             "payment_term_days",
             "payment_after_acceptance",
+            "acceptance_period_days",
+            "late_interest_rate",
             "filed_date",
         ]
         clean_model_instances = True
@@ -372,6 +386,12 @@ class PaymentResource(_ProjectKeyedResource):
         column_name=gettext_lazy("amount (yuan)"),
         widget=widgets.DecimalWidget(),
     )
+    # Optional: an empty cell is no dispute (0).
+    disputed_amount = fields.Field(
+        attribute="disputed_amount",
+        column_name=gettext_lazy("disputed amount (yuan)"),
+        widget=widgets.DecimalWidget(),
+    )
     paid_date = fields.Field(
         attribute="paid_date", column_name=gettext_lazy("paid on"), widget=DATE
     )
@@ -393,6 +413,7 @@ class PaymentResource(_ProjectKeyedResource):
             "contract",
             "sequence",
             "amount",
+            "disputed_amount",
             "paid_date",
             "due_date",
             "late_days",
@@ -412,6 +433,8 @@ class PaymentResource(_ProjectKeyedResource):
         from .services import _compute_payment
 
         super().import_instance(instance, row, **kwargs)
+        if instance.disputed_amount is None:
+            instance.disputed_amount = Decimal("0.00")
         if instance.contract_id and instance.amount is not None:
             # Due date and interest are the rules', never the spreadsheet's.
             _compute_payment(instance, instance.contract)

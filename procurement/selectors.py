@@ -78,7 +78,9 @@ def project_life(project: ProcurementProject) -> dict:
         deadlines["filing"] = rules.filing_deadline(contract.signed_date)
         deadlines["supplementary_cap"] = rules.supplementary_cap(contract.amount)
     if acceptance:
-        deadlines["acceptance"] = rules.acceptance_deadline(acceptance.delivery_date)
+        deadlines["acceptance"] = rules.acceptance_deadline(
+            acceptance.delivery_date, contract.acceptance_period_days
+        )
     for payment in payments:
         with_lateness(payment, today)
     return {
@@ -94,39 +96,67 @@ def project_life(project: ProcurementProject) -> dict:
         "violations": list(project.violations.select_related("record")),
         "stage": project.stage(),
         "today": today,
+        "default_acceptance_days": settings.CHENGXIN_PROCUREMENT_ACCEPTANCE_DAYS,
     }
 
 
 # --- lateness of payments -------------------------------------------------------------------
 
 # The payment fields ``lateness`` reads, in its order (exports read them with values_list()).
-LATENESS_FIELDS = ("amount", "due_date", "paid_date", "late_days", "late_interest")
+LATENESS_FIELDS = (
+    "amount",
+    "disputed_amount",
+    "due_date",
+    "paid_date",
+    "late_days",
+    "late_interest",
+    "contract__late_interest_rate",
+)
 
 
 def lateness(
     amount: Decimal,
+    disputed_amount: Decimal,
     due_date: datetime.date | None,
     paid_date: datetime.date | None,
     late_days: int,
     late_interest: Decimal,
+    annual_percent: Decimal | None = None,
     today: datetime.date | None = None,
 ) -> tuple[int, Decimal]:
     """Days late and late interest as the pages, exports and API show them: for a paid
     instalment the stored figures (to the day it was paid); for an unpaid one the figures
-    so far, to today (the stored ones stay 0 until it is paid)."""
+    so far, to today (the stored ones stay 0 until it is paid). Both count on the
+    undisputed part at the contract's agreed rate (else 0.05% a day)."""
     if paid_date is not None:
         return late_days, late_interest
-    days = rules.days_late(due_date, today or timezone.localdate())
-    return days, rules.late_interest(amount, days)
+    return rules.payment_lateness(
+        amount=amount,
+        disputed_amount=disputed_amount,
+        due_date=due_date,
+        paid_or_today=today or timezone.localdate(),
+        annual_percent=annual_percent,
+    )
+
+
+def lateness_values(payment: Payment) -> tuple:
+    """The ``LATENESS_FIELDS`` of a payment object (its contract is read for the rate)."""
+    return (
+        payment.amount,
+        payment.disputed_amount,
+        payment.due_date,
+        payment.paid_date,
+        payment.late_days,
+        payment.late_interest,
+        payment.contract.late_interest_rate,
+    )
 
 
 def with_lateness(payment: Payment, today: datetime.date | None = None) -> Payment:
     """Sets ``overdue`` (unpaid past its due date), ``days_so_far`` and ``interest_so_far``
     on the payment, for the templates."""
     today = today or timezone.localdate()
-    payment.days_so_far, payment.interest_so_far = lateness(
-        *(getattr(payment, name) for name in LATENESS_FIELDS), today=today
-    )
+    payment.days_so_far, payment.interest_so_far = lateness(*lateness_values(payment), today=today)
     payment.overdue = payment.paid_date is None and payment.days_so_far > 0
     return payment
 

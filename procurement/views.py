@@ -127,6 +127,8 @@ class ContractListView(ScopedListView):
             _field(m, "amount", convert=_money),
             _field(m, "supplementary_amount", convert=_money),
             _field(m, "payment_term_days"),
+            _field(m, "acceptance_period_days"),
+            _field(m, "late_interest_rate"),
             _field(m, "payment_after_acceptance"),
             _field(m, "filed_date"),
             _choice(Acceptance, "result", _("Acceptance"), "acceptance__result"),
@@ -166,6 +168,7 @@ class PaymentListView(ScopedListView):
             Column.field(_("SME"), "contract__project__supplier__is_sme", convert=bool),
             _field(m, "sequence"),
             _field(m, "amount", convert=_money),
+            _field(m, "disputed_amount", convert=_money),
             _field(m, "due_date"),
             _field(m, "paid_date"),
             # An unpaid instalment past its due date: days and interest so far (to today).

@@ -1,12 +1,15 @@
-"""The admin of the working-day calendar and of what the portal sends each user; the site's
-titles; the translations of django-axes' admin."""
+"""The admin of the working-day calendar, of the loan prime rates and of what the portal sends
+each user; the site's titles; the translations of django-axes' admin."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
-from core.models import CalendarDay, Notification, ReminderLog
+from core.admin.base import RevertNeedsChangePermissionMixin
+from core.holidays import calendar_changed, sync_calendar
+from core.models import CalendarDay, CalendarSource, LoanPrimeRate, Notification, ReminderLog
 from core.scope import scope_queryset
 
 admin.site.site_header = _("Chengxin government integrity portal")
@@ -17,19 +20,72 @@ admin.site.site_url = "/"
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
-    """The working-day calendar: holidays and the weekend days worked instead (调休)."""
+    """The working-day calendar: holidays and the weekend days worked instead (调休), filled
+    from the State Council's notice (``manage.py sync_calendar``, and after every migrate).
+    A day saved here becomes the administrators' (source "manual") and is never overwritten
+    by a later fill: an office's local day off, or next year's notice before the library has
+    it. "Return to the State Council notice" hands selected days back."""
 
-    list_display = ["date", "weekday", "is_working_day", "note"]
-    list_filter = ["is_working_day", "date"]
+    list_display = ["date", "weekday", "is_working_day", "note", "source"]
+    list_filter = ["is_working_day", "source", "date"]
     list_editable = ["is_working_day", "note"]
+    readonly_fields = ["source"]
     search_fields = ["note"]
     date_hierarchy = "date"
+    actions = ["return_to_notice"]
 
     @admin.display(description=_("weekday"))
     def weekday(self, obj):
         from django.utils.formats import date_format
 
         return date_format(obj.date, "l")
+
+    def save_model(self, request, obj, form, change):
+        obj.source = CalendarSource.MANUAL
+        super().save_model(request, obj, form, change)
+        calendar_changed.send(sender=CalendarDay, first=obj.date, last=obj.date)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        calendar_changed.send(sender=CalendarDay, first=obj.date, last=obj.date)
+
+    def delete_queryset(self, request, queryset):
+        dates = list(queryset.values_list("date", flat=True))
+        super().delete_queryset(request, queryset)
+        if dates:
+            calendar_changed.send(sender=CalendarDay, first=min(dates), last=max(dates))
+
+    @admin.action(description=_("Return to the State Council notice"), permissions=["change"])
+    def return_to_notice(self, request, queryset):
+        """The selected days stop being overrides and take the notice's status again (a
+        weekday the notice does not list is an ordinary working day: its row goes)."""
+        manual = queryset.filter(source=CalendarSource.MANUAL)
+        days = list(manual.values_list("date", flat=True))
+        # No longer an override: the fill below sets the day as the notice (or the weekend
+        # default) has it, and removes the row of an ordinary weekday.
+        manual.update(source=CalendarSource.WEEKEND)
+        if days:
+            sync_calendar({day.year for day in days})
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d day returned to the State Council notice.",
+                "%(count)d days returned to the State Council notice.",
+                len(days),
+            )
+            % {"count": len(days)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(LoanPrimeRate)
+class LoanPrimeRateAdmin(RevertNeedsChangePermissionMixin, SimpleHistoryAdmin):
+    """The one-year loan prime rate by the day it took effect: add a row when the People's
+    Bank of China publishes a change. Contracts compare their agreed late-payment interest
+    rate with the rate in force on their signing day."""
+
+    list_display = ["effective_date", "one_year_percent", "note"]
+    date_hierarchy = "effective_date"
 
 
 class PersonalAdminMixin:

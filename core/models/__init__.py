@@ -1,9 +1,10 @@
 """The platform's models, one module per topic: organisations (regions, departments), users,
-the working-day calendar, the deadline ledger, notifications, background exports and the
-abstract review (filed → decided) that the apps' requests share, saved views and watches."""
+the working-day calendar, reference rates (the LPR), the deadline ledger, notifications,
+background exports, the abstract review (filed → decided) that the apps' requests share, saved
+views and watches."""
 
 from .base import BaseModel, choice_labels
-from .calendar import CalendarDay
+from .calendar import CalendarDay, CalendarSource
 from .deadlines import ReminderLog
 from .exports import ExportFormat, ExportJob, ExportStatus, export_upload_to
 from .notifications import Notification, NotificationKind
@@ -17,6 +18,7 @@ from .organisations import (
     UnifiedSocialCreditCodeField,
     kind_for_uscc,
 )
+from .rates import LoanPrimeRate
 from .reviews import Review, ReviewStatus, one_pending_per
 from .users import User
 from .watching import SavedView, Watch
@@ -25,11 +27,13 @@ __all__ = [
     "PARENT_LEVEL",
     "BaseModel",
     "CalendarDay",
+    "CalendarSource",
     "Department",
     "DepartmentKind",
     "ExportFormat",
     "ExportJob",
     "ExportStatus",
+    "LoanPrimeRate",
     "Notification",
     "NotificationKind",
     "Region",

@@ -170,6 +170,10 @@ def record_require_rectification(
         ensure_in_scope(actor, DishonestyRecord, record.pk)
     record = locked_record(record)
     today = timezone.localdate()
+    # The rectification and explanation deadlines are the office's to set (限期整改: no law
+    # fixes the number of days; the defaults are the office's configured proposal), so they
+    # are kept as set and do not move past rest days (Civil Code art. 203 is for statutory
+    # and agreed periods; docs/rules.md lists which deadlines roll).
     deadline = deadline or default_rectification_deadline(today)
     if deadline <= today:
         raise ValidationError({"deadline": _("The deadline must be after today.")})

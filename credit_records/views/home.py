@@ -10,8 +10,10 @@ from django_filters.views import FilterView
 from core.cockpit import cockpit_for, list_url
 from core.exports import Column, field_label
 from core.filters import DepartmentFilter, RegionFilter
+from core.holidays import missing_years
 from core.models import Department, Region
 from core.profile import panels_for
+from core.roles import Role, role_of
 from core.scope import scope_queryset
 from core.views import HISTORY_USER, ExportMixin, ScopedQuerysetMixin
 from credit_records import selectors
@@ -38,6 +40,10 @@ class WorkspaceHomeView(LoginRequiredMixin, TemplateView):
         context["cockpit"] = cockpit_for(user)
         # "Confirmed records" counts every record but the drafts: its link lists the same.
         context["entered_url"] = list_url("workspace:record_list", status=ENTERED_STATUSES)
+        # Administrators keep the working-day calendar: they are told when the State
+        # Council's holiday notice of a year deadlines need is not in it (core.W001).
+        if role_of(user) == Role.ADMINISTRATOR:
+            context["calendar_missing_years"] = missing_years()
         return context
 
 

@@ -134,6 +134,8 @@ def warning_issue(
     warning = _locked_warning(actor, warning, "issue")
     _transition(warning, "issue", _("Issue"))
     today = timezone.localdate()
+    # The office sets the response deadline (the setting is its default): not a statutory
+    # period, so not moved past rest days (docs/rules.md).
     deadline = response_deadline or today + datetime.timedelta(
         days=settings.CHENGXIN_DEBT_WARNING_RESPONSE_DAYS
     )

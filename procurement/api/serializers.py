@@ -118,6 +118,8 @@ class ContractSerializer(ParentFixedOnUpdateMixin, ServiceSaveMixin, serializers
             "supplementary_amount",
             "payment_term_days",
             "payment_after_acceptance",
+            "acceptance_period_days",
+            "late_interest_rate",
             "filed_date",
         ]
         validators = []
@@ -159,6 +161,7 @@ class PaymentSerializer(ParentFixedOnUpdateMixin, ServiceSaveMixin, serializers.
             "contract",
             "sequence",
             "amount",
+            "disputed_amount",
             "due_date",
             "paid_date",
             "late_days",
@@ -169,9 +172,7 @@ class PaymentSerializer(ParentFixedOnUpdateMixin, ServiceSaveMixin, serializers.
 
     def to_representation(self, payment):
         data = super().to_representation(payment)
-        days, interest = selectors.lateness(
-            *(getattr(payment, name) for name in selectors.LATENESS_FIELDS)
-        )
+        days, interest = selectors.lateness(*selectors.lateness_values(payment))
         data["late_days"] = days
         data["late_interest"] = self.fields["late_interest"].to_representation(interest)
         return data

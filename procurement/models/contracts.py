@@ -41,13 +41,36 @@ class Contract(BaseModel):
         blank=True,
         help_text=_(
             "Leave empty if the contract agrees none (30 days apply). For an SME the term "
-            "counts at most 60 days."
+            "counts at most 60 days, and a longer agreed term is raised as a red flag."
         ),
     )
     payment_after_acceptance = models.BooleanField(
         _("payment depends on acceptance"),
         default=True,
-        help_text=_("The payment term runs from acceptance; otherwise from delivery."),
+        help_text=_(
+            "The payment term runs from acceptance (from the end of the agreed acceptance "
+            "period if acceptance is late or never done); otherwise from delivery."
+        ),
+    )
+    acceptance_period_days = models.PositiveSmallIntegerField(
+        _("agreed acceptance period (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Days after delivery within which the purchaser must carry out the acceptance. "
+            "Leave empty if the contract agrees none (30 days apply)."
+        ),
+    )
+    late_interest_rate = models.DecimalField(
+        _("agreed late-payment interest rate (% a year)"),
+        max_digits=7,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave empty if the contract agrees none (0.05% a day applies). With an SME it "
+            "may not be below the one-year LPR on the signing day."
+        ),
     )
     filed_date = models.DateField(_("filed on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -83,6 +106,16 @@ class Contract(BaseModel):
                 violation_error_message=_("The payment term is at least one day."),
             ),
             models.CheckConstraint(
+                condition=Q(acceptance_period_days__isnull=True) | Q(acceptance_period_days__gte=1),
+                name="contract_acceptance_period_positive",
+                violation_error_message=_("The acceptance period is at least one day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(late_interest_rate__isnull=True) | Q(late_interest_rate__gte=0),
+                name="contract_interest_rate_not_negative",
+                violation_error_message=_("The interest rate cannot be negative."),
+            ),
+            models.CheckConstraint(
                 condition=Q(filed_date__isnull=True) | Q(filed_date__gte=F("signed_date")),
                 name="contract_filed_after_signing",
                 violation_error_message=_("A contract cannot be filed before it is signed."),
@@ -99,6 +132,32 @@ class Contract(BaseModel):
         if project is not None and self.signed_date and self.signed_date < project.award_date:
             raise ValidationError(
                 {"signed_date": _("The contract cannot be signed before the award.")}
+            )
+        supplier = project.supplier if project is not None else None
+        if supplier is not None and supplier.is_sme and self.signed_date:
+            self._check_interest_rate()
+
+    def _check_interest_rate(self) -> None:
+        """保障中小企业款项支付条例 (2025) art. 17: an agreed late-payment rate may not be
+        below the one-year LPR at the contract's signing."""
+        from ..rules import lpr_floor
+
+        floor = lpr_floor(self.late_interest_rate, self.signed_date)
+        if floor is not None:
+            raise ValidationError(
+                {
+                    "late_interest_rate": _(
+                        "The agreed late-payment interest rate of %(rate)s%% a year is below "
+                        "the one-year LPR of %(lpr)s%% in force on the signing day (since "
+                        "%(since)s): the SME payment regulation (art. 17) does not allow a "
+                        "lower agreed rate."
+                    )
+                    % {
+                        "rate": format(self.late_interest_rate.normalize(), "f"),
+                        "lpr": floor.one_year_percent,
+                        "since": floor.effective_date.isoformat(),
+                    }
+                }
             )
 
     @property
@@ -174,14 +233,23 @@ class Acceptance(BaseModel):
 
 class Payment(BaseModel):
     """One payment instalment of a contract. ``due_date`` and ``late_interest`` are computed
-    by ``rules`` (statutory SME limits, 0.05% a day) whenever the contract, its acceptance or
-    the payment changes."""
+    by ``rules`` (statutory SME limits, the agreed rate or 0.05% a day, on the undisputed
+    part) whenever the contract, its acceptance, the payment or the calendar changes."""
 
     contract = models.ForeignKey(
         Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="payments"
     )
     sequence = models.PositiveSmallIntegerField(_("instalment"), default=1)
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    disputed_amount = models.DecimalField(
+        _("disputed amount (yuan)"),
+        default=Decimal("0.00"),
+        help_text=_(
+            "The part of the instalment in dispute. The undisputed rest is still due on time: "
+            "lateness and interest count on it."
+        ),
+        **MONEY,
+    )
     due_date = models.DateField(
         _("due date"),
         null=True,
@@ -219,6 +287,13 @@ class Payment(BaseModel):
                 violation_error_message=_("The amount must be more than zero."),
             ),
             models.CheckConstraint(
+                condition=Q(disputed_amount__gte=0) & Q(disputed_amount__lte=F("amount")),
+                name="payment_disputed_within_amount",
+                violation_error_message=_(
+                    "The disputed amount is between zero and the instalment's amount."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(late_interest__gte=0),
                 name="payment_interest_not_negative",
                 violation_error_message=_("Late interest cannot be negative."),
@@ -241,6 +316,18 @@ class Payment(BaseModel):
 
         if self.paid_date and self.paid_date > timezone.localdate():
             raise ValidationError({"paid_date": _("The payment date cannot be in the future.")})
+        if (
+            self.amount is not None
+            and self.disputed_amount is not None
+            and not 0 <= self.disputed_amount <= self.amount
+        ):
+            raise ValidationError(
+                {
+                    "disputed_amount": _(
+                        "The disputed amount is between zero and the instalment's amount."
+                    )
+                }
+            )
         if not self.contract_id:
             return
         contract = self.contract
@@ -271,3 +358,7 @@ class Payment(BaseModel):
     @property
     def is_late(self) -> bool:
         return self.late_days > 0
+
+    @property
+    def undisputed_amount(self) -> Decimal:
+        return self.amount - (self.disputed_amount or Decimal("0"))

@@ -21,6 +21,7 @@ class FlagRule(models.TextChoices):
         _("Supplementary contracts above 10% of the contract"),
     )
     SME_PAYMENT_LATE = "sme_payment_late", _("SME paid late")
+    SME_TERM_OVER_LIMIT = "sme_term_over_limit", _("Payment term above 60 days agreed with an SME")
     ACCEPTANCE_LATE = "acceptance_late", _("Acceptance not done in time after delivery")
     FILING_LATE = "filing_late", _("Contract filed late")
     AWARD_OVER_BUDGET = "award_over_budget", _("Award above budget")

@@ -24,6 +24,7 @@ from .purchases import (
     acceptance_save,
     contract_save,
     payment_save,
+    payments_recompute_for_calendar,
     project_save,
     supplier_save,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "flag_confirm",
     "flag_dismiss",
     "payment_save",
+    "payments_recompute_for_calendar",
     "project_findings",
     "project_save",
     "raise_flags",

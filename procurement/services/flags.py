@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.calendar import last_working_day_before
 from core.services import save_with_history
 
 from .. import rules
@@ -86,6 +87,7 @@ def project_findings(
                 "provisional": contract is None,
                 "days": (signed_or_today - project.award_date).days,
                 "limit": settings.CHENGXIN_PROCUREMENT_SIGNING_DAYS,
+                "deadline": rules.signing_deadline(project.award_date).isoformat(),
                 "as_of": today.isoformat(),
             },
         )
@@ -103,6 +105,18 @@ def project_findings(
                 ),
             },
         )
+    supplier_is_sme = bool(project.supplier and project.supplier.is_sme)
+    if rules.term_over_limit(contract.payment_term_days, is_sme=supplier_is_sme):
+        add(
+            FlagRule.SME_TERM_OVER_LIMIT,
+            {
+                "supplier": project.supplier.name,
+                "agreed_days": contract.payment_term_days,
+                "limit": settings.CHENGXIN_PROCUREMENT_SME_PAYMENT_MAX_DAYS,
+                "signed_date": contract.signed_date.isoformat(),
+            },
+            object_key=f"contract:{contract.pk}",
+        )
     deadline = rules.filing_deadline(contract.signed_date)
     if (contract.filed_date or today) > deadline:
         add(
@@ -117,7 +131,9 @@ def project_findings(
         )
     acceptance = getattr(contract, "acceptance", None)
     if acceptance is not None:
-        deadline = rules.acceptance_deadline(acceptance.delivery_date)
+        deadline = rules.acceptance_deadline(
+            acceptance.delivery_date, contract.acceptance_period_days
+        )
         if (acceptance.acceptance_date or today) > deadline:
             add(
                 FlagRule.ACCEPTANCE_LATE,
@@ -131,20 +147,27 @@ def project_findings(
                     "as_of": today.isoformat(),
                 },
             )
-    if project.supplier and project.supplier.is_sme:
+    if supplier_is_sme:
         for payment in contract.payments.filter(due_date__isnull=False):
-            days = rules.days_late(payment.due_date, payment.paid_date or today)
+            days, interest = rules.payment_lateness(
+                amount=payment.amount,
+                disputed_amount=payment.disputed_amount,
+                due_date=payment.due_date,
+                paid_or_today=payment.paid_date or today,
+                annual_percent=contract.late_interest_rate,
+            )
             if days <= 0:
                 continue
             add(
                 FlagRule.SME_PAYMENT_LATE,
                 {
                     "amount": str(payment.amount),
+                    "disputed_amount": str(payment.disputed_amount),
                     "due_date": payment.due_date.isoformat(),
                     "paid_date": payment.paid_date.isoformat() if payment.paid_date else None,
                     "provisional": payment.paid_date is None,
                     "days_late": days,
-                    "late_interest": str(rules.late_interest(payment.amount, days)),
+                    "late_interest": str(interest),
                     "as_of": today.isoformat(),
                 },
                 object_key=f"payment:{payment.pk}",
@@ -277,25 +300,48 @@ def _update_provisional_flags(project: ProcurementProject, findings: list[Findin
         save_with_history(flag, actor=None, reason=str(FlagStatus.DISMISSED.label))
 
 
+def _acceptance_overdue(over_by: datetime.date) -> Q:
+    """Pending acceptances whose agreed period (each contract's own, the default where none
+    was agreed) is over: one condition per distinct agreed period, a handful in practice."""
+    default = settings.CHENGXIN_PROCUREMENT_ACCEPTANCE_DAYS
+    periods = set(
+        Contract.objects.filter(acceptance__acceptance_date__isnull=True)
+        .values_list("acceptance_period_days", flat=True)
+        .distinct()
+    )
+    pending = Q(contract__acceptance__acceptance_date__isnull=True)
+    overdue = Q(pk__in=[])
+    for period in periods:
+        agreed = (
+            Q(contract__acceptance_period_days=period)
+            if period
+            else Q(contract__acceptance_period_days__isnull=True)
+        )
+        overdue |= agreed & Q(
+            contract__acceptance__delivery_date__lte=over_by
+            - datetime.timedelta(days=period or default)
+        )
+    return pending & overdue
+
+
 def scan(today: datetime.date | None = None) -> dict[str, int]:
     """The periodic check: every project time can put in breach today, and every purchaser
     year with single-source awards. Derives its work from the database; idempotent."""
     today = today or timezone.localdate()
-    signing_cutoff = today - datetime.timedelta(days=settings.CHENGXIN_PROCUREMENT_SIGNING_DAYS)
-    acceptance_cutoff = today - datetime.timedelta(
-        days=settings.CHENGXIN_PROCUREMENT_ACCEPTANCE_DAYS
-    )
+    # A deadline that ends on a rest day moves to the next working day (Civil Code art. 203),
+    # so a period is over today exactly when its unrolled last day is on or before the last
+    # working day before today: the stored start dates are compared with that day, less the
+    # period (on a Monday after a weekend a period that ended on Saturday is not over yet).
+    over_by = last_working_day_before(today)
+    signing_cutoff = over_by - datetime.timedelta(days=settings.CHENGXIN_PROCUREMENT_SIGNING_DAYS)
     # Seven working days are at least seven calendar days: a cheap, safe pre-filter.
     filing_cutoff = today - datetime.timedelta(
         days=settings.CHENGXIN_PROCUREMENT_FILING_WORKING_DAYS
     )
     candidates = ProcurementProject.objects.filter(
-        Q(award_date__lt=signing_cutoff, contract__isnull=True)
+        Q(award_date__lte=signing_cutoff, contract__isnull=True)
         | Q(contract__filed_date__isnull=True, contract__signed_date__lt=filing_cutoff)
-        | Q(
-            contract__acceptance__acceptance_date__isnull=True,
-            contract__acceptance__delivery_date__lt=acceptance_cutoff,
-        )
+        | _acceptance_overdue(over_by)
         | Q(
             contract__payments__paid_date__isnull=True,
             contract__payments__due_date__lt=today,

@@ -143,18 +143,23 @@ def _compute_payment(payment: Payment, contract: Contract) -> None:
     supplier = contract.project.supplier
     payment.due_date = rules.payment_due_date(
         delivery_date=acceptance.delivery_date if acceptance else None,
-        acceptance_date=acceptance.acceptance_date
-        if acceptance and acceptance.result == AcceptanceResult.PASSED
-        else None,
+        acceptance_date=acceptance.acceptance_date if acceptance else None,
+        acceptance_result=acceptance.result if acceptance else None,
+        acceptance_days=contract.acceptance_period_days,
         after_acceptance=contract.payment_after_acceptance,
         agreed_days=contract.payment_term_days,
         is_sme=bool(supplier and supplier.is_sme),
     )
-    payment.late_days = rules.days_late(payment.due_date, payment.paid_date)
-    payment.late_interest = rules.late_interest(payment.amount, payment.late_days)
+    payment.late_days, payment.late_interest = rules.payment_lateness(
+        amount=payment.amount,
+        disputed_amount=payment.disputed_amount,
+        due_date=payment.due_date,
+        paid_or_today=payment.paid_date,
+        annual_percent=contract.late_interest_rate,
+    )
 
 
-def _refresh_payments(contract: Contract) -> None:
+def _refresh_payments(contract: Contract, reason=None) -> None:
     """Recompute due dates and interest after the contract or its acceptance changed."""
     contract = Contract.objects.select_related("project__supplier", "acceptance").get(
         pk=contract.pk
@@ -163,4 +168,22 @@ def _refresh_payments(contract: Contract) -> None:
         before = (payment.due_date, payment.late_days, payment.late_interest)
         _compute_payment(payment, contract)
         if before != (payment.due_date, payment.late_days, payment.late_interest):
-            save_with_history(payment, actor=None, reason=_("Due date recomputed"))
+            save_with_history(payment, actor=None, reason=reason or _("Due date recomputed"))
+
+
+def payments_recompute_for_calendar(*, first, last) -> int:
+    """The working-day calendar changed between ``first`` and ``last``: recompute the due
+    dates that may have moved. A stored due date before ``first`` was worked out from days
+    before it only (rolling looks forward from the unrolled day to the due date), so only
+    due dates from ``first`` on, and instalments without one, are looked at."""
+    changed = 0
+    contracts = Contract.objects.filter(
+        Q(payments__due_date__gte=first)
+        | Q(payments__due_date__isnull=True, payments__pk__isnull=False)
+    ).distinct()
+    for contract in contracts:
+        before = list(contract.payments.values_list("pk", "due_date"))
+        with transaction.atomic():
+            _refresh_payments(contract, reason=_("Due date recomputed: calendar changed"))
+        changed += before != list(contract.payments.values_list("pk", "due_date"))
+    return changed

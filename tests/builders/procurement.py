@@ -67,6 +67,8 @@ def make_contract(
     term=None,
     after_acceptance=True,
     filed_after=1,
+    acceptance_days=None,
+    interest_rate=None,
 ) -> Contract:
     signed = project.award_date + datetime.timedelta(days=signed_after)
     return services.contract_save(
@@ -78,6 +80,8 @@ def make_contract(
             supplementary_amount=Decimal(supplementary),
             payment_term_days=term,
             payment_after_acceptance=after_acceptance,
+            acceptance_period_days=acceptance_days,
+            late_interest_rate=None if interest_rate is None else Decimal(interest_rate),
             filed_date=None
             if filed_after is None
             else signed + datetime.timedelta(days=filed_after),
@@ -100,23 +104,34 @@ def make_acceptance(contract, *, delivered_after=10, accepted_after=5) -> Accept
     )
 
 
-def make_payment(contract, *, amount="100000", paid=None, sequence=1) -> Payment:
+def make_payment(contract, *, amount="100000", paid=None, sequence=1, disputed="0") -> Payment:
     return services.payment_save(
         actor=None,
         payment=Payment(
-            contract=contract, sequence=sequence, amount=Decimal(amount), paid_date=paid
+            contract=contract,
+            sequence=sequence,
+            amount=Decimal(amount),
+            disputed_amount=Decimal(disputed),
+            paid_date=paid,
         ),
     )
 
 
 def make_paid_project(
-    purchaser, *, paid_days_after_acceptance, term=None, sme=True, amount="100000"
+    purchaser,
+    *,
+    paid_days_after_acceptance,
+    term=None,
+    sme=True,
+    amount="100000",
+    accepted_after=5,
 ):
-    """A project accepted, with one payment made ``paid_days_after_acceptance`` days after
+    """A project accepted (``accepted_after`` days after delivery, 2026-03-22: the default
+    is Friday 2026-03-27), with one payment made ``paid_days_after_acceptance`` days after
     acceptance; returns the payment."""
     project = make_project(purchaser, sme=sme, award_amount=amount, budget=amount)
     contract = make_contract(project, amount=amount, term=term)
-    acceptance = make_acceptance(contract)
+    acceptance = make_acceptance(contract, accepted_after=accepted_after)
     return make_payment(
         contract,
         amount=amount,

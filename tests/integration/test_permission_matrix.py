@@ -579,6 +579,7 @@ ADMIN_SCOPE = {
     "auth.group": "shared",
     "authtoken.tokenproxy": "shared",
     "core.calendarday": "shared",
+    "core.loanprimerate": "shared",
     "core.notification": "full",
     "core.reminderlog": "full",
     **dict.fromkeys(AXES, "full"),
@@ -667,7 +668,7 @@ def _pdf(name):
 def build_world() -> World:
     from rest_framework.authtoken.models import Token, TokenProxy
 
-    from core.models import CalendarDay, Notification, Region, ReminderLog
+    from core.models import CalendarDay, LoanPrimeRate, Notification, Region, ReminderLog
     from credit_records import services as cs
     from credit_records.models import AccountabilityEntry, Commendation, Commitment, Severity
     from debt import services as ds
@@ -716,6 +717,13 @@ def build_world() -> World:
     put("scheme", "shared", scheme)
     put("indicator", "shared", scheme.dimensions.first().indicators.first())
     put("calendarday", "shared", CalendarDay.objects.get_or_create(date=today)[0])
+    put(
+        "loanprimerate",
+        "shared",
+        LoanPrimeRate.objects.get_or_create(
+            effective_date=datetime.date(2025, 5, 20), defaults={"one_year_percent": "3.00"}
+        )[0],
+    )
 
     users = {
         "administrator": UserFactory(username="m_admin", role="Administrator", is_superuser=True),
@@ -1198,7 +1206,15 @@ class Case:
 
 
 def _sides(obj_kind):
-    if obj_kind in ("supplier", "scheme", "indicator", "calendarday", "group", "tokenproxy"):
+    if obj_kind in (
+        "supplier",
+        "scheme",
+        "indicator",
+        "calendarday",
+        "loanprimerate",
+        "group",
+        "tokenproxy",
+    ):
         return ("shared",)
     return ("in", "out")
 

@@ -58,13 +58,13 @@ def scan_each_day(time_machine, first, last, *, scans=2, before=None):
 
 def unpaid_payment(purchaser, time_machine):
     """An SME contract accepted on 27 March 2026 with one unpaid instalment, due 30 days
-    later: 26 April."""
+    later: 26 April is a Sunday, so the term ends on Monday 27 April (Civil Code art. 203)."""
     time_machine.move_to(at(datetime.date(2026, 3, 27)), tick=False)
     project = make_project(purchaser, code="CG-PAY-1")
     contract = make_contract(project)
     make_acceptance(contract)
     payment = make_payment(contract)
-    assert payment.due_date == datetime.date(2026, 4, 26)
+    assert payment.due_date == datetime.date(2026, 4, 27)
     return payment
 
 
@@ -86,9 +86,9 @@ def test_an_unpaid_payment_is_reminded_at_each_stage_once_to_the_liaison_and_the
     assert sent == [
         (day, username, title(days)[username])
         for day, days in [
-            (datetime.date(2026, 4, 19), 7),
-            (datetime.date(2026, 4, 23), 3),
-            (datetime.date(2026, 4, 25), 1),
+            (datetime.date(2026, 4, 20), 7),
+            (datetime.date(2026, 4, 24), 3),
+            (datetime.date(2026, 4, 26), 1),
         ]
         for username in ["nanjing", "purchaser-liaison"]
     ]
@@ -110,8 +110,8 @@ def test_payment_reminders_follow_the_configured_stages(time_machine, purchaser,
     sent = scan_each_day(time_machine, datetime.date(2026, 4, 10), datetime.date(2026, 4, 26))
 
     assert sorted({day for day, *_ in sent}) == [
-        datetime.date(2026, 4, 16),
-        datetime.date(2026, 4, 24),
+        datetime.date(2026, 4, 17),
+        datetime.date(2026, 4, 25),
     ]
     assert len(sent) == 4
 
@@ -119,8 +119,8 @@ def test_payment_reminders_follow_the_configured_stages(time_machine, purchaser,
 def test_a_paid_payment_is_not_reminded_again(time_machine, purchaser, people):
     payment = unpaid_payment(purchaser, time_machine)
 
-    def pay_on_the_twentieth(day):
-        if day == datetime.date(2026, 4, 20):
+    def pay_on_the_twenty_first(day):
+        if day == datetime.date(2026, 4, 21):
             from procurement import services
 
             payment.paid_date = day
@@ -130,11 +130,11 @@ def test_a_paid_payment_is_not_reminded_again(time_machine, purchaser, people):
         time_machine,
         datetime.date(2026, 4, 10),
         datetime.date(2026, 4, 30),
-        before=pay_on_the_twentieth,
+        before=pay_on_the_twenty_first,
     )
 
     # The seven-day stage went out before the payment; nothing after it.
-    assert {day for day, *_ in sent} == {datetime.date(2026, 4, 19)}
+    assert {day for day, *_ in sent} == {datetime.date(2026, 4, 20)}
 
 
 def test_a_payment_paid_before_the_reminders_is_never_reminded(time_machine, purchaser, people):

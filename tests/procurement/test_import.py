@@ -352,7 +352,8 @@ def test_imported_acceptances_give_the_payments_their_due_dates(nanjing_supervis
     pending = Acceptance.objects.get(contract=other)
     assert (pending.result, pending.acceptance_date, pending.notes) == ("pending", None, "待验收")
     payment.refresh_from_db()
-    assert payment.due_date == datetime.date(2026, 5, 10)  # 30 days after acceptance (SME)
+    # 30 days after acceptance (SME): 10 May is a Sunday, so Monday 11 May (art. 203).
+    assert payment.due_date == datetime.date(2026, 5, 11)
 
     # The same project again updates its acceptance.
     run(
@@ -428,7 +429,7 @@ def test_the_admin_imports_acceptances_from_its_upload_form(login, nanjing_super
     assert response.status_code == 302
     assert Acceptance.objects.get(contract=contract).acceptance_date == datetime.date(2026, 4, 10)
     payment.refresh_from_db()
-    assert payment.due_date == datetime.date(2026, 5, 10)
+    assert payment.due_date == datetime.date(2026, 5, 11)  # 10 May is a Sunday
 
 
 # --- yes/no columns take 是/否 and refuse anything else; empty optional text is "" -------------

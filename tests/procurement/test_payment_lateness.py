@@ -22,7 +22,9 @@ from ..builders.procurement import (
 
 pytestmark = pytest.mark.django_db
 
-DUE = datetime.date(2026, 4, 26)  # accepted 2026-03-27, SME: 30 days
+# Accepted 2026-03-27, SME: 30 days end on Sunday 2026-04-26, so on Monday the 27th (Civil
+# Code art. 203).
+DUE = datetime.date(2026, 4, 27)
 
 
 @pytest.fixture
@@ -36,7 +38,8 @@ def unpaid(purchaser):
 
 @pytest.fixture
 def paid(purchaser):
-    payment = make_paid_project(purchaser, paid_days_after_acceptance=45)  # 15 days late
+    # Paid 2026-05-12, 15 days after the rolled due date.
+    payment = make_paid_project(purchaser, paid_days_after_acceptance=46)
     assert (payment.late_days, str(payment.late_interest)) == (15, "750.00")
     return payment
 
@@ -60,7 +63,7 @@ def exported(client, fmt="csv") -> dict[str, dict[str, str]]:
 def test_an_overdue_unpaid_payment_shows_its_days_and_interest_so_far(
     login, auditor, unpaid, paid, time_machine
 ):
-    time_machine.move_to("2026-05-06 09:00:00+08:00", tick=False)  # 10 days after due
+    time_machine.move_to("2026-05-07 09:00:00+08:00", tick=False)  # 10 days after due
     client = login(auditor)
     paid_code = paid.contract.project.code
 
@@ -81,7 +84,7 @@ def test_an_overdue_unpaid_payment_shows_its_days_and_interest_so_far(
     assert client.get(f"/api/v1/procurement/payments/{paid.pk}/").json()["late_days"] == 15
 
     # A day later, a day more (0.05% of 100,000 yuan: 50 yuan).
-    time_machine.move_to("2026-05-07 09:00:00+08:00", tick=False)
+    time_machine.move_to("2026-05-08 09:00:00+08:00", tick=False)
     client = login(auditor)  # a new day's session
     assert exported(client)["NJ-UNPAID"][label("late_interest")] == "550.00"
     api = client.get(f"/api/v1/procurement/payments/{unpaid.pk}/").json()
@@ -93,7 +96,7 @@ def test_an_overdue_unpaid_payment_shows_its_days_and_interest_so_far(
 
 
 def test_a_payment_not_yet_due_shows_nothing_late(login, auditor, unpaid, time_machine):
-    time_machine.move_to("2026-04-26 09:00:00+08:00", tick=False)  # the due date itself
+    time_machine.move_to("2026-04-27 09:00:00+08:00", tick=False)  # the due date itself
     client = login(auditor)
     row = exported(client)["NJ-UNPAID"]
     assert (row[label("late_days")], row[label("late_interest")]) == ("0", "0.00")

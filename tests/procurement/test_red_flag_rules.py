@@ -89,7 +89,8 @@ def test_an_sme_paid_on_day_30_after_acceptance_is_on_time(purchaser):
 
 
 def test_an_sme_paid_on_day_31_is_late_with_interest(purchaser):
-    payment = make_paid_project(purchaser, paid_days_after_acceptance=31)
+    # Accepted Wednesday 2026-03-25: day 30 is Friday 2026-04-24, a working day.
+    payment = make_paid_project(purchaser, paid_days_after_acceptance=31, accepted_after=3)
     assert payment.late_days == 1
     assert payment.late_interest == Decimal("50.00")  # 100,000 × 0.05% × 1
     flag = RedFlag.objects.get(rule=FlagRule.SME_PAYMENT_LATE, payment=payment)
@@ -106,7 +107,8 @@ def test_an_agreed_term_above_60_days_counts_as_60_for_an_sme(purchaser):
 
 
 def test_a_shorter_agreed_term_is_kept(purchaser):
-    payment = make_paid_project(purchaser, paid_days_after_acceptance=16, term=15)
+    # Accepted Wednesday 2026-03-25: day 15 is Thursday 2026-04-09, a working day.
+    payment = make_paid_project(purchaser, paid_days_after_acceptance=16, term=15, accepted_after=3)
     assert payment.late_days == 1
 
 
@@ -132,7 +134,8 @@ def test_an_unpaid_overdue_sme_payment_is_flagged_by_the_scan_once(purchaser, ti
     contract = make_contract(project)
     acceptance = make_acceptance(contract)
     payment = make_payment(contract)
-    assert payment.due_date == acceptance.acceptance_date + datetime.timedelta(days=30)
+    # Accepted Friday 2026-03-27: day 30 is Sunday 2026-04-26, so the term ends on Monday.
+    assert payment.due_date == acceptance.acceptance_date + datetime.timedelta(days=31)
     RedFlag.objects.all().delete()
     time_machine.move_to(payment.due_date, tick=False)
     services.scan()

@@ -36,22 +36,24 @@ def test_the_scan_raises_each_flag_once_however_often_it_runs(purchaser, time_ma
 
 
 def test_the_scan_keeps_the_evidence_of_open_provisional_flags_up_to_date(purchaser, time_machine):
-    time_machine.move_to("2026-05-06 09:00:00+08:00", tick=False)
+    time_machine.move_to("2026-05-07 09:00:00+08:00", tick=False)
     contract = make_contract(make_project(purchaser))
-    make_acceptance(contract)  # accepted 2026-03-27: an SME's payment is due 2026-04-26
+    # Accepted 2026-03-27: an SME's payment is due 30 days later, 2026-04-26, a Sunday, so
+    # the term ends on Monday 2026-04-27 (Civil Code art. 203).
+    make_acceptance(contract)
     payment = make_payment(contract, amount="100000")
     flag = RedFlag.objects.get(rule=FlagRule.SME_PAYMENT_LATE, payment=payment)
     assert (flag.evidence["days_late"], flag.evidence["late_interest"]) == (10, "500.00")
 
-    time_machine.move_to("2026-05-16 02:00:00+08:00", tick=False)
+    time_machine.move_to("2026-05-17 02:00:00+08:00", tick=False)
     tasks.scan_red_flags()
     tasks.scan_red_flags()
     flag.refresh_from_db()
     assert flag.evidence["days_late"] == 20
     assert flag.evidence["late_interest"] == "1000.00"
-    assert flag.evidence["as_of"] == "2026-05-16"
+    assert flag.evidence["as_of"] == "2026-05-17"
     assert flag.evidence["provisional"] is True
-    assert "2026-05-16" in flag.describe() and "1,000.00" in flag.describe()
+    assert "2026-05-17" in flag.describe() and "1,000.00" in flag.describe()
     assert flag.history.count() == 2  # raised, then refreshed once for the day
 
     # A decided flag is left as it was decided.

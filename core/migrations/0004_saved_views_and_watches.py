@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0002_reference_data'),
+        ('core', '0003_calendar_source_and_loan_prime_rates'),
     ]
 
     operations = [
