@@ -407,6 +407,8 @@ SPECTACULAR_SETTINGS = {
         # Kept under their names from before the evaluations' own "grade" and "source".
         "GradeEnum": "debt.models.Grade",
         "SourceEnum": "credit_records.models.RecordSource",
+        "ObjectionGroundsEnum": "credit_records.models.ObjectionGrounds",
+        "ObjectionOutcomeEnum": "credit_records.models.ObjectionOutcome",
     },
     # Separate request components: writable fields and file uploads described as such.
     "COMPONENT_SPLIT_REQUEST": True,

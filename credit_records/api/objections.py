@@ -52,6 +52,10 @@ class ObjectionSerializer(serializers.ModelSerializer):
     files = uploaded_files()
     filed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     status_display = display("status")
+    # Empty until the objection is upheld.
+    outcome = serializers.ChoiceField(
+        choices=ObjectionOutcome.choices, allow_blank=True, read_only=True
+    )
     outcome_display = display("outcome")
     corrections = CorrectionsField(read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)

@@ -56,7 +56,9 @@ class Objection(Review):
         choices=ObjectionStatus.choices,
         default=ObjectionStatus.PENDING,
     )
-    grounds = models.CharField(_("grounds"), max_length=24, choices=ObjectionGrounds.choices)
+    grounds = models.CharField(
+        _("objection grounds"), max_length=24, choices=ObjectionGrounds.choices
+    )
     explanation = models.TextField(_("explanation"))
     # Filed by the credit office or the provincial platform's account for the department.
     filed_on_behalf = models.BooleanField(_("filed on the department's behalf"), default=False)
