@@ -122,3 +122,10 @@ def seed_objections(departments: dict[str, Department]) -> int:
                 reason="经核实，该行为不属于容错纠错情形，异议不成立。",
             )
     return created
+
+
+def demo_objection_number(template: str, today=None) -> str:
+    """The number the demo objection's record ``template`` gets when seeded on ``today``."""
+    today = today or timezone.localdate()
+    days_ago = next(row[2] for row in OBJECTIONS if row[1] == template)
+    return template.format(year=(today - timedelta(days=days_ago)).year)

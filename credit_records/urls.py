@@ -36,7 +36,7 @@ urlpatterns = [
     path("repairs/<int:pk>/decide/", views.RepairDecisionView.as_view(), name="repair_decide"),
     path("objections/", views.ObjectionListView.as_view(), name="objection_list"),
     path(
-        "objections/<int:pk>/<slug:step>/",
+        "objections/<int:pk>/<slug:action>/",
         views.ObjectionStepView.as_view(),
         name="objection_step",
     ),

@@ -118,15 +118,15 @@ class ObjectionStepView(LoginRequiredMixin, View):
         ),
     }
 
-    def post(self, request, pk, step):
-        if step not in self.steps:
+    def post(self, request, pk, action):
+        if action not in self.steps:
             raise Http404(_("Unknown action."))
         objection = get_in_scope_or_404(
             request.user, Objection.objects.select_related("record"), pk=pk
         )
         if not request.user.has_perm("credit_records.change_objection"):
             raise PermissionDenied(_("Your role does not allow this action."))
-        form_class, run = self.steps[step]
+        form_class, run = self.steps[action]
         kwargs = {"instance": objection.record} if form_class is ObjectionDecisionForm else {}
         form = form_class(request.POST, **kwargs)
         back = redirect("workspace:record_detail", pk=objection.record_id)
