@@ -381,7 +381,9 @@ class ObjectionFilter(RegionScopedFilterSet):
     department = django_filters.CharFilter(label=_("Department credit code"), method="by_uscc")
     record = django_filters.NumberFilter(label=_("Record"), field_name="record")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ObjectionStatus.choices)
-    grounds = django_filters.ChoiceFilter(label=_("Grounds"), choices=ObjectionGrounds.choices)
+    grounds = django_filters.ChoiceFilter(
+        label=_("Grounds of the objection"), choices=ObjectionGrounds.choices
+    )
     overdue = django_filters.BooleanFilter(
         label=_("Decision overdue"),
         method="filter_overdue",

@@ -70,7 +70,8 @@ class ObjectionDecisionForm(forms.ModelForm):
         model = DishonestyRecord
         fields = list(CORRECTABLE_FIELDS)
         widgets = {
-            "decision_date": DateInput(),
+            # ISO, the only format a date input reads: the record's date is prefilled.
+            "decision_date": DateInput(format="%Y-%m-%d"),
             "facts": forms.Textarea(attrs={"rows": 4}),
         }
 
