@@ -35,8 +35,9 @@ from .forms import (
     ReturnForm,
     VerifyForm,
 )
-from .models import RECTIFYING_STATUSES, DishonestyRecord, RecordStatus
-from .models.records import is_supervisor
+from .models import COUNTING_STATUSES, RECTIFYING_STATUSES, DishonestyRecord, RecordStatus
+from .models.records import is_liaison_of, is_supervisor
+from .objection_forms import ObjectionForm
 
 
 def is_supervisor_or_liaison(record, user) -> bool:
@@ -239,6 +240,19 @@ _ACTIONS = [
         states=(RecordStatus.VERIFIED, RecordStatus.CLOSED),
         role_check=is_supervisor_or_liaison,
         condition=selectors.credit_repair_open,
+        style="secondary",
+    ),
+    RecordAction(
+        slug="object",
+        label=_("File an objection"),
+        service=services.objection_file,
+        permission="credit_records.add_objection",
+        form_class=ObjectionForm,
+        # In the workspace the department's liaison files it; the provincial platform files on
+        # the department's behalf through /api/v1/objections/ (services.objection_file).
+        states=tuple(COUNTING_STATUSES),
+        role_check=is_liaison_of,
+        condition=selectors.no_pending_objection,
         style="secondary",
     ),
     RecordAction(

@@ -29,6 +29,7 @@ from .models import (
     DeadlineExtension,
     DishonestyRecord,
     FaultToleranceClaim,
+    Objection,
     PublicOfficial,
     RecordEvent,
     RecordStatus,
@@ -332,3 +333,29 @@ class AccountabilityEntryAdmin(ReadOnlyAdmin):
     list_filter = ["kind", ("exempted_at", admin.EmptyFieldListFilter)]
     search_fields = ["official__name", "official__employee_number", "record__decision_number"]
     list_select_related = ["official", "official__department", "record", "record__department"]
+
+
+class ObjectionAttachmentInline(AttachmentInline):
+    fk_name = "objection"
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnlyAdmin):
+    """Objections (异议申诉): decided in the workspace, on the record's page or through the
+    API; here for reference and audit, with their history."""
+
+    list_display = [
+        "record",
+        "grounds",
+        "status",
+        "outcome",
+        "filed_at",
+        "acknowledge_due",
+        "decide_due",
+        "disclosure_suspended",
+        "escalation_level",
+    ]
+    list_filter = ["status", "grounds", "outcome", "disclosure_suspended", "decide_due"]
+    search_fields = ["record__decision_number", "record__department__name", "explanation"]
+    list_select_related = ["record", "record__department"]
+    inlines = [ObjectionAttachmentInline]

@@ -13,7 +13,7 @@ class CreditRecordsConfig(AppConfig):
         from core.public_cache import register_public_app
         from core.roles import register_grants
 
-        from . import deadlines  # noqa: F401  (registers the record deadlines)
+        from . import checks, deadlines  # noqa: F401  (system checks, the record deadlines)
         from .cockpit import overdue_rectifications, records_panel, regions_panel
         from .grants import GRANTS
         from .views import register_export_sources
@@ -53,6 +53,11 @@ class CreditRecordsConfig(AppConfig):
                         _("Commitments"),
                         "workspace:commitment_list",
                         "credit_records.view_commitment",
+                    ),
+                    (
+                        _("Objections"),
+                        "workspace:objection_list",
+                        "credit_records.view_objection",
                     ),
                     (_("Regions"), "workspace:region_list", "core.view_region"),
                 ],

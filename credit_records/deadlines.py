@@ -1,5 +1,6 @@
 """The deadline scans: reminders before deadlines, the escalation ladder after a missed
-rectification deadline, and the end of public disclosure.
+rectification deadline, the end of public disclosure, and (objection_deadlines) the time
+limits of objections.
 
 Every scan derives its work from the database (indexed due dates) and makes each effect
 happen once with a unique constraint or a conditional update, so it is safe to run as often
@@ -23,7 +24,7 @@ from core.deadlines import DeadlineSource, DueItem, days_phrase, register, send_
 from core.models import NotificationKind
 from core.notifications import email_people, liaisons_of, notify_translated, supervisors_of
 
-from . import event_reasons
+from . import event_reasons, objection_deadlines
 from .models import (
     COUNTING_STATUSES,
     AccountabilityEntry,
@@ -169,6 +170,8 @@ register(DeadlineSource("rectification", _rectification_items))
 register(DeadlineSource("explanation", _explanation_items))
 register(DeadlineSource("commitment", _commitment_items))
 register(DeadlineSource("repair_review", _repair_review_items))
+for _source in objection_deadlines.SOURCES:
+    register(_source)
 
 
 def _step_delays() -> list[int]:
@@ -465,6 +468,7 @@ def run_scan(today: datetime.date | None = None) -> dict[str, int | None]:
         "reminders": send_reminders,
         "escalation_steps": escalate_overdue,
         "disclosures_ended": expire_disclosures,
+        "objection_steps": objection_deadlines.escalate_overdue_objections,
     }
     result: dict[str, int | None] = {}
     for name, phase in phases.items():

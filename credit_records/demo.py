@@ -15,6 +15,8 @@ from core.roles import STAFF_ROLES, Role
 from core.services import user_assign_role
 from core.uscc import USCC_ALPHABET, make_uscc
 
+from .demo_objections import seed_objections
+
 DEMO_PASSWORD = "chengxin-demo"
 
 # (name, region code, kind, parent department name or None)
@@ -551,4 +553,5 @@ def seed_demo() -> dict[str, int]:
         elif changed:
             user.save()
     created["records"] = _seed_credit_files(departments)
+    created["objections"] = seed_objections(departments)
     return created

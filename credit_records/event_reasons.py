@@ -16,6 +16,8 @@ OVERDUE = "overdue"
 ESCALATED = "escalated"
 ACCOUNTABILITY_PROPOSED = "accountability_proposed"
 DISCLOSURE_EXPIRED = "disclosure_expired"
+OBJECTION_OVERDUE = "objection_overdue"
+OBJECTION_ESCALATED = "objection_escalated"
 
 SENTENCES = {
     OVERDUE: _("Deadline %(date)s passed without verified rectification."),
@@ -24,6 +26,10 @@ SENTENCES = {
         "Accountability proposed for: %(names)s; honours restriction extended by %(months)d months."
     ),
     DISCLOSURE_EXPIRED: _("The maximum disclosure period ended on %(date)s."),
+    OBJECTION_OVERDUE: _("The objection was due to be decided by %(date)s."),
+    OBJECTION_ESCALATED: _(
+        "The undecided objection was escalated to the credit office of %(region)s."
+    ),
 }
 
 

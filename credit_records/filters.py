@@ -25,6 +25,9 @@ from .models import (
     CreditRepairApplication,
     DishonestyRecord,
     FaultToleranceClaim,
+    Objection,
+    ObjectionGrounds,
+    ObjectionStatus,
     PublicOfficial,
     RecordCategory,
     RecordSource,
@@ -394,3 +397,50 @@ class PublicRecordFilter(FilterSet):
 
     def in_year(self, queryset, name, value):
         return queryset.filter(decision_date__year=int(value))
+
+
+class ObjectionFilter(RegionScopedFilterSet):
+    """The objection register (异议申诉): the workspace list, its exports and the API."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        help_text=_("Decision number, department name or credit code"),
+    )
+    region_path = "record__department__region"
+    department = django_filters.CharFilter(label=_("Department credit code"), method="by_uscc")
+    record = django_filters.NumberFilter(label=_("Record"), field_name="record")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ObjectionStatus.choices)
+    grounds = django_filters.ChoiceFilter(
+        label=_("Grounds of the objection"), choices=ObjectionGrounds.choices
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Decision overdue"),
+        method="filter_overdue",
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
+    )
+
+    class Meta:
+        model = Objection
+        fields = ["q", "region", "department", "record", "status", "grounds", "overdue"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(record__decision_number__icontains=value)
+            | Q(record__department__name__icontains=value)
+            | uscc_starts_with("record__department__uscc", value)
+        )
+
+    def by_uscc(self, queryset, name, value):
+        return (
+            queryset.filter(record__department__uscc=normalize_uscc(value)) if value else queryset
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(status=ObjectionStatus.PENDING, decide_due__lt=timezone.localdate())
+        if value is None:
+            return queryset
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)

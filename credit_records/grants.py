@@ -17,6 +17,7 @@ GRANTS = {
         "credit_records.commitment": {"view", "add", "change", "import", "export"},
         "credit_records.creditrepairapplication": {"view", "add", "change"},
         "credit_records.accountabilityentry": {"view"},
+        "credit_records.objection": {"view", "add", "change", "export"},
     },
     Role.LIAISON: {
         "credit_records.publicofficial": {"view"},
@@ -31,5 +32,6 @@ GRANTS = {
         "credit_records.commitment": {"view"},
         "credit_records.creditrepairapplication": {"view", "add"},
         "credit_records.accountabilityentry": {"view"},
+        "credit_records.objection": {"view", "add"},
     },
 }

@@ -62,6 +62,8 @@ class PublicRecord:
     rectification_deadline: datetime.date | None
     rectification_verified_on: datetime.date | None
     rectification_overdue: bool
+    # The department's objection to the record is under review (异议处理中).
+    objection_pending: bool = False
 
     def as_dict(self, *, url: str = "", department_url: str = "") -> dict:
         """The JSON form (public API and JSON export); keys are stable, labels follow the
@@ -90,6 +92,7 @@ class PublicRecord:
             "rectification_deadline": _iso(self.rectification_deadline),
             "rectification_verified_on": _iso(self.rectification_verified_on),
             "rectification_overdue": self.rectification_overdue,
+            "objection_pending": self.objection_pending,
         }
 
 
@@ -131,6 +134,7 @@ def public_record(record: DishonestyRecord) -> PublicRecord:
         rectification_overdue=bool(
             deadline and record.status in RECTIFYING_STATUSES and deadline < timezone.localdate()
         ),
+        objection_pending=bool(getattr(record, "objection_pending", False)),
     )
 
 
@@ -155,6 +159,7 @@ def public_csv_columns(
         Column(_("Rectification deadline"), lambda r: r.rectification_deadline),
         Column(_("Rectification verified on"), lambda r: r.rectification_verified_on),
         Column(_("Overdue"), lambda r: r.rectification_overdue),
+        Column(_("Objection under review"), lambda r: r.objection_pending),
         Column(_("Facts"), lambda r: r.facts),
         Column(_("Link"), record_url),
     ]

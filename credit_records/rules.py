@@ -90,3 +90,32 @@ def region_standing(departments: int, *, graded_d: int, graded_c: int, graded_b:
     if graded_d + graded_c + graded_b:
         return "B"
     return "A"
+
+
+# --- Objections (异议申诉) ---------------------------------------------------------------------
+#
+# 国办发〔2025〕22号 (关于进一步完善信用修复制度的实施方案, June 2025) requires an objection
+# channel: a subject that disputes published credit information, or a repair result, may file
+# an objection (异议申诉) with 信用中国 or directly with the department that made the finding,
+# which verifies it and returns its result within a set number of working days, extendable
+# where the case is complex or needs investigation. The copies of the text we could consult
+# did not give those figures legibly, so the defaults follow a published public-credit
+# objection procedure of the same kind (信用广州, 异议信息办理须知): the platform decides within
+# 2 working days whether it takes the objection up (here: acknowledges it), and the body that
+# provided the information verifies and answers within 10 working days (here: the credit
+# office decides; we count both from the day the objection is filed, so the department knows
+# both days at once). 10 working days is also the repair review period the portal already
+# uses (CHENGXIN_REPAIR_REVIEW_WORKING_DAYS). Both are settings; a province that fixes other
+# figures sets them there.
+
+
+def objection_dues(filed_on: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """(acknowledgement due, decision due) of an objection filed on ``filed_on``: working days
+    counted from the day after filing (Civil Code art. 201), by the working-day calendar; a
+    period never ends on a rest day or holiday (art. 203), which counting working days ensures."""
+    from core.calendar import add_working_days
+
+    return (
+        add_working_days(filed_on, settings.CHENGXIN_OBJECTION_ACKNOWLEDGE_WORKING_DAYS),
+        add_working_days(filed_on, settings.CHENGXIN_OBJECTION_DECISION_WORKING_DAYS),
+    )

@@ -34,6 +34,12 @@ urlpatterns = [
     ),
     path("claims/<int:pk>/review/", views.ClaimReviewView.as_view(), name="claim_review"),
     path("repairs/<int:pk>/decide/", views.RepairDecisionView.as_view(), name="repair_decide"),
+    path("objections/", views.ObjectionListView.as_view(), name="objection_list"),
+    path(
+        "objections/<int:pk>/<slug:action>/",
+        views.ObjectionStepView.as_view(),
+        name="objection_step",
+    ),
     path(
         "attachments/<int:pk>/",
         views.AttachmentDownloadView.as_view(),

@@ -190,6 +190,19 @@ CHENGXIN_BASE_URL = env.str("CHENGXIN_BASE_URL", default="http://127.0.0.1:8000"
 CHENGXIN_RECTIFICATION_DAYS = env.int("CHENGXIN_RECTIFICATION_DAYS", default=30)
 # Working days the credit office has to decide a credit-repair application.
 CHENGXIN_REPAIR_REVIEW_WORKING_DAYS = env.int("CHENGXIN_REPAIR_REVIEW_WORKING_DAYS", default=10)
+# Objections to a record (异议申诉), in working days from the day one is filed: the credit
+# office acknowledges it, then decides it (credit_records/rules.py says where the defaults
+# come from). An undecided objection is notified as overdue, then escalated to the parent
+# region's office: calendar days after the decision was due, for each of the two steps.
+CHENGXIN_OBJECTION_ACKNOWLEDGE_WORKING_DAYS = env.int(
+    "CHENGXIN_OBJECTION_ACKNOWLEDGE_WORKING_DAYS", default=2
+)
+CHENGXIN_OBJECTION_DECISION_WORKING_DAYS = env.int(
+    "CHENGXIN_OBJECTION_DECISION_WORKING_DAYS", default=10
+)
+CHENGXIN_OBJECTION_ESCALATION_DAYS = env.list(
+    "CHENGXIN_OBJECTION_ESCALATION_DAYS", cast=int, default=[1, 5]
+)
 # Largest evidence file accepted.
 CHENGXIN_ATTACHMENT_MAX_BYTES = env.int("CHENGXIN_ATTACHMENT_MAX_BYTES", default=20 * 2**20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
@@ -402,6 +415,8 @@ SPECTACULAR_SETTINGS = {
         # Kept under their names from before the evaluations' own "grade" and "source".
         "GradeEnum": "debt.models.Grade",
         "SourceEnum": "credit_records.models.RecordSource",
+        "ObjectionGroundsEnum": "credit_records.models.ObjectionGrounds",
+        "ObjectionOutcomeEnum": "credit_records.models.ObjectionOutcome",
     },
     # Separate request components: writable fields and file uploads described as such.
     "COMPONENT_SPLIT_REQUEST": True,

@@ -171,6 +171,9 @@ class PublicRecordSerializer(serializers.Serializer):
     rectification_deadline = serializers.DateField(allow_null=True)
     rectification_verified_on = serializers.DateField(allow_null=True)
     rectification_overdue = serializers.BooleanField()
+    objection_pending = serializers.BooleanField(
+        help_text="The department's objection to the record is under review (异议处理中)."
+    )
 
     def to_representation(self, record):
         request = self.context["request"]

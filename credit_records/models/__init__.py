@@ -1,9 +1,10 @@
 """Credit files, one module per topic: public officials, dishonesty records, their timeline
 and evidence, rectification, reviews (fault tolerance, credit repair), commendations and
-commitments, accountability."""
+commitments, accountability, objections."""
 
 from .accountability import AccountabilityEntry, AccountabilityKind
 from .commendations import Commendation, CommendationLevel, Commitment, CommitmentStatus
+from .objections import Objection, ObjectionGrounds, ObjectionOutcome, ObjectionStatus
 from .officials import PublicOfficial
 from .records import (
     COUNTING_STATUSES,
@@ -36,6 +37,10 @@ __all__ = [
     "DeadlineExtension",
     "DishonestyRecord",
     "FaultToleranceClaim",
+    "Objection",
+    "ObjectionGrounds",
+    "ObjectionOutcome",
+    "ObjectionStatus",
     "PublicOfficial",
     "RecordCategory",
     "RecordEvent",

@@ -52,6 +52,7 @@ class RecordStatus(models.TextChoices):
     VERIFIED = "verified", _("Rectification verified")
     CLOSED = "closed", _("Closed")
     EXEMPTED = "exempted", _("Exempted (fault tolerance)")
+    WITHDRAWN = "withdrawn", _("Withdrawn (objection upheld)")
 
 
 # States in which a record counts against its department (confirmed and not exempted).
@@ -369,3 +370,13 @@ class DishonestyRecord(ConcurrentTransitionMixin, BaseModel):
     )
     def exempt(self):
         pass
+
+    @transition(
+        field=status,
+        source=COUNTING_STATUSES,
+        target=RecordStatus.WITHDRAWN,
+        permission=is_supervisor,
+        custom={"label": _("Withdraw the record")},
+    )
+    def withdraw(self):
+        """An objection upheld: the record was wrong. Kept for audit, it no longer counts."""

@@ -36,6 +36,18 @@ class RecordEventAction(models.TextChoices):
     ESCALATED = "escalated", _("Escalated to the parent region's credit office")
     ACCOUNTABILITY_PROPOSED = "accountability_proposed", _("Accountability proposed")
     DISCLOSURE_EXPIRED = "disclosure_expired", _("Left public disclosure (period ended)")
+    # Objections (异议申诉): credit_records/services/objections.py.
+    OBJECTION_FILED = "objection_filed", _("Objection filed")
+    OBJECTION_ACKNOWLEDGED = "objection_acknowledged", _("Objection acknowledged")
+    DISCLOSURE_SUSPENDED = "disclosure_suspended", _("Disclosure suspended pending the objection")
+    OBJECTION_UPHELD = "objection_upheld", _("Objection upheld: record corrected")
+    WITHDRAW = "withdraw", _("Objection upheld: record withdrawn")
+    OBJECTION_REJECTED = "objection_rejected", _("Objection rejected")
+    OBJECTION_OVERDUE = "objection_overdue", _("Objection decision overdue")
+    OBJECTION_ESCALATED = (
+        "objection_escalated",
+        _("Objection escalated to the parent region's office"),
+    )
 
 
 class RecordEvent(BaseModel):
@@ -94,8 +106,9 @@ def evidence_upload_to(instance, filename: str) -> str:
 
 
 class Attachment(BaseModel):
-    """Evidence uploaded to a record, a rectification report, a fault-tolerance claim or a
-    commitment. Stored under MEDIA_ROOT and served only through a scoped, signed-in view."""
+    """Evidence uploaded to a record, a rectification report, a fault-tolerance claim, a
+    commitment or an objection. Stored under MEDIA_ROOT and served only through a scoped,
+    signed-in view."""
 
     record = models.ForeignKey(
         DishonestyRecord,
@@ -124,6 +137,14 @@ class Attachment(BaseModel):
     commitment = models.ForeignKey(
         "Commitment",
         verbose_name=_("commitment"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    objection = models.ForeignKey(
+        "Objection",
+        verbose_name=_("objection"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -161,10 +182,12 @@ class Attachment(BaseModel):
                 condition=Q(record__isnull=False)
                 | Q(report__isnull=False)
                 | Q(claim__isnull=False)
-                | Q(commitment__isnull=False),
+                | Q(commitment__isnull=False)
+                | Q(objection__isnull=False),
                 name="attachment_has_owner",
                 violation_error_message=_(
-                    "An attachment belongs to a record, a report, a claim or a commitment."
+                    "An attachment belongs to a record, a report, a claim, a commitment or an "
+                    "objection."
                 ),
             ),
         ]

@@ -35,6 +35,7 @@ from ..models import (
     CreditRepairApplication,
     DishonestyRecord,
     FaultToleranceClaim,
+    Objection,
     RecordEvent,
     RecordStatus,
     Rectification,
@@ -339,14 +340,17 @@ def with_official_ids(queryset: QuerySet[DishonestyRecord]) -> QuerySet:
 
 
 def with_pending_requests(queryset: QuerySet[DishonestyRecord]) -> QuerySet:
-    """Whether each record has a pending fault-tolerance claim or credit-repair application,
-    in the list's query, for ``available_actions`` (else two queries a record)."""
+    """Whether each record has a pending fault-tolerance claim, credit-repair application or
+    objection, in the list's query, for ``available_actions`` (else two queries a record)."""
     return queryset.annotate(
         has_pending_claim=Exists(
             FaultToleranceClaim.objects.filter(record=OuterRef("pk"), status="pending")
         ),
         has_pending_repair=Exists(
             CreditRepairApplication.objects.filter(record=OuterRef("pk"), status="pending")
+        ),
+        has_pending_objection=Exists(
+            Objection.objects.filter(record=OuterRef("pk"), status="pending")
         ),
     )
 
@@ -368,6 +372,11 @@ def _pending(record, annotation: str, related) -> bool:
 def no_pending_claim(record: DishonestyRecord) -> bool:
     """A record takes one fault-tolerance claim at a time."""
     return not _pending(record, "has_pending_claim", record.fault_tolerance_claims)
+
+
+def no_pending_objection(record: DishonestyRecord) -> bool:
+    """A record takes one objection at a time."""
+    return not _pending(record, "has_pending_objection", record.objections)
 
 
 def credit_repair_open(record: DishonestyRecord) -> bool:
@@ -475,15 +484,29 @@ def published_records(today: datetime.date | None = None) -> QuerySet[Dishonesty
     repair was approved (``disclosure_ended_early_on``).
 
     The day-independent conditions are written exactly as the partial indexes of
-    ``DishonestyRecord`` state them, so PostgreSQL can use those indexes.
+    ``DishonestyRecord`` state them, so PostgreSQL can use those indexes. A record whose
+    disclosure the credit office suspended while it decides an objection is left out until
+    the decision (a withdrawn record is not among ``COUNTING_STATUSES`` at all).
     """
     today = today or timezone.localdate()
     return DishonestyRecord.objects.filter(
+        ~Exists(
+            Objection.objects.filter(
+                record=OuterRef("pk"), status="pending", disclosure_suspended=True
+            )
+        ),
         status__in=COUNTING_STATUSES,
         disclose=True,
         disclosure_ended_early_on__isnull=True,
         decision_date__lte=today,
         disclosure_ends__gt=today,
+    )
+
+
+def with_objection_pending(queryset: QuerySet[DishonestyRecord]) -> QuerySet:
+    """Whether each record has an objection under review (异议处理中), in the same query."""
+    return queryset.annotate(
+        objection_pending=Exists(Objection.objects.filter(record=OuterRef("pk"), status="pending"))
     )
 
 
@@ -494,7 +517,7 @@ def public_record_queryset(today: datetime.date | None = None) -> QuerySet[Disho
     from ..models import PublicOfficial
 
     return (
-        published_records(today)
+        with_objection_pending(published_records(today))
         .select_related("department__region__parent", "rectification")
         .prefetch_related(
             models.Prefetch(

@@ -1,9 +1,9 @@
 """Writes of credit records, one module per topic (Zulip's ``zerver/actions/`` is the model):
 ``records`` (the record workflow and evidence), ``rectification`` (deadline extensions),
-``reviews`` (fault tolerance, credit repair), ``credit_files`` (officials, commendations,
-commitments); ``base`` holds what they share. Every write goes through a function here:
-keyword-only arguments, the acting user as ``actor``, one transaction, and the audit trail
-written with it."""
+``reviews`` (fault tolerance, credit repair), ``objections`` (异议申诉), ``credit_files``
+(officials, commendations, commitments); ``base`` holds what they share. Every write goes
+through a function here: keyword-only arguments, the acting user as ``actor``, one
+transaction, and the audit trail written with it."""
 
 from .base import ACTION_LABELS, lock_department, transition_label
 from .credit_files import (
@@ -12,6 +12,12 @@ from .credit_files import (
     commitment_save,
     commitment_to_record,
     official_save,
+)
+from .objections import (
+    objection_acknowledge,
+    objection_decide,
+    objection_file,
+    objection_suspend_disclosure,
 )
 from .records import (
     EVIDENCE_CLOSED_STATUSES,
@@ -46,6 +52,10 @@ __all__ = [
     "fault_tolerance_claim_file",
     "fault_tolerance_claim_review",
     "lock_department",
+    "objection_acknowledge",
+    "objection_decide",
+    "objection_file",
+    "objection_suspend_disclosure",
     "official_save",
     "record_add_evidence",
     "record_close",

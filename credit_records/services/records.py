@@ -324,8 +324,8 @@ def record_close(*, record: DishonestyRecord, actor: User | None, reason: str = 
     return record
 
 
-# A closed or exempted record's file is complete: no evidence is added to it.
-EVIDENCE_CLOSED_STATUSES = (RecordStatus.CLOSED, RecordStatus.EXEMPTED)
+# A closed, exempted or withdrawn record's file is complete: no evidence is added to it.
+EVIDENCE_CLOSED_STATUSES = (RecordStatus.CLOSED, RecordStatus.EXEMPTED, RecordStatus.WITHDRAWN)
 
 
 @transaction.atomic

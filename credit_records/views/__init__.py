@@ -1,6 +1,7 @@
 """The officials' workspace pages, by topic: ``home`` (home, departments, regions),
-``records`` (dishonesty records and their steps), ``credit_files`` (officials, commendations,
-commitments). The inbox, background exports and the site root are core's (``core.views``)."""
+``records`` (dishonesty records and their steps), ``objections`` (异议申诉), ``credit_files``
+(officials, commendations, commitments). The inbox, background exports and the site root
+are core's (``core.views``)."""
 
 from core.export_jobs import register_source
 
@@ -25,6 +26,7 @@ from .home import (
     RegionListView,
     WorkspaceHomeView,
 )
+from .objections import ObjectionListView, ObjectionStepView, objection_forms
 from .records import (
     AttachmentDownloadView,
     ClaimReviewView,
@@ -51,6 +53,8 @@ __all__ = [
     "DecisionView",
     "DepartmentDetailView",
     "DepartmentListView",
+    "ObjectionListView",
+    "ObjectionStepView",
     "OfficialDetailView",
     "OfficialFormView",
     "OfficialListView",
@@ -65,6 +69,7 @@ __all__ = [
     "RepairDecisionView",
     "ServiceFormView",
     "WorkspaceHomeView",
+    "objection_forms",
     "record_export_columns",
     "register_export_sources",
 ]
@@ -78,5 +83,6 @@ def register_export_sources() -> None:
         OfficialListView,
         CommendationListView,
         CommitmentListView,
+        ObjectionListView,
     ):
         register_source(view.as_export_source())

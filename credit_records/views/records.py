@@ -36,6 +36,7 @@ from credit_records.models import (
     FaultToleranceClaim,
     RecordStatus,
 )
+from credit_records.views.objections import objection_forms
 
 
 class RecordListView(
@@ -240,6 +241,15 @@ class RecordDetailView(
             claim.decision_form = DecisionForm(auto_id=f"claim{claim.pk}-%s")
         for application in repairs:
             application.decision_form = DecisionForm(auto_id=f"repair{application.pk}-%s")
+        objections = list(
+            record.objections.select_related(
+                "filed_by", "acknowledged_by", "decided_by", "escalated_to"
+            ).prefetch_related("attachments")
+        )
+        can_decide_objection = user.has_perm("credit_records.change_objection")
+        for objection in objections:
+            if objection.is_pending and can_decide_objection:
+                objection.forms = objection_forms(objection)
         context.update(
             actions=[
                 {
@@ -259,6 +269,7 @@ class RecordDetailView(
             attachments=record.attachments.all(),
             claims=claims,
             repairs=repairs,
+            objections=objections,
             history=record.history.select_related(*HISTORY_USER)[:30],
             can_export_history=user.has_perm("credit_records.export_dishonestyrecord"),
             can_read_internal_notes=selectors.may_read_internal_notes(user),

@@ -127,3 +127,18 @@ def make_rectifying_record(
         )
     record.refresh_from_db()
     return record
+
+
+def make_objection(
+    record,
+    *,
+    actor=None,
+    grounds: str = "facts_wrong",
+    explanation: str = "处罚决定认定的付款日期有误，实际已按期支付。",
+    files=(),
+):
+    """An objection to ``record``, filed through the service (by ``actor``: the department's
+    liaison, or None as the provincial platform on its behalf)."""
+    return services.objection_file(
+        record=record, actor=actor, grounds=grounds, explanation=explanation, files=files
+    )

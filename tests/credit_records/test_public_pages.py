@@ -21,6 +21,7 @@ from django.utils.translation import gettext, override
 from core.models import Department
 from credit_records import services
 from credit_records.demo import demo_decision_number, seed_demo
+from credit_records.demo_objections import demo_objection_number
 from credit_records.models import (
     Attachment,
     Commendation,
@@ -74,6 +75,14 @@ UNPUBLISHED = {
     ),
     "expired": (demo_decision_number("扬法执〔{year}〕55号"), "曾被列为失信被执行人"),
     "repaired": (demo_decision_number("通财监〔{year}〕8号"), "采购文件设置歧视性条款"),
+    "withdrawn after an objection": (
+        demo_objection_number("苏财罚〔{year}〕36号"),
+        "拖欠中小企业服务费用",
+    ),
+    "suspended pending an objection": (
+        demo_objection_number("宁财督〔{year}〕9号"),
+        "政府采购项目验收超过合同约定期限",
+    ),
 }
 PUBLISHED = [
     demo_decision_number(template)
@@ -109,6 +118,9 @@ NEVER_PUBLIC = [
     "内部备注",
     "内部证据材料",
     "evidence/leak",
+    # Objections: the department's explanation and the office's reasons.
+    "保证金已于合同约定期限内退还",
+    "不属于容错纠错情形，异议不成立",
     # Fault-tolerance claims, explanations, reports, reviews and repair applications.
     "属于探索性改革中的无意过失",
     "符合容错纠错情形",

@@ -111,6 +111,11 @@ STEPS = {
         "nanjing_liaison",
         lambda: {"commitment_text": "严格履约。", "statement": "已全额支付。"},
     ),
+    "object": (
+        "confirmed",
+        "nanjing_liaison",
+        lambda: {"grounds": "facts_wrong", "explanation": "付款日期有误。", "files": [_pdf()]},
+    ),
     "add-evidence": ("confirmed", "nanjing_supervisor", lambda: {"files": [_pdf()]}),
 }
 

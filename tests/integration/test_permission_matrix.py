@@ -280,6 +280,7 @@ RECORD_ACTION_PERMS = {
     "extend-deadline": ("credit_records.add_deadlineextension",),
     "claim-fault-tolerance": ("credit_records.add_faulttoleranceclaim",),
     "apply-credit-repair": ("credit_records.add_creditrepairapplication",),
+    "object": ("credit_records.add_objection",),
     "add-evidence": ("credit_records.add_attachment",),
 }
 CR = "credit_records"
@@ -323,6 +324,12 @@ WEB = {
     "workspace:claim_review": post(f"{CR}.change_faulttoleranceclaim", "faulttoleranceclaim"),
     "workspace:repair_decide": post(
         f"{CR}.change_creditrepairapplication", "creditrepairapplication"
+    ),
+    "workspace:objection_list": listing(f"{CR}.view_objection", "objection", "objection"),
+    "workspace:objection_step": post(
+        f"{CR}.change_objection",
+        "objection",
+        slugs={s: (f"{CR}.change_objection",) for s in ("acknowledge", "suspend", "decide")},
     ),
     "workspace:attachment_download": page(f"{CR}.view_attachment", "attachment"),
     "workspace:official_list": listing(f"{CR}.view_publicofficial", "official", "publicofficial"),
@@ -456,7 +463,7 @@ API = {
         {
             slug.replace("return", "return-report"): ("POST", perms)
             for slug, perms in RECORD_ACTION_PERMS.items()
-            if slug != "apply-credit-repair"
+            if slug not in ("apply-credit-repair", "object")
         },
     ),
     "api:rectification": (f"{CR}.rectification", "rectification", {}),
@@ -478,6 +485,14 @@ API = {
         f"{CR}.creditrepairapplication",
         "creditrepairapplication",
         {"decide": ("POST", (f"{CR}.change_creditrepairapplication",))},
+    ),
+    "api:objection": (
+        f"{CR}.objection",
+        "objection",
+        {
+            action: ("POST", (f"{CR}.change_objection",))
+            for action in ("acknowledge", "suspend", "decide")
+        },
     ),
     "procurement-api:supplier": ("procurement.supplier", "supplier", {}),
     "procurement-api:project": ("procurement.procurementproject", "procurementproject", {}),
@@ -558,6 +573,7 @@ ADMIN_READ_ONLY = {
     f"{CR}.faulttoleranceclaim",
     f"{CR}.creditrepairapplication",
     f"{CR}.accountabilityentry",
+    f"{CR}.objection",
     "procurement.redflag",
     "procurement.violation",
     "debt.riskassessment",
@@ -771,6 +787,14 @@ def build_world() -> World:
             record=rectifying, actor=None, grounds=f"{m}-CLAIM-GROUNDS"
         )
         put("faulttoleranceclaim", side, claim)
+        objected = make_record(department, state="confirmed", decision_number=f"{m}-REC-OBJ")
+        put(
+            "objection",
+            side,
+            cs.objection_file(
+                record=objected, actor=None, grounds="other", explanation=f"{m}-OBJECTION"
+            ),
+        )
         closed = make_record(
             department,
             state="closed",
@@ -1576,6 +1600,7 @@ SHOWN_AS = {
     "redflag": lambda flag: flag.purchaser.name,
     "payment": lambda payment: payment.contract.project.code,
     "contract": lambda contract: contract.project.code,
+    "objection": lambda objection: objection.record.decision_number,
 }
 
 
