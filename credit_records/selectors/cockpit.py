@@ -27,8 +27,11 @@ from ..punctuality import record_punctuality_q, with_record_punctuality_days
 from ..rules import region_standing
 from . import standing_q
 
-# Every status but the draft: the records the cockpit counts ("confirmed records").
-ENTERED_STATUSES = [status for status in RecordStatus if status != RecordStatus.DRAFT]
+# Every status but the draft and the withdrawn (an objection upheld: the record should never
+# have been): the records the cockpit counts ("confirmed records").
+ENTERED_STATUSES = [
+    status for status in RecordStatus if status not in (RecordStatus.DRAFT, RecordStatus.WITHDRAWN)
+]
 
 # A region's path is its ancestors' codes and its own, six digits and a slash each.
 SEGMENT = 7

@@ -152,6 +152,7 @@ def test_records_by_status_count_every_status_in_scope(dataset):
         RecordStatus.VERIFIED: 1,
         RecordStatus.CLOSED: 2,
         RecordStatus.EXEMPTED: 1,
+        RecordStatus.WITHDRAWN: 0,
     }
 
 

@@ -330,6 +330,19 @@ def test_the_actions_offered_to_each_user_are_exactly_those_that_would_succeed(r
                 for name, action in ACTIONS.items()
                 if expected_outcome(action, state, role) is None
             }
+            # An objection is offered in the workspace to the department's own liaison, on
+            # a record in the credit file (COUNTING_STATUSES) with none pending; a supervisor
+            # files one on the department's behalf through the API only
+            # (tests/credit_records/test_objections.py covers who may file).
+            if role == "nanjing_liaison" and state in {
+                "confirmed",
+                "rectification_required",
+                "in_progress",
+                "report_submitted",
+                "verified",
+                "closed",
+            }:
+                expected.add("object")
             offered = set(selectors.available_actions(record, user))
             assert offered == expected, (state, role)
 
