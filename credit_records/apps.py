@@ -13,6 +13,7 @@ class CreditRecordsConfig(AppConfig):
         from core.roles import register_grants
 
         from . import deadlines  # noqa: F401  (registers the record deadlines)
+        from .complaint_deadlines import register_sources as register_complaint_deadlines
         from .grants import GRANTS
         from .views import register_export_sources
 
@@ -21,6 +22,8 @@ class CreditRecordsConfig(AppConfig):
         register_public_nav(_("Home"), "public:home", order=0, exact=True)
         register_public_nav(_("Dishonesty records"), "public:record_list", order=10)
         register_export_sources()
+        register_complaint_deadlines()
+        register_public_nav(_("Complaints"), "public:complaints", order=70)
         register_workspace(
             (
                 _("Credit files"),
@@ -47,6 +50,11 @@ class CreditRecordsConfig(AppConfig):
                         "credit_records.view_commitment",
                     ),
                     (_("Regions"), "workspace:region_list", "core.view_region"),
+                    (
+                        _("Complaints"),
+                        "workspace:complaint_list",
+                        "credit_records.view_complaint",
+                    ),
                 ],
             ),
             order=10,

@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from . import public, views
+from . import complaints, public, views
 
 app_name = "api"
 
@@ -18,6 +18,7 @@ router.register(
 router.register("commendations", views.CommendationViewSet, basename="commendation")
 router.register("commitments", views.CommitmentViewSet, basename="commitment")
 router.register("credit-repairs", views.CreditRepairViewSet, basename="credit-repair")
+router.register("complaints", complaints.ComplaintViewSet, basename="complaint")
 # Anyone, no sign-in: published records only.
 router.register("public/records", public.PublicRecordViewSet, basename="public-record")
 

@@ -8,6 +8,7 @@ from core.export_jobs import register_source
 # too, where the pages' URLs are.
 from credit_records.actions import RECORD_ACTIONS, RecordAction
 
+from .complaints import ComplaintListView
 from .credit_files import (
     CommendationFormView,
     CommendationListView,
@@ -48,6 +49,7 @@ __all__ = [
     "CommitmentActionView",
     "CommitmentFormView",
     "CommitmentListView",
+    "ComplaintListView",
     "DecisionView",
     "DepartmentDetailView",
     "DepartmentListView",
@@ -78,5 +80,6 @@ def register_export_sources() -> None:
         OfficialListView,
         CommendationListView,
         CommitmentListView,
+        ComplaintListView,
     ):
         register_source(view.as_export_source())
