@@ -551,4 +551,7 @@ def seed_demo() -> dict[str, int]:
         elif changed:
             user.save()
     created["records"] = _seed_credit_files(departments)
+    from .complaint_demo import seed_complaints
+
+    created["complaints"] = seed_complaints()
     return created

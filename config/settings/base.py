@@ -419,6 +419,12 @@ SPECTACULAR_SETTINGS = {
         # Kept under their names from before the evaluations' own "grade" and "source".
         "GradeEnum": "debt.models.Grade",
         "SourceEnum": "credit_records.models.RecordSource",
+        # A record's category, also the category of the draft record a complaint may become.
+        "CategoryEnum": "credit_records.models.RecordCategory",
+        "ComplaintCategoryEnum": "credit_records.models.ComplaintCategory",
+        "ComplaintStatusEnum": "credit_records.models.ComplaintStatus",
+        "ActionEnum": "credit_records.models.RecordEventAction",
+        "ComplaintEventActionEnum": "credit_records.models.ComplaintEventAction",
     },
     # Separate request components: writable fields and file uploads described as such.
     "COMPONENT_SPLIT_REQUEST": True,
