@@ -119,5 +119,10 @@ def test_a_ladder_configured_without_steps_does_not_stop_the_reminders(due_and_o
     with override_settings(CHENGXIN_ESCALATION_DAYS=[]):
         result = deadlines.run_scan()
 
-    assert result == {"reminders": 1, "escalation_steps": 0, "disclosures_ended": 0}
+    assert result == {
+        "reminders": 1,
+        "escalation_steps": 0,
+        "disclosures_ended": 0,
+        "complaint_steps": 0,
+    }
     assert ReminderLog.objects.filter(object_id=due_and_overdue["soon"].rectification.pk).exists()
