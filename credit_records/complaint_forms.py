@@ -199,14 +199,3 @@ class ComplaintCloseForm(forms.Form):
             "For a draft record: published as written once confirmed; name no complainant."
         ),
     )
-
-    def record_fields(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "severity": data.get("severity"),
-            "category": data.get("record_category"),
-            "decision_number": data.get("decision_number"),
-            "issuing_authority": data.get("issuing_authority"),
-            "decision_date": data.get("decision_date"),
-            "facts": data.get("facts"),
-        }

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 from rest_framework.throttling import SimpleRateThrottle
 
 from core.exceptions import WorkflowConflict
@@ -96,6 +97,7 @@ def complaints(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def complaint_new(request):
     template = "public/complaints/new.html"
     if request.method == "POST":
@@ -129,13 +131,10 @@ def complaint_new(request):
                     )
                 )
         return _private(render_public(request, template, {"form": form}, status=400))
-    if request.method != "GET":
-        from django.http import HttpResponseNotAllowed
-
-        return HttpResponseNotAllowed(["GET", "POST"])
     return _private(render_public(request, template, {"form": PublicComplaintForm()}))
 
 
+@require_http_methods(["GET", "POST"])
 def complaint_status(request):
     template = "public/complaints/status.html"
     if request.method == "POST":
@@ -165,8 +164,4 @@ def complaint_status(request):
                 _("No complaint matches this tracking number and query code. Check both."),
             )
         return _private(render_public(request, template, {"form": form}, status=400))
-    if request.method != "GET":
-        from django.http import HttpResponseNotAllowed
-
-        return HttpResponseNotAllowed(["GET", "POST"])
     return _private(render_public(request, template, {"form": ComplaintStatusForm()}))
