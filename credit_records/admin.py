@@ -18,7 +18,10 @@ from core.admin.base import (
 )
 from core.exceptions import WorkflowConflict
 
-from . import services
+from . import (
+    admin_complaints,  # noqa: F401  (registers the complaint register's admin)
+    services,
+)
 from .actions import RECORD_ACTIONS, RecordAction
 from .models import (
     AccountabilityEntry,

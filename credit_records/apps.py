@@ -15,6 +15,7 @@ class CreditRecordsConfig(AppConfig):
 
         from . import checks, deadlines  # noqa: F401  (system checks, the record deadlines)
         from .cockpit import overdue_rectifications, records_panel, regions_panel
+        from .complaint_deadlines import register_sources as register_complaint_deadlines
         from .grants import GRANTS
         from .views import register_export_sources
 
@@ -29,6 +30,8 @@ class CreditRecordsConfig(AppConfig):
         register_cockpit_panel(records_panel, order=10)
         register_cockpit_panel(regions_panel, order=20)
         register_overdue(overdue_rectifications, order=10)
+        register_complaint_deadlines()
+        register_public_nav(_("Complaints"), "public:complaints", order=70)
         register_workspace(
             (
                 _("Credit files"),
@@ -60,6 +63,11 @@ class CreditRecordsConfig(AppConfig):
                         "credit_records.view_objection",
                     ),
                     (_("Regions"), "workspace:region_list", "core.view_region"),
+                    (
+                        _("Complaints"),
+                        "workspace:complaint_list",
+                        "credit_records.view_complaint",
+                    ),
                 ],
             ),
             order=10,

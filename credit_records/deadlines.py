@@ -458,6 +458,12 @@ def expire_disclosures(today: datetime.date | None = None) -> int:
     return expired
 
 
+def _escalate_complaints(today: datetime.date) -> int:
+    from .complaint_deadlines import escalate_overdue_complaints
+
+    return escalate_overdue_complaints(today)
+
+
 def run_scan(today: datetime.date | None = None) -> dict[str, int | None]:
     """Everything the periodic scan does, in order; safe to run at any time.
 
@@ -469,6 +475,7 @@ def run_scan(today: datetime.date | None = None) -> dict[str, int | None]:
         "escalation_steps": escalate_overdue,
         "disclosures_ended": expire_disclosures,
         "objection_steps": objection_deadlines.escalate_overdue_objections,
+        "complaint_steps": _escalate_complaints,
     }
     result: dict[str, int | None] = {}
     for name, phase in phases.items():

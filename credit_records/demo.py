@@ -554,4 +554,7 @@ def seed_demo() -> dict[str, int]:
             user.save()
     created["records"] = _seed_credit_files(departments)
     created["objections"] = seed_objections(departments)
+    from .complaint_demo import seed_complaints
+
+    created["complaints"] = seed_complaints()
     return created

@@ -25,4 +25,5 @@ urlpatterns = [
     path("procurement/", include("procurement.public_urls")),
     path("debt/", include("debt.public_urls")),
     path("evaluations/", include("evaluations.public_urls")),
+    path("complaints/", include("credit_records.public_complaint_urls")),
 ]

@@ -1,7 +1,7 @@
 """The workspace's URLs (namespace ``workspace``): records, departments, regions, officials,
 commendations, commitments, and core's inbox and background exports."""
 
-from django.urls import path
+from django.urls import include, path
 
 from core import views as core_views
 
@@ -18,6 +18,7 @@ urlpatterns = [
         name="department_detail",
     ),
     path("regions/", views.RegionListView.as_view(), name="region_list"),
+    path("complaints/", include("credit_records.complaint_urls")),
     path("records/", views.RecordListView.as_view(), name="record_list"),
     path("records/new/", views.RecordCreateView.as_view(), name="record_create"),
     path("records/<int:pk>/", views.RecordDetailView.as_view(), name="record_detail"),

@@ -392,4 +392,12 @@ def describe_flag(rule: str, evidence: dict) -> str:
             "projects": e["projects"],
             "limit": e["threshold_percent"],
         }
+    if rule == "complaint":
+        from credit_records.models import ComplaintCategory
+
+        return _("Complaint %(number)s (%(category)s): %(finding)s") % {
+            "number": e["tracking_number"],
+            "category": dict(ComplaintCategory.choices).get(e["category"], e["category"]),
+            "finding": e["finding"],
+        }
     return ""

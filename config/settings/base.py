@@ -302,6 +302,31 @@ CHENGXIN_DEBT_RED_FROM = env.str("CHENGXIN_DEBT_RED_FROM", default="300")
 CHENGXIN_DEBT_WARNING_RESPONSE_DAYS = env.int("CHENGXIN_DEBT_WARNING_RESPONSE_DAYS", default=30)
 CHENGXIN_DEBT_WARNING_ESCALATION_DAYS = env.int("CHENGXIN_DEBT_WARNING_ESCALATION_DAYS", default=15)
 
+# Complaints and tips from the public (credit_records/complaint_rules.py). A complaint of late
+# payment to an SME is reviewed (accepted or not) within 10 working days of receipt: MIIT
+# 《保障中小企业款项支付投诉处理暂行办法》(工信部企业〔2021〕224号); other complaints within
+# 15 days, as 《信访工作条例》(2022) gives for deciding whether to accept a petition. Handling
+# after acceptance: 30 days for SME payment complaints (the measures' period for reaching a
+# result) and 60 days for others (《信访工作条例》), each ending on the next working day when
+# it falls on a rest day (Civil Code art. 203). Days are calendar days unless named working.
+CHENGXIN_COMPLAINT_SME_DECISION_WORKING_DAYS = env.int(
+    "CHENGXIN_COMPLAINT_SME_DECISION_WORKING_DAYS", default=10
+)
+CHENGXIN_COMPLAINT_DECISION_DAYS = env.int("CHENGXIN_COMPLAINT_DECISION_DAYS", default=15)
+CHENGXIN_COMPLAINT_SME_HANDLING_DAYS = env.int("CHENGXIN_COMPLAINT_SME_HANDLING_DAYS", default=30)
+CHENGXIN_COMPLAINT_HANDLING_DAYS = env.int("CHENGXIN_COMPLAINT_HANDLING_DAYS", default=60)
+# An overdue complaint is notified the day after its limit and escalated to the parent
+# region's office this many days later.
+CHENGXIN_COMPLAINT_ESCALATION_DAYS = env.int("CHENGXIN_COMPLAINT_ESCALATION_DAYS", default=15)
+# Abuse of the public form, without outside services: complaints filed per client address
+# (counted in the cache, like CHENGXIN_PUBLIC_API_RATE), status look-ups per address, the
+# window in which the same description about the same department and category is refused as
+# a duplicate, and how many evidence files one complaint may carry.
+CHENGXIN_COMPLAINT_RATE = env.str("CHENGXIN_COMPLAINT_RATE", default="5/hour")
+CHENGXIN_COMPLAINT_STATUS_RATE = env.str("CHENGXIN_COMPLAINT_STATUS_RATE", default="30/hour")
+CHENGXIN_COMPLAINT_DUPLICATE_DAYS = env.int("CHENGXIN_COMPLAINT_DUPLICATE_DAYS", default=30)
+CHENGXIN_COMPLAINT_MAX_FILES = env.int("CHENGXIN_COMPLAINT_MAX_FILES", default=5)
+
 # Integrity evaluations: the lowest totals of the grades 优秀, 良好 and 合格 (below: 不合格).
 CHENGXIN_EVALUATION_GRADES = env.list(
     "CHENGXIN_EVALUATION_GRADES", cast=str, default=["90", "80", "60"]
@@ -417,6 +442,12 @@ SPECTACULAR_SETTINGS = {
         "SourceEnum": "credit_records.models.RecordSource",
         "ObjectionGroundsEnum": "credit_records.models.ObjectionGrounds",
         "ObjectionOutcomeEnum": "credit_records.models.ObjectionOutcome",
+        # A record's category, also the category of the draft record a complaint may become.
+        "CategoryEnum": "credit_records.models.RecordCategory",
+        "ComplaintCategoryEnum": "credit_records.models.ComplaintCategory",
+        "ComplaintStatusEnum": "credit_records.models.ComplaintStatus",
+        "ActionEnum": "credit_records.models.RecordEventAction",
+        "ComplaintEventActionEnum": "credit_records.models.ComplaintEventAction",
     },
     # Separate request components: writable fields and file uploads described as such.
     "COMPONENT_SPLIT_REQUEST": True,

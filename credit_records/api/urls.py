@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from . import objections, public, views
+from . import complaints, objections, public, views
 
 app_name = "api"
 
@@ -19,6 +19,7 @@ router.register("commendations", views.CommendationViewSet, basename="commendati
 router.register("commitments", views.CommitmentViewSet, basename="commitment")
 router.register("credit-repairs", views.CreditRepairViewSet, basename="credit-repair")
 router.register("objections", objections.ObjectionViewSet, basename="objection")
+router.register("complaints", complaints.ComplaintViewSet, basename="complaint")
 # Anyone, no sign-in: published records only.
 router.register("public/records", public.PublicRecordViewSet, basename="public-record")
 

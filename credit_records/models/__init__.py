@@ -1,9 +1,21 @@
 """Credit files, one module per topic: public officials, dishonesty records, their timeline
 and evidence, rectification, reviews (fault tolerance, credit repair), commendations and
-commitments, accountability, objections."""
+commitments, accountability, objections, complaints from the public."""
 
 from .accountability import AccountabilityEntry, AccountabilityKind
 from .commendations import Commendation, CommendationLevel, Commitment, CommitmentStatus
+from .complaints import (
+    HANDLED_COMPLAINT_STATUSES,
+    OPEN_COMPLAINT_STATUSES,
+    ComplainantContact,
+    Complaint,
+    ComplaintAttachment,
+    ComplaintCategory,
+    ComplaintEvent,
+    ComplaintEventAction,
+    ComplaintOutcome,
+    ComplaintStatus,
+)
 from .objections import Objection, ObjectionGrounds, ObjectionOutcome, ObjectionStatus
 from .officials import PublicOfficial
 from .records import (
@@ -23,6 +35,8 @@ from .timeline import Attachment, RecordEvent, RecordEventAction, evidence_uploa
 
 __all__ = [
     "COUNTING_STATUSES",
+    "HANDLED_COMPLAINT_STATUSES",
+    "OPEN_COMPLAINT_STATUSES",
     "OPEN_STATUSES",
     "RECTIFYING_STATUSES",
     "TWO_DAYS",
@@ -33,6 +47,14 @@ __all__ = [
     "CommendationLevel",
     "Commitment",
     "CommitmentStatus",
+    "ComplainantContact",
+    "Complaint",
+    "ComplaintAttachment",
+    "ComplaintCategory",
+    "ComplaintEvent",
+    "ComplaintEventAction",
+    "ComplaintOutcome",
+    "ComplaintStatus",
     "CreditRepairApplication",
     "DeadlineExtension",
     "DishonestyRecord",

@@ -9,6 +9,7 @@ from core.export_jobs import register_source
 # too, where the pages' URLs are.
 from credit_records.actions import RECORD_ACTIONS, RecordAction
 
+from .complaints import ComplaintListView
 from .credit_files import (
     CommendationFormView,
     CommendationListView,
@@ -50,6 +51,7 @@ __all__ = [
     "CommitmentActionView",
     "CommitmentFormView",
     "CommitmentListView",
+    "ComplaintListView",
     "DecisionView",
     "DepartmentDetailView",
     "DepartmentListView",
@@ -84,5 +86,6 @@ def register_export_sources() -> None:
         CommendationListView,
         CommitmentListView,
         ObjectionListView,
+        ComplaintListView,
     ):
         register_source(view.as_export_source())

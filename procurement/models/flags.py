@@ -26,6 +26,9 @@ class FlagRule(models.TextChoices):
     FILING_LATE = "filing_late", _("Contract filed late")
     AWARD_OVER_BUDGET = "award_over_budget", _("Award above budget")
     SINGLE_SOURCE_SHARE = "single_source_share", _("High single-source share in a year")
+    # Raised by the credit office closing a complaint from the public with this outcome
+    # (credit_records' complaints, through procurement's registered outcome handler).
+    COMPLAINT = "complaint", _("Found on a complaint from the public")
 
 
 class FlagStatus(models.TextChoices):

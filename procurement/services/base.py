@@ -21,6 +21,7 @@ FLAG_VIOLATION_KIND = {
     FlagRule.FILING_LATE: ViolationKind.CONTRACT_MANAGEMENT,
     FlagRule.AWARD_OVER_BUDGET: ViolationKind.CONTRACT_MANAGEMENT,
     FlagRule.SINGLE_SOURCE_SHARE: ViolationKind.AVOID_OPEN_TENDER,
+    FlagRule.COMPLAINT: ViolationKind.OTHER,
 }
 
 

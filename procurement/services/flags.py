@@ -227,6 +227,37 @@ def raise_flags(findings: list[Finding]) -> list[RedFlag]:
     return raised
 
 
+def flag_from_complaint(*, complaint, actor, reason: str) -> str:
+    """The "procurement red flag" outcome of a complaint (registered with credit_records'
+    ``complaint_outcomes`` from ``ProcurementConfig.ready``): a flag against the department
+    complained about as purchaser, open for an official to confirm or dismiss like any other,
+    once per complaint. Returns the flag's reference, kept on the complaint."""
+    from core.models import Department
+    from core.roles import Role
+    from core.services import ensure_in_scope, ensure_role
+
+    ensure_role(actor, Role.SUPERVISOR)
+    if actor is not None:
+        ensure_in_scope(actor, Department, complaint.department_id)
+    key = f"complaint:{complaint.pk}"
+    raise_flags(
+        [
+            Finding(
+                FlagRule.COMPLAINT,
+                key,
+                complaint.department_id,
+                {
+                    "tracking_number": complaint.tracking_number,
+                    "category": complaint.category,
+                    "finding": reason[:1000],
+                },
+            )
+        ]
+    )
+    flag = RedFlag.objects.get(rule=FlagRule.COMPLAINT, object_key=key)
+    return _("Red flag #%(id)d") % {"id": flag.pk}
+
+
 def evaluate_project(
     project: ProcurementProject,
     today: datetime.date | None = None,

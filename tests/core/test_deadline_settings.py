@@ -124,5 +124,6 @@ def test_a_ladder_configured_without_steps_does_not_stop_the_reminders(due_and_o
         "escalation_steps": 0,
         "disclosures_ended": 0,
         "objection_steps": 0,
+        "complaint_steps": 0,
     }
     assert ReminderLog.objects.filter(object_id=due_and_overdue["soon"].rectification.pk).exists()

@@ -18,6 +18,7 @@ def test_the_apps_fill_the_public_navigation_in_order():
         "Evaluation results",
         "Government procurement",
         "Government debt",
+        "Complaints",
     ]
     assert [item["url"] for item in items] == [
         "/public/",
@@ -25,6 +26,7 @@ def test_the_apps_fill_the_public_navigation_in_order():
         "/public/evaluations/",
         "/public/procurement/",
         "/public/debt/",
+        "/public/complaints/",
     ]
     # The home page is current only on itself; the others on their pages below them too.
-    assert [item["current"] for item in items] == [False, True, False, False, False]
+    assert [item["current"] for item in items] == [False, True, False, False, False, False]

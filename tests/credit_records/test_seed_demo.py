@@ -180,3 +180,13 @@ def test_it_refuses_to_run_in_production(db):
         seed()
     assert counts() == before
     assert not User.objects.filter(username="admin").exists()
+
+
+def test_the_demo_has_a_complaint_in_each_state_and_seeding_again_adds_none(seeded):
+    from credit_records.models import Complaint, ComplaintStatus
+
+    states = set(Complaint.objects.values_list("status", flat=True))
+    assert states == set(ComplaintStatus.values)
+    before = Complaint.objects.count()
+    seed()
+    assert Complaint.objects.count() == before
