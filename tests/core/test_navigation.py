@@ -43,6 +43,8 @@ def test_a_supervisor_finds_every_page_in_six_entries_and_the_admin(nanjing_supe
             "debt:overview",
             "debt:warning_list",
             "evaluations:round_list",
+            "workspace:objection_list",
+            "workspace:complaint_list",
             "workspace:export_list",
             "workspace:watch_list",
         ]
