@@ -37,6 +37,11 @@ class FilterSet(django_filters.FilterSet):
                 item.extra["widget"] = CheckboxDropdown
             elif isinstance(item, django_filters.BooleanFilter):
                 item.extra["widget"] = YesNoAllSelect
+            else:
+                continue
+            # A filter builds its form field once and keeps it; a copy of a class filter whose
+            # field was built already (the API schema does) would keep the old widget.
+            item.__dict__.pop("_field", None)
 
 
 class ScopedFilterSet(FilterSet):
