@@ -4,14 +4,11 @@ next to the fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from core.models import RegionLevel
 from core.scope import departments_in_scope, regions_in_scope
 
 from .models import IndicatorKind, Round, Scheme, SubjectLevel
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class RoundForm(forms.ModelForm):
