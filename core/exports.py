@@ -82,14 +82,14 @@ class Column:
     kind: int | str | None = None
 
     @classmethod
-    def field(cls, header, source: str, convert=None) -> "Column":
-        return cls(header, source=source, convert=convert)
+    def field(cls, header, source: str, convert=None, kind=None) -> "Column":
+        return cls(header, source=source, convert=convert, kind=kind)
 
     @classmethod
-    def fields(cls, header, sources: Iterable[str], convert) -> "Column":
+    def fields(cls, header, sources: Iterable[str], convert, kind=None) -> "Column":
         """A column computed from several values of the row (still the fast path):
         ``convert`` receives them as one tuple, in the order of ``sources``."""
-        return cls(header, source=tuple(sources), convert=convert)
+        return cls(header, source=tuple(sources), convert=convert, kind=kind)
 
     @classmethod
     def choice(cls, header, source: str, choices) -> "Column":

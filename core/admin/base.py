@@ -23,7 +23,9 @@ from core import bulk_writes, import_errors
 from core.exceptions import WorkflowConflict
 from core.exports import (
     XLSX_CONTENT_TYPE,
+    Column,
     cell_value,
+    column_types,
     content_disposition,
     export_filename,
     neutralise_formula,
@@ -299,14 +301,33 @@ class SpreadsheetRulesMixin:
             raise PermissionDenied
         kwargs.pop("encoding", None)
         dataset = self.get_data_for_export(request, queryset, force_native_type=True, **kwargs)
+        headers = [str(header) for header in dataset.headers]
         buffer = io.BytesIO()
         write_xlsx(
             buffer,
             (list(map(cell_value, row)) for row in dataset),
-            [str(header) for header in dataset.headers],
+            headers,
             str(self.opts.verbose_name_plural),
+            self._xlsx_column_types(request, headers),
         )
         return buffer.getvalue()
+
+    def _xlsx_column_types(self, request, headers) -> dict:
+        """The XLSX type of each exported column whose resource field fills a plain number
+        or date field of the model (a widget may render it as text)."""
+        resource = self.get_export_resource_classes(request)[0]
+        by_header = {
+            str(field.column_name): field.attribute
+            for field in resource.fields.values()
+            if field.attribute and field.column_name
+        }
+        columns = [Column(header, source=by_header.get(header)) for header in headers]
+        queryset = self.model._default_manager.none()
+        return {
+            index: kind
+            for index, kind in column_types(queryset, columns).items()
+            if columns[index].source
+        }
 
     def get_export_filename(self, request, queryset, file_format):
         # "部门-2026-12-06.xlsx": the list in the reader's language, today's local date.
