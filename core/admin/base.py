@@ -48,6 +48,12 @@ class RevertNeedsChangePermissionMixin:
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+def person(user) -> str:
+    """A user as an admin column shows them: their name, the login name only for an account
+    without one."""
+    return user.get_short_name() if user is not None else "—"
+
+
 def refusal_message(error: Exception) -> str:
     """What a service's refusal says, as one line for an admin message."""
     if isinstance(error, ValidationError):
