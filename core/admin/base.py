@@ -106,6 +106,7 @@ class ContentCheckedImportForm(ImportForm):
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
         self.import_formats = formats
+        upper_case_format_names(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -125,10 +126,22 @@ class ContentCheckedImportForm(ImportForm):
 gettext_noop("Some rows failed to validate")
 
 
+def upper_case_format_names(form) -> None:
+    """The format choices as officials write them (CSV, XLSX): import_export shows the file
+    extensions ("csv", "xlsx"). The values (indexes) are unchanged."""
+    field = form.fields.get("format")
+    if field is not None:
+        field.choices = [(value, str(label).upper()) for value, label in field.choices]
+
+
 class ColumnNameExportForm(SelectableFieldsExportForm):
     """The export's column choices named as the file's columns are (the translated column
     names), not import_export's "Uscc (统一社会信用代码)": its English-looking field name
     followed by the column name."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        upper_case_format_names(self)
 
     def _get_field_label(self, resource, field_name: str) -> str:
         field = resource.fields.get(field_name)
@@ -148,6 +161,9 @@ class SpreadsheetRulesMixin:
 
     import_form_class = ContentCheckedImportForm
     export_form_class = ColumnNameExportForm
+    # What officials open in Excel or WPS. (JSON, YAML, HTML and TSV were offered too; the
+    # API serves machines.)
+    formats = [CSV, XLSX]
 
     def process_dataset(self, dataset, form, request, **kwargs):
         kwargs.setdefault("rollback_on_validation_errors", True)

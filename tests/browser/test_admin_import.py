@@ -41,7 +41,7 @@ def sign_in(page, base, username):
 
 def upload(page, base, path):
     page.goto(f"{base}/admin/core/department/import/")
-    page.locator("select[name=format]").select_option(label="xlsx")
+    page.locator("select[name=format]").select_option(label="XLSX")
     page.locator("input[name=import_file]").set_input_files(path)
     page.locator("input[type=submit]").click()
     page.wait_for_load_state("load")
