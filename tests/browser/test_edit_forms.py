@@ -6,6 +6,7 @@ separator is refused by ``<input type="number">`` the same way."""
 
 import datetime
 import io
+import os
 from decimal import Decimal
 
 import pytest
@@ -19,6 +20,9 @@ from evaluations.models import Round, RoundStatus, Score
 from procurement.models import Acceptance, Payment, ProcurementProject
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Where screenshots go when CHENGXIN_SCREENSHOTS names a folder (to look at them).
+SCREENSHOTS = os.environ.get("CHENGXIN_SCREENSHOTS", "")
 
 # Touched by every save whatever the form: not what the official entered.
 VOLATILE = {"updated_at", "created_at", "entered_at", "modified_at"}
@@ -142,6 +146,7 @@ def test_every_edit_form_shows_its_stored_values_and_saves_them_unchanged(
     browser_page, live_server, demo
 ):
     page = browser_page
+    page.set_viewport_size({"width": 1366, "height": 900})
     base = live_server.url
     sign_in(page, base, "province")
     forms = edit_forms()
@@ -152,6 +157,9 @@ def test_every_edit_form_shows_its_stored_values_and_saves_them_unchanged(
         response = page.goto(base + url)
         assert response is not None and response.ok, f"{what}: {url} {response.status}"
         form = page.locator(selector).first
+        if SCREENSHOTS:
+            name = what.replace(" ", "-")
+            page.screenshot(path=f"{SCREENSHOTS}/edit-{name}.png", full_page=True)
         # What the browser holds in each date and number input is the stored value.
         for input_ in form.locator("input[type=date]").all():
             name = input_.get_attribute("name")
