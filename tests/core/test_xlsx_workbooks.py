@@ -284,3 +284,18 @@ def test_export_file_names_keep_to_the_local_date_and_drop_unsafe_characters():
         )
     header = exports.content_disposition("部门-2026-12-07.xlsx")
     assert header == "attachment; filename*=utf-8''%E9%83%A8%E9%97%A8-2026-12-07.xlsx"
+
+
+def test_one_records_history_is_named_after_its_decision_number(
+    login, province_supervisor, nanjing_department
+):
+    from ..builders.records import make_record
+
+    record = make_record(nanjing_department, decision_number="宁财罚〔2026〕7号")
+    response = login(province_supervisor).get(
+        f"/workspace/records/{record.pk}/history/?format=xlsx"
+    )
+    assert filename(response) == f"宁财罚〔2026〕7号-变更记录-{LOCAL_DAY}.xlsx"
+    sheet = workbook(response).active
+    assert_header_frozen_and_filtered(sheet)
+    assert columns(sheet)["时间"][0].is_date
