@@ -43,7 +43,9 @@ class DeadlineSource:
 
     kind: str
     items: Callable[[datetime.date, datetime.date], Iterable[DueItem]]
-    label: str = ""
+    # What officials call the deadline (a lazy translation): the reminder log shows it
+    # instead of ``kind``, which is an identifier.
+    label: object = ""
     extra: dict = field(default_factory=dict)
 
 
@@ -52,6 +54,17 @@ SOURCES: dict[str, DeadlineSource] = {}
 
 def register(source: DeadlineSource) -> None:
     SOURCES[source.kind] = source
+
+
+def kind_label(kind: str) -> str:
+    """The translated name of a kind of deadline (the kind itself if no app registered it)."""
+    source = SOURCES.get(kind)
+    return str(source.label) if source is not None and source.label else kind
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """Every registered kind of deadline with its translated name, in name order."""
+    return sorted(((kind, kind_label(kind)) for kind in SOURCES), key=lambda item: item[1])
 
 
 def days_phrase(days_left: int) -> str:

@@ -32,7 +32,7 @@ from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .exports import Column, export_rows, numeric_columns, write_export
+from .exports import Column, column_types, export_filename, export_rows, write_export
 from .filters import ScopedFilterSet
 from .models import ExportFormat, ExportJob, ExportStatus, export_upload_to
 from .scope import scope_queryset
@@ -235,15 +235,15 @@ def _write(job: ExportJob) -> None:
     user = job.requested_by
     source = export_source(user=user, view_name=job.view_name, query=job.query, fmt=job.format)
     _progress(job.pk, rows_total=source.queryset.count())
-    stamp = timezone.localdate().isoformat()
-    filename = f"{source.name}-{stamp}.{job.format}"
+    filename = export_filename(source.name, job.format)
     counter = _Counter(job.pk)
-    rows = counter.count(export_rows(source.queryset, source.columns))
+    native = job.format == ExportFormat.XLSX
+    rows = counter.count(export_rows(source.queryset, source.columns, native=native))
     headers = [str(column.header) for column in source.columns]
     storage = job.file.storage
     with tempfile.TemporaryFile(suffix=f".{job.format}") as handle:
-        numeric = numeric_columns(source.queryset, source.columns)
-        write_export(handle, job.format, rows, headers, source.name, numeric)
+        types = column_types(source.queryset, source.columns)
+        write_export(handle, job.format, rows, headers, source.name, types)
         handle.seek(0)
         name = storage.save(export_upload_to(job, filename), File(handle))
     finished = ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(

@@ -1,6 +1,12 @@
 """Form widgets and fields every app's forms use: dates as the browser's date picker, several
 files in one field (each checked by the service that receives it), and the widgets of the list
-filters: several choices ticked in a drop-down (no Ctrl-click), yes/no with "all"."""
+filters: several choices ticked in a drop-down (no Ctrl-click), yes/no with "all".
+
+The browser's ``<input type="date">`` and ``type="datetime-local"`` accept only ISO values
+(HTML Living Standard, "valid date string": ``YYYY-MM-DD``; "valid normalized local date and
+time string": ``YYYY-MM-DDTHH:MM``). Django renders a date in the active language's first
+``DATE_INPUT_FORMATS``, which for Chinese is ``2026/11/25``: the browser drops such a value, the
+field shows empty and saving the unchanged form fails. The widgets here always write ISO."""
 
 from django import forms
 from django.conf import settings
@@ -33,7 +39,21 @@ class MultipleFileField(forms.FileField):
 
 
 class DateInput(forms.DateInput):
+    """A date picker that shows the stored date (ISO, whatever the language)."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs, format=format or "%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A local date-and-time picker that shows the stored moment (ISO, local time)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs, format=format or "%Y-%m-%dT%H:%M")
 
 
 class CheckboxDropdown(forms.CheckboxSelectMultiple):

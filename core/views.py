@@ -19,7 +19,13 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from core import export_jobs, notifications, watching
-from core.exports import HISTORY_FORMATS, Column, export_response, history_response
+from core.exports import (
+    HISTORY_FORMATS,
+    Column,
+    export_response,
+    export_stem,
+    history_response,
+)
 from core.models import ExportStatus, Notification, NotificationKind, SavedView
 from core.scope import scope_queryset
 
@@ -98,17 +104,16 @@ class ExportMixin:
             request.GET.get("background") == "1" or self.export_is_large(filterset.qs)
         ):
             return self.export_in_background(fmt)
-        stamp = timezone.localdate().isoformat()
         name = str(source.filename)
         if history:
             return history_response(
                 HISTORY_FORMATS[fmt],
                 filterset.qs.model,
                 filterset.qs,
-                f"{name}-{_('history')}-{stamp}",
+                export_stem(f"{name}-{_('history')}"),
                 label_field=self.export_history_label,
             )
-        return export_response(fmt, filterset.qs, source.columns(), f"{name}-{stamp}", sheet=name)
+        return export_response(fmt, filterset.qs, source.columns(), export_stem(name), sheet=name)
 
     @staticmethod
     def export_is_large(queryset) -> bool:

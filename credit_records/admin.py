@@ -14,6 +14,7 @@ from core.admin.base import (
     ReadOnlyInline,
     ScopedAdminMixin,
     ServiceSavedAdmin,
+    person,
     refusal_message,
 )
 from core.exceptions import WorkflowConflict
@@ -316,10 +317,25 @@ class RectificationAdmin(ReadOnlyAdmin):
 
 @admin.register(FaultToleranceClaim)
 class FaultToleranceClaimAdmin(ReadOnlyAdmin):
-    list_display = ["record", "status", "filed_by", "filed_at", "decided_by", "decided_at"]
+    list_display = [
+        "record",
+        "status",
+        "filed_by_name",
+        "filed_at",
+        "decided_by_name",
+        "decided_at",
+    ]
     list_filter = ["status"]
     search_fields = ["record__decision_number", "record__department__name", "grounds"]
     list_select_related = ["record", "record__department", "filed_by", "decided_by"]
+
+    @admin.display(description=_("filed by"), ordering="filed_by__last_name")
+    def filed_by_name(self, claim):
+        return person(claim.filed_by)
+
+    @admin.display(description=_("decided by"), ordering="decided_by__last_name")
+    def decided_by_name(self, claim):
+        return person(claim.decided_by)
 
 
 @admin.register(CreditRepairApplication)

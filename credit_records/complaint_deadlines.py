@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.deadlines import DeadlineSource, DueItem, days_phrase, register
 from core.models import NotificationKind
@@ -93,8 +94,14 @@ def _handling_items(start, end):
 
 
 def register_sources() -> None:
-    register(DeadlineSource(DECISION_KIND, _decision_items))
-    register(DeadlineSource(HANDLING_KIND, _handling_items))
+    register(
+        DeadlineSource(
+            DECISION_KIND, _decision_items, label=gettext_lazy("Accepting or rejecting a complaint")
+        )
+    )
+    register(
+        DeadlineSource(HANDLING_KIND, _handling_items, label=gettext_lazy("Handling a complaint"))
+    )
 
 
 def escalate_overdue_complaints(today: datetime.date | None = None) -> int:

@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.deadlines import DeadlineSource, DueItem, days_phrase, register, send_reminders
 from core.models import NotificationKind
@@ -166,10 +167,18 @@ def _repair_review_items(start, end):
         )
 
 
-register(DeadlineSource("rectification", _rectification_items))
-register(DeadlineSource("explanation", _explanation_items))
-register(DeadlineSource("commitment", _commitment_items))
-register(DeadlineSource("repair_review", _repair_review_items))
+register(DeadlineSource("rectification", _rectification_items, label=gettext_lazy("Rectification")))
+register(
+    DeadlineSource(
+        "explanation", _explanation_items, label=gettext_lazy("Written explanation of causes")
+    )
+)
+register(DeadlineSource("commitment", _commitment_items, label=gettext_lazy("Commitment due")))
+register(
+    DeadlineSource(
+        "repair_review", _repair_review_items, label=gettext_lazy("Credit repair review")
+    )
+)
 for _source in objection_deadlines.SOURCES:
     register(_source)
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.deadlines import DeadlineSource, DueItem, days_phrase
 from core.models import NotificationKind
@@ -89,8 +90,10 @@ def decision_items(start: datetime.date, end: datetime.date):
 
 
 SOURCES = [
-    DeadlineSource(ACKNOWLEDGE_KIND, acknowledge_items),
-    DeadlineSource(DECISION_KIND, decision_items),
+    DeadlineSource(
+        ACKNOWLEDGE_KIND, acknowledge_items, label=gettext_lazy("Acknowledging an objection")
+    ),
+    DeadlineSource(DECISION_KIND, decision_items, label=gettext_lazy("Deciding an objection")),
 ]
 
 

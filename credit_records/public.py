@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.exports import csv_response
+from core.exports import content_disposition, csv_response, export_stem
 from core.keyset import InvalidCursor, paginate
 from core.models import Department
 from core.public import cached_count, public_page, render_public
@@ -168,7 +168,9 @@ def _export_rows(filterset):
 
 
 def _export_filename(today: datetime.date, suffix: str) -> str:
-    return f"chengxin-public-records-{today.isoformat()}{suffix}"
+    """The download's name as every export's: the list in the reader's language and today's
+    local date (公示中的失信记录-2026-12-07.csv)."""
+    return export_stem(_("Published dishonesty records"), today=today) + suffix
 
 
 def _download_refused(request) -> HttpResponse | None:
@@ -235,7 +237,7 @@ def record_list_json(request):
         content_type="application/json; charset=utf-8",
     )
     filename = _export_filename(today, ".json")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 

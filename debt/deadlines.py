@@ -18,6 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.deadlines import DeadlineSource, DueItem, days_phrase, register
 from core.models import NotificationKind
@@ -63,7 +64,11 @@ def warning_response_items(start: datetime.date, end: datetime.date):
 
 
 def register_sources() -> None:
-    register(DeadlineSource(KIND, warning_response_items))
+    register(
+        DeadlineSource(
+            KIND, warning_response_items, label=gettext_lazy("Response to a debt risk warning")
+        )
+    )
 
 
 def _offsets() -> tuple[int, int]:

@@ -5,10 +5,9 @@ from django import forms
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import JsonResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.exports import Column, csv_response, field_label
+from core.exports import Column, csv_response, export_stem, field_label
 from core.public import public_page, render_public
 
 from . import charts, selectors
@@ -99,6 +98,11 @@ def debt_disclosure_csv(request):
     year = form.cleaned_data["year"]
     if year is not None:
         profiles = profiles.filter(year=year)
-    today = timezone.localdate().isoformat()
-    filename = f"chengxin-public-debt-{year or 'all-years'}-{today}"
+    # 政府债务公开数据（2025年）-2026-12-07.csv: the list in the reader's language, local date.
+    name = (
+        _("Published debt figures (%(year)s)") % {"year": year}
+        if year is not None
+        else _("Published debt figures")
+    )
+    filename = export_stem(name)
     return csv_response(profiles, published_figures_columns(), filename)

@@ -54,6 +54,8 @@ class DecimalTextWidget(widgets.Widget):
         return number
 
     def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type"):  # XLSX: the number itself
+            return value
         return "" if value is None else str(value)
 
 
@@ -70,6 +72,8 @@ class YearWidget(widgets.Widget):
         return int(number)
 
     def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type"):  # XLSX: the number itself
+            return value
         return "" if value is None else str(value)
 
 

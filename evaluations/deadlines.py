@@ -6,6 +6,7 @@ import datetime
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.deadlines import DeadlineSource, DueItem, days_phrase, register
 
@@ -45,4 +46,8 @@ def feedback_window_items(start: datetime.date, end: datetime.date):
 
 
 def register_sources() -> None:
-    register(DeadlineSource(KIND, feedback_window_items))
+    register(
+        DeadlineSource(
+            KIND, feedback_window_items, label=gettext_lazy("Feedback on evaluation scores")
+        )
+    )

@@ -5,15 +5,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.forms import MultipleFileField
+from core.forms import DateInput, MultipleFileField
 from core.models import RegionLevel
 from core.scope import departments_in_scope, regions_in_scope
 
 from .models import IndicatorKind, Round, Scheme, SubjectLevel
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class RoundForm(forms.ModelForm):

@@ -11,7 +11,12 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from core.exports import neutralise_formula
+from core.exports import (
+    XLSX_CONTENT_TYPE,
+    content_disposition,
+    export_filename,
+    neutralise_formula,
+)
 from debt.charts import Bar, Threshold, bar_chart
 
 from .models import Grade, SubjectLevel
@@ -77,7 +82,7 @@ def xlsx_response(evaluation_round, subjects, dimensions, weights) -> HttpRespon
         "title": workbook.add_format({"bold": True, "font_size": 14, "align": "center"}),
         "label": workbook.add_format({"bold": True}),
         "header": workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1}),
-        "number": workbook.add_format({"num_format": "0.00", "border": 1}),
+        "number": workbook.add_format({"num_format": "#,##0.00", "border": 1}),
         "integer": workbook.add_format({"num_format": "0", "border": 1}),
         "text": workbook.add_format({"border": 1}),
     }
@@ -139,15 +144,13 @@ def xlsx_response(evaluation_round, subjects, dimensions, weights) -> HttpRespon
     sheet.set_column(first_score - 1, first_score - 1, 18)
     sheet.set_column(first_score, last_column, 12)
     sheet.freeze_panes(header_row + 1, first_score)
+    sheet.autofilter(header_row, 0, header_row + len(subjects), last_column)
     _weights_sheet(workbook, weights, formats)
     workbook.close()
-    stamp = timezone.localdate().isoformat()
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="evaluation-{evaluation_round.pk}-{stamp}.xlsx"'
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    # The round's name (it says what was evaluated, in Chinese) and today's local date.
+    response["Content-Disposition"] = content_disposition(
+        export_filename(_("%(round)s results") % {"round": evaluation_round.name}, "xlsx")
     )
     return response
 
@@ -213,6 +216,7 @@ def _weights_sheet(workbook, weights, formats) -> None:
     sheet.set_column(0, 1, 24)
     sheet.set_column(2, 4, 14)
     sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, row, len(headers) - 1)
 
 
 def _write_number(sheet, row, column, value, number_format, blank_format) -> None:

@@ -164,6 +164,8 @@ class RedFlagAdmin(ReadOnlyAdmin):
     search_fields = ["purchaser__name", "purchaser__uscc", "project__code"]
     list_select_related = ["purchaser", "project", "decided_by"]
     readonly_fields = ["finding"]
+    # The evidence as data (JSON keys such as "provisional") stays out: "finding" says it.
+    exclude = ["evidence"]
 
     @admin.display(description=_("evidence"))
     def finding(self, obj):

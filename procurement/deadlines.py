@@ -8,6 +8,7 @@ import datetime
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.deadlines import DeadlineSource, DueItem, days_phrase
 from core.notifications import liaisons_of, supervisors_of
@@ -140,6 +141,12 @@ def _filing_items(start, end):
         )
 
 
-PAYMENT_DEADLINES = DeadlineSource("procurement_payment", _payment_items)
-SIGNING_DEADLINES = DeadlineSource("procurement_signing", _signing_items)
-FILING_DEADLINES = DeadlineSource("procurement_filing", _filing_items)
+PAYMENT_DEADLINES = DeadlineSource(
+    "procurement_payment", _payment_items, label=gettext_lazy("Payment to an SME")
+)
+SIGNING_DEADLINES = DeadlineSource(
+    "procurement_signing", _signing_items, label=gettext_lazy("Signing of the contract")
+)
+FILING_DEADLINES = DeadlineSource(
+    "procurement_filing", _filing_items, label=gettext_lazy("Filing of the contract")
+)

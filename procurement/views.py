@@ -47,9 +47,18 @@ def _money(value):
     return "" if value is None else f"{value:.2f}"
 
 
+# An amount in yuan: two decimal places, a number in XLSX (#,##0.00), "1234.50" in CSV.
+MONEY = 2
+
+
 def _field(model, name: str, header=None, source: str | None = None, convert=None) -> Column:
     """A column read straight from ``values_list()`` (the fast export path)."""
-    return Column.field(header or field_label(model, name), source or name, convert)
+    return Column(
+        header or field_label(model, name),
+        source=source or name,
+        convert=convert,
+        kind=MONEY if convert is _money else None,
+    )
 
 
 def _choice(model, name: str, header=None, source: str | None = None) -> Column:
@@ -93,11 +102,11 @@ class ProjectListView(ScopedListView):
             Column(_("Purchaser credit code"), lambda p: p.purchaser.uscc),
             Column(_("Region"), lambda p: p.purchaser.region.name),
             Column(field_label(m, "method"), lambda p: p.get_method_display()),
-            Column(field_label(m, "budget"), lambda p: _money(p.budget)),
+            Column(field_label(m, "budget"), lambda p: _money(p.budget), kind=MONEY),
             Column(field_label(m, "notice_date"), lambda p: p.notice_date),
             Column(field_label(m, "award_date"), lambda p: p.award_date),
             Column(field_label(m, "supplier"), lambda p: p.supplier.name if p.supplier else ""),
-            Column(field_label(m, "award_amount"), lambda p: _money(p.award_amount)),
+            Column(field_label(m, "award_amount"), lambda p: _money(p.award_amount), kind=MONEY),
             Column(_("Stage"), lambda p: p.stage().label),
             Column(_("Open red flags"), lambda p: p.open_flags),
         ]
@@ -181,6 +190,7 @@ class PaymentListView(ScopedListView):
                 field_label(m, "late_interest"),
                 selectors.LATENESS_FIELDS,
                 lambda values: _money(selectors.lateness(*values, today=today)[1]),
+                kind=MONEY,
             ),
         ]
 

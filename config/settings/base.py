@@ -51,7 +51,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
-    "axes",
+    # django-axes, with a translated name for its admin group (core/axes_app.py).
+    "core.axes_app.SignInThrottlingConfig",
     "csp",
     "core",
     "credit_records",

@@ -1,9 +1,12 @@
-"""The admin of regions, departments and users (with their role and scope)."""
+"""The admin of regions, departments and users (with their role and scope), and of the role
+groups with their permissions named in the reader's language."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -174,3 +177,60 @@ class UserAdmin(
                 department=form.cleaned_data.get("department"),
                 actor=request.user,
             )
+
+
+# Django stores a model's built-in permissions under English names ("Can add acceptance",
+# from the untranslated verbose_name_raw); these name them in the reader's language.
+PERMISSION_ACTIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """“<app>｜<what it allows>”, translated: a built-in permission from its action and the
+    model's name, a declared one (``Meta.permissions``) from its own translated name."""
+    model = permission.content_type.model_class()
+    if model is None:
+        return permission.name
+    opts = model._meta
+    model_name = opts.verbose_name
+    tracked = getattr(model, "instance_type", None)
+    if tracked is not None and opts.model_name.startswith("historical"):
+        # django-simple-history names its models "historical <name>", untranslatable.
+        model_name = _("%(model)s (change history)") % {"model": tracked._meta.verbose_name}
+    declared = {codename: name for codename, name in opts.permissions}
+    action = permission.codename.split("_", 1)[0]
+    if permission.codename in declared:
+        label = str(declared[permission.codename])
+    elif permission.codename == f"{action}_{opts.model_name}" and action in PERMISSION_ACTIONS:
+        label = str(PERMISSION_ACTIONS[action] % {"model": model_name})
+    else:
+        label = permission.name
+    return f"{opts.app_config.verbose_name}｜{label}"
+
+
+class PermissionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return permission_label(obj)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    """The role groups: their names and permissions in the reader's language."""
+
+    list_display = ["group_name"]
+
+    @admin.display(description=_("name"), ordering="name")
+    def group_name(self, group):
+        return Role(group.name).label if group.name in Role.values else group.name
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name == "permissions":
+            kwargs["form_class"] = PermissionChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

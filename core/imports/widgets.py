@@ -165,6 +165,12 @@ class YesNoWidget(widgets.BooleanWidget):
             _("“%(value)s” is not yes or no: use 是 or 否 (or true/false, 1/0).") % {"value": value}
         )
 
+    def render(self, value, obj=None, **kwargs):
+        # 是/否 in exports and the import preview, as officials write it (and read it back).
+        if value is None or not isinstance(value, bool):
+            return ""
+        return str(_("Yes") if value else _("No"))
+
 
 def yes_no_field(attribute: str, column_name) -> fields.Field:
     """A yes/no column (``YesNoWidget``) whose empty cell keeps the model's default on a new

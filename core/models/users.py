@@ -100,6 +100,11 @@ class User(AbstractUser):
             return name
         return _("%(name)s (%(office)s)") % {"name": name, "office": office}
 
+    def get_short_name(self) -> str:
+        """What the admin greets the user with ("欢迎，…"): their name, and the login name
+        only for an account without one."""
+        return self.get_full_name() or self.get_username()
+
     @cached_property
     def role(self):
         return role_of(self)

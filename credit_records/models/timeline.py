@@ -90,7 +90,8 @@ class RecordEvent(BaseModel):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.record_id} {self.action}"
+        # The step as officials name it (the admin's inline shows it), not its identifier.
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}" if self.at else ""
 
     @property
     def display_reason(self) -> str:

@@ -15,7 +15,7 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from core.exceptions import WorkflowConflict
-from core.exports import Column, field_label, history_response
+from core.exports import Column, export_stem, field_label, history_response
 from core.models import Department
 from core.public_cache import CachedCountPaginator
 from core.scope import get_in_scope_or_404, scope_queryset
@@ -123,12 +123,11 @@ class RecordHistoryExportView(LoginRequiredMixin, PermissionRequiredMixin, View)
             scope_queryset(request.user, DishonestyRecord.objects.all()), pk=pk
         )
         fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
-        stamp = timezone.localdate().isoformat()
         return history_response(
             fmt,
             DishonestyRecord,
             DishonestyRecord.objects.filter(pk=record.pk),
-            f"{record.decision_number}-{_('history')}-{stamp}",
+            export_stem(f"{record.decision_number}-{_('history')}"),
             label_field="decision_number",
             with_m2m=True,
         )

@@ -455,7 +455,7 @@ def test_an_export_row_shows_the_department_as_officials_read_it(
     )
     _header, *rows = export_csv(login(province_supervisor))
     with override("zh-hans"):
-        assert [child.uscc, child.name, "320100", "事业单位", parent.uscc, "1"] in rows
+        assert [child.uscc, child.name, "320100", "事业单位", parent.uscc, "是"] in rows
 
 
 def test_a_nanjing_supervisor_exports_only_nanjing(

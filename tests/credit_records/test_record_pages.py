@@ -319,9 +319,17 @@ def csv_rows(response) -> list[list[str]]:
 
 def xlsx_rows(response) -> list[list]:
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    # An empty cell: XlsxWriter writes an empty text, rustpy-xlsxwriter leaves it blank.
+    # An empty cell: XlsxWriter writes an empty text, rustpy-xlsxwriter leaves it blank. A
+    # date is a real date cell, shown as the CSV writes it.
     return [
-        ["" if cell.value is None else cell.value for cell in row]
+        [
+            ""
+            if cell.value is None
+            else cell.value.date().isoformat()
+            if cell.is_date and cell.number_format == "yyyy-mm-dd"
+            else cell.value
+            for cell in row
+        ]
         for row in workbook.active.iter_rows()
     ]
 
@@ -389,8 +397,11 @@ def test_formula_like_cells_are_exported_as_plain_text(login, auditor, formula_r
         io.BytesIO(b"".join(client.get(LIST, {"export": "xlsx"}).streaming_content))
     )
     data_row = next(workbook.active.iter_rows(min_row=2))
-    # Text, never a formula (an empty cell is left blank).
-    assert all(cell.data_type == "s" for cell in data_row if cell.value is not None)
+    # Text, dates and numbers, never a formula (an empty cell is left blank).
+    assert all(cell.data_type in ("s", "d", "n") for cell in data_row if cell.value is not None)
+    texts = [cell.value for cell in data_row if cell.data_type == "s"]
+    assert "'" + formula_record.decision_number in texts
+    assert "'" + formula_record.facts in texts
     assert data_row[0].value == "'" + formula_record.decision_number
 
 

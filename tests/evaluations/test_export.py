@@ -102,7 +102,7 @@ def test_each_subject_has_its_region_code_and_numeric_scores_with_two_decimals(
     assert second[total - 2 : total] == [3, 1]
     for cell in rows[1][3 : total + 1]:
         assert cell.data_type == "n", cell.coordinate
-        assert cell.number_format == "0.00", cell.coordinate
+        assert cell.number_format == "#,##0.00", cell.coordinate
     assert rows[1][1].data_type == "s"  # a code stays text (leading zeros, no sums)
 
 
@@ -120,4 +120,4 @@ def test_the_weights_sheet_lists_the_weights_the_round_was_scored_with(
     assert rows[1] == ["守信", None, None, 60, None]
     assert rows[2] == ["守信", "A", "Computed from the data", 40, None]
     assert ["履约", "Bonus", "Bonus item", None, 5] in rows
-    assert workbook["Weights"]["D3"].number_format == "0.00"
+    assert workbook["Weights"]["D3"].number_format == "#,##0.00"
