@@ -329,8 +329,12 @@ class ComplaintEvent(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, blank=True)
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=ComplaintStatus.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to"), max_length=20, choices=ComplaintStatus.choices, blank=True
+    )
     note = models.TextField(_("note"), blank=True)
 
     scope_region_lookup = "complaint__department__region"
