@@ -1,9 +1,38 @@
-"""Form widgets and fields every app's forms use: dates as the browser's date picker, several
-files in one field (each checked by the service that receives it)."""
+"""Form widgets, fields and the model-form base every app's forms use: dates as the browser's
+date picker, several files in one field (each checked by the service that receives it), and
+``ModelForm``, the base of every workspace model form."""
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
+
+
+class ModelForm(forms.ModelForm):
+    """The base of every workspace model form: an error the model's ``clean()`` (or a
+    service) raises for a field the form does not show is shown above the form.
+
+    Django's ``ModelForm`` refuses such an error with a ``ValueError`` (a 500): the contract
+    form has no ``project`` field, yet ``Contract.clean()`` refuses a project without an
+    award under that name. The model stays the one place the rule is written."""
+
+    def add_error(self, field, error):
+        if not isinstance(error, ValidationError):
+            error = ValidationError(error)
+        if hasattr(error, "error_dict"):
+            errors: dict[str, list] = {}
+            for name, messages in error.error_dict.items():
+                errors.setdefault(self._shown(name), []).extend(messages)
+            error = ValidationError(errors)
+        else:
+            field = self._shown(field)
+        super().add_error(None if field == NON_FIELD_ERRORS else field, error)
+
+    def _shown(self, name):
+        """Where an error for ``name`` is shown: at the field, or above the form."""
+        if name is None or name in self.fields:
+            return name
+        return NON_FIELD_ERRORS
 
 
 class MultipleFileInput(forms.ClearableFileInput):

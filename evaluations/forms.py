@@ -4,6 +4,7 @@ next to the fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ModelForm
 from core.models import RegionLevel
 from core.scope import departments_in_scope, regions_in_scope
 
@@ -14,7 +15,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class RoundForm(forms.ModelForm):
+class RoundForm(ModelForm):
     """A new round. Its subjects are every region (or department) of the chosen level below
     the organising region, unless the official picks some: only those in their scope are
     offered, and ``services.round_create`` checks that each is below the organising region
