@@ -1,9 +1,13 @@
 """Form widgets, fields and the model-form base every app's forms use: dates as the browser's
-date picker, several files in one field (each checked by the service that receives it), and
-``ModelForm``, the base of every workspace model form."""
+date picker, several files in one field (each checked by the service that receives it),
+``ModelForm``, the base of every workspace model form, and the throttled change-password
+form."""
 
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -61,3 +65,34 @@ class MultipleFileField(forms.FileField):
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """The change-password form, whose wrong current passwords count as failed sign-ins
+    (django-axes): a stolen session cannot guess the password at leisure, and after
+    ``AXES_FAILURE_LIMIT`` wrong guesses the account is locked out here and at sign-in alike
+    (the lockout page, HTTP 429, from axes' middleware)."""
+
+    def __init__(self, user, *args, request, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        credentials = {settings.AXES_USERNAME_FORM_FIELD: self.user.get_username()}
+        if settings.AXES_ENABLED and not AxesProxyHandler.is_allowed(self.request, credentials):
+            # Already locked out: the password is not even checked.
+            self.request.axes_locked_out = True
+            self.request.axes_credentials = credentials
+            raise ValidationError(
+                _(
+                    "Too many wrong passwords were entered for this account. It is locked "
+                    "for now; try again later."
+                ),
+                code="locked_out",
+            )
+        try:
+            return super().clean_old_password()
+        except ValidationError:
+            # What authenticate() sends for a wrong password, and what axes counts.
+            user_login_failed.send(sender=type(self), credentials=credentials, request=self.request)
+            raise

@@ -1,9 +1,10 @@
 """Views of the platform: the mixins every workspace list and form builds on (scoped
-querysets, list exports, form errors), the notification inbox, the background exports and the
-site root."""
+querysets, list exports, form errors), the notification inbox, the background exports, the
+change-password page and the site root."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
@@ -16,6 +17,7 @@ from django.views.generic import ListView
 
 from core import export_jobs, notifications
 from core.exports import HISTORY_FORMATS, Column, export_response, history_response
+from core.forms import PasswordChangeForm
 from core.models import ExportStatus, Notification
 from core.scope import scope_queryset
 
@@ -253,3 +255,12 @@ class ExportJobDownloadView(LoginRequiredMixin, View):
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page, with wrong current passwords counted like failed sign-ins."""
+
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
