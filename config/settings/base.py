@@ -228,6 +228,9 @@ CHENGXIN_EXPORT_BACKGROUND_ROWS = env.int("CHENGXIN_EXPORT_BACKGROUND_ROWS", def
 CHENGXIN_EXPORT_KEEP_DAYS = env.int("CHENGXIN_EXPORT_KEEP_DAYS", default=7)
 CHENGXIN_EXPORT_STALE_MINUTES = env.int("CHENGXIN_EXPORT_STALE_MINUTES", default=15)
 CHENGXIN_EXPORT_MAX_ACTIVE = env.int("CHENGXIN_EXPORT_MAX_ACTIVE", default=5)
+# A round's computation (evaluations.services.computation) that is queued or running refuses
+# another request; one that has not moved for this many minutes is taken as lost.
+CHENGXIN_COMPUTATION_STALE_MINUTES = env.int("CHENGXIN_COMPUTATION_STALE_MINUTES", default=30)
 
 # --- Government procurement (procurement/rules.py); rates and shares are decimal strings ---
 # Days from the award to the contract's signing, and working days from signing to filing.
