@@ -190,6 +190,13 @@ CHENGXIN_RECTIFICATION_DAYS = env.int("CHENGXIN_RECTIFICATION_DAYS", default=30)
 CHENGXIN_REPAIR_REVIEW_WORKING_DAYS = env.int("CHENGXIN_REPAIR_REVIEW_WORKING_DAYS", default=10)
 # Largest evidence file accepted.
 CHENGXIN_ATTACHMENT_MAX_BYTES = env.int("CHENGXIN_ATTACHMENT_MAX_BYTES", default=20 * 2**20)
+# A ZIP package (an XLSX or ODS import, a DOCX, XLSX or OFD evidence file) is refused before
+# anything is unpacked when its parts would unpack to more than this many bytes in all, or
+# when it holds more parts than this (a zip bomb renamed .xlsx).
+CHENGXIN_ZIP_MAX_UNCOMPRESSED_BYTES = env.int(
+    "CHENGXIN_ZIP_MAX_UNCOMPRESSED_BYTES", default=256 * 2**20
+)
+CHENGXIN_ZIP_MAX_MEMBERS = env.int("CHENGXIN_ZIP_MAX_MEMBERS", default=1000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 # Public disclosure pages: how long browsers and shared caches may keep a page (seconds), how
 # long the server keeps a list's count and the home page's figures, and the public API's
