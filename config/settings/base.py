@@ -381,7 +381,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, with fields some readers do not get declared optional.
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     # Services' exceptions (conflict, permission, scope, validation) become HTTP answers here.
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     # Only the public endpoints are throttled (``credit_records.api.public``).

@@ -1,6 +1,7 @@
 """API representations of the debt app. Writes go through the services: a serializer checks
 the input's shape and resolves regions inside the user's scope."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.models import Region
@@ -13,6 +14,7 @@ from ..models import (
     DebtAudit,
     DebtProfile,
     EmergencyEvent,
+    Grade,
     RiskAssessment,
     RiskWarning,
     TermAssessment,
@@ -116,6 +118,10 @@ class RiskWarningSerializer(serializers.ModelSerializer):
     status_display = display("status")
     kind_display = display("kind")
     is_overdue = serializers.BooleanField(read_only=True)
+    # "" for a warning issued by hand rather than drafted by an assessment's grade.
+    grade = serializers.ChoiceField(
+        label=_("grade"), choices=Grade.choices, read_only=True, allow_blank=True
+    )
 
     class Meta:
         model = RiskWarning

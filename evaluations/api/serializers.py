@@ -1,9 +1,10 @@
 """Serializers of the evaluations API: read-only representations; writes go through the
 round actions, which call the services."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..models import Dimension, Indicator, Round, RoundSubject, Scheme, Score
+from ..models import Dimension, Grade, Indicator, Round, RoundSubject, Scheme, Score
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -52,8 +53,13 @@ class RoundSerializer(serializers.ModelSerializer):
 
 
 class ResultSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    department = serializers.SlugRelatedField(slug_field="uscc", read_only=True)
+    # A subject is a region or a department: the other one is None.
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    department = serializers.SlugRelatedField(slug_field="uscc", read_only=True, allow_null=True)
+    # "" until the round's results are graded (a subject without a total).
+    grade = serializers.ChoiceField(
+        label=_("grade"), choices=Grade.choices, read_only=True, allow_blank=True
+    )
 
     class Meta:
         model = RoundSubject
