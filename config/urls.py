@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import healthz
-from core.views import site_root
+from core.views import PasswordChangeView, site_root
 from credit_records import public
 
 # The error pages, in the public layout under /public/ and the workspace's elsewhere.
@@ -32,7 +32,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        # Wrong current passwords count towards the sign-in lockout (django-axes).
+        PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

@@ -66,6 +66,9 @@ def content_disposition(filename: str, *, as_attachment: bool = True) -> str:
 
 # A cell beginning with one of these is read as a formula by Excel, WPS or LibreOffice.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# ... and so is one whose first character after leading whitespace (spaces, line feeds) is
+# one of these: Excel and WPS drop the whitespace when the cell is edited or the CSV opened.
+FORMULA_SIGNS = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
@@ -242,8 +245,14 @@ def cell_text(value) -> str:
 
 def neutralise_formula(text: str) -> str:
     """Prefix a cell that a spreadsheet would run as a formula with an apostrophe, which
-    Excel and WPS show as plain text. Negative numbers stay numbers."""
-    if text.startswith(FORMULA_PREFIXES) and not _is_number(text):
+    Excel and WPS show as plain text: one that starts with a formula sign, a tab or a carriage
+    return, or whose first character after leading whitespace is a formula sign (``" =2+2"``,
+    ``"\\n=3+3"``). Negative numbers stay numbers."""
+    if (
+        text[:1] in _FORMULA_STARTS
+        and (text.startswith(FORMULA_PREFIXES) or text.lstrip().startswith(FORMULA_SIGNS))
+        and not _is_number(text)
+    ):
         return "'" + text
     return text
 
@@ -314,7 +323,11 @@ def _value_rows(queryset, columns: list[Column], native: bool = False):
         yield row
 
 
-_FORMULA_STARTS = frozenset(FORMULA_PREFIXES)
+# The first characters of a cell worth a closer look: a formula prefix or any whitespace
+# (the last whitespace character is U+3000, the ideographic space).
+_FORMULA_STARTS = frozenset(FORMULA_PREFIXES) | frozenset(
+    character for character in map(chr, range(0x3001)) if character.isspace()
+)
 
 
 def _lookup(obj, source: str):

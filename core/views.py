@@ -1,9 +1,10 @@
 """Views of the platform: the mixins every workspace list and form builds on (scoped
-querysets, list exports, form errors), the notification inbox, the background exports and the
-site root."""
+querysets, list exports, form errors), the notification inbox, the background exports, the
+change-password page and the site root."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +27,7 @@ from core.exports import (
     export_stem,
     history_response,
 )
+from core.forms import PasswordChangeForm
 from core.models import ExportStatus, Notification, NotificationKind, SavedView
 from core.scope import scope_queryset
 
@@ -417,3 +419,12 @@ class SavedViewDeleteView(LoginRequiredMixin, View):
             raise Http404(_("No such view."))
         messages.success(request, _("The view is deleted."))
         return redirect(_safe_next(request, reverse("workspace:watch_list")))
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page, with wrong current passwords counted like failed sign-ins."""
+
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}

@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, MultipleFileField
+from core.forms import DateInput, ModelForm, MultipleFileField
 from core.models import Department
 
 from .models import Commendation, Commitment, DishonestyRecord, PublicOfficial, Severity
@@ -19,7 +19,7 @@ def _reason(required: bool = False, label=None):
     )
 
 
-class RecordForm(forms.ModelForm):
+class RecordForm(ModelForm):
     """Enter or edit a draft dishonesty record. Choices are limited to the user's scope."""
 
     files = MultipleFileField(label=_("Evidence"))
@@ -161,7 +161,7 @@ class EvidenceForm(forms.Form):
     files = MultipleFileField(label=_("Evidence"), required=True)
 
 
-class PublicOfficialForm(forms.ModelForm):
+class PublicOfficialForm(ModelForm):
     class Meta:
         model = PublicOfficial
         fields = ["name", "employee_number", "department", "position", "active"]
@@ -173,7 +173,7 @@ class PublicOfficialForm(forms.ModelForm):
         self.fields["department"].queryset = scope_queryset(user, Department.objects.all())
 
 
-class CommendationForm(forms.ModelForm):
+class CommendationForm(ModelForm):
     class Meta:
         model = Commendation
         fields = ["title", "level", "issuing_authority", "date", "department", "official"]
@@ -189,7 +189,7 @@ class CommendationForm(forms.ModelForm):
         )
 
 
-class CommitmentForm(forms.ModelForm):
+class CommitmentForm(ModelForm):
     class Meta:
         model = Commitment
         fields = ["department", "content", "promised_date"]

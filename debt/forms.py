@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput
+from core.forms import DateInput, ModelForm
 from core.models import Department
 from core.scope import regions_in_scope, scope_queryset
 from credit_records.models import Severity
@@ -12,7 +12,7 @@ from credit_records.models import Severity
 from .models import DebtProfile, WarningKind
 
 
-class DebtProfileForm(forms.ModelForm):
+class DebtProfileForm(ModelForm):
     class Meta:
         model = DebtProfile
         fields = [

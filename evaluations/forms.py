@@ -5,14 +5,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.forms import DateInput, MultipleFileField
+from core.forms import DateInput, ModelForm, MultipleFileField
 from core.models import RegionLevel
 from core.scope import departments_in_scope, regions_in_scope
 
 from .models import IndicatorKind, Round, Scheme, SubjectLevel
 
 
-class RoundForm(forms.ModelForm):
+class RoundForm(ModelForm):
     """A new round. Its subjects are every region (or department) of the chosen level below
     the organising region, unless the official picks some: only those in their scope are
     offered, and ``services.round_create`` checks that each is below the organising region

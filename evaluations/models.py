@@ -233,6 +233,11 @@ class Round(ConcurrentTransitionMixin, BaseModel):
     )
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
     computation_error = models.TextField(_("computation error"), blank=True)
+    # When the computation was last queued or moved on: a claim (queued or running) that has
+    # not moved for CHENGXIN_COMPUTATION_STALE_MINUTES is taken as lost and may be asked again.
+    computation_updated_at = models.DateTimeField(
+        _("computation last moved at"), null=True, blank=True
+    )
     # The grade cut-offs the results were graded with, frozen at publication.
     grade_cutoffs = models.JSONField(_("grade cut-offs"), default=list, blank=True)
     # The feedback step (初评—反馈—复评): the day the round entered review and the last day on

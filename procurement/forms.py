@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput
+from core.forms import DateInput, ModelForm
 from core.models import Department
 from core.scope import scope_queryset
 
@@ -21,7 +21,7 @@ from .selectors import suppliers_for
 DATE_FIELDS = {"widget": DateInput()}
 
 
-class ScopedModelForm(forms.ModelForm):
+class ScopedModelForm(ModelForm):
     """The purchaser and supplier choices are limited to what the user may see."""
 
     def __init__(self, *args, user=None, **kwargs):

@@ -206,6 +206,13 @@ CHENGXIN_OBJECTION_ESCALATION_DAYS = env.list(
 )
 # Largest evidence file accepted.
 CHENGXIN_ATTACHMENT_MAX_BYTES = env.int("CHENGXIN_ATTACHMENT_MAX_BYTES", default=20 * 2**20)
+# A ZIP package (an XLSX or ODS import, a DOCX, XLSX or OFD evidence file) is refused before
+# anything is unpacked when its parts would unpack to more than this many bytes in all, or
+# when it holds more parts than this (a zip bomb renamed .xlsx).
+CHENGXIN_ZIP_MAX_UNCOMPRESSED_BYTES = env.int(
+    "CHENGXIN_ZIP_MAX_UNCOMPRESSED_BYTES", default=256 * 2**20
+)
+CHENGXIN_ZIP_MAX_MEMBERS = env.int("CHENGXIN_ZIP_MAX_MEMBERS", default=1000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 # Public disclosure pages: how long browsers and shared caches may keep a page (seconds), how
 # long the server keeps a list's count and the home page's figures, and the public API's
@@ -244,6 +251,9 @@ CHENGXIN_EXPORT_BACKGROUND_ROWS = env.int("CHENGXIN_EXPORT_BACKGROUND_ROWS", def
 CHENGXIN_EXPORT_KEEP_DAYS = env.int("CHENGXIN_EXPORT_KEEP_DAYS", default=7)
 CHENGXIN_EXPORT_STALE_MINUTES = env.int("CHENGXIN_EXPORT_STALE_MINUTES", default=15)
 CHENGXIN_EXPORT_MAX_ACTIVE = env.int("CHENGXIN_EXPORT_MAX_ACTIVE", default=5)
+# A round's computation (evaluations.services.computation) that is queued or running refuses
+# another request; one that has not moved for this many minutes is taken as lost.
+CHENGXIN_COMPUTATION_STALE_MINUTES = env.int("CHENGXIN_COMPUTATION_STALE_MINUTES", default=30)
 
 # --- Government procurement (procurement/rules.py); rates and shares are decimal strings ---
 # Days from the award to the contract's signing, and working days from signing to filing.
@@ -408,10 +418,17 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # A body nested too deeply for the JSON decoder is a 400 like any malformed body.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, with fields some readers do not get declared optional.
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     # Services' exceptions (conflict, permission, scope, validation) become HTTP answers here.
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     # Only the public endpoints are throttled (``credit_records.api.public``).

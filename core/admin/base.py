@@ -31,6 +31,7 @@ from core.exports import (
     neutralise_formula,
     write_xlsx,
 )
+from core.forms import ModelForm
 from core.scope import scope_queryset
 from core.uploads import validate_import_file
 
@@ -423,6 +424,9 @@ class ReadOnlyInline(admin.TabularInline):
 class ServiceSavedAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     """An admin whose saves go through a ``*_save(actor=..., <model>=...)`` service."""
 
+    # A field shown read-only (a contract's project once it exists) is not in the form, yet
+    # the model's clean() may name it: the error goes above the form instead of a 500.
+    form = ModelForm
     save_service = None
 
     def save_model(self, request, obj, form, change):

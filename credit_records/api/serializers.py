@@ -145,7 +145,8 @@ class ServiceSaveMixin:
 
 class RegionSerializer(serializers.ModelSerializer):
     level_display = display("level")
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # A province has no parent region.
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Region
@@ -259,7 +260,8 @@ class RectificationSerializer(serializers.ModelSerializer):
 
 class RecordEventSerializer(serializers.ModelSerializer):
     action_display = display("action")
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # None for a step the system took (a deadline passed, an escalation).
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     # A system step's reason in the language of the request, as on the record page.
     reason = serializers.CharField(source="display_reason", read_only=True)
 
@@ -293,6 +295,8 @@ class RecordSerializer(serializers.ModelSerializer):
     source_display = display("source")
     status_display = display("status")
     available_actions = serializers.SerializerMethodField()
+    # Left out for a department's liaison (``to_representation``): optional in the schema.
+    schema_optional_fields = ("internal_notes",)
 
     class Meta:
         model = DishonestyRecord

@@ -17,10 +17,11 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api.filtering import StrictDjangoFilterBackend, StrictOrderingFilter
+from core.api.parsers import JSONParser
 from core.api.permissions import ModelPermissions
 from core.filters import DepartmentFilter, RegionFilter
 from core.models import Department, Region

@@ -1,6 +1,7 @@
 """API representations of the debt app. Writes go through the services: a serializer checks
 the input's shape and resolves regions inside the user's scope."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.models import Region
@@ -13,6 +14,7 @@ from ..models import (
     DebtAudit,
     DebtProfile,
     EmergencyEvent,
+    Grade,
     RiskAssessment,
     RiskWarning,
     TermAssessment,
@@ -117,6 +119,10 @@ class RiskWarningSerializer(serializers.ModelSerializer):
     kind_display = display("kind")
     ground_display = display("ground")
     is_overdue = serializers.BooleanField(read_only=True)
+    # "" for a warning issued by hand rather than drafted by an assessment's grade.
+    grade = serializers.ChoiceField(
+        label=_("grade"), choices=Grade.choices, read_only=True, allow_blank=True
+    )
 
     class Meta:
         model = RiskWarning

@@ -2,6 +2,7 @@
 round actions and the feedback endpoints, which call the services."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from credit_records.api.serializers import uploaded_files
@@ -9,6 +10,7 @@ from credit_records.api.serializers import uploaded_files
 from ..models import (
     Dimension,
     FeedbackAttachment,
+    Grade,
     Indicator,
     Round,
     RoundSubject,
@@ -64,8 +66,13 @@ class RoundSerializer(serializers.ModelSerializer):
 
 
 class ResultSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    department = serializers.SlugRelatedField(slug_field="uscc", read_only=True)
+    # A subject is a region or a department: the other one is None.
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    department = serializers.SlugRelatedField(slug_field="uscc", read_only=True, allow_null=True)
+    # "" until the round's results are graded (a subject without a total).
+    grade = serializers.ChoiceField(
+        label=_("grade"), choices=Grade.choices, read_only=True, allow_blank=True
+    )
 
     class Meta:
         model = RoundSubject

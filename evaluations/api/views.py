@@ -60,15 +60,18 @@ class RoundViewSet(EvaluationViewSetMixin, mixins.DestroyModelMixin, viewsets.Re
     def perform_destroy(self, instance):
         services.round_delete(actor=self.request.user, round=instance)
 
+    # A round's results and scores are whole lists, not pages: a round has at most a few
+    # hundred subjects, and clients read them at once. ``pagination_class=None`` says so in
+    # the schema (``/api/v1/evaluations/results/`` pages through all rounds' results).
     @extend_schema(responses={200: s.ResultSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def results(self, request, pk=None, format=None):
         evaluation_round = self.get_object()
         rows = selectors.subjects(request.user, evaluation_round)
         return Response(s.ResultSerializer(rows, many=True).data)
 
     @extend_schema(responses={200: s.ScoreSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def scores(self, request, pk=None, format=None):
         evaluation_round = self.get_object()
         rows = selectors.scores(request.user, evaluation_round)

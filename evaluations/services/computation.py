@@ -1,10 +1,13 @@
 """Computing a round's scores: queued as a Celery task after commit (``_enqueue``), then
 scored subject by subject (``_score_subject``); and scores entered by hand."""
 
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,9 +59,16 @@ def _ensure_computable(evaluation_round: Round) -> None:
         )
 
 
+ACTIVE_STATUSES = (ComputationStatus.QUEUED, ComputationStatus.RUNNING)
+
+
 def round_request_computation(*, actor: User | None, round: Round) -> Round:
     """Queue the computation of a round (a Celery task); the round page shows its progress.
-    Computing is idempotent, so asking again while it runs only computes it once more.
+
+    A round whose computation is queued or running is refused (``WorkflowConflict``) before
+    anything is queued: two computations of one round at once overwrote each other's status,
+    and one could fail half-way with the round under review. A computation that has not moved
+    for ``CHENGXIN_COMPUTATION_STALE_MINUTES`` is taken as lost and may be asked for again.
 
     The task is queued after commit; when the broker cannot take it, the round is marked
     failed with the reason, and the round returned (read after the commit) says so."""
@@ -68,9 +78,31 @@ def round_request_computation(*, actor: User | None, round: Round) -> Round:
             ensure_in_scope(actor, Round, round.pk)
         locked = _locked_round(round)
         _ensure_computable(locked)
-        Round.objects.filter(pk=locked.pk).update(
-            computation_status=ComputationStatus.QUEUED, progress=0, computation_error=""
+        now = timezone.now()
+        stale_before = now - timedelta(minutes=settings.CHENGXIN_COMPUTATION_STALE_MINUTES)
+        # The claim is a conditional update: only one request moves the round to "queued",
+        # whatever the database's locking.
+        claimed = (
+            Round.objects.filter(pk=locked.pk)
+            .filter(
+                ~Q(computation_status__in=ACTIVE_STATUSES)
+                | Q(computation_updated_at__isnull=True)
+                | Q(computation_updated_at__lt=stale_before)
+            )
+            .update(
+                computation_status=ComputationStatus.QUEUED,
+                progress=0,
+                computation_error="",
+                computation_updated_at=now,
+            )
         )
+        if not claimed:
+            raise WorkflowConflict(
+                _(
+                    "This round is already being computed; wait until the computation has "
+                    "finished, then ask again."
+                )
+            )
         transaction.on_commit(lambda: _enqueue(locked.pk))
     round.refresh_from_db()
     return round
@@ -103,37 +135,64 @@ def round_compute(*, actor: User | None, round: Round) -> Round:
     ensure_role(actor, Role.SUPERVISOR)
     if actor is not None:
         ensure_in_scope(actor, Round, round.pk)
+    # Refused before it starts: the round's computation status is left as it was.
     _ensure_computable(Round.objects.get(pk=round.pk))
-    items = list(
-        Indicator.objects.filter(dimension__scheme_id=round.scheme_id).select_related("dimension")
-    )
-    subjects = list(round.subjects.select_related("region", "department"))
-    period = indicators.Period(start=round.period_start, end=round.period_end)
-    Round.objects.filter(pk=round.pk).update(
-        computation_status=ComputationStatus.RUNNING, progress=0, computation_error=""
-    )
     try:
+        items = list(
+            Indicator.objects.filter(dimension__scheme_id=round.scheme_id).select_related(
+                "dimension"
+            )
+        )
+        subjects = list(round.subjects.select_related("region", "department"))
+        period = indicators.Period(start=round.period_start, end=round.period_end)
+        Round.objects.filter(pk=round.pk).update(
+            computation_status=ComputationStatus.RUNNING,
+            progress=0,
+            computation_error="",
+            computation_updated_at=timezone.now(),
+        )
         for index, subject in enumerate(subjects, start=1):
             with transaction.atomic():
                 # Publishing takes the same lock, so a round cannot be published half-computed.
                 _ensure_computable(_locked_round(round))
                 for indicator in items:
                     _score_subject(round, subject, indicator, period)
-                Round.objects.filter(pk=round.pk).update(progress=int(100 * index / len(subjects)))
+                Round.objects.filter(pk=round.pk).update(
+                    progress=int(100 * index / len(subjects)),
+                    computation_updated_at=timezone.now(),
+                )
         with transaction.atomic():
             locked = _locked_round(round)
             _ensure_computable(locked)
             results_refresh(locked)
             Round.objects.filter(pk=round.pk).update(
-                computation_status=ComputationStatus.DONE, progress=100, computed_at=timezone.now()
+                computation_status=ComputationStatus.DONE,
+                progress=100,
+                computed_at=timezone.now(),
+                computation_updated_at=timezone.now(),
             )
     except Exception as error:
         Round.objects.filter(pk=round.pk).update(
-            computation_status=ComputationStatus.FAILED, computation_error=str(error)[:1000]
+            computation_status=ComputationStatus.FAILED,
+            computation_error=failure_reason(error),
+            computation_updated_at=timezone.now(),
         )
         raise
     round.refresh_from_db()
     return round
+
+
+def failure_reason(error: BaseException) -> str:
+    """Why a computation failed, as the round page shows it: never empty, even for an
+    exception without a message."""
+    if isinstance(error, WorkflowConflict):
+        reason = str(error.message)
+    elif isinstance(error, ValidationError):
+        reason = " ".join(error.messages)
+    else:
+        reason = str(error)
+    reason = reason.strip() or _("an unexpected error (%(kind)s)") % {"kind": type(error).__name__}
+    return (_("The computation failed: %(reason)s") % {"reason": reason})[:1000]
 
 
 def _score_subject(evaluation_round, subject, indicator, period) -> None:

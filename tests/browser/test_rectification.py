@@ -7,6 +7,7 @@ import pytest
 from credit_records import services
 from credit_records.models import DishonestyRecord, RecordStatus
 from tests.builders.core import TEST_PASSWORD, DepartmentFactory, UserFactory
+from tests.builders.files import pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +44,7 @@ def test_a_liaison_reports_with_evidence_and_the_supervisor_verifies(
     services.record_confirm(record=record, actor=supervisor)
     services.record_require_rectification(record=record, actor=supervisor)
     evidence = tmp_path / "整改证明.pdf"
-    evidence.write_bytes(b"%PDF-1.4\n% evidence of payment\n%%EOF\n")
+    evidence.write_bytes(pdf_bytes())
     page = browser_page
     record_url = f"{live_server.url}/workspace/records/{record.pk}/"
 

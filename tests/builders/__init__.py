@@ -2,7 +2,8 @@
 
 One module per app: ``core`` (departments, users with a role, valid credit codes),
 ``records``, ``procurement``, ``debt``, ``evaluations``; beside them ``clock`` (moments on the
-Shanghai clock) and ``tasks`` (Celery run in-process or against a given broker).
+Shanghai clock), ``tasks`` (Celery run in-process or against a given broker) and ``files``
+(uploads that parse: PDFs, images, office packages).
 
 The naming:
 

@@ -1,5 +1,6 @@
 """Sign-in throttling (django-axes): five wrong passwords for one username from one address
-lock that combination out for thirty minutes, on the sign-in page and the admin's."""
+lock that combination out for thirty minutes, on the sign-in page and the admin's, and wrong
+current passwords on the change-password page count the same way."""
 
 import datetime
 
@@ -147,3 +148,67 @@ def test_the_demo_password_signs_in_with_throttling_on(regions):
     user.save()
 
     assert attempt(Client(), DEMO_PASSWORD, username="province").status_code == 302
+
+
+# --- The change-password page -----------------------------------------------------------------
+
+PASSWORD_CHANGE = "/accounts/password/"
+NEW_PASSWORD = "Xin-mi-ma-2026-strong"
+
+
+def change_password(client, old_password):
+    return client.post(
+        PASSWORD_CHANGE,
+        {
+            "old_password": old_password,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_guessing_the_current_password_locks_the_account_like_failed_sign_ins(official):
+    client = signed_in(official)
+    limit = 5  # AXES_FAILURE_LIMIT
+    for _number in range(limit - 1):
+        response = change_password(client, "wrong-guess")
+        assert response.status_code == 200
+        assert "old_password" in response.context["form"].errors
+
+    locking = change_password(client, "wrong-guess")
+
+    assert locking.status_code == 429
+    assert "登录已锁定" in locking.content.decode()
+    # The right password no longer helps, here or on the sign-in page.
+    assert change_password(client, TEST_PASSWORD).status_code == 429
+    assert attempt(Client(), TEST_PASSWORD).status_code == 429
+    official.refresh_from_db()
+    assert official.check_password(TEST_PASSWORD)
+    assert not official.check_password(NEW_PASSWORD)
+
+
+def test_wrong_sign_ins_and_wrong_current_passwords_count_towards_one_lock(official):
+    fail(Client(), 3)
+    client = signed_in(official)
+    assert change_password(client, "wrong-guess").status_code == 200
+
+    assert change_password(client, "wrong-guess").status_code == 429
+    assert attempt(Client(), TEST_PASSWORD).status_code == 429
+
+
+def test_the_right_current_password_after_a_few_wrong_ones_changes_it(official):
+    client = signed_in(official)
+    for _number in range(4):
+        assert change_password(client, "wrong-guess").status_code == 200
+
+    response = change_password(client, TEST_PASSWORD)
+
+    assert response.status_code == 302
+    official.refresh_from_db()
+    assert official.check_password(NEW_PASSWORD)

@@ -20,9 +20,10 @@ from credit_records.models import (
 )
 
 from ..builders.core import DepartmentFactory, valid_uscc
+from ..builders.files import pdf_bytes
 from ..builders.records import OfficialFactory, RecordFactory, make_record
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()
 RECORDS = "/api/v1/records/"
 
 

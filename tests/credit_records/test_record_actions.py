@@ -15,9 +15,10 @@ from rest_framework.test import APIClient
 from credit_records import selectors
 from credit_records.actions import RECORD_ACTIONS
 
+from ..builders.files import pdf_bytes
 from ..builders.records import make_record
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()
 USERS = ("nanjing_supervisor", "nanjing_liaison", "auditor")
 
 

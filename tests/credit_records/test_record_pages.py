@@ -29,10 +29,11 @@ from credit_records.models import (
 )
 
 from ..builders.core import DepartmentFactory, UserFactory
+from ..builders.files import pdf_bytes
 from ..builders.records import OfficialFactory, make_record
 
 LIST = "/workspace/records/"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()
 
 # The record export's columns as an official reads them (zh-hans is the default language).
 EXPORT_HEADER = [

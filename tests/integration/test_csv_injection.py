@@ -1,5 +1,6 @@
 """No export hands a spreadsheet a formula: text that starts like one (=, +, -, @, a tab or
-a carriage return) is prefixed with an apostrophe in every CSV and XLSX the portal writes.
+a carriage return, or =, +, -, @ after leading spaces or line feeds) is prefixed with an
+apostrophe in every CSV and XLSX the portal writes.
 
 The demo data is loaded and every free-text field of every domain model gets formula-like
 text; then every export is downloaded: each workspace list with ``ExportMixin`` (found in the
@@ -28,8 +29,20 @@ from .poison import poison_text_fields
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
-FORMULAS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1"]
+FORMULAS = [
+    '=HYPERLINK("http://x","y")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1+1",
+    "\r=1+1",
+    # Whitespace before the sign: the spreadsheet drops it and runs the rest.
+    " =2+2",
+    "\n=3+3",
+    " \t@SUM(A1)",
+]
 PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+SIGNS = ("=", "+", "-", "@")
 
 
 def is_number(text: str) -> bool:
@@ -41,32 +54,41 @@ def is_number(text: str) -> bool:
 
 
 def dangerous(cell: str) -> bool:
-    return cell.startswith(PREFIXES) and not is_number(cell)
+    """Read as a formula: a formula sign, tab or carriage return first, or a formula sign
+    first after leading whitespace."""
+    formula_like = cell.startswith(PREFIXES) or cell.lstrip().startswith(SIGNS)
+    return formula_like and not is_number(cell)
 
 
 def neutralised(cell: str) -> bool:
-    return cell.startswith("'") and cell[1:].startswith(PREFIXES)
+    return cell.startswith("'") and dangerous(cell[1:])
 
 
-def check_csv(content: bytes, name: str) -> int:
-    """Asserts no cell is formula-like; returns how many were neutralised."""
+def after_whitespace(cell: str) -> bool:
+    """A neutralised cell whose formula sign came after leading whitespace (" =2+2")."""
+    return neutralised(cell) and cell[1:2].isspace() and cell[1:].lstrip().startswith(SIGNS)
+
+
+def check_csv(content: bytes, name: str) -> list[str]:
+    """Asserts no cell is formula-like; returns the neutralised cells."""
     text = content.decode("utf-8-sig")
     cells = [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
     assert [cell for cell in cells if dangerous(cell)] == [], name
-    return sum(neutralised(cell) for cell in cells)
+    return [cell for cell in cells if neutralised(cell)]
 
 
-def check_xlsx(content: bytes, name: str) -> int:
+def check_xlsx(content: bytes, name: str) -> list[str]:
     workbook = openpyxl.load_workbook(io.BytesIO(content))
-    count = 0
+    found = []
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", f"{name}: formula in {sheet.title}!{cell.coordinate}"
                 if isinstance(cell.value, str):
                     assert not dangerous(cell.value), f"{name}: {cell.coordinate} {cell.value!r}"
-                    count += neutralised(cell.value)
-    return count
+                    if neutralised(cell.value):
+                        found.append(cell.value)
+    return found
 
 
 def body(response) -> bytes:
@@ -119,7 +141,7 @@ def test_the_exports_are_found_in_the_urlconf():
 def test_every_workspace_export_neutralises_formulas(admin_user):
     client = Client()
     client.force_login(admin_user)
-    neutralised_in: dict[str, int] = {}
+    neutralised_in: dict[str, list[str]] = {}
 
     for path, view_class in EXPORT_LISTS:
         formats = ["csv", "xlsx"]
@@ -132,10 +154,16 @@ def test_every_workspace_export_neutralises_formulas(admin_user):
             check = check_xlsx if fmt.endswith("xlsx") else check_csv
             neutralised_in[name] = check(body(response), name)
 
-    # The formulas reached the exports (the lists show text the payload was written into).
-    assert neutralised_in["/workspace/records/?export=csv"] > 0
-    assert neutralised_in["/workspace/records/?export=xlsx"] > 0
-    assert sum(count > 0 for count in neutralised_in.values()) >= len(EXPORT_LISTS)
+    # The formulas reached the exports (the lists show text the payload was written into),
+    # those behind leading whitespace too.
+    assert neutralised_in["/workspace/records/?export=csv"]
+    assert neutralised_in["/workspace/records/?export=xlsx"]
+    assert sum(bool(cells) for cells in neutralised_in.values()) >= len(EXPORT_LISTS)
+    for fmt in ("csv", "xlsx"):
+        cells = [
+            cell for name, found in neutralised_in.items() if name.endswith(fmt) for cell in found
+        ]
+        assert {" ", "\n"} <= {cell[1] for cell in cells if after_whitespace(cell)}, fmt
 
 
 def test_one_records_history_export_neutralises_formulas(admin_user):
@@ -146,22 +174,26 @@ def test_one_records_history_export_neutralises_formulas(admin_user):
     record = DishonestyRecord.objects.order_by("pk").first()
     record.facts = '=HYPERLINK("http://x","y")'
     record.save()
+    record.facts = " =2+2"
+    record.save()
 
     response = client.get(f"/workspace/records/{record.pk}/history/")
 
     assert response.status_code == 200
     content = body(response)
-    if content.startswith(b"PK"):
-        assert check_xlsx(content, "record history") > 0
-    else:
-        assert check_csv(content, "record history") > 0
+    check = check_xlsx if content.startswith(b"PK") else check_csv
+    cells = check(content, "record history")
+    assert '\'=HYPERLINK("http://x","y")' in cells
+    assert "' =2+2" in cells
 
 
 def test_the_public_open_data_csv_neutralises_formulas(poisoned):
     response = Client().get("/public/records.csv")
 
     assert response.status_code == 200
-    assert check_csv(body(response), "public records.csv") > 0
+    cells = check_csv(body(response), "public records.csv")
+    assert cells
+    assert any(after_whitespace(cell) for cell in cells)
 
 
 EXPORT_ADMINS = sorted(
@@ -175,7 +207,7 @@ def test_every_admin_export_neutralises_formulas(admin_user, file_format):
     assert EXPORT_ADMINS
     request = RequestFactory().post("/admin/")
     request.user = admin_user
-    total = 0
+    cells = []
 
     for model_admin in EXPORT_ADMINS:
         queryset = model_admin.get_export_queryset(request)
@@ -183,9 +215,10 @@ def test_every_admin_export_neutralises_formulas(admin_user, file_format):
         name = f"admin {model_admin.opts.label} {file_format.__name__}"
         if isinstance(content, str):
             content = content.encode()
-        total += (check_xlsx if file_format is XLSX else check_csv)(content, name)
+        cells += (check_xlsx if file_format is XLSX else check_csv)(content, name)
 
-    assert total > 0
+    assert cells
+    assert {" ", "\n"} <= {cell[1] for cell in cells if after_whitespace(cell)}
 
 
 def test_the_evaluation_results_workbook_neutralises_formulas(admin_user):
@@ -193,14 +226,15 @@ def test_the_evaluation_results_workbook_neutralises_formulas(admin_user):
     client.force_login(admin_user)
     rounds = list(Round.objects.all())
     assert rounds
-    total = 0
+    cells = []
 
     for evaluation_round in rounds:
         response = client.get(f"/workspace/evaluations/rounds/{evaluation_round.pk}/export.xlsx")
         if response.status_code == 200:
-            total += check_xlsx(body(response), f"round {evaluation_round.pk}")
+            cells += check_xlsx(body(response), f"round {evaluation_round.pk}")
 
-    assert total > 0
+    assert cells
+    assert any(after_whitespace(cell) for cell in cells)
 
 
 def test_the_feedback_register_neutralises_formulas(admin_user):

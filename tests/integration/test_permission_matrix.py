@@ -40,6 +40,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone, translation
 
 from core.roles import ACCOUNT_MODELS, DOMAIN_APPS, PERSONAL_MODELS, ROLE_GRANTS, Role
+from tests.builders.files import pdf_bytes
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -676,9 +677,7 @@ def _marker(side):
 
 
 def _pdf(name):
-    return SimpleUploadedFile(
-        name, b"%PDF-1.4\n% matrix evidence\n", content_type="application/pdf"
-    )
+    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
 
 
 def build_world() -> World:

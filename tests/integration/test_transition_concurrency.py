@@ -862,6 +862,37 @@ def test_asking_for_a_computation_and_submitting_for_review_at_once_do_one_of_th
         assert queued == []
 
 
+def test_two_officials_asking_for_a_computation_at_once_queue_it_once(
+    evaluation_round, nanjing_supervisor, colleague, monkeypatch
+):
+    """Two computations of one round at once overwrote each other's status (one could then
+    fail half-way, leaving "failed" and no reason): the second request is refused before
+    anything is queued."""
+    from evaluations import services as evaluations
+    from evaluations.models import ComputationStatus, Round
+    from evaluations.services import computation
+
+    bring_round_to(evaluation_round, "scoring")
+    queued = []
+    monkeypatch.setattr(computation, "_enqueue", queued.append)
+
+    outcomes = race(
+        monkeypatch,
+        lambda: evaluations.round_request_computation(
+            actor=nanjing_supervisor, round=evaluation_round
+        ),
+        lambda: evaluations.round_request_computation(actor=colleague, round=evaluation_round),
+    )
+
+    _winner, _round = one_wins(outcomes, WorkflowConflict)
+    assert queued == [evaluation_round.pk]
+    refusal = next(outcome for outcome in outcomes if isinstance(outcome, WorkflowConflict))
+    assert "正在计算" in refusal.message
+    evaluation_round = Round.objects.get(pk=evaluation_round.pk)
+    assert evaluation_round.computation_status == ComputationStatus.QUEUED
+    assert evaluation_round.computation_error == ""
+
+
 def test_two_evaluators_scoring_one_indicator_at_once_leave_one_score_and_matching_totals(
     evaluation_round, nanjing_supervisor, colleague, monkeypatch
 ):
