@@ -177,7 +177,11 @@ def sync_after_migrate(sender=None, using: str = "default", apps=None, **kwargs)
     database is created or flushed). Skipped while migrating backwards to a state without
     the ``source`` column."""
     if apps is None:
-        return
+        # ``flush`` (a transactional test's teardown among them) sends post_migrate without
+        # the migration state: the current models are the state then.
+        from django.apps import apps as global_apps
+
+        apps = global_apps
     try:
         model = apps.get_model("core", "CalendarDay")
     except LookupError:

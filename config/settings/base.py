@@ -464,6 +464,7 @@ SPECTACULAR_SETTINGS = {
         "CategoryEnum": "credit_records.models.RecordCategory",
         "ComplaintCategoryEnum": "credit_records.models.ComplaintCategory",
         "ComplaintStatusEnum": "credit_records.models.ComplaintStatus",
+        "ComplaintOutcomeEnum": "credit_records.models.ComplaintOutcome",
         "ActionEnum": "credit_records.models.RecordEventAction",
         "ComplaintEventActionEnum": "credit_records.models.ComplaintEventAction",
     },

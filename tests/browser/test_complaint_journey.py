@@ -6,6 +6,7 @@ from django.core.cache import cache
 
 from credit_records.models import Complaint, ComplaintStatus
 from tests.builders.core import DepartmentFactory, UserFactory
+from tests.builders.files import pdf_bytes
 
 from .test_rectification import sign_in, sign_out
 
@@ -20,7 +21,7 @@ def test_a_visitor_files_a_complaint_and_reads_its_outcome(
     department = DepartmentFactory(name="南京市财政局", region=regions["320100"])
     UserFactory(username="nanjing", role="Supervisor", region=regions["320100"])
     evidence = tmp_path / "采购合同.pdf"
-    evidence.write_bytes(b"%PDF-1.4\n% contract\n%%EOF\n")
+    evidence.write_bytes(pdf_bytes(title="合同"))
     page = browser_page
 
     # The visitor, not signed in, finds the form from the public pages.

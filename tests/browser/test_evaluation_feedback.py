@@ -9,6 +9,7 @@ from evaluations import services
 from evaluations.models import FeedbackStatus, RoundStatus, ScoreFeedback
 from tests.builders.core import UserFactory
 from tests.builders.evaluations import feedback_score, make_scored_round
+from tests.builders.files import pdf_bytes
 
 from .test_rectification import sign_in, sign_out
 
@@ -26,7 +27,7 @@ def test_a_region_files_feedback_and_the_organiser_accepts_it_with_a_rescore(
     subject = evaluation_round.subjects.get(region__code="320115")
     total_before = subject.total
     evidence = tmp_path / "政务公开年报.pdf"
-    evidence.write_bytes(b"%PDF-1.4\n% annual report\n%%EOF\n")
+    evidence.write_bytes(pdf_bytes(title="政务公开年报"))
     page = browser_page
     base = f"{live_server.url}/workspace/evaluations/rounds/{evaluation_round.pk}"
 

@@ -8,6 +8,7 @@ import pytest
 from credit_records import services
 from credit_records.models import Objection, ObjectionOutcome, RecordStatus
 from tests.builders.core import TEST_PASSWORD, DepartmentFactory, UserFactory
+from tests.builders.files import pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +46,7 @@ def test_a_liaison_objects_and_the_office_withdraws_the_record_from_the_public_l
     )
     services.record_confirm(record=record, actor=supervisor)
     evidence = tmp_path / "付款回单.pdf"
-    evidence.write_bytes(b"%PDF-1.4\n% bank receipt\n%%EOF\n")
+    evidence.write_bytes(pdf_bytes(title="银行回单"))
     page = browser_page
     base = live_server.url
 

@@ -295,3 +295,16 @@ def test_the_workspace_home_tells_administrators_and_only_them(
 
     time_machine.move_to(at(D(2026, 6, 1)), tick=False)
     assert login(administrator).get("/workspace/").context["calendar_missing_years"] == []
+
+
+def test_a_flushed_database_gets_its_calendar_back():
+    """``flush`` (what a transactional test's teardown runs) empties every table and sends
+    post_migrate without a migration state: the calendar is filled again all the same, so the
+    tests that follow still see the State Council's holidays."""
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+
+    # National Day 2026: 1–7 October off; Saturday 10 October worked instead (调休).
+    assert not CalendarDay.objects.get(date=datetime.date(2026, 10, 1)).is_working_day
+    assert CalendarDay.objects.get(date=datetime.date(2026, 10, 10)).is_working_day

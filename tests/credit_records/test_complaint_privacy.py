@@ -14,6 +14,7 @@ from core.models import Notification
 from credit_records.models import ComplaintOutcome
 
 from ..builders.complaints import make_complaint
+from ..builders.files import pdf_bytes
 from ..builders.records import make_record
 
 pytestmark = pytest.mark.django_db
@@ -51,9 +52,7 @@ def world(settings, tmp_path, nanjing_department, nanjing_supervisor):
     settings.MEDIA_ROOT = tmp_path
     cache.clear()
     make_record(nanjing_department)
-    evidence = SimpleUploadedFile(
-        "泄露合同.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
-    )
+    evidence = SimpleUploadedFile("泄露合同.pdf", pdf_bytes(), content_type="application/pdf")
     received, _code = make_complaint(nanjing_department, contact=CONTACT, files=[evidence])
     closed, closed_code = make_complaint(
         nanjing_department,

@@ -20,11 +20,12 @@ from credit_records.services import complaints as services
 
 from ..builders.complaints import complaint_text, make_complaint
 from ..builders.core import DepartmentFactory
+from ..builders.files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 NEW = "/public/complaints/new/"
 STATUS = "/public/complaints/status/"
-PDF = b"%PDF-1.4\n% contract\n%%EOF\n"
+PDF = pdf_bytes(title="合同")
 
 
 @pytest.fixture(autouse=True)

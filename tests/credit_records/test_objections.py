@@ -27,6 +27,7 @@ from credit_records.objection_deadlines import escalate_overdue_objections
 
 from ..builders.clock import at
 from ..builders.core import UserFactory
+from ..builders.files import pdf_bytes
 from ..builders.records import OfficialFactory, make_objection, make_record
 
 pytestmark = pytest.mark.django_db
@@ -187,7 +188,7 @@ def test_the_liaison_files_with_evidence_and_both_sides_are_told(
     settings.MEDIA_ROOT = tmp_path
     Notification.objects.all().delete()
     evidence = SimpleUploadedFile(
-        "付款凭证.pdf", b"%PDF-1.4\n% paid on time\n%%EOF\n", content_type="application/pdf"
+        "付款凭证.pdf", pdf_bytes(title="付款凭证"), content_type="application/pdf"
     )
 
     objection = make_objection(record, actor=nanjing_liaison, files=[evidence])

@@ -12,10 +12,11 @@ from rest_framework.test import APIClient
 from credit_records.models import Objection, ObjectionOutcome, ObjectionStatus, RecordStatus
 
 from ..builders.core import DepartmentFactory, UserFactory
+from ..builders.files import pdf_bytes
 from ..builders.records import make_objection, make_record
 
 OBJECTIONS = "/api/v1/objections/"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes(title="付款凭证")
 
 pytestmark = pytest.mark.django_db
 

@@ -24,6 +24,7 @@ from ..builders.evaluations import (
     make_score,
     make_small_scheme,
 )
+from ..builders.files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -206,7 +207,7 @@ def test_evidence_is_checked_by_its_content(in_review, jiangning, settings, tmp_
     assert "files" in error.value.message_dict
     assert not ScoreFeedback.objects.exists()
 
-    genuine = SimpleUploadedFile("年报.pdf", b"%PDF-1.4\n%%EOF\n")
+    genuine = SimpleUploadedFile("年报.pdf", pdf_bytes())
     feedback = make_feedback(in_review, "320115", "B", actor=jiangning, files=[genuine])
     assert [a.original_name for a in feedback.attachments.all()] == ["年报.pdf"]
 

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from evaluations.models import FeedbackStatus, Round, ScoreFeedback
 
 from ..builders.evaluations import feedback_score, make_answer, make_feedback
+from ..builders.files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -38,7 +39,7 @@ def test_a_region_files_feedback_with_evidence(in_review, jiangning, settings, t
             "score": score.pk,
             "explanation": "政务公开年报已按期发布。",
             "proposed_value": "92",
-            "files": [SimpleUploadedFile("年报.pdf", b"%PDF-1.4\n%%EOF\n")],
+            "files": [SimpleUploadedFile("年报.pdf", pdf_bytes())],
         },
         format="multipart",
     )
@@ -217,7 +218,7 @@ def test_the_evidence_is_served_only_to_who_may_read_the_feedback(
         "320115",
         "B",
         actor=jiangning,
-        files=[SimpleUploadedFile("年报.pdf", b"%PDF-1.4\n%%EOF\n")],
+        files=[SimpleUploadedFile("年报.pdf", pdf_bytes())],
     )
     url = f"/workspace/evaluations/feedback-attachments/{feedback.attachments.get().pk}/"
     assert login(jiangning).get(url).status_code == 200

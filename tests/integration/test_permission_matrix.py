@@ -327,6 +327,17 @@ WEB = {
         f"{CR}.change_creditrepairapplication", "creditrepairapplication"
     ),
     "workspace:objection_list": listing(f"{CR}.view_objection", "objection", "objection"),
+    # Complaints: the register is scoped like the records; the steps and the complainant's
+    # evidence are the handling office's alone (the region's own supervisors: the city
+    # supervisor for the "in" complaint), see expected_web.
+    "workspace:complaint_list": listing(f"{CR}.view_complaint", "complaint", "complaint"),
+    "workspace:complaint_detail": page(f"{CR}.view_complaint", "complaint"),
+    "workspace:complaint_action": post(
+        f"{CR}.change_complaint",
+        "complaint",
+        slugs={s: (f"{CR}.change_complaint",) for s in ("accept", "reject", "assign", "close")},
+    ),
+    "workspace:complaint_attachment": page(f"{CR}.view_complaint", "complaintattachment"),
     "workspace:objection_step": post(
         f"{CR}.change_objection",
         "objection",
@@ -495,6 +506,14 @@ API = {
             for action in ("acknowledge", "suspend", "decide")
         },
     ),
+    "api:complaint": (
+        f"{CR}.complaint",
+        "complaint",
+        {
+            action: ("POST", (f"{CR}.change_complaint",))
+            for action in ("accept", "reject", "assign", "close")
+        },
+    ),
     "procurement-api:supplier": ("procurement.supplier", "supplier", {}),
     "procurement-api:project": ("procurement.procurementproject", "procurementproject", {}),
     "procurement-api:contract": ("procurement.contract", "contract", {}),
@@ -575,6 +594,7 @@ ADMIN_READ_ONLY = {
     f"{CR}.creditrepairapplication",
     f"{CR}.accountabilityentry",
     f"{CR}.objection",
+    f"{CR}.complaint",
     "procurement.redflag",
     "procurement.violation",
     "debt.riskassessment",
@@ -707,6 +727,7 @@ def build_world() -> World:
         Supplier,
     )
 
+    from ..builders.complaints import make_complaint
     from ..builders.core import DepartmentFactory, UserFactory, valid_uscc
     from ..builders.debt import make_profile
     from ..builders.records import OfficialFactory, make_record
@@ -794,6 +815,13 @@ def build_world() -> World:
                 record=objected, actor=None, grounds="other", explanation=f"{m}-OBJECTION"
             ),
         )
+        complaint, _query_code = make_complaint(
+            department,
+            description=f"{m}-COMPLAINT 采购款逾期未付，多次催告无果。",
+            files=[_pdf(f"{m}-complaint.pdf")],
+        )
+        put("complaint", side, complaint)
+        put("complaintattachment", side, complaint.attachments.get())
         closed = make_record(
             department,
             state="closed",
@@ -1445,6 +1473,12 @@ def expected_web(case: Case, role: str):
     if spec.obj == "exportjob":  # the city supervisor's own ("in") or a 苏州 official's
         mine = case.side == "in" and role == "city_supervisor"
         return ({200} if mine or role == "administrator" else {404}), None
+    if spec.obj == "complaintattachment":
+        # Only the handling office (the city supervisor, for its own city's complaint) opens
+        # the complainant's evidence; whoever else may read complaints gets "no such file".
+        if not has_perms(role, perms):
+            return {403}, None
+        return ({200} if case.side == "in" and role == "city_supervisor" else {404}), None
     if spec.method == "POST":
         # A POST-only view answers GET before looking at the object.
         return ({405} if has_perms(role, perms) else {403, 405}), None
@@ -1600,6 +1634,7 @@ SHOWN_AS = {
     "payment": lambda payment: payment.contract.project.code,
     "contract": lambda contract: contract.project.code,
     "objection": lambda objection: objection.record.decision_number,
+    "complaint": lambda complaint: complaint.tracking_number,
 }
 
 
