@@ -13,10 +13,10 @@ from .services.objections import CORRECTABLE_FIELDS
 class ObjectionForm(forms.Form):
     grounds = forms.ChoiceField(
         label=_("Grounds of the objection"),
-        choices=[("", "---------"), *ObjectionGrounds.choices],
+        choices=[("", _("Choose the grounds")), *ObjectionGrounds.choices],
     )
     explanation = forms.CharField(
-        label=_("Explanation"),
+        label=_("Explanation of the objection"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What is wrong with the record, and what the evidence shows."),
     )

@@ -59,7 +59,7 @@ class Objection(Review):
     grounds = models.CharField(
         _("objection grounds"), max_length=24, choices=ObjectionGrounds.choices
     )
-    explanation = models.TextField(_("explanation"))
+    explanation = models.TextField(_("explanation of the objection"))
     # Filed by the credit office or the provincial platform's account for the department.
     filed_on_behalf = models.BooleanField(_("filed on the department's behalf"), default=False)
     # The time limits, from the filing day by the working-day calendar (rules.objection_dues).

@@ -52,7 +52,7 @@ def test_a_visitor_files_a_complaint_and_reads_its_outcome(
     page.locator("form[action$='/accept/'] button").click()
     assert page.get_by_text("已完成：受理").is_visible()
     # The step now open is the assignment.
-    page.get_by_label("承办人").select_option(label="nanjing")
+    page.get_by_label("承办人").select_option(label="nanjing（南京市）")
     page.locator("form[action$='/assign/'] button").click()
     assert page.get_by_text("已完成：交办调查").is_visible()
     page.locator("summary", has_text="办结").click()
