@@ -240,12 +240,12 @@ def test_the_evaluation_results_workbook_neutralises_formulas(admin_user):
 def test_the_feedback_register_neutralises_formulas(admin_user):
     client = Client()
     client.force_login(admin_user)
-    total = 0
+    cells = []
     for evaluation_round in Round.objects.filter(feedback__isnull=False).distinct():
         url = f"/workspace/evaluations/rounds/{evaluation_round.pk}/feedback/export/"
         for fmt, check in (("xlsx", check_xlsx), ("csv", check_csv)):
             response = client.get(url, {"format": fmt})
             assert response.status_code == 200, url
-            total += check(body(response), f"{url}?format={fmt}")
+            cells += check(body(response), f"{url}?format={fmt}")
     # The demo's feedback explanations and reasons carry the payload.
-    assert total > 0
+    assert cells

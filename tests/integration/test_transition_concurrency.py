@@ -905,6 +905,12 @@ def test_two_evaluators_scoring_one_indicator_at_once_leave_one_score_and_matchi
     bring_round_to(evaluation_round, "scoring")
     subject = evaluation_round.subjects.get(region__code="320102")
     manual = indicator(evaluation_round.scheme, "B")
+    # The round in scoring has every score entered already (one history row with a value).
+    entered_before = (
+        Score.objects.get(round=evaluation_round, subject=subject, indicator=manual)
+        .history.filter(value__isnull=False)
+        .count()
+    )
 
     outcomes = race(
         monkeypatch,
@@ -924,7 +930,7 @@ def test_two_evaluators_scoring_one_indicator_at_once_leave_one_score_and_matchi
     assert not split(outcomes)[1], outcomes
     [score] = Score.objects.filter(round=evaluation_round, subject=subject, indicator=manual)
     assert score.value in (Decimal("70.00"), Decimal("90.00"))
-    assert score.history.filter(value__isnull=False).count() == 2
+    assert score.history.filter(value__isnull=False).count() == entered_before + 2
     subject = RoundSubject.objects.get(pk=subject.pk)
     computed = sum(
         s.weighted_value for s in Score.objects.filter(subject=subject) if s.weighted_value
