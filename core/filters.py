@@ -44,6 +44,17 @@ class FilterSet(django_filters.FilterSet):
             item.__dict__.pop("_field", None)
 
 
+class OrderingFilter(django_filters.OrderingFilter):
+    """Sorting by a list's columns (``?o=name``, ``?o=-name``), its descending choices named
+    in our catalogue (django-filter's own has no Chinese for them)."""
+
+    descending_fmt = _("%s (descending)")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("Default order"))
+        super().__init__(*args, **kwargs)
+
+
 class ScopedFilterSet(FilterSet):
     """A FilterSet whose choices and filters depend on the user: given ``user=`` (the export
     worker has no request) or taking the request's user, as the list views and the API do."""

@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import (
+    DepartmentFilter,
     FilterSet,
+    OrderingFilter,
     RegionScopedFilterSet,
     ScopedRegionFilter,
     filterset_user,
@@ -36,8 +38,46 @@ from .models import (
     ReviewStatus,
     Severity,
 )
-from .selectors import escalated_rectifications
+from .selectors import Grade, escalated_rectifications
 from .selectors.cockpit import filter_punctuality
+
+
+class DepartmentCreditFilter(DepartmentFilter):
+    """The workspace's department list: the platform's filters, plus the credit standing
+    (A–D, ``selectors.with_standing_grade``) and honours eligibility that the list shows, and
+    sorting by its columns."""
+
+    standing = django_filters.MultipleChoiceFilter(
+        label=_("Standing"), field_name="standing_grade", choices=Grade.choices
+    )
+    honours = django_filters.ChoiceFilter(
+        label=_("Honours"),
+        choices=[("eligible", _("Eligible")), ("cancelled", _("Cancelled"))],
+        method="by_honours",
+    )
+    o = OrderingFilter(
+        label=_("Sort by"),
+        fields=[
+            ("name", "name"),
+            ("uscc", "uscc"),
+            ("region__code", "region"),
+            ("standing_grade", "standing"),
+        ],
+        field_labels={
+            "name": _("Name"),
+            "uscc": _("Unified social credit code"),
+            "region__code": _("Region"),
+            "standing_grade": _("Standing"),
+        },
+    )
+
+    class Meta(DepartmentFilter.Meta):
+        fields = [*DepartmentFilter.Meta.fields, "standing", "honours"]
+
+    def by_honours(self, queryset, name, value):
+        if value not in ("eligible", "cancelled"):
+            return queryset
+        return queryset.filter(honours_eligible=value == "eligible")
 
 
 class DishonestyRecordFilter(RegionScopedFilterSet):

@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import connections, models
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
     ExpressionWrapper,
@@ -159,6 +160,27 @@ def with_honours_eligibility(
         honours_restriction_q(today), department=OuterRef("pk")
     )
     return queryset.annotate(honours_eligible=~Exists(restricting))
+
+
+def with_standing_grade(
+    queryset: QuerySet[Department], today: datetime.date | None = None
+) -> QuerySet[Department]:
+    """Annotate ``standing_grade`` ("A"–"D") on departments in one query, by the rule of
+    ``standing_from_records`` (the same conditions the cockpit counts with)."""
+    from .cockpit import grade_qs
+
+    today = today or timezone.localdate()
+    graded_d, graded_c = grade_qs(today)
+    counting = DishonestyRecord.objects.filter(standing_q(today), department=OuterRef("pk"))
+    return queryset.annotate(
+        standing_grade=Case(
+            When(Exists(counting.filter(graded_d)), then=Value("D")),
+            When(Exists(counting.filter(graded_c)), then=Value("C")),
+            When(Exists(counting), then=Value("B")),
+            default=Value("A"),
+            output_field=CharField(),
+        )
+    )
 
 
 @dataclass

@@ -9,7 +9,7 @@ from django_filters.views import FilterView
 
 from core.cockpit import cockpit_for, list_url
 from core.exports import Column, field_label
-from core.filters import DepartmentFilter, RegionFilter
+from core.filters import RegionFilter
 from core.holidays import missing_years
 from core.models import Department, Region
 from core.profile import panels_for
@@ -17,6 +17,7 @@ from core.roles import Role, role_of
 from core.scope import scope_queryset
 from core.views import HISTORY_USER, ExportMixin, ScopedQuerysetMixin
 from credit_records import selectors
+from credit_records.filters import DepartmentCreditFilter
 from credit_records.models import (
     RecordStatus,
 )
@@ -56,13 +57,13 @@ class DepartmentListView(
     export_filename = gettext_lazy("departments")
     model = Department
     queryset = Department.objects.select_related("region", "parent")
-    filterset_class = DepartmentFilter
+    filterset_class = DepartmentCreditFilter
     template_name = "credit_records/department_list.html"
     paginate_by = 25
 
     @classmethod
     def prepare_rows(cls, queryset, *, exporting):
-        return selectors.with_honours_eligibility(queryset)
+        return selectors.with_standing_grade(selectors.with_honours_eligibility(queryset))
 
     def export_columns(self):
         m = Department
@@ -75,6 +76,7 @@ class DepartmentListView(
             Column(field_label(m, "parent"), lambda d: d.parent.name if d.parent else ""),
             Column(field_label(m, "active"), lambda d: d.active),
             Column(_("Eligible for honours"), lambda d: d.honours_eligible),
+            Column(_("Standing"), lambda d: d.standing_grade),
         ]
 
 
