@@ -2,6 +2,8 @@
 never the person who made the change, never someone who can no longer see it) and saved views
 of a list (own, shared with the office, deleted only by their owner)."""
 
+import datetime
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
@@ -56,23 +58,30 @@ def test_a_change_to_a_watched_departments_record_reaches_the_watcher_once(
     assert watch_notices(colleague).count() == 2
 
 
-def test_a_watched_record_is_told_of_its_rectification(
+def test_a_watched_record_is_told_of_a_change_to_its_rectification_alone(
     nanjing_department, nanjing_supervisor, nanjing_liaison, django_capture_on_commit_callbacks
 ):
     record = make_record(
         nanjing_department, actor=nanjing_supervisor, state="rectification_required"
     )
-    watching.watch(user=nanjing_supervisor, target=record)
+    watching.watch(user=nanjing_liaison, target=record)
+    deadline = record.rectification.deadline
 
+    # Extending the deadline saves the rectification, not the record: the record's watchers
+    # hear of it all the same.
     with django_capture_on_commit_callbacks(execute=True):
-        services.record_submit_explanation(
-            record=record, actor=nanjing_liaison, explanation="审批流程过长导致逾期。"
+        services.rectification_extend(
+            record=record,
+            actor=nanjing_supervisor,
+            new_deadline=deadline + datetime.timedelta(days=15),
+            reason="材料需补充调取",
         )
 
-    [notice] = watch_notices(nanjing_supervisor)
+    [notice] = watch_notices(nanjing_liaison)
     assert notice.url == f"/workspace/records/{record.pk}/"
-    # The liaison who wrote it is named with their office.
-    assert f"（{nanjing_department.name}）" in notice.message
+    assert "整改" in notice.message  # the rectification is what changed
+    # The supervisor who extended it is named with their office.
+    assert "（南京市）" in notice.message
 
 
 def test_a_watcher_who_lost_the_scope_is_not_told(
