@@ -11,11 +11,11 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import Department, Notification, Region, User
+from .models import Department, Notification, NotificationKind, Region, User
 from .roles import Role
 
 logger = logging.getLogger(__name__)
@@ -212,4 +212,26 @@ def retire(target) -> int:
         Notification.objects.about(target)
         .filter(read_at__isnull=True)
         .update(read_at=timezone.now())
+    )
+
+
+def inbox(user, *, unread_only: bool = False, kind: str | None = None):
+    """The user's own notifications, newest first: all, the unread, or those of one kind (an
+    unknown kind filters nothing away)."""
+    notifications = Notification.objects.filter(recipient=user)
+    if unread_only:
+        notifications = notifications.filter(read_at__isnull=True)
+    if kind in NotificationKind.values:
+        notifications = notifications.filter(kind=kind)
+    return notifications
+
+
+def kind_counts(user, *, unread_only: bool = False) -> dict[str, int]:
+    """How many of the user's notifications (or unread ones) there are of each kind."""
+    return dict(
+        inbox(user, unread_only=unread_only)
+        .order_by()
+        .values_list("kind")
+        .annotate(count=Count("pk"))
+        .values_list("kind", "count")
     )

@@ -8,7 +8,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import Resolver404, resolve, reverse
@@ -173,22 +172,16 @@ class NotificationListView(LoginRequiredMixin, ListView):
     context_object_name = "notifications"
 
     def get_queryset(self):
-        queryset = Notification.objects.filter(recipient=self.request.user)
-        if self.request.GET.get("unread") == "1":
-            queryset = queryset.filter(read_at__isnull=True)
-        # An unknown kind in the address is not an error: it just filters nothing away.
-        kind = self.request.GET.get("kind")
-        if kind in NotificationKind.values:
-            queryset = queryset.filter(kind=kind)
-        return queryset
+        return notifications.inbox(
+            self.request.user,
+            unread_only=self.request.GET.get("unread") == "1",
+            kind=self.request.GET.get("kind"),
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         unread_only = self.request.GET.get("unread") == "1"
-        mine = Notification.objects.filter(recipient=self.request.user)
-        if unread_only:
-            mine = mine.filter(read_at__isnull=True)
-        counts = dict(mine.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+        counts = notifications.kind_counts(self.request.user, unread_only=unread_only)
         current = self.request.GET.get("kind", "")
         context["kind_tabs"] = [
             {

@@ -4,57 +4,12 @@ name or a credit code), the status look-up, and the handling office's steps."""
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, MultipleFileField
-from core.models import Department
-from core.validators import normalize_uscc
 
 from .models import ComplaintCategory, ComplaintOutcome, RecordCategory, Severity
-
-# How many candidates an ambiguous department name lists.
-CANDIDATES_SHOWN = 5
-
-
-def resolve_department(text: str) -> Department:
-    """The department a visitor means by ``text``: its unified social credit code, its exact
-    name, or the one active department whose name contains it. Anything else is a form error
-    that says what to type instead (listing a few candidates by name and code)."""
-    text = " ".join((text or "").split())
-    if not text:
-        raise ValidationError(_("Name the department, or give its credit code."))
-    active = Department.objects.filter(active=True)
-    code = normalize_uscc(text)
-    by_code = active.filter(uscc=code).first()
-    if by_code is not None:
-        return by_code
-    exact = list(active.filter(name=text)[:2])
-    if len(exact) == 1:
-        return exact[0]
-    matches = list(
-        active.filter(Q(name__icontains=text) | Q(uscc__startswith=code))
-        .select_related("region")
-        .order_by("name")[: CANDIDATES_SHOWN + 1]
-    )
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        raise ValidationError(
-            _(
-                "No department named “%(text)s” was found. Type its full name as published, "
-                "or its 18-character unified social credit code."
-            )
-            % {"text": text[:50]}
-        )
-    shown = "；".join(f"{d.name}（{d.uscc}）" for d in matches[:CANDIDATES_SHOWN])
-    raise ValidationError(
-        _(
-            "Several departments match “%(text)s”: %(candidates)s. Type the full name or "
-            "the credit code."
-        )
-        % {"text": text[:50], "candidates": shown}
-    )
+from .selectors.complaints import resolve_department
 
 
 class HoneypotField(forms.CharField):

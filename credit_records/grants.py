@@ -19,7 +19,7 @@ GRANTS = {
         "credit_records.accountabilityentry": {"view"},
         "credit_records.objection": {"view", "add", "change", "export"},
         # Complaints: their steps are the handling office's (services.complaints); the
-        # complainant's details are read through complaint_selectors.complainant_for only.
+        # complainant's details are read through selectors.complaints.complainant_for only.
         "credit_records.complaint": {"view", "change", "export"},
         "credit_records.complaintevent": {"view"},
     },

@@ -27,7 +27,7 @@ from core.public import public_page, render_public
 from core.views import add_form_errors
 
 from .complaint_forms import ComplaintStatusForm, PublicComplaintForm
-from .complaint_selectors import complaint_by_code, public_complaint_statistics, public_timeline
+from .selectors.complaints import complaint_by_code, public_complaint_statistics, public_timeline
 from .services.complaints import complaint_file
 
 

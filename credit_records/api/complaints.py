@@ -3,7 +3,7 @@ office's steps (``accept``, ``reject``, ``assign``, ``close``) from the table th
 reads (``complaint_actions``).
 
 The complainant's identity and contact details are given to the handling office only
-(``complaint_selectors.complainant_for``); everyone else gets them masked (``***``, with
+(``selectors.complaints.complainant_for``); everyone else gets them masked (``***``, with
 ``masked: true``). The description is for the officials who can see the complaint, as on the
 workspace page; the evidence files are not in the API.
 """
@@ -17,7 +17,6 @@ from core.api.filtering import StrictDjangoFilterBackend, StrictOrderingFilter
 from core.api.permissions import ModelPermissions
 from core.models import User
 
-from .. import complaint_selectors as selectors
 from ..complaint_actions import COMPLAINT_ACTIONS, available_complaint_actions
 from ..complaint_filters import ComplaintFilter
 from ..models import (
@@ -29,6 +28,7 @@ from ..models import (
     RecordCategory,
     Severity,
 )
+from ..selectors import complaints as selectors
 from .views import WORKFLOW_ERRORS, Pagination
 
 MASK = "***"

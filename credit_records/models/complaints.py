@@ -10,7 +10,7 @@ only through the transitions below, each called only from ``services.complaints`
 Personal data never sits on ``Complaint`` itself: the complainant's name and contact details
 are a ``ComplainantContact`` row without history and without a scope lookup (no generic
 list, export, admin page or API reaches it), read only through
-``complaint_selectors.complainant_for``.
+``selectors.complaints.complainant_for``.
 """
 
 from django.conf import settings

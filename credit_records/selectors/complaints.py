@@ -1,5 +1,6 @@
 """Reads of complaints: the scoped register, who may see a complainant, the complainant's
-look-up by tracking number and query code, and the public statistics by city.
+look-up by tracking number and query code, the public statistics by city, and the department a
+visitor names on the public form.
 
 The complainant's identity and contact details are read only through ``complainant_for``,
 which answers ``None`` to anyone but the handling office's supervisors.
@@ -9,17 +10,21 @@ import datetime
 from collections import Counter
 
 from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
 
-from core.models import Region, RegionLevel
+from core.models import Department, Region, RegionLevel
 from core.roles import Role
 from core.scope import scope_queryset
+from core.validators import normalize_uscc
 
-from .models import (
+from ..models import (
     HANDLED_COMPLAINT_STATUSES,
     ComplainantContact,
     Complaint,
 )
-from .services.complaints import normalise_query_code, normalise_tracking_number
+from ..services.complaints import normalise_query_code, normalise_tracking_number
 
 
 def complaints_in_scope(user):
@@ -148,3 +153,47 @@ def public_complaint_statistics(today: datetime.date | None = None) -> dict:
 def overdue(complaint: Complaint, today: datetime.date) -> bool:
     due = complaint.current_due
     return due is not None and due < today
+
+
+# How many candidates an ambiguous department name lists.
+CANDIDATES_SHOWN = 5
+
+
+def resolve_department(text: str) -> Department:
+    """The department a visitor means by ``text``: its unified social credit code, its exact
+    name, or the one active department whose name contains it. Anything else is a form error
+    that says what to type instead (listing a few candidates by name and code)."""
+    text = " ".join((text or "").split())
+    if not text:
+        raise ValidationError(_("Name the department, or give its credit code."))
+    active = Department.objects.filter(active=True)
+    code = normalize_uscc(text)
+    by_code = active.filter(uscc=code).first()
+    if by_code is not None:
+        return by_code
+    exact = list(active.filter(name=text)[:2])
+    if len(exact) == 1:
+        return exact[0]
+    matches = list(
+        active.filter(Q(name__icontains=text) | Q(uscc__startswith=code))
+        .select_related("region")
+        .order_by("name")[: CANDIDATES_SHOWN + 1]
+    )
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise ValidationError(
+            _(
+                "No department named “%(text)s” was found. Type its full name as published, "
+                "or its 18-character unified social credit code."
+            )
+            % {"text": text[:50]}
+        )
+    shown = "；".join(f"{d.name}（{d.uscc}）" for d in matches[:CANDIDATES_SHOWN])
+    raise ValidationError(
+        _(
+            "Several departments match “%(text)s”: %(candidates)s. Type the full name or "
+            "the credit code."
+        )
+        % {"text": text[:50], "candidates": shown}
+    )

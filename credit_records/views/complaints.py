@@ -2,7 +2,7 @@
 with its timeline and the handling office's steps, and its evidence files.
 
 The complainant's identity, contact details and evidence are shown to the handling office
-only (``complaint_selectors.complainant_for`` / ``attachments_for``); every other official
+only (``selectors.complaints.complainant_for`` / ``attachments_for``); every other official
 who can see the complaint reads "shown only to the handling office". The export has no
 column of personal data at all: it leaves the office as a file.
 """
@@ -22,10 +22,10 @@ from core.exceptions import WorkflowConflict
 from core.exports import Column, field_label
 from core.scope import get_in_scope_or_404
 from core.views import ExportMixin, ScopedQuerysetMixin, add_form_errors
-from credit_records import complaint_selectors as selectors
 from credit_records.complaint_actions import COMPLAINT_ACTIONS, available_complaint_actions
 from credit_records.complaint_filters import ComplaintFilter
 from credit_records.models import Complaint, ComplaintAttachment
+from credit_records.selectors import complaints as selectors
 
 
 class ComplaintListView(
