@@ -13,6 +13,7 @@ from core.filters import (
     RegionScopedFilterSet,
     ScopedRegionFilter,
     filterset_user,
+    ordering,
     uscc_starts_with,
 )
 from core.models import Department, Region, RegionLevel
@@ -137,6 +138,20 @@ class DishonestyRecordFilter(RegionScopedFilterSet):
         ],
         method="filter_punctuality",
     )
+    o = ordering(
+        ("decision_number", "number", _("Decision number")),
+        ("department__name", "department", _("Department")),
+        ("category", "category", _("Category")),
+        ("severity", "severity", _("Severity")),
+        ("decision_date", "date", _("Decision date")),
+        ("status", "status", _("Status")),
+        ("rectification__deadline", "deadline", _("Rectification deadline")),
+        choice_order={
+            "category": RecordCategory.choices,
+            "severity": Severity.choices,
+            "status": RecordStatus.choices,
+        },
+    )
 
     class Meta:
         model = DishonestyRecord
@@ -154,6 +169,7 @@ class DishonestyRecordFilter(RegionScopedFilterSet):
             "escalated",
             "region_itself",
             "punctuality",
+            "o",
         ]
 
     def __init__(self, *args, **kwargs):
