@@ -5,6 +5,7 @@ the API alike."""
 import django_filters
 from django import forms
 from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -106,6 +107,36 @@ def ordering(*columns: tuple[str, str, object], choice_order=None) -> OrderingFi
         field_labels={path: label for path, _param, label in columns},
         choice_order=choice_order,
     )
+
+
+def ordering_over(model, *paths: str) -> OrderingFilter:
+    """The ``o`` filter of a list whose columns are model fields: each column's ORM path is
+    its query parameter (the list's headings find their column by it), labelled by its
+    field's name; a field with choices sorts in their declared order, and a region's name
+    sorts by the region's code (the province's order of its cities, not the characters').
+    For lists that build their headings from their columns (the debt lists)."""
+    fields, labels, choice_order = [], {}, {}
+    for path in paths:
+        order_path = path
+        if path == "region__name" or path.endswith("__region__name"):
+            order_path = path.removesuffix("name") + "code"
+            labels[order_path] = _("Region")
+        field = _field_at(model, order_path)
+        labels.setdefault(order_path, capfirst(field.verbose_name))
+        if field.choices:
+            choice_order[order_path] = list(field.flatchoices)
+        fields.append((order_path, path))
+    return OrderingFilter(
+        label=_("Sort by"), fields=fields, field_labels=labels, choice_order=choice_order
+    )
+
+
+def _field_at(model, path: str):
+    """The model field an ORM path (``region__name``) ends at."""
+    *relations, last = path.split("__")
+    for name in relations:
+        model = model._meta.get_field(name).related_model
+    return model._meta.get_field(last)
 
 
 class ScopedFilterSet(FilterSet):
