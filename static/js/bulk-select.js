@@ -14,7 +14,7 @@
         all.indeterminate = ticked > 0 && ticked < boxes.length;
       }
       if (count && template) {
-        count.textContent = ticked ? template.replace("%s", String(ticked)) : "";
+        count.textContent = ticked ? template.replace("{n}", String(ticked)) : "";
       }
     }
     if (all) {
