@@ -8,10 +8,11 @@ commits before the next begins, so a worker that dies loses at most the pass it 
 next scan resumes where it stopped: the work is read from the database, never from a queue.
 
 Scans that run at the same time take different batches: on PostgreSQL a pass locks its rows
-with ``FOR UPDATE SKIP LOCKED`` and a scan passes over the rows another holds. Each step is
-still claimed with a conditional update on the level and clock the scan read, which is what
-keeps a step from being taken twice where rows cannot be locked (SQLite, whose write
-transactions are serialised by ``transaction_mode=IMMEDIATE`` instead).
+(the rectification's and its record's) with ``FOR UPDATE SKIP LOCKED`` and passes over the
+rows another scan or a user's action holds; on SQLite write transactions run one at a time
+(``transaction_mode=IMMEDIATE``). What a pass read therefore stays true until it commits, and
+one update per level raises the levels it found due; an update that does not find every row
+as read (which the locks rule out) rolls the pass back.
 
 What a pass's steps cause is written in bulk: one insert each for the timeline events, the
 history rows, the notifications and the accountability proposals, and one task to email the
@@ -25,7 +26,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -58,10 +59,14 @@ def step_delays() -> list[int]:
     return list(settings.CHENGXIN_ESCALATION_DAYS[:3])
 
 
-def next_step_due(rectification: Rectification) -> datetime.date | None:
+# What the day of the next step is worked out from.
+CLOCK_FIELDS = ("deadline", "escalation_level", "ladder_clock_from", "ladder_paused_days")
+
+
+def next_step_due(rectification: Rectification, *, delays=None) -> datetime.date | None:
     """The day the rectification's next ladder step falls due (None after the last step)."""
     return _step_due(
-        delays=step_delays(),
+        delays=step_delays() if delays is None else delays,
         level=rectification.escalation_level,
         deadline=rectification.deadline,
         clock_from=rectification.ladder_clock_from,
@@ -135,6 +140,7 @@ def escalate_overdue(today: datetime.date | None = None, *, budget_seconds=None)
     pending = candidates(today, delays)
     size = max(1, settings.CHENGXIN_LADDER_BATCH)
     stop_at = None if budget_seconds is None else time.monotonic() + budget_seconds
+    recipients = RecipientCache()  # for the whole scan: a backlog names the same offices
     steps = 0
     for start in range(0, len(pending), size):
         if start and stop_at is not None and time.monotonic() > stop_at:
@@ -142,44 +148,68 @@ def escalate_overdue(today: datetime.date | None = None, *, budget_seconds=None)
                 "Escalation: %d rectifications left for the next scan", len(pending) - start
             )
             break
-        steps += escalate_batch(pending[start : start + size], today=today, delays=delays)
+        try:
+            steps += escalate_batch(
+                pending[start : start + size], today=today, delays=delays, recipients=recipients
+            )
+        except StepConflict:
+            logger.warning("Escalation: a batch changed under the scan; the next scan retries")
     return steps
 
 
-def escalate_batch(pks, *, today: datetime.date, delays=None) -> int:
+def escalate_batch(pks, *, today: datetime.date, delays=None, recipients=None) -> int:
     """Take every step due by ``today`` on the rectifications ``pks``; returns the steps
     taken. Each pass takes at most one step per rectification and commits, so the steps of a
     long-missed ladder are dated and recorded in order."""
     delays = delays if delays is not None else step_delays()
+    recipients = recipients if recipients is not None else RecipientCache()
     steps = 0
     while pks:
-        pks = _pass(pks, today=today, delays=delays)
+        pks = _pass(pks, today=today, delays=delays, recipients=recipients)
         steps += len(pks)
     return steps
 
 
+class StepConflict(Exception):
+    """A claimed row was not as the pass read it: the pass is rolled back, the next scan
+    takes it again."""
+
+
 @transaction.atomic
-def _pass(pks, *, today: datetime.date, delays) -> list[int]:
-    """One step on each rectification of ``pks`` that has one due; returns those stepped."""
-    rows = Rectification.objects.filter(pk__in=pks, escalation_level__lt=len(delays))
-    if connection.features.has_select_for_update_skip_locked:
-        rows = rows.select_for_update(skip_locked=True)
-    stepped: dict[int, int] = {}
-    for pk, deadline, level, clock_from, paused_days in rows.values_list(
-        "pk", "deadline", "escalation_level", "ladder_clock_from", "ladder_paused_days"
-    ):
-        due = _step_due(
-            delays=delays,
-            level=level,
-            deadline=deadline,
-            clock_from=clock_from,
-            paused_days=paused_days,
+def _pass(pks, *, today: datetime.date, delays, recipients) -> list[int]:
+    """One step on each rectification of ``pks`` that has one due; returns those stepped.
+
+    The rows are read locked, the rectification's and its record's (on PostgreSQL; SQLite
+    runs one write transaction at a time), and rows that a user's action or another scan
+    holds are passed over. So what is read stays true until the pass commits: the levels are
+    raised by one update, and the record's status (a verification in between) and the clock
+    (an extension, a returned report) are the ones the step was worked out from. Locking the
+    record too keeps the order of the services, which lock the record first: a scan never
+    waits for a user's action, nor the other way round."""
+    rows = (
+        Rectification.objects.filter(
+            pk__in=pks, escalation_level__lt=len(delays), record__status__in=LADDER_STATUSES
         )
-        if due is None or today < due:
-            continue
-        seen = {"deadline": deadline, "clock_from": clock_from, "paused_days": paused_days}
-        if claim_step(pk, level + 1, seen=seen, due=due):
-            stepped[pk] = level + 1
+        .select_related("record")
+        .only(*CLOCK_FIELDS, "record__status")
+    )
+    if connection.features.has_select_for_update_skip_locked:
+        rows = rows.select_for_update(skip_locked=True, of=("self", "record"))
+    due_by_level: dict[int, dict[int, datetime.date]] = defaultdict(dict)
+    for row in rows:
+        due = next_step_due(row, delays=delays)
+        if due is not None and today >= due:
+            due_by_level[row.escalation_level][row.pk] = due
+    stepped: dict[int, int] = {}
+    for level, due in due_by_level.items():
+        claimed = Rectification.objects.filter(pk__in=due, escalation_level=level).update(
+            escalation_level=level + 1,
+            ladder_clock_from=Case(*(When(pk=pk, then=Value(day)) for pk, day in due.items())),
+            ladder_paused_days=0,
+        )
+        if claimed != len(due):
+            raise StepConflict
+        stepped.update(dict.fromkeys(due, level + 1))
     if stepped:
         rectifications = Rectification.objects.select_related(
             "record", "record__department__region__parent", "escalated_to"
@@ -187,46 +217,23 @@ def _pass(pks, *, today: datetime.date, delays) -> list[int]:
         by_step = defaultdict(list)
         for rectification in rectifications:
             by_step[stepped[rectification.pk]].append(rectification)
-        effects = Effects()
+        effects = Effects(recipients)
         for step, taken in sorted(by_step.items()):
             STEPS[step](taken, effects)
         effects.write()
     return list(stepped)
 
 
-def claim_step(rectification_id: int, step: int, *, seen: dict, due: datetime.date) -> bool:
-    """Claim one step with a conditional update (only one worker wins).
-
-    The claim also tests the clock the scan read (deadline, clock start, paused days): an
-    extension or a returned report committed in between moves the step's due day, and the
-    step is then not taken on the stale one.
-
-    The record's status is tested through ``record_id__in`` on purpose: a filter across the
-    join (``record__status__in``) makes Django write ``WHERE id IN (SELECT … JOIN …)``, the
-    level test moves into that subquery, and PostgreSQL's recheck of a row a concurrent scan
-    has just updated then reads the subquery's stale snapshot: both workers "win" the step."""
-    return bool(
-        Rectification.objects.filter(
-            pk=rectification_id,
-            escalation_level=step - 1,
-            deadline=seen["deadline"],
-            ladder_clock_from=seen["clock_from"],
-            ladder_paused_days=seen["paused_days"],
-            record_id__in=DishonestyRecord.objects.filter(status__in=LADDER_STATUSES).values("pk"),
-        ).update(escalation_level=step, ladder_clock_from=due, ladder_paused_days=0)
-    )
-
-
 class Effects:
     """What one pass's steps cause, gathered and then written with one insert per table."""
 
-    def __init__(self):
+    def __init__(self, recipients: RecipientCache):
         self.events: list[RecordEvent] = []
         self.history: dict[type, list] = defaultdict(list)
         self.changed_records: list[DishonestyRecord] = []
         self.escalated: list[Rectification] = []
         self.notices: list[dict] = []
-        self.recipients = RecipientCache()
+        self.recipients = recipients
 
     def event(self, record, action, reason_code: str, **params) -> None:
         """A system step on the record's timeline; its reason is worded in each reader's
