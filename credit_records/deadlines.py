@@ -14,7 +14,7 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.deadlines import DeadlineSource, DueItem, days_phrase, register, send_reminders
-from core.notifications import liaisons_of, supervisors_of
+from core.notifications import RecipientCache, liaisons_of, supervisors_of
 
-from . import event_reasons, objection_deadlines
+from . import event_reasons, ladder, objection_deadlines
 from .ladder import (  # noqa: F401  (the services call these through this module)
     LADDER_STATUSES,
     escalate_overdue,
@@ -186,21 +186,6 @@ for _source in objection_deadlines.SOURCES:
     register(_source)
 
 
-def _event(record, action, reason_code: str, **params) -> None:
-    """A system step on the record's timeline; its reason is worded in each reader's language
-    (see event_reasons)."""
-    from .services.base import log_event
-
-    log_event(
-        record, action=action, actor=None, **event_reasons.reason_fields(reason_code, **params)
-    )
-
-
-def _history(instance, reason: str) -> None:
-    instance._change_reason = reason[:100]
-    instance.save()
-
-
 def expire_disclosures(today: datetime.date | None = None) -> int:
     """Write the audit entry of every record whose maximum disclosure period has ended. The
     public pages already hide it by date; this records when it left: on ``disclosure_ends``,
@@ -216,25 +201,40 @@ def expire_disclosures(today: datetime.date | None = None) -> int:
         status__in=COUNTING_STATUSES,
         disclose=True,
         disclosure_ended_early_on__isnull=True,
-    ).values_list("pk", flat=True)
+    )
+    pending = list(due.order_by("pk").values_list("pk", flat=True))
     expired = 0
-    for pk in list(due):
-        with transaction.atomic():
-            claimed = DishonestyRecord.objects.filter(
-                pk=pk, disclosure_expired_on__isnull=True
-            ).update(disclosure_expired_on=F("disclosure_ends"))
-            if not claimed:
-                continue
-            record = DishonestyRecord.objects.get(pk=pk)
-            _history(record, str(RecordEventAction.DISCLOSURE_EXPIRED.label))
-            _event(
-                record,
-                RecordEventAction.DISCLOSURE_EXPIRED,
-                event_reasons.DISCLOSURE_EXPIRED,
-                date=record.disclosure_ends.isoformat(),
-            )
-            expired += 1
+    # A backlog (a province's first scan) in batches that each commit, like the ladder's.
+    for start in range(0, len(pending), settings.CHENGXIN_LADDER_BATCH):
+        expired += _expire_batch(due, pending[start : start + settings.CHENGXIN_LADDER_BATCH])
     return expired
+
+
+@transaction.atomic
+def _expire_batch(due, pks) -> int:
+    rows = due.filter(pk__in=pks)
+    if connection.features.has_select_for_update_skip_locked:
+        rows = rows.select_for_update(skip_locked=True)
+    records = list(rows)
+    if not records:
+        return 0
+    claimed = DishonestyRecord.objects.filter(
+        pk__in=[record.pk for record in records], disclosure_expired_on__isnull=True
+    ).update(disclosure_expired_on=F("disclosure_ends"))
+    if claimed != len(records):
+        raise ladder.StepConflict  # the rows are locked: not expected; the next scan retries
+    effects = ladder.Effects(RecipientCache())
+    for record in records:
+        record.disclosure_expired_on = record.disclosure_ends
+        effects.changed(record, RecordEventAction.DISCLOSURE_EXPIRED.label)
+        effects.event(
+            record,
+            RecordEventAction.DISCLOSURE_EXPIRED,
+            event_reasons.DISCLOSURE_EXPIRED,
+            date=record.disclosure_ends.isoformat(),
+        )
+    effects.write()
+    return len(records)
 
 
 def _escalate_complaints(today: datetime.date) -> int:

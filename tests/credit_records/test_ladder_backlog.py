@@ -1,7 +1,7 @@
-"""A backlog of deadlines at province scale: the escalation ladder works through overdue
-rectifications in batches that each commit, a scan out of time leaves the rest to the next one,
-and a scan with nothing new to send costs the same few queries however many deadlines wait in
-the reminder windows."""
+"""A backlog of deadlines at province scale: the escalation ladder (and the end of
+disclosure) works through a backlog in batches that each commit, a scan out of time leaves the
+rest to the next one, and a scan with nothing new to send costs the same few queries however
+many deadlines wait in the reminder windows."""
 
 import datetime
 
@@ -17,11 +17,12 @@ from credit_records.models import (
     AccountabilityKind,
     RecordEvent,
     Rectification,
+    Severity,
 )
 
 from ..builders.clock import at
 from ..builders.core import UserFactory
-from ..builders.records import OfficialFactory, make_rectifying_record
+from ..builders.records import OfficialFactory, make_record, make_rectifying_record
 from ..builders.tasks import celery_eager
 
 pytestmark = pytest.mark.django_db
@@ -168,3 +169,30 @@ def test_a_scan_with_nothing_new_to_remind_costs_the_same_queries_for_many_deadl
 
     assert ReminderLog.objects.count() > sent
     assert many == few
+
+
+@override_settings(CHENGXIN_LADDER_BATCH=2)
+def test_a_backlog_of_ended_disclosures_is_recorded_in_batches_each_once(
+    time_machine, nanjing_department, nanjing_liaison
+):
+    decided = datetime.date(2025, 3, 10)  # a general record: disclosed for twelve months
+    time_machine.move_to(at(datetime.date(2025, 4, 1)), tick=False)
+    records = [
+        make_record(
+            nanjing_department,
+            liaison=nanjing_liaison,
+            state="confirmed",
+            decision_date=decided,
+            severity=Severity.GENERAL,
+        )
+        for _ in range(5)
+    ]
+    time_machine.move_to(at(datetime.date(2026, 5, 1)), tick=False)
+
+    assert deadlines.expire_disclosures() == 5
+    assert deadlines.expire_disclosures() == 0
+    for record in records:
+        record.refresh_from_db()
+        assert record.disclosure_expired_on == datetime.date(2026, 3, 10)
+        assert record.history.filter(disclosure_expired_on__isnull=False).count() == 1
+        assert RecordEvent.objects.filter(record=record, action="disclosure_expired").count() == 1
