@@ -1,9 +1,10 @@
 """The workspace's URLs (namespace ``workspace``): records, departments, regions, officials,
-commendations, commitments, and core's inbox and background exports."""
+commendations, commitments, and core's inbox, background exports and credit reports."""
 
 from django.urls import include, path
 
 from core import views as core_views
+from core.reports import views as report_views
 
 from . import views
 
@@ -17,6 +18,12 @@ urlpatterns = [
         views.DepartmentDetailView.as_view(),
         name="department_detail",
     ),
+    path(
+        "departments/<str:uscc>/report.pdf",
+        report_views.OfficialReportView.as_view(),
+        name="department_report",
+    ),
+    path("reports/", report_views.IssuedReportListView.as_view(), name="report_list"),
     path("regions/", views.RegionListView.as_view(), name="region_list"),
     path("complaints/", include("credit_records.complaint_urls")),
     path("records/", views.RecordListView.as_view(), name="record_list"),

@@ -117,6 +117,7 @@ class DepartmentDetailView(
             officials=department.officials.all(),
             history=department.history.select_related(*HISTORY_USER)[:20],
             can_add_record=user.has_perm("credit_records.add_dishonestyrecord"),
+            can_issue_report=user.has_perm("core.add_issuedreport"),
             extra_panels=panels_for(department, user),
         )
         return context
