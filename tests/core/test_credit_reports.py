@@ -183,8 +183,7 @@ def test_verification_accepts_the_issued_file_and_refuses_one_with_a_byte_change
     issued = issue(department_with_file, actor=nanjing_supervisor)
     assert report_verify_file(issued.content).verdict == "genuine"
     changed = bytearray(issued.content)
-    position = changed.index(b"/Producer")
-    changed[position + 12] ^= 0x01
+    changed[len(changed) // 2] ^= 0x01
     assert report_verify_file(bytes(changed)).verdict == "not_genuine"
 
 
@@ -198,7 +197,7 @@ def test_the_verification_page_checks_an_uploaded_file(
     assert page.context["result"].verdict == "genuine"
     assert "南京市财政局" in page.content.decode()
     changed = bytearray(issued.content)
-    changed[changed.index(b"/Producer") + 12] ^= 0x01
+    changed[len(changed) // 2] ^= 0x01
     upload = SimpleUploadedFile("report.pdf", bytes(changed), content_type="application/pdf")
     page = client.post("/public/reports/verify/", {"file": upload})
     assert page.context["result"].verdict == "not_genuine"
