@@ -27,8 +27,8 @@ from core.exports import content_disposition, csv_response, export_stem
 from core.keyset import InvalidCursor, paginate
 from core.models import Department
 from core.public import cached_count, public_page, render_public
-from core.reports.forms import PublicReportForm
 from core.public_cache import versioned_key
+from core.reports.forms import PublicReportForm
 from core.validators import normalize_uscc
 
 from . import selectors

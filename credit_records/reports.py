@@ -32,9 +32,7 @@ def standing_section(request: ReportRequest) -> Section:
     if request.public:
         records = list(selectors.public_record_queryset(today).filter(department=department))
         standing = selectors.standing_from_records(records, today)
-        eligible = (
-            not selectors.public_honours_cancelled(today).filter(pk=department.pk).exists()
-        )
+        eligible = not selectors.public_honours_cancelled(today).filter(pk=department.pk).exists()
         restored_on = None
     else:
         profile = selectors.department_credit_profile(department, today)

@@ -24,6 +24,11 @@ urlpatterns = [
         name="department_report",
     ),
     path("reports/", report_views.IssuedReportListView.as_view(), name="report_list"),
+    path(
+        "departments/reports.zip",
+        report_views.ReportsExportView.as_view(),
+        name="department_reports_export",
+    ),
     path("regions/", views.RegionListView.as_view(), name="region_list"),
     path("complaints/", include("credit_records.complaint_urls")),
     path("records/", views.RecordListView.as_view(), name="record_list"),

@@ -42,19 +42,21 @@ def purchaser_section(request: ReportRequest) -> Section | None:
                 (_("Payments to suppliers"), _punctuality_text(punctuality)),
             ],
         )
-    if not (
-        department.procurement_projects.exists() or department.procurement_violations.exists()
-    ):
+    if not (department.procurement_projects.exists() or department.procurement_violations.exists()):
         return None
     score = purchaser_score(department, request.today)
     summary = purchaser_summary(department)
     return Section(
         title=_("Government procurement (purchaser)"),
         facts=[
-            (_("Purchaser credit score"), _("%(score)d points, %(stars)d stars") % {
-                "score": score.score,
-                "stars": score.stars,
-            }),
+            (
+                _("Purchaser credit score"),
+                _("%(score)d points, %(stars)d stars")
+                % {
+                    "score": score.score,
+                    "stars": score.stars,
+                },
+            ),
             (_("Procurement projects"), str(summary["projects"])),
             (_("Open red flags"), str(summary["open_flags"])),
             (_("Payments to suppliers"), _punctuality_text(summary)),

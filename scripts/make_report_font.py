@@ -1,6 +1,8 @@
 """Make the reports' font subset (run once; the result is committed).
 
-    .venv/bin/python scripts/make_report_font.py /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+    .venv/bin/python scripts/make_report_font.py NotoSansCJK-Regular.ttc
+
+with the collection from Debian's fonts-noto-cjk (/usr/share/fonts/opentype/noto/).
 
 Takes Noto Sans CJK SC (Debian's fonts-noto-cjk, SIL Open Font License 1.1) and keeps the
 characters a Chinese government report needs: ASCII, GB 2312 (6,763 characters and its
@@ -12,6 +14,7 @@ encoding whose text every reader extracts, while its CID-keyed CFF embedding rea
 garbage. See core/reports/pdf.py for why fpdf2 and this font.
 """
 
+import contextlib
 import re
 import sys
 from pathlib import Path
@@ -47,8 +50,13 @@ def to_truetype(font) -> None:
     maxp = font["maxp"]
     maxp.tableVersion = 0x00010000
     for attr in (
-        "maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs",
-        "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions",
+        "maxZones",
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
         "maxComponentElements",
     ):
         setattr(maxp, attr, 0)
@@ -61,19 +69,20 @@ def to_truetype(font) -> None:
     post.glyphOrder = glyph_order
     font.sfntVersion = "\x00\x01\x00\x00"
 
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "core" / "reports" / "fonts" / "NotoSansSC-Regular-subset.ttf"
-EXTRA = "·—–…‘’“”《》〈〉【】〔〕〖〗「」『』、。，；：？！（）〓※№℃×÷±≤≥≠□■○●△▲◇◆☆★→←↑↓①②③④⑤⑥⑦⑧⑨⑩￥"
+EXTRA = (
+    "·—–…‘’“”《》〈〉【】〔〕〖〗「」『』、。，；：？！（）〓※№℃×÷±≤≥≠□■○●△▲◇◆☆★→←↑↓①②③④⑤⑥⑦⑧⑨⑩￥"
+)
 
 
 def characters() -> set[int]:
     chars = set(range(0x20, 0x7F))
     for high in range(0xA1, 0xF8):
         for low in range(0xA1, 0xFF):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 chars.update(map(ord, bytes([high, low]).decode("gb2312")))
-            except UnicodeDecodeError:
-                pass
     chars.update(map(ord, EXTRA))
     po = (ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po").read_text("utf-8")
     for text in re.findall(r'^msgstr(?:\[\d\])? "(.*)"$', po, flags=re.M):

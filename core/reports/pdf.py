@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import segno
+from django.utils.translation import gettext as _
 from fontTools.ttLib import TTFont
 from fpdf import FPDF, FontFace
 from fpdf.enums import WrapMode, XPos, YPos
-from django.utils.translation import gettext as _
 
 from .sections import Section
 
@@ -144,7 +144,7 @@ class _ReportPDF(FPDF):
                         style="F",
                     )
 
-    def table(self, table):  # noqa: D102 - fpdf2 has a ``table`` context manager we wrap
+    def table(self, table):
         widths = table.widths or [1] * len(table.headers)
         self.set_font(FONT_NAME, size=9)
         with super().table(

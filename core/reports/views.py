@@ -8,10 +8,12 @@ apps registered."""
 import math
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views import View
@@ -19,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import ListView
 from rest_framework.throttling import SimpleRateThrottle
 
+from core import export_jobs
 from core.exports import content_disposition
 from core.models import Department, IssuedReport, ReportVariant
 from core.public import render_public
@@ -26,6 +29,7 @@ from core.scope import get_in_scope_or_404
 from core.validators import normalize_uscc
 from core.views import ScopedQuerysetMixin, add_form_errors
 
+from .archive import DEPARTMENT_REPORTS_SOURCE
 from .forms import OfficialReportForm, PublicReportForm, VerifyForm
 from .services import report_issue, report_number, report_verify_code, report_verify_file
 
@@ -122,8 +126,7 @@ def verify(request):
     if asked:
         if (wait := _wait(request, VerifyThrottle)) is not None:
             context["refusal"] = _(
-                "Too many verifications from your address. Please try again in "
-                "%(minutes)s minutes."
+                "Too many verifications from your address. Please try again in %(minutes)s minutes."
             ) % {"minutes": max(1, math.ceil(wait / 60))}
             response = render_public(request, template, context, status=429)
             response["Retry-After"] = str(wait)
@@ -194,7 +197,9 @@ class OfficialReportView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return pdf_response(issued)
 
 
-class IssuedReportListView(LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, ListView):
+class IssuedReportListView(
+    LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, ListView
+):
     """The register of issued reports (both variants) for departments in the user's scope."""
 
     permission_required = "core.view_issuedreport"
@@ -222,3 +227,47 @@ class IssuedReportListView(LoginRequiredMixin, PermissionRequiredMixin, ScopedQu
         context["variant"] = self.request.GET.get("variant", "")
         context["department_code"] = self.request.GET.get("department", "")
         return context
+
+
+class ReportsExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """The credit reports of every department the list shows (its filter: a city's, say), as
+    a ZIP prepared in the background, with progress on "My exports"."""
+
+    permission_required = ("core.view_department", "core.add_issuedreport")
+
+    def post(self, request):
+        form = OfficialReportForm(request.POST)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{label} {' '.join(errors)}")
+            return redirect(
+                f"{reverse('workspace:department_list')}?{request.POST.get('query', '')}"
+            )
+        data = form.cleaned_data
+        params = QueryDict(request.POST.get("query", ""), mutable=True)
+        params["purpose"] = data["purpose"]
+        params["purpose_note"] = data["purpose_note"]
+        params["period_start"] = data["period_start"].isoformat()
+        params["period_end"] = data["period_end"].isoformat()
+        params.setlist("sections", data["sections"])
+        try:
+            export_jobs.export_job_create(
+                actor=request.user,
+                view_name=DEPARTMENT_REPORTS_SOURCE,
+                query=params.urlencode(),
+                fmt="zip",
+            )
+        except export_jobs.ExportRefused as refused:
+            messages.error(request, refused.message)
+        except PermissionDenied as denied:
+            messages.error(request, str(denied))
+        else:
+            messages.info(
+                request,
+                _(
+                    "The reports are being issued in the background: download the ZIP here "
+                    "when it is ready."
+                ),
+            )
+        return redirect("workspace:export_list")

@@ -25,9 +25,9 @@ from core.api.parsers import JSONParser
 from core.api.permissions import ModelPermissions
 from core.filters import DepartmentFilter, RegionFilter
 from core.models import Department, Region, ReportVariant
+from core.public_cache import CachedCountPaginator
 from core.reports.serializers import IssuedReportSerializer, ReportRequestSerializer
 from core.reports.services import report_issue
-from core.public_cache import CachedCountPaginator
 from core.scope import scope_queryset
 from core.validators import normalize_uscc
 

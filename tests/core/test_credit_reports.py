@@ -213,9 +213,10 @@ def test_the_verification_page_checks_a_code_typed_in_any_case(
     assert page.context["result"].verdict == "genuine"
     assert issued.report.code in page.content.decode()
     unknown = "00000-00000-00000-00000"
-    assert client.get("/public/reports/verify/", {"code": unknown}).context[
-        "result"
-    ].verdict == "not_genuine"
+    assert (
+        client.get("/public/reports/verify/", {"code": unknown}).context["result"].verdict
+        == "not_genuine"
+    )
     bad = client.get("/public/reports/verify/", {"code": "12345"})
     assert bad.status_code == 400
     assert "result" not in bad.context
@@ -228,9 +229,9 @@ def test_an_expired_report_is_verified_as_expired(department_with_file, nanjing_
     after = valid_until + datetime.timedelta(days=1)
     assert report_verify_code(issued.report.code, after).verdict == "expired"
     assert report_verify_file(issued.content, after).verdict == "expired"
-    with time_machine.travel(datetime.datetime.combine(after, datetime.time(12)), tick=False):
-        with translation.override("zh-hans"):
-            page = client.get("/public/reports/verify/", {"code": issued.report.code})
+    moment = datetime.datetime.combine(after, datetime.time(12))
+    with time_machine.travel(moment, tick=False), translation.override("zh-hans"):
+        page = client.get("/public/reports/verify/", {"code": issued.report.code})
     assert page.context["result"].verdict == "expired"
     assert "已过期" in page.content.decode()
 
@@ -423,5 +424,75 @@ def test_the_api_refuses_a_long_period_and_a_department_outside_the_scope(
     assert refused.status_code == 400
     assert "period_start" in refused.json()
     api.force_authenticate(suzhou_supervisor)
-    assert api.post(url, {**body, "period_start": today.isoformat()}, format="json").status_code == 404
+    assert (
+        api.post(url, {**body, "period_start": today.isoformat()}, format="json").status_code == 404
+    )
     assert IssuedReport.objects.count() == 0
+
+
+# --- a city's reports in the background -------------------------------------------------------
+
+
+def test_a_citys_reports_are_a_background_zip_with_one_verified_report_per_department(
+    login, settings, tmp_path, department_with_file, suzhou_department, nanjing_supervisor
+):
+    import zipfile
+
+    from core.models import ExportJob
+    from core.tasks import run_export_job
+
+    from ..builders.core import DepartmentFactory
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    second = DepartmentFactory(name="南京市审计局", region=department_with_file.region)
+    today = timezone.localdate()
+    client = login(nanjing_supervisor)
+    answer = client.post(
+        "/workspace/departments/reports.zip",
+        {
+            "query": "q=南京市",
+            "purpose": "funding",
+            "period_start": (today - relativedelta(years=1)).isoformat(),
+            "period_end": today.isoformat(),
+            "sections": ["standing", "records"],
+        },
+    )
+    assert answer.status_code == 302
+    job = ExportJob.objects.get()
+    assert job.format == "zip"
+    assert run_export_job(job.pk) == "done"
+    job.refresh_from_db()
+    assert job.rows_written == job.rows_total == 2
+    with job.file.open("rb") as handle, zipfile.ZipFile(handle) as archive:
+        names = sorted(archive.namelist())
+        contents = {name: archive.read(name) for name in names}
+    assert names == sorted(f"{d.uscc}-{d.name}.pdf" for d in (department_with_file, second))
+    for content in contents.values():
+        assert report_verify_file(content).verdict == "genuine"
+    # Every report is in the register, for the requester, with the purpose asked for; none
+    # for the department outside the supervisor's city.
+    reports = IssuedReport.objects.all()
+    assert {r.department for r in reports} == {department_with_file, second}
+    assert {(r.purpose, r.issued_by) for r in reports} == {("funding", nanjing_supervisor)}
+    download = client.get(f"/workspace/exports/{job.pk}/download/")
+    assert download["Content-Type"] == "application/zip"
+
+
+def test_a_city_zip_with_a_period_over_five_years_is_refused(
+    login, department_with_file, nanjing_supervisor
+):
+    from core.models import ExportJob
+
+    today = timezone.localdate()
+    client = login(nanjing_supervisor)
+    client.post(
+        "/workspace/departments/reports.zip",
+        {
+            "query": "",
+            "purpose": "funding",
+            "period_start": (today - relativedelta(years=6)).isoformat(),
+            "period_end": today.isoformat(),
+            "sections": ["standing"],
+        },
+    )
+    assert ExportJob.objects.count() == 0
