@@ -98,12 +98,18 @@ def main(source: str) -> None:
     options.name_languages = ["*"]
     options.hinting = False
     options.desubroutinize = False
-    options.layout_features = ["kern", "liga", "vert", "vrt2"]
+    # Horizontal text without OpenType layout (fpdf2 drops GSUB/GPOS when embedding): fewer
+    # tables for fpdf2 to read for each report.
+    options.layout_features = []
+    options.drop_tables += ["vmtx", "vhea", "VORG", "GSUB", "GPOS", "GDEF", "BASE", "DSIG"]
     options.notdef_outline = True
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=characters())
     subsetter.subset(font)
     to_truetype(font)
+    # One Unicode cmap (Windows, BMP) is all a PDF reader and fpdf2 use.
+    cmap = font["cmap"]
+    cmap.tables = [t for t in cmap.tables if (t.platformID, t.platEncID) == (3, 1)]
     font.save(OUT)
     print(OUT, OUT.stat().st_size)
 
