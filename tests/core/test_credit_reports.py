@@ -347,10 +347,11 @@ def test_the_register_lists_only_reports_in_scope(
     login, department_with_file, suzhou_department, nanjing_supervisor, suzhou_supervisor
 ):
     mine = issue(department_with_file, actor=nanjing_supervisor).report
+    public = issue(department_with_file, variant=ReportVariant.PUBLIC, sections=["standing"])
     theirs = issue(suzhou_department, actor=suzhou_supervisor).report
     page = login(nanjing_supervisor).get("/workspace/reports/")
     assert page.status_code == 200
-    assert list(page.context["reports"]) == [mine]
+    assert list(page.context["reports"]) == [public.report, mine]
     assert theirs.code not in page.content.decode()
 
 
