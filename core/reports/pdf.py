@@ -28,8 +28,8 @@ import segno
 from django.utils.translation import gettext as _
 from fontTools.ttLib import TTFont
 from fpdf import FPDF, FontFace
-from fpdf.fonts import SubsetMap
 from fpdf.enums import WrapMode, XPos, YPos
+from fpdf.fonts import SubsetMap
 
 from .sections import Section
 
