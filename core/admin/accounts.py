@@ -130,7 +130,10 @@ class UserAdmin(
         (None, {"fields": ["username", "password"]}),
         (_("Personal info"), {"fields": ["first_name", "last_name", "email", "language"]}),
         (_("Role and scope"), {"fields": ["role", "region", "department"]}),
-        (_("Status"), {"fields": ["is_active", "is_superuser", "last_login", "date_joined"]}),
+        (
+            _("Status"),
+            {"fields": ["is_active", "is_superuser", "break_glass", "last_login", "date_joined"]},
+        ),
     ]
     add_fieldsets = [
         (
@@ -150,6 +153,13 @@ class UserAdmin(
         ),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=_("Reset two-factor sign-in (a lost phone)"))
+    def reset_two_factor(self, request, queryset):
+        from core.admin.signin import reset_two_factor
+
+        reset_two_factor(self, request, queryset)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
