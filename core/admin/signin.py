@@ -38,8 +38,10 @@ def reset_two_factor(modeladmin, request, queryset):
     modeladmin.message_user(
         request,
         ngettext(
-            "Two-factor sign-in was reset for %(count)d user: they enrol again at their next sign-in.",
-            "Two-factor sign-in was reset for %(count)d users: they enrol again at their next sign-in.",
+            "Two-factor sign-in was reset for %(count)d user: they enrol again at their "
+            "next sign-in.",
+            "Two-factor sign-in was reset for %(count)d users: they enrol again at their "
+            "next sign-in.",
             len(users),
         )
         % {"count": len(users)},

@@ -4,8 +4,10 @@
 if they have an authenticator, else the enrolment page — and sign-out. This covers the
 workspace and the admin alike, and a session begun through single sign-on.
 
-Nothing is read for a user whose role needs no second factor (the role is read once a request
-anyway), so their pages cost no extra query."""
+Someone whose role needs no second factor but who set up an authenticator gives a code too:
+at the password sign-in (core/signin/views.py), and after single sign-on through a session
+flag. Nothing is read for a user whose role needs no second factor (the role is read once a
+request anyway), so their pages cost no extra query."""
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -27,12 +29,14 @@ class RequireTwoFactorMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (
-            settings.CHENGXIN_TWO_FACTOR_ROLES
-            and user is not None
+            user is not None
             and user.is_authenticated
             and not request.path.startswith(OPEN_PREFIXES)
             and not user.is_verified()
-            and two_factor.required_for(user)
+            and (
+                request.session.get(two_factor.DUE)
+                or (settings.CHENGXIN_TWO_FACTOR_ROLES and two_factor.required_for(user))
+            )
             and request.path not in {reverse(name) for name in OPEN_NAMES}
         ):
             if request.path.startswith("/api/"):

@@ -71,7 +71,8 @@ class MatchingOIDCBackend(OIDCAuthenticationBackend):
         return bool(claims.get(settings.CHENGXIN_OIDC_MATCH_CLAIM))
 
     def describe_user_by_claims(self, claims):
-        return f"{settings.CHENGXIN_OIDC_MATCH_CLAIM}={claims.get(settings.CHENGXIN_OIDC_MATCH_CLAIM)!r}"
+        claim = settings.CHENGXIN_OIDC_MATCH_CLAIM
+        return f"{claim}={claims.get(claim)!r}"
 
     def filter_users_by_claims(self, claims):
         value = str(claims.get(settings.CHENGXIN_OIDC_MATCH_CLAIM) or "").strip()

@@ -17,6 +17,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.roles import role_of
 
 RECOVERY_CODE_COUNT = 10
+# The session key that asks a session for its code whatever the role: set when someone with an
+# authenticator signs in through single sign-on.
+DUE = "two_factor_due"
 
 
 def required_for(user) -> bool:

@@ -6,7 +6,9 @@ import base64
 import logging
 import time
 
+import requests
 import segno
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -25,9 +27,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
-
-from axes.handlers.proxy import AxesProxyHandler
 
 from . import tokens, two_factor
 from .forms import CodeForm, EnrolmentForm
@@ -69,9 +70,11 @@ class SignInView(auth_views.LoginView):
         local = settings.CHENGXIN_LOCAL_PASSWORDS
         context.update(
             sso_enabled=settings.CHENGXIN_OIDC_ENABLED,
-            sso_label=settings.CHENGXIN_OIDC_BUTTON_LABEL or _("Sign in with the unified identity platform"),
+            sso_label=settings.CHENGXIN_OIDC_BUTTON_LABEL
+            or _("Sign in with the unified identity platform"),
             local_passwords=local,
-            show_password_form=local or "break-glass" in self.request.GET
+            show_password_form=local
+            or "break-glass" in self.request.GET
             or self.request.method == "POST",
         )
         return context
@@ -122,7 +125,9 @@ class TwoFactorVerifyView(FormView):
             limit = settings.CHENGXIN_TWO_FACTOR_PENDING_MINUTES * 60
             account = None
             if pending and time.time() - pending["since"] <= limit:
-                account = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
+                account = (
+                    get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
+                )
             if account is None:
                 request.session.pop(PENDING, None)
                 messages.info(request, _("Sign in again: the sign-in was not finished in time."))
@@ -150,7 +155,10 @@ class TwoFactorVerifyView(FormView):
             user_login_failed.send(sender=type(self), credentials=credentials, request=request)
             form.add_error(
                 "code",
-                _("This code is not right, has expired or was already used. Try the code your app shows now."),
+                _(
+                    "This code is not right, has expired or was already used. Try the code "
+                    "your app shows now."
+                ),
             )
             return self.form_invalid(form)
         target = self.next_url()
@@ -162,11 +170,15 @@ class TwoFactorVerifyView(FormView):
             auth_login(request, self.account)
         else:
             otp_login(request, device)
-        if device.__class__.__name__ == "StaticDevice":
+        request.session.pop(two_factor.DUE, None)
+        if isinstance(device, StaticDevice):
             left = two_factor.recovery_codes_left(self.account)
             messages.warning(
                 request,
-                _("You signed in with a recovery code; %(count)s are left. Make new ones on your two-factor page.")
+                _(
+                    "You signed in with a recovery code; %(count)s are left. Make new ones on "
+                    "your two-factor page."
+                )
                 % {"count": left},
             )
         return redirect(target)
@@ -218,7 +230,9 @@ class TwoFactorSetupView(LoginRequiredMixin, View):
         form = EnrolmentForm(request.POST)
         if form.is_valid():
             device = two_factor.pending_device(user)
-            codes = two_factor.enrolment_confirm(user=user, device=device, code=form.cleaned_data["code"])
+            codes = two_factor.enrolment_confirm(
+                user=user, device=device, code=form.cleaned_data["code"]
+            )
             if codes is not None:
                 otp_login(request, device)
                 return self.show_codes(codes, enrolled_now=True)
@@ -226,7 +240,9 @@ class TwoFactorSetupView(LoginRequiredMixin, View):
         return _no_store(render(request, self.template_name, self.context(form), status=200))
 
     def show_codes(self, codes, enrolled_now=False):
-        next_url = _safe(self.request, self.request.POST.get("next"), reverse(settings.LOGIN_REDIRECT_URL))
+        next_url = _safe(
+            self.request, self.request.POST.get("next"), reverse(settings.LOGIN_REDIRECT_URL)
+        )
         return _no_store(
             render(
                 self.request,
@@ -305,12 +321,23 @@ class SSOCallbackView(OIDCAuthenticationCallbackView):
             logger.warning("Single sign-on refused: %s", error)
             request.sso_refusal = "invalid"
             return self.login_failure()
-        except Exception as error:  # the provider unreachable or answering nonsense
-            if error.__class__.__module__.startswith(("requests", "urllib3", "jwt")):
-                logger.warning("Single sign-on failed: %s", error)
-                request.sso_refusal = "unavailable"
-                return self.login_failure()
-            raise
+        except requests.HTTPError as error:
+            # The provider refused the code (used already, expired, not for this client).
+            logger.warning("Single sign-on refused by the provider: %s", error)
+            request.sso_refusal = "invalid"
+            return self.login_failure()
+        except requests.RequestException as error:
+            logger.warning("Single sign-on failed: %s", error)
+            request.sso_refusal = "unavailable"
+            return self.login_failure()
+
+    def login_success(self):
+        response = super().login_success()
+        if two_factor.is_enrolled(self.user):
+            # Whoever has an authenticator gives a code after single sign-on too, whatever
+            # their role (the middleware asks for it).
+            self.request.session[two_factor.DUE] = True
+        return response
 
     def login_failure(self):
         reason = getattr(self.request, "sso_refusal", None) or "unknown"

@@ -45,9 +45,9 @@ def test_a_supervisor_sets_up_an_authenticator_and_signs_in_with_a_code(
     problems = []
     page.on(
         "console",
-        lambda message: problems.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            problems.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
 
     page.goto(f"{live_server.url}/workspace/records/")

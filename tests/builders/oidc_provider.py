@@ -141,8 +141,10 @@ class Provider:
                         return self._json({"error": "unauthorized_client"}, 400)
                     code = secrets.token_urlsafe(16)
                     provider.codes[code] = query
-                    target = query["redirect_uri"] + "?" + urlencode(
-                        {"code": code, "state": query["state"]}
+                    target = (
+                        query["redirect_uri"]
+                        + "?"
+                        + urlencode({"code": code, "state": query["state"]})
                     )
                     self.send_response(302)
                     self.send_header("Location", target)
