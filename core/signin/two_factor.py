@@ -26,7 +26,8 @@ def required_for(user) -> bool:
     """Whether the user's role must sign in with a second factor."""
     if not user.is_authenticated:
         return False
-    role = role_of(user)
+    # The user's cached role (read once a request, as the navigation reads it too).
+    role = user.role if hasattr(type(user), "role") else role_of(user)
     return role is not None and role.value in settings.CHENGXIN_TWO_FACTOR_ROLES
 
 
