@@ -1,6 +1,7 @@
 """The admin: scoped like every other page, saves through the services, spreadsheets for
-suppliers, projects, contracts, acceptances and payments, government agreements and arrears. Flags and violations are decided in the
-workspace (their forms ask for reasons), so they are read-only here."""
+suppliers, projects, contracts, acceptances and payments, government agreements and arrears.
+Flags and violations are decided in the workspace (their forms ask for reasons), so they are
+read-only here."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _

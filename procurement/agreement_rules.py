@@ -25,6 +25,7 @@ Edge rules, worked from these:
 """
 
 import datetime
+import itertools
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -145,7 +146,7 @@ def plan_problems(
             )
         )
     ordered = sorted(instalments)
-    for (_s1, first, _a1), (_s2, second, _a2) in zip(ordered, ordered[1:], strict=False):
+    for (_s1, first, _a1), (_s2, second, _a2) in itertools.pairwise(ordered):
         if second < first:
             problems.append(str(_("Each instalment falls due no earlier than the one before.")))
             break

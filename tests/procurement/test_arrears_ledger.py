@@ -72,7 +72,7 @@ def test_arrears_due_today_are_not_yet_in_the_ledger(purchaser):
 
 
 def test_the_bucket_due_ranges_match_the_buckets():
-    for key, _label, low, high in ar.AGEING_BUCKETS:
+    for key, *_rest in ar.AGEING_BUCKETS:
         earliest, latest = ar.bucket_due_range(key, TODAY)
         assert ar.ageing_bucket((TODAY - latest).days) == key
         if earliest is not None:
