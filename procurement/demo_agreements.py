@@ -183,9 +183,10 @@ def _agreements(departments) -> int:
     created = 0
     for name, number, kind, title, enterprise, region, sme, signed, obligations in AGREEMENTS:
         department = departments.get(name)
-        if department is None or Agreement.objects.filter(
-            department=department, number=number
-        ).exists():
+        if (
+            department is None
+            or Agreement.objects.filter(department=department, number=number).exists()
+        ):
             continue
         agreement = services.agreement_save(
             actor=None,
@@ -233,9 +234,10 @@ def _arrears(departments) -> int:
         name, reference, kind, description, enterprise, region, sme, individual = spec[:8]
         amount, due, plan = spec[8:]
         department = departments.get(name)
-        if department is None or ArrearsItem.objects.filter(
-            department=department, reference=reference
-        ).exists():
+        if (
+            department is None
+            or ArrearsItem.objects.filter(department=department, reference=reference).exists()
+        ):
             continue
         code = demo_supplier_uscc(enterprise, region)
         if individual:

@@ -29,7 +29,7 @@ class Source:
     ITEM = "item"
     PROCUREMENT = "procurement"
 
-    LABELS = {ITEM: _("Arrears ledger"), PROCUREMENT: _("Procurement payment")}
+    LABELS = {ITEM: _("Recorded arrears"), PROCUREMENT: _("Procurement payment")}
 
 
 @dataclass
@@ -218,7 +218,7 @@ def summarise(found: list[LedgerLine], by: str = "department") -> list[Summary]:
 
 
 def total(found: list[LedgerLine]) -> Summary:
-    summary = Summary("", str(_("Total")))
+    summary = Summary("", str(_("Total owed")))
     for line in found:
         summary.add(line)
     return summary

@@ -34,9 +34,12 @@ def test_the_demo_shows_each_state_and_is_idempotent(regions, time_machine):
     assert statuses == {"awaiting", "not_due", "overdue", "kept", "kept_late"}
     marked = Obligation.objects.get(head_changed_on__isnull=False)
     assert marked.agreement.number == "JNZJ-GC-2024-07"
-    assert RedFlag.objects.filter(
-        rule=FlagRule.OBLIGATION_OVERDUE, status=FlagStatus.CONFIRMED
-    ).get().violation.record is not None
+    assert (
+        RedFlag.objects.filter(rule=FlagRule.OBLIGATION_OVERDUE, status=FlagStatus.CONFIRMED)
+        .get()
+        .violation.record
+        is not None
+    )
     assert RedFlag.objects.filter(rule=FlagRule.INSTALMENT_OVERDUE).exists()
     found = ledger.lines(ArrearsItem.objects.all(), Payment.objects.all(), today)
     buckets = {line.bucket for line in found if line.bucket}
