@@ -301,3 +301,17 @@ def test_the_indicators_measure_agreements_kept_and_arrears_reduced(purchaser, r
     make_arrears(purchaser, amount="400", due=datetime.date(2025, 12, 1))
     value, inputs = indicators.compute("arrears_reduced", subject, period)
     assert value == Decimal("60.00")
+
+
+def test_the_agreements_and_arrears_answers_conform_to_the_schema(nanjing_supervisor, purchaser):
+    from ..core.test_api_schema_truth import conforms
+
+    agreement = make_agreement(purchaser)
+    make_obligation(agreement, condition="企业投产", amount=None)
+    make_arrears(purchaser)
+    client = api(nanjing_supervisor)
+    body = conforms(
+        client.get("/api/v1/procurement/agreements/"), "/api/v1/procurement/agreements/"
+    )
+    assert body["results"][0]["obligations"][0]["status"] == "awaiting"
+    conforms(client.get("/api/v1/procurement/arrears/"), "/api/v1/procurement/arrears/")
