@@ -179,7 +179,7 @@ def _obligation_items(start, end):
         yield DueItem(
             object_id=obligation.pk,
             due_date=obligation.due_date,
-            recipients=_recipients(agreement.department),
+            recipients=lambda department=agreement.department: _recipients(department),
             describe=describe,
             url=reverse("procurement:agreement_detail", args=[agreement.pk]),
             target=agreement,
@@ -211,7 +211,7 @@ def _instalment_items(start, end):
         yield DueItem(
             object_id=instalment.pk,
             due_date=instalment.due_date,
-            recipients=_recipients(item.department),
+            recipients=lambda department=item.department: _recipients(department),
             describe=describe,
             url=reverse("procurement:arrears_detail", args=[item.pk]),
             target=item,
