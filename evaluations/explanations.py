@@ -327,3 +327,64 @@ def _debt_limit_compliance(inputs, subject, user):
         text=text % {"overdue": inputs["overdue_amount"], **_years(inputs)},
         groups=_assessment_group(inputs, subject, user),
     )
+
+
+def _obligation_links(user):
+    from procurement.models import Obligation
+
+    def links(ids):
+        visible = scope_queryset(user, Obligation.objects.filter(pk__in=ids)).select_related(
+            "agreement"
+        )
+        return {
+            obligation.pk: Link(
+                label=_("%(agreement)s: %(obligation)s")
+                % {"agreement": obligation.agreement.number, "obligation": obligation.description},
+                url=reverse("procurement:agreement_detail", args=[obligation.agreement_id]),
+            )
+            for obligation in visible
+        }
+
+    return links
+
+
+@explains("agreements_kept_on_time")
+def _agreements_kept_on_time(inputs, subject, user):
+    if empty := _no_data(inputs):
+        return empty
+    return Explanation(
+        text=_("%(kept)s of %(due)s obligations of government agreements were fulfilled on time.")
+        % {"kept": inputs["kept"], "due": inputs["obligations_due"]},
+        groups=[
+            group
+            for group in [
+                _group(
+                    _("Fulfilled late or overdue"),
+                    inputs.get("late_obligation_ids", []),
+                    _obligation_links(user),
+                )
+            ]
+            if group
+        ],
+    )
+
+
+@explains("arrears_reduced")
+def _arrears_reduced(inputs, subject, user):
+    if inputs.get("no_data"):
+        return Explanation(
+            text=_("No arrears baseline for this region: no data, full marks."), no_data=True
+        )
+    return Explanation(
+        text=_(
+            "Arrears of %(outstanding)s yuan outstanding on %(date)s against a stock of "
+            "%(baseline)s yuan on %(since)s: %(reduced)s yuan cleared."
+        )
+        % {
+            "outstanding": inputs["outstanding"],
+            "date": inputs["as_of"],
+            "baseline": inputs["baseline_amount"],
+            "since": inputs["baseline_as_of"],
+            "reduced": inputs["reduced"],
+        }
+    )

@@ -314,6 +314,75 @@ def sme_payment_on_time(subject, period: Period):
     }
 
 
+# --- government agreements and arrears ----------------------------------------------------------
+
+
+def _department_q(subject, prefix: str) -> Q:
+    if subject.department_id:
+        return Q(**{f"{prefix}department_id": subject.department_id})
+    return Q(**{f"{prefix}department__region__path__startswith": subject.region.path})
+
+
+@register(
+    "agreements_kept_on_time",
+    _("Government agreements kept on time"),
+    _(
+        "Obligations of government agreements falling due in the period that were fulfilled or "
+        "are overdue: the share fulfilled by the due date. Score = the rate, as a percentage."
+    ),
+)
+def agreements_kept_on_time(subject, period: Period):
+    from procurement.models import Obligation
+
+    today = timezone.localdate()
+    rows = list(
+        Obligation.objects.filter(
+            _department_q(subject, "agreement__"), due_date__range=(period.start, period.end)
+        )
+        # Due but neither fulfilled nor late yet (due today or later) is not counted.
+        .filter(Q(fulfilled_on__isnull=False) | Q(due_date__lt=today))
+        .values_list("pk", "due_date", "fulfilled_on")
+    )
+    if not rows:
+        return HUNDRED, {"obligations_due": 0, "kept": 0, "no_data": True}
+    kept = sorted(pk for pk, due, done in rows if done is not None and done <= due)
+    broken = sorted(pk for pk, *_rest in rows if pk not in kept)
+    return ratio(len(kept), len(rows)), {
+        "obligations_due": len(rows),
+        "kept": len(kept),
+        "obligation_ids": sorted(pk for pk, *_rest in rows),
+        "late_obligation_ids": broken,
+    }
+
+
+@register(
+    "arrears_reduced",
+    _("Arrears reduced against the baseline"),
+    _(
+        "The region's arrears to enterprises outstanding at the end of the period (or today, if "
+        "sooner) against its latest baseline on or before then: the share of the baseline "
+        "cleared. Score = that share as a percentage, 0 where the stock grew."
+    ),
+)
+def arrears_reduced(subject, period: Period):
+    from procurement.ledger import progress
+
+    if subject.department_id:
+        return HUNDRED, {"no_data": True, "reason": "department"}
+    as_of = min(period.end, timezone.localdate())
+    result = progress(subject.region, as_of)
+    if result is None or result.percent is None:
+        return HUNDRED, {"no_data": True, "as_of": as_of.isoformat()}
+    return result.percent, {
+        "baseline_id": result.baseline.pk,
+        "baseline_as_of": result.baseline.as_of.isoformat(),
+        "baseline_amount": str(result.baseline.amount),
+        "outstanding": str(result.outstanding),
+        "reduced": str(result.reduced),
+        "as_of": as_of.isoformat(),
+    }
+
+
 # --- debt -----------------------------------------------------------------------------------------
 
 GRADE_SCORES = {"green": 100, "yellow": 80, "orange": 60, "red": 30}

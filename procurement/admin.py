@@ -1,6 +1,7 @@
 """The admin: scoped like every other page, saves through the services, spreadsheets for
-suppliers, projects, contracts, acceptances and payments. Flags and violations are decided in the
-workspace (their forms ask for reasons), so they are read-only here."""
+suppliers, projects, contracts, acceptances and payments, government agreements and arrears.
+Flags and violations are decided in the workspace (their forms ask for reasons), so they are
+read-only here."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -10,12 +11,27 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin.base import (
     ReadOnlyAdmin,
     RevertNeedsChangePermissionMixin,
+    ScopedAdminMixin,
     ServiceSavedAdmin,
     SpreadsheetRulesMixin,
 )
+from core.forms import ModelForm
 
 from . import services
-from .models import Acceptance, Contract, Payment, ProcurementProject, RedFlag, Supplier, Violation
+from .models import (
+    Acceptance,
+    Agreement,
+    ArrearsBaseline,
+    ArrearsItem,
+    Contract,
+    Instalment,
+    Obligation,
+    Payment,
+    ProcurementProject,
+    RedFlag,
+    Supplier,
+    Violation,
+)
 from .resources import (
     AcceptanceResource,
     ContractResource,
@@ -23,6 +39,7 @@ from .resources import (
     ProjectResource,
     SupplierResource,
 )
+from .resources_agreements import AgreementResource, ArrearsItemResource
 from .selectors import suppliers_for
 
 
@@ -186,3 +203,81 @@ class ViolationAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "severity", "decided_on"]
     search_fields = ["decision_number", "purchaser__name", "purchaser__uscc"]
     list_select_related = ["purchaser", "record"]
+
+
+# --- government agreements and the arrears ledger ------------------------------------------
+
+
+class ObligationInline(admin.TabularInline):
+    """Obligations are entered in the workspace (their due dates are worked out there)."""
+
+    model = Obligation
+    extra = 0
+    can_delete = False
+    fields = ["description", "amount", "due_date", "condition", "fulfilled_on", "head_changed_on"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ServiceSavedAdmin):
+    resource_classes = [AgreementResource]
+    save_service = staticmethod(
+        lambda actor, obj: services.agreement_save(actor=actor, agreement=obj)
+    )
+    list_display = ["number", "title", "kind", "department", "counterparty_name", "signed_date"]
+    list_filter = ["kind", "counterparty_is_sme", "signed_date"]
+    search_fields = [
+        "number",
+        "title",
+        "department__name",
+        "counterparty_name",
+        "counterparty_uscc",
+    ]
+    list_select_related = ["department"]
+    autocomplete_fields = ["department"]
+    exclude = ["counterparty_is_individual", "created_by"]
+    inlines = [ObligationInline]
+
+
+class InstalmentInline(admin.TabularInline):
+    model = Instalment
+    extra = 0
+    can_delete = False
+    fields = ["sequence", "due_date", "amount", "paid_on"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ArrearsItem)
+class ArrearsItemAdmin(ServiceSavedAdmin):
+    resource_classes = [ArrearsItemResource]
+    save_service = staticmethod(
+        lambda actor, obj: services.arrears_item_save(actor=actor, item=obj)
+    )
+    list_display = ["reference", "department", "creditor_name", "amount", "due_date"]
+    list_filter = ["kind", "creditor_is_sme", "due_date"]
+    search_fields = ["reference", "department__name", "creditor_name", "creditor_uscc"]
+    list_select_related = ["department"]
+    autocomplete_fields = ["department", "agreement"]
+    exclude = ["creditor_is_individual", "created_by", "plan_agreed_on"]
+    inlines = [InstalmentInline]
+
+
+@admin.register(ArrearsBaseline)
+class ArrearsBaselineAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """A region's stock of arrears at a date, which its clearing progress is measured from."""
+
+    form = ModelForm
+
+    def save_model(self, request, obj, form, change):
+        services.baseline_save(actor=request.user, baseline=obj)
+
+    list_display = ["region", "as_of", "amount", "note"]
+    list_filter = ["as_of"]
+    search_fields = ["region__name", "region__code"]
+    list_select_related = ["region"]

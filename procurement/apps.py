@@ -18,11 +18,18 @@ class ProcurementConfig(AppConfig):
         from credit_records.models import ComplaintOutcome
 
         from .cockpit import procurement_overdue, procurement_panel
-        from .deadlines import FILING_DEADLINES, PAYMENT_DEADLINES, SIGNING_DEADLINES
+        from .deadlines import (
+            FILING_DEADLINES,
+            INSTALMENT_DEADLINES,
+            OBLIGATION_DEADLINES,
+            PAYMENT_DEADLINES,
+            SIGNING_DEADLINES,
+        )
         from .grants import GRANTS
         from .profile import purchaser_credit_panel
         from .services.flags import flag_from_complaint
         from .views import register_export_sources
+        from .views_arrears import register_agreement_export_sources
 
         # Payment due dates and the contract's signing and filing deadlines get the same
         # reminders as every other deadline, and purchasers' credit shows on the
@@ -30,6 +37,8 @@ class ProcurementConfig(AppConfig):
         deadlines.register(PAYMENT_DEADLINES)
         deadlines.register(SIGNING_DEADLINES)
         deadlines.register(FILING_DEADLINES)
+        deadlines.register(OBLIGATION_DEADLINES)
+        deadlines.register(INSTALMENT_DEADLINES)
         register_panel(purchaser_credit_panel)
         register_cockpit_panel(procurement_panel, order=40)
         register_overdue(procurement_overdue, order=20)
@@ -39,6 +48,7 @@ class ProcurementConfig(AppConfig):
         register_public_app(self.label)
         register_public_nav(_("Government procurement"), "public:procurement", order=30)
         register_export_sources()
+        register_agreement_export_sources()
         from .reports import register_report_sections
 
         register_report_sections()
@@ -60,6 +70,16 @@ class ProcurementConfig(AppConfig):
                         "procurement.view_procurementproject",
                     ),
                     (_("Red flags"), "procurement:flag_list", "procurement.view_redflag"),
+                    (
+                        _("Government agreements"),
+                        "procurement:agreement_list",
+                        "procurement.view_agreement",
+                    ),
+                    (
+                        _("Arrears ledger"),
+                        "procurement:arrears_ledger",
+                        "procurement.view_arrearsitem",
+                    ),
                 ],
             ),
             order=20,

@@ -1,7 +1,8 @@
 """Procurement deadlines as reminder sources (``credit_records.deadlines``): the purchaser's
 liaisons and its supervising office are reminded before an unpaid instalment falls due,
-before the signing deadline of an awarded project still without a contract, and before the
-filing deadline of a signed contract still unfiled."""
+before the signing deadline of an awarded project still without a contract, before the
+filing deadline of a signed contract still unfiled, before an agreement obligation falls due
+and before an arrears repayment instalment does."""
 
 import datetime
 
@@ -149,4 +150,79 @@ SIGNING_DEADLINES = DeadlineSource(
 )
 FILING_DEADLINES = DeadlineSource(
     "procurement_filing", _filing_items, label=gettext_lazy("Filing of the contract")
+)
+
+
+def _obligation_items(start, end):
+    """Unfulfilled agreement obligations falling due in the range (their stored due date)."""
+    from .models import Obligation
+
+    obligations = Obligation.objects.filter(
+        fulfilled_on__isnull=True, due_date__range=(start, end)
+    ).select_related("agreement__department__region")
+    for obligation in obligations:
+        agreement = obligation.agreement
+
+        def describe(days_left, obligation=obligation, agreement=agreement):
+            return (
+                _("An obligation of agreement %(number)s is due %(when)s")
+                % {"number": agreement.number, "when": days_phrase(days_left)},
+                _("%(department)s must fulfil “%(what)s” for %(enterprise)s by %(date)s.")
+                % {
+                    "department": agreement.department.name,
+                    "what": obligation.description,
+                    "enterprise": agreement.counterparty_name,
+                    "date": obligation.due_date.isoformat(),
+                },
+            )
+
+        yield DueItem(
+            object_id=obligation.pk,
+            due_date=obligation.due_date,
+            recipients=lambda department=agreement.department: _recipients(department),
+            describe=describe,
+            url=reverse("procurement:agreement_detail", args=[agreement.pk]),
+            target=agreement,
+        )
+
+
+def _instalment_items(start, end):
+    """Unpaid instalments of arrears repayment plans falling due in the range."""
+    from .models import Instalment
+
+    instalments = Instalment.objects.filter(
+        paid_on__isnull=True, due_date__range=(start, end)
+    ).select_related("item__department__region")
+    for instalment in instalments:
+        item = instalment.item
+
+        def describe(days_left, instalment=instalment, item=item):
+            return (
+                _("A repayment instalment of arrears %(reference)s is due %(when)s")
+                % {"reference": item.reference, "when": days_phrase(days_left)},
+                _("%(department)s must repay %(amount)s yuan by %(date)s.")
+                % {
+                    "department": item.department.name,
+                    "amount": f"{instalment.amount:,.2f}",
+                    "date": instalment.due_date.isoformat(),
+                },
+            )
+
+        yield DueItem(
+            object_id=instalment.pk,
+            due_date=instalment.due_date,
+            recipients=lambda department=item.department: _recipients(department),
+            describe=describe,
+            url=reverse("procurement:arrears_detail", args=[item.pk]),
+            target=item,
+        )
+
+
+OBLIGATION_DEADLINES = DeadlineSource(
+    "agreement_obligation",
+    _obligation_items,
+    label=gettext_lazy("Obligation of a government agreement"),
+)
+INSTALMENT_DEADLINES = DeadlineSource(
+    "arrears_instalment", _instalment_items, label=gettext_lazy("Arrears repayment instalment")
 )

@@ -1,6 +1,7 @@
 """Demo procurement for ``make run``: projects at every stage over the demo departments
 (noticed, awarded, contracted, accepted, paid, paid late), the red flags they raise, and one
-flag confirmed into a violation with its dishonesty record.
+flag confirmed into a violation with its dishonesty record; then the government agreements
+and arrears of ``demo_agreements``.
 
 Idempotent: a project found by (purchaser, code) is left as it is, and the violation is
 entered only once. Dates are relative to the day of the first run.
@@ -280,4 +281,7 @@ def seed_demo() -> dict[str, int]:
             if violation.record and violation.record.status == RecordStatus.DRAFT:
                 record_confirm(record=violation.record, actor=None, reason="经核实属实")
             created["violations"] += 1
+    from .demo_agreements import seed_agreements
+
+    created.update(seed_agreements())
     return created

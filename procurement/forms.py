@@ -130,9 +130,9 @@ class FlagConfirmForm(ViolationFieldsForm):
         self.fields["facts"].required = False
         self.fields["facts"].help_text = _("Leave empty to use the flag's evidence.")
         if flag is not None:
-            from .services import FLAG_VIOLATION_KIND
+            from .services import default_violation_kind
 
-            self.fields["kind"].initial = FLAG_VIOLATION_KIND.get(flag.rule)
+            self.fields["kind"].initial = default_violation_kind(flag)
 
 
 class ViolationForm(ViolationFieldsForm):

@@ -261,3 +261,42 @@ def project_release(request, pk: int):
         _dumps(package),
         content_type="application/json; charset=utf-8",
     )
+
+
+@public_page
+def arrears(request):
+    """Arrears to enterprises repaid and outstanding, by city, with the debts outstanding:
+    the department that owes and the enterprise owed, except an individual business, whose
+    name is personal data (the line says "individual business")."""
+    from core.models import Region
+    from core.models.organisations import RegionLevel
+
+    from . import ledger
+    from .models import ArrearsItem
+
+    today = timezone.localdate()
+    found = ledger.lines(ArrearsItem.objects.all(), Payment.objects.all(), today)
+    cities = ledger.summarise(found, "city")
+    city = request.GET.get("city", "")
+    chosen = None
+    if city:
+        chosen = Region.objects.filter(code=city, level=RegionLevel.CITY).first()
+        if chosen is None:
+            raise Http404(_("No such city."))
+    outstanding = [
+        line
+        for line in found
+        if line.outstanding > 0 and (chosen is None or line.city_code == chosen.code)
+    ]
+    outstanding.sort(key=lambda line: (-line.outstanding, line.due_date))
+    return render_public(
+        request,
+        "public/procurement/arrears.html",
+        {
+            "today": today,
+            "cities": cities,
+            "total": ledger.total(found),
+            "chosen": chosen,
+            "outstanding": outstanding[:100],
+        },
+    )

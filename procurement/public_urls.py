@@ -7,6 +7,7 @@ from . import public
 
 urlpatterns = [
     path("", public.index, name="procurement"),
+    path("arrears/", public.arrears, name="procurement_arrears"),
     path("<int:pk>.json", public.project_release, name="procurement_release"),
     path("projects/<int:pk>/", public.project_detail, name="procurement_project"),
     path("purchasers/<str:uscc>/", public.purchaser_detail, name="procurement_purchaser"),

@@ -392,6 +392,10 @@ def describe_flag(rule: str, evidence: dict) -> str:
             "projects": e["projects"],
             "limit": e["threshold_percent"],
         }
+    if rule in ("obligation_overdue", "instalment_overdue"):
+        from .agreement_rules import describe_overdue
+
+        return describe_overdue(rule, e)
     if rule == "complaint":
         from credit_records.models import ComplaintCategory
 

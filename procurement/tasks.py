@@ -8,4 +8,8 @@ from . import services
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=540, time_limit=600)
 def scan_red_flags() -> dict[str, int]:
-    return services.scan()
+    return {
+        **services.scan(),
+        **services.obligations_scan(),
+        **services.instalments_scan(),
+    }

@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views
+from . import views, views_agreements, views_arrears
 
 app_name = "procurement"
 
@@ -38,4 +38,68 @@ urlpatterns = [
         name="violation_withdraw",
     ),
     path("purchasers/<str:uscc>/", views.PurchaserDetailView.as_view(), name="purchaser_detail"),
+    # Government agreements and their obligations.
+    path("agreements/", views_agreements.AgreementListView.as_view(), name="agreement_list"),
+    path(
+        "agreements/new/", views_agreements.AgreementCreateView.as_view(), name="agreement_create"
+    ),
+    path(
+        "agreements/<int:pk>/",
+        views_agreements.AgreementDetailView.as_view(),
+        name="agreement_detail",
+    ),
+    path(
+        "agreements/<int:pk>/edit/",
+        views_agreements.AgreementUpdateView.as_view(),
+        name="agreement_update",
+    ),
+    path(
+        "agreements/<int:pk>/obligations/new/",
+        views_agreements.ObligationFormView.as_view(),
+        name="obligation_create",
+    ),
+    path(
+        "agreements/<int:pk>/obligations/<int:obligation>/",
+        views_agreements.ObligationFormView.as_view(),
+        name="obligation_update",
+    ),
+    path(
+        "agreements/<int:pk>/obligations/<int:obligation>/condition/",
+        views_agreements.ConditionMetView.as_view(),
+        name="obligation_condition",
+    ),
+    path(
+        "agreements/<int:pk>/obligations/<int:obligation>/events/new/",
+        views_agreements.ObligationEventView.as_view(),
+        name="obligation_event",
+    ),
+    path(
+        "agreements/<int:pk>/complaints/",
+        views_agreements.AgreementComplaintLinkView.as_view(),
+        name="agreement_complaint_link",
+    ),
+    # The arrears ledger.
+    path("arrears/ledger/", views_arrears.LedgerView.as_view(), name="arrears_ledger"),
+    path("arrears/", views_arrears.ArrearsListView.as_view(), name="arrears_list"),
+    path("arrears/new/", views_arrears.ArrearsCreateView.as_view(), name="arrears_create"),
+    path("arrears/<int:pk>/", views_arrears.ArrearsDetailView.as_view(), name="arrears_detail"),
+    path(
+        "arrears/<int:pk>/edit/", views_arrears.ArrearsUpdateView.as_view(), name="arrears_update"
+    ),
+    path("arrears/<int:pk>/plan/", views_arrears.RepaymentPlanView.as_view(), name="arrears_plan"),
+    path(
+        "arrears/<int:pk>/repayment/",
+        views_arrears.RepaymentView.as_view(),
+        name="arrears_repayment",
+    ),
+    path(
+        "arrears/<int:pk>/instalments/<int:instalment>/paid/",
+        views_arrears.InstalmentPaidView.as_view(),
+        name="instalment_paid",
+    ),
+    path(
+        "arrears/<int:pk>/complaints/",
+        views_arrears.ArrearsComplaintLinkView.as_view(),
+        name="arrears_complaint_link",
+    ),
 ]

@@ -46,7 +46,7 @@ class DepartmentAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdm
     fieldsets = [
         (None, {"fields": ["name", "uscc", "kind", "region", "parent", "active"]}),
         # Step 1 of the escalation ladder emails the head when an address is recorded.
-        (_("Head of department"), {"fields": ["head_name", "head_email"]}),
+        (_("Head of department"), {"fields": ["head_name", "head_email", "head_since"]}),
         (_("Record keeping"), {"fields": ["created_at", "updated_at"]}),
     ]
 

@@ -207,6 +207,11 @@ class Department(BaseModel):
         blank=True,
         help_text=_("Told by email when a rectification of this department becomes overdue."),
     )
+    # When the present head took office. Its past values stay in the department's history,
+    # so every change of head can be dated: procurement marks an agreement obligation that
+    # falls overdue after one (新官不理旧账); nothing else reads it, and no change of head
+    # alters what the department owes.
+    head_since = models.DateField(_("head in office since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

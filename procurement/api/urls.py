@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import agreements, views
 
 app_name = "procurement-api"
 
@@ -15,5 +15,7 @@ router.register("payments", views.PaymentViewSet, basename="payment")
 router.register("flags", views.RedFlagViewSet, basename="flag")
 router.register("violations", views.ViolationViewSet, basename="violation")
 router.register("purchasers", views.PurchaserViewSet, basename="purchaser")
+router.register("agreements", agreements.AgreementViewSet, basename="agreement")
+router.register("arrears", agreements.ArrearsViewSet, basename="arrears")
 
 urlpatterns = router.urls

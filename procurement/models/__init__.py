@@ -1,6 +1,7 @@
 """Government procurement: suppliers, purchasers' projects through notice, award, contract,
 acceptance and payment, the red flags raised on them, and purchasers' violations; one module
-per topic (purchases, contracts, flags, violations).
+per topic (purchases, contracts, flags, violations), and beside procurement the other
+government agreements (agreements) and the arrears ledger (arrears).
 
 The purchaser (采购人) is a ``credit_records.Department``; the scope attributes hang every
 model below it, so a region's supervisors see their region's purchases and a liaison sees
@@ -8,6 +9,8 @@ their own department's. Money is ``Decimal`` and legal dates are ``DateField``s;
 dates, late interest and flags are computed by ``rules`` and written by ``services`` only.
 """
 
+from .agreements import Agreement, AgreementKind, Obligation, ObligationEvent, ObligationStatus
+from .arrears import ArrearsBaseline, ArrearsItem, ArrearsKind, ComplaintLink, Instalment
 from .contracts import Acceptance, AcceptanceResult, Contract, Payment
 from .flags import FlagRule, FlagStatus, RedFlag
 from .purchases import MONEY, ProcurementMethod, ProcurementProject, Stage, Supplier
@@ -17,9 +20,19 @@ __all__ = [
     "MONEY",
     "Acceptance",
     "AcceptanceResult",
+    "Agreement",
+    "AgreementKind",
+    "ArrearsBaseline",
+    "ArrearsItem",
+    "ArrearsKind",
+    "ComplaintLink",
     "Contract",
     "FlagRule",
     "FlagStatus",
+    "Instalment",
+    "Obligation",
+    "ObligationEvent",
+    "ObligationStatus",
     "Payment",
     "ProcurementMethod",
     "ProcurementProject",

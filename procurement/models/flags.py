@@ -9,6 +9,8 @@ from simple_history.models import HistoricalRecords
 
 from core.models import BaseModel, Department
 
+from .agreements import Obligation
+from .arrears import Instalment
 from .contracts import Payment
 from .purchases import ProcurementProject
 
@@ -29,6 +31,9 @@ class FlagRule(models.TextChoices):
     # Raised by the credit office closing a complaint from the public with this outcome
     # (credit_records' complaints, through procurement's registered outcome handler).
     COMPLAINT = "complaint", _("Found on a complaint from the public")
+    # Government agreements and the arrears ledger (models/agreements.py, models/arrears.py).
+    OBLIGATION_OVERDUE = "obligation_overdue", _("Agreement obligation overdue")
+    INSTALMENT_OVERDUE = "instalment_overdue", _("Arrears repayment instalment overdue")
 
 
 class FlagStatus(models.TextChoices):
@@ -61,6 +66,22 @@ class RedFlag(BaseModel):
     payment = models.ForeignKey(
         Payment,
         verbose_name=_("payment"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="flags",
+    )
+    obligation = models.ForeignKey(
+        Obligation,
+        verbose_name=_("agreement obligation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="flags",
+    )
+    instalment = models.ForeignKey(
+        Instalment,
+        verbose_name=_("repayment instalment"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,

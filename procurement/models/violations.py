@@ -27,6 +27,7 @@ class ViolationKind(models.TextChoices):
         _("Breached contract management rules (acceptance, filing, amendments, budget)"),
     )
     SME_ARREARS = "sme_arrears", _("Paid an SME late (arrears)")
+    AGREEMENT_BREACH = "agreement_breach", _("Did not fulfil an agreement obligation in time")
     OTHER = "other", _("Other")
 
 

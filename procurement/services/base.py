@@ -22,7 +22,17 @@ FLAG_VIOLATION_KIND = {
     FlagRule.AWARD_OVER_BUDGET: ViolationKind.CONTRACT_MANAGEMENT,
     FlagRule.SINGLE_SOURCE_SHARE: ViolationKind.AVOID_OPEN_TENDER,
     FlagRule.COMPLAINT: ViolationKind.OTHER,
+    FlagRule.OBLIGATION_OVERDUE: ViolationKind.AGREEMENT_BREACH,
+    FlagRule.INSTALMENT_OVERDUE: ViolationKind.AGREEMENT_BREACH,
 }
+
+
+def default_violation_kind(flag) -> str:
+    """The violation a flag becomes by default: an instalment owed to an SME is arrears to
+    an SME (decree 802), other overdue instalments and obligations a broken agreement."""
+    if flag.rule == FlagRule.INSTALMENT_OVERDUE and flag.evidence.get("sme"):
+        return ViolationKind.SME_ARREARS
+    return FLAG_VIOLATION_KIND[flag.rule]
 
 
 def _check_purchaser(actor, purchaser_id) -> None:

@@ -218,6 +218,9 @@ def raise_flags(findings: list[Finding]) -> list[RedFlag]:
                     project_id=finding.project_id,
                     payment_id=finding.payment_id,
                     evidence=finding.evidence,
+                    # The agreement and arrears checks name their object here
+                    # (obligation_id, instalment_id).
+                    **finding.extra,
                 )
                 flag._change_reason = "raised"
                 flag.save()

@@ -23,7 +23,14 @@ from ..models import (
     Violation,
     ViolationKind,
 )
-from .base import FLAG_VIOLATION_KIND, _check_purchaser
+from .base import _check_purchaser, default_violation_kind
+
+# The dishonesty record's category by the violation's kind; every other kind is a
+# procurement violation.
+RECORD_CATEGORY = {
+    ViolationKind.SME_ARREARS: RecordCategory.SME_ARREARS,
+    ViolationKind.AGREEMENT_BREACH: RecordCategory.BROKEN_COMMITMENT,
+}
 
 
 # A red flag is not a core Review (core.services.review_decide): the checks raise it, nobody
@@ -87,7 +94,7 @@ def flag_confirm(
         purchaser=flag.purchaser,
         project=flag.project,
         flag=flag,
-        kind=kind or FLAG_VIOLATION_KIND[flag.rule],
+        kind=kind or default_violation_kind(flag),
         severity=severity,
         decision_number=decision_number,
         issuing_authority=issuing_authority,
@@ -150,9 +157,7 @@ def violation_create(
         record = record_create(
             actor=actor,
             department=purchaser,
-            category=RecordCategory.SME_ARREARS
-            if kind == ViolationKind.SME_ARREARS
-            else RecordCategory.PROCUREMENT_VIOLATION,
+            category=RECORD_CATEGORY.get(kind, RecordCategory.PROCUREMENT_VIOLATION),
             severity=severity,
             decision_number=violation.decision_number,
             issuing_authority=violation.issuing_authority,

@@ -36,6 +36,7 @@ ALLOWED = {
     "IP",  # an IP address (the sign-in throttling pages)
     "URL",
     "SME",
+    "PPP",  # public-private partnership: 政府和社会资本合作, written PPP in Chinese too
     "MB",  # megabytes, in the upload limits
     # proper nouns: the portal's name, and the office programs files are opened with
     "Chengxin",

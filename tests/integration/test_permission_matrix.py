@@ -431,6 +431,26 @@ WEB = {
     "procurement:violation_detail": page("procurement.view_violation", "violation"),
     "procurement:violation_withdraw": page("procurement.change_violation", "violation"),
     "procurement:purchaser_detail": page("procurement.view_procurementproject", "department"),
+    "procurement:agreement_list": listing("procurement.view_agreement", "agreement", "agreement"),
+    "procurement:agreement_create": page("procurement.add_agreement"),
+    "procurement:agreement_detail": page("procurement.view_agreement", "agreement"),
+    "procurement:agreement_update": page("procurement.change_agreement", "agreement"),
+    "procurement:obligation_create": page("procurement.add_obligation", "agreement"),
+    "procurement:obligation_update": page("procurement.change_obligation", "obligation"),
+    "procurement:obligation_condition": page("procurement.change_obligation", "obligation"),
+    "procurement:obligation_event": page("procurement.add_obligationevent", "obligation"),
+    "procurement:agreement_complaint_link": page("procurement.add_complaintlink", "agreement"),
+    "procurement:arrears_ledger": page("procurement.view_arrearsitem"),
+    "procurement:arrears_list": listing(
+        "procurement.view_arrearsitem", "arrearsitem", "arrearsitem"
+    ),
+    "procurement:arrears_create": page("procurement.add_arrearsitem"),
+    "procurement:arrears_detail": page("procurement.view_arrearsitem", "arrearsitem"),
+    "procurement:arrears_update": page("procurement.change_arrearsitem", "arrearsitem"),
+    "procurement:arrears_plan": page("procurement.add_instalment", "arrearsitem"),
+    "procurement:arrears_repayment": page("procurement.add_instalment", "arrearsitem"),
+    "procurement:instalment_paid": page("procurement.change_instalment", "instalment"),
+    "procurement:arrears_complaint_link": page("procurement.add_complaintlink", "arrearsitem"),
     # --- workspace: debt ---
     "debt:overview": page("debt.view_debtprofile", shows="riskwarning"),
     "debt:region_detail": page("debt.view_debtprofile", "region"),
@@ -563,6 +583,8 @@ API = {
     ),
     # A purchaser's score: the department (by credit code) and the procurement view right.
     "procurement-api:purchaser": ("procurement.procurementproject", "department", {}),
+    "procurement-api:agreement": ("procurement.agreement", "agreement", {}),
+    "procurement-api:arrears": ("procurement.arrearsitem", "arrearsitem", {}),
     "debt-api:profile": (
         "debt.debtprofile",
         "debtprofile",
@@ -758,7 +780,11 @@ def build_world() -> World:
     from procurement.models import (
         Acceptance,
         AcceptanceResult,
+        Agreement,
+        ArrearsBaseline,
+        ArrearsItem,
         Contract,
+        Obligation,
         Payment,
         ProcurementProject,
         RedFlag,
@@ -988,6 +1014,66 @@ def build_world() -> World:
                 facts=f"{m}-VIOLATION-FACTS",
                 project=project,
                 create_record=False,
+            ),
+        )
+        # Government agreements and the arrears ledger.
+        agreement = ps.agreement_save(
+            actor=None,
+            agreement=Agreement(
+                department=department,
+                kind="investment",
+                number=f"{m}-AGREEMENT",
+                title=f"{m}-AGREEMENT-TITLE",
+                counterparty_name=f"{m}-ENTERPRISE",
+                counterparty_uscc=valid_uscc(7100 + len(objects), prefix="91"),
+                counterparty_is_sme=True,
+                signed_date=today - datetime.timedelta(days=200),
+            ),
+        )
+        put("agreement", side, agreement)
+        put(
+            "obligation",
+            side,
+            ps.obligation_save(
+                actor=None,
+                obligation=Obligation(
+                    agreement=agreement,
+                    description=f"{m}-OBLIGATION",
+                    amount=Decimal("1000"),
+                    condition="投产",
+                ),
+            ),
+        )
+        arrears = ps.arrears_item_save(
+            actor=None,
+            item=ArrearsItem(
+                department=department,
+                reference=f"{m}-ARREARS",
+                kind="goods",
+                description=f"{m}-ARREARS-WHAT",
+                creditor_name=f"{m}-CREDITOR",
+                creditor_uscc=valid_uscc(7200 + len(objects), prefix="91"),
+                creditor_is_sme=True,
+                amount=Decimal("5000"),
+                due_date=today - datetime.timedelta(days=40),
+            ),
+        )
+        put("arrearsitem", side, arrears)
+        (instalment,) = ps.repayment_plan_set(
+            actor=None,
+            item=arrears,
+            agreed_on=today - datetime.timedelta(days=5),
+            instalments=[(today + datetime.timedelta(days=20), Decimal("5000"))],
+        )
+        put("instalment", side, instalment)
+        put(
+            "arrearsbaseline",
+            side,
+            ArrearsBaseline.objects.create(
+                region=region,
+                as_of=today - datetime.timedelta(days=100),
+                amount=Decimal("9000"),
+                note=f"{m}-BASELINE",
             ),
         )
         # Debt.
@@ -1441,13 +1527,17 @@ def fill(world: World, case: Case, role: str) -> str:
                 "payment",
                 "roundsubject",
                 "scorefeedback",
+                "obligation",
+                "instalment",
             ):
-                values[param] = (
-                    obj.contract.project_id if case.detail.obj == "payment" else obj.round_id
-                )
+                values[param] = {
+                    "payment": lambda: obj.contract.project_id,
+                    "obligation": lambda: obj.agreement_id,
+                    "instalment": lambda: obj.item_id,
+                }.get(case.detail.obj, lambda: obj.round_id)()
             else:
                 values[param] = obj.pk
-        elif param in ("payment", "subject_pk", "feedback_pk"):
+        elif param in ("payment", "subject_pk", "feedback_pk", "obligation", "instalment"):
             values[param] = obj.pk
         elif param == "uscc":
             values[param] = obj.uscc
@@ -1688,6 +1778,7 @@ SHOWN_AS = {
     "contract": lambda contract: contract.project.code,
     "objection": lambda objection: objection.record.decision_number,
     "complaint": lambda complaint: complaint.tracking_number,
+    "arrearsitem": lambda item: item.reference,
 }
 
 

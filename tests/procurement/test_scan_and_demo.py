@@ -80,6 +80,7 @@ def test_the_demo_has_every_stage_some_flags_and_a_violation_and_is_idempotent(r
     stages = {project.stage() for project in ProcurementProject.objects.all()}
     assert stages == {"noticed", "awarded", "contracted", "accepted", "paid"}
     assert RedFlag.objects.filter(status="open").count() >= 3
-    violation = Violation.objects.get()
+    # The demo agreements add a second one, on an overdue obligation (test_agreements_demo).
+    violation = Violation.objects.get(flag__rule="sme_payment_late")
     assert violation.record.procurement_violation == violation
     assert violation.flag.status == "confirmed"
