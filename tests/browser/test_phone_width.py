@@ -47,8 +47,12 @@ MEASURE = """() => {
   const wide = [];
   for (const el of document.querySelectorAll('body *')) {
     const box = el.getBoundingClientRect();
+    const folded = el.closest('details:not([open])');
+    if (folded && !el.closest('summary')) continue;  // inside a closed <details>: not drawn
     if (box.width && box.right > width + 1 && !scrollsItself(el)) {
-      wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+      const parent = el.parentElement;
+      wide.push((parent ? parent.tagName.toLowerCase() + '.' + parent.className + ' > ' : '') +
+        el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
         (typeof el.className === 'string' && el.className.trim()
           ? '.' + el.className.trim().split(/\\s+/).join('.') : '') +
         ' ' + Math.round(box.right));
