@@ -54,7 +54,7 @@ def _payment_items(start, end):
         yield DueItem(
             object_id=payment.pk,
             due_date=payment.due_date,
-            recipients=_recipients(purchaser),
+            recipients=lambda purchaser=purchaser: _recipients(purchaser),
             describe=describe,
             url=_project_url(project),
         )
@@ -94,7 +94,7 @@ def _signing_items(start, end):
         yield DueItem(
             object_id=project.pk,
             due_date=deadline,
-            recipients=_recipients(project.purchaser),
+            recipients=lambda purchaser=project.purchaser: _recipients(purchaser),
             describe=describe,
             url=_project_url(project),
         )
@@ -136,7 +136,7 @@ def _filing_items(start, end):
         yield DueItem(
             object_id=contract.pk,
             due_date=deadline,
-            recipients=_recipients(project.purchaser),
+            recipients=lambda purchaser=project.purchaser: _recipients(purchaser),
             describe=describe,
             url=_project_url(project),
         )
