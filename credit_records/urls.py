@@ -1,9 +1,10 @@
 """The workspace's URLs (namespace ``workspace``): records, departments, regions, officials,
-commendations, commitments, and core's inbox and background exports."""
+commendations, commitments, and core's inbox, background exports and credit reports."""
 
 from django.urls import include, path
 
 from core import views as core_views
+from core.reports import views as report_views
 
 from . import views
 
@@ -17,10 +18,22 @@ urlpatterns = [
         views.DepartmentDetailView.as_view(),
         name="department_detail",
     ),
+    path(
+        "departments/<str:uscc>/report.pdf",
+        report_views.OfficialReportView.as_view(),
+        name="department_report",
+    ),
+    path("reports/", report_views.IssuedReportListView.as_view(), name="report_list"),
+    path(
+        "departments/reports.zip",
+        report_views.ReportsExportView.as_view(),
+        name="department_reports_export",
+    ),
     path("regions/", views.RegionListView.as_view(), name="region_list"),
     path("complaints/", include("credit_records.complaint_urls")),
     path("records/", views.RecordListView.as_view(), name="record_list"),
     path("records/new/", views.RecordCreateView.as_view(), name="record_create"),
+    path("records/selected/", views.RecordBulkView.as_view(), name="record_bulk"),
     path("records/<int:pk>/", views.RecordDetailView.as_view(), name="record_detail"),
     path(
         "records/<int:pk>/history/",

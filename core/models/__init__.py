@@ -1,7 +1,7 @@
 """The platform's models, one module per topic: organisations (regions, departments), users,
 the working-day calendar, reference rates (the LPR), the deadline ledger, notifications,
 background exports, the abstract review (filed → decided) that the apps' requests share, saved
-views and watches."""
+views and watches, the register of issued credit reports."""
 
 from .base import BaseModel, choice_labels
 from .calendar import CalendarDay, CalendarSource
@@ -19,6 +19,7 @@ from .organisations import (
     kind_for_uscc,
 )
 from .rates import LoanPrimeRate
+from .reports import IssuedReport, ReportPurpose, ReportVariant
 from .reviews import Review, ReviewStatus, one_pending_per
 from .users import User
 from .watching import SavedView, Watch
@@ -33,6 +34,7 @@ __all__ = [
     "ExportFormat",
     "ExportJob",
     "ExportStatus",
+    "IssuedReport",
     "LoanPrimeRate",
     "Notification",
     "NotificationKind",
@@ -40,6 +42,8 @@ __all__ = [
     "RegionLevel",
     "RegionQuerySet",
     "ReminderLog",
+    "ReportPurpose",
+    "ReportVariant",
     "Review",
     "ReviewStatus",
     "SavedView",
