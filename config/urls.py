@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import healthz
+from core.signin.views import SignInView
 from core.views import PasswordChangeView, site_root
 from credit_records import public
 
@@ -24,11 +25,10 @@ urlpatterns = [
     # The anonymous disclosure pages; robots.txt must sit at the root to be read.
     path("public/", include("credit_records.public_urls")),
     path("robots.txt", public.robots_txt, name="robots_txt"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    # --- Sign-in: two steps (password, then the second factor), single sign-on, API token ---
+    path("accounts/login/", SignInView.as_view(), name="login"),
+    path("accounts/", include("core.signin.urls")),
+    # --- end sign-in ---
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",

@@ -30,6 +30,8 @@ register_workspace(
         [
             (_("My exports"), "workspace:export_list", None),
             (_("Watching and saved views"), "workspace:watch_list", None),
+            (_("Two-factor sign-in"), "two_factor_setup", None),
+            (_("API token"), "api_token", None),
         ],
     ),
     order=90,

@@ -48,6 +48,12 @@ INSTALLED_APPS = [
     "import_export",
     "rest_framework",
     "rest_framework.authtoken",
+    # --- Sign-in: second factor and single sign-on (core/signin/) ---
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "mozilla_django_oidc",
+    # --- end sign-in ---
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
@@ -71,6 +77,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # --- Sign-in: which device verified the session; the second factor required by role ---
+    "django_otp.middleware.OTPMiddleware",
+    "core.signin.middleware.RequireTwoFactorMiddleware",
+    # --- end sign-in ---
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the user and messages are known, so its 400 page has the usual layout.
     "core.middleware.RejectNulCharactersMiddleware",
@@ -129,7 +139,10 @@ AUTH_USER_MODEL = "core.User"
 # even checked, and counts every failure.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "core.backends.CachedPermissionsBackend",
+    # The password backend, refusing all but break-glass administrators when
+    # CHENGXIN_LOCAL_PASSWORDS is off (core/signin/backends.py); then single sign-on.
+    "core.signin.backends.PasswordBackend",
+    "core.signin.oidc.MatchingOIDCBackend",
 ]
 # Each user's permissions are kept in the cache for this long (core/backends.py),
 # by default only when the cache is shared by every process: a role taken away in one process
@@ -428,8 +441,11 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # --- Libraries -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Django REST framework's tokens, refused once expired (core/signin/tokens.py). First,
+        # so that a request without valid credentials is answered 401 with
+        # "WWW-Authenticate: Token" (the first class names the scheme), not 403.
+        "core.signin.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # A body nested too deeply for the JSON decoder is a 400 like any malformed body.
@@ -519,6 +535,48 @@ LOGGING = {
         "chengxin.mail": {"level": "INFO"},
     },
 }
+
+# --- Sign-in: single sign-on, second factor, API tokens (core/signin/, docs/deployment.md) ----
+# Single sign-on with OpenID Connect (mozilla-django-oidc): on when CHENGXIN_OIDC_CLIENT_ID
+# is set. The provider's endpoints are given one by one (its discovery document lists them).
+# A person is matched to an existing account by one claim of their identity
+# (CHENGXIN_OIDC_MATCH_CLAIM) compared with one field of the account
+# (CHENGXIN_OIDC_MATCH_FIELD: username or email); single sign-on never creates an account,
+# a role or a scope.
+OIDC_RP_CLIENT_ID = env.str("CHENGXIN_OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("CHENGXIN_OIDC_CLIENT_SECRET", default="")
+CHENGXIN_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+CHENGXIN_OIDC_ISSUER = env.str("CHENGXIN_OIDC_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("CHENGXIN_OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("CHENGXIN_OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("CHENGXIN_OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("CHENGXIN_OIDC_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("CHENGXIN_OIDC_SIGN_ALGORITHM", default="RS256")
+OIDC_RP_SCOPES = env.str("CHENGXIN_OIDC_SCOPES", default="openid profile email")
+CHENGXIN_OIDC_MATCH_CLAIM = env.str("CHENGXIN_OIDC_MATCH_CLAIM", default="preferred_username")
+CHENGXIN_OIDC_MATCH_FIELD = env.str("CHENGXIN_OIDC_MATCH_FIELD", default="username")
+# The label of the sign-in button (the identity platform's name as users know it).
+CHENGXIN_OIDC_BUTTON_LABEL = env.str("CHENGXIN_OIDC_BUTTON_LABEL", default="")
+OIDC_CREATE_USER = False
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env.int("CHENGXIN_OIDC_TIMEOUT_SECONDS", default=10)
+OIDC_VERIFY_SSL = env.bool("CHENGXIN_OIDC_VERIFY_TLS", default=True)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+# Off: only break-glass administrators (the account's "break-glass access" box) sign in with
+# a password, on the sign-in page and the admin's; everyone else through single sign-on.
+CHENGXIN_LOCAL_PASSWORDS = env.bool("CHENGXIN_LOCAL_PASSWORDS", default=True)
+# Roles that must sign in with a second factor (TOTP, django-otp), by their stored names
+# (core/roles.py): Administrator, Supervisor, Department liaison, Auditor.
+CHENGXIN_TWO_FACTOR_ROLES = env.list(
+    "CHENGXIN_TWO_FACTOR_ROLES", default=["Administrator", "Supervisor"]
+)
+OTP_TOTP_ISSUER = env.str("CHENGXIN_TOTP_ISSUER", default="Chengxin")
+# Minutes between the password and the code on the two-step sign-in.
+CHENGXIN_TWO_FACTOR_PENDING_MINUTES = 5
+# Days an API token works after it is issued or rotated.
+CHENGXIN_API_TOKEN_DAYS = env.int("CHENGXIN_API_TOKEN_DAYS", default=90)
+# --- end sign-in ---
 
 # --- Security ------------------------------------------------------------------------------
 # An official's session ends with the browser (unless DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE is

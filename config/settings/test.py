@@ -22,3 +22,6 @@ AXES_ENABLED = False
 CHENGXIN_PUBLIC_PAGE_CACHE_SECONDS = 0
 # Kept per user in the cache only in the tests of the cache itself (test_permission_cache.py).
 CHENGXIN_PERMISSION_CACHE_SECONDS = 0
+# The second factor is asked of no role by default, so that the tests' force_login() reaches
+# the pages; the tests of it switch it on (tests/core/test_two_factor.py, the browser test).
+CHENGXIN_TWO_FACTOR_ROLES = []

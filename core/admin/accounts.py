@@ -130,7 +130,10 @@ class UserAdmin(
         (None, {"fields": ["username", "password"]}),
         (_("Personal info"), {"fields": ["first_name", "last_name", "email", "language"]}),
         (_("Role and scope"), {"fields": ["role", "region", "department"]}),
-        (_("Status"), {"fields": ["is_active", "is_superuser", "last_login", "date_joined"]}),
+        (
+            _("Status"),
+            {"fields": ["is_active", "is_superuser", "break_glass", "last_login", "date_joined"]},
+        ),
     ]
     add_fieldsets = [
         (
@@ -150,6 +153,13 @@ class UserAdmin(
         ),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=_("Reset two-factor sign-in (a lost phone)"))
+    def reset_two_factor(self, request, queryset):
+        from core.admin.signin import reset_two_factor
+
+        reset_two_factor(self, request, queryset)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
@@ -189,6 +199,14 @@ PERMISSION_ACTIONS = {
 }
 
 
+# django-otp names its models in English only ("TOTP device", "static token").
+OTP_MODEL_NAMES = {
+    "otp_totp.totpdevice": _("authenticator app"),
+    "otp_static.staticdevice": _("recovery code set"),
+    "otp_static.statictoken": _("recovery code"),
+}
+
+
 def permission_label(permission: Permission) -> str:
     """“<app>｜<what it allows>”, translated: a built-in permission from its action and the
     model's name, a declared one (``Meta.permissions``) from its own translated name."""
@@ -196,7 +214,7 @@ def permission_label(permission: Permission) -> str:
     if model is None:
         return permission.name
     opts = model._meta
-    model_name = opts.verbose_name
+    model_name = OTP_MODEL_NAMES.get(opts.label_lower, opts.verbose_name)
     tracked = getattr(model, "instance_type", None)
     if tracked is not None and opts.model_name.startswith("historical"):
         # django-simple-history names its models "historical <name>", untranslatable.
@@ -209,7 +227,8 @@ def permission_label(permission: Permission) -> str:
         label = str(PERMISSION_ACTIONS[action] % {"model": model_name})
     else:
         label = permission.name
-    return f"{opts.app_config.verbose_name}｜{label}"
+    app_name = _("Two-factor sign-in") if opts.label_lower in OTP_MODEL_NAMES else None
+    return f"{app_name or opts.app_config.verbose_name}｜{label}"
 
 
 class PermissionChoiceField(forms.ModelMultipleChoiceField):

@@ -47,6 +47,15 @@ class User(AbstractUser):
         help_text=_("Language of the emails this user receives."),
     )
 
+    break_glass = models.BooleanField(
+        _("break-glass access"),
+        default=False,
+        help_text=_(
+            "An administrator who may still sign in with a password when local passwords are "
+            "switched off (single sign-on only), for when the identity platform is down."
+        ),
+    )
+
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     scope_region_lookup = None

@@ -294,6 +294,18 @@ WEB = {
     "login": Spec("special", statuses={"anonymous": {200}, "signed_in": {302}}),
     "logout": Spec("special", statuses={"anonymous": {405}, "signed_in": {405}}),
     "password_change": page(),
+    # --- sign-in: the second factor, the API token, single sign-on (core/signin/) ---
+    "two_factor_setup": page(),
+    # The code page: back to sign-in without a password first; the form for a signed-in
+    # session no device has verified yet.
+    "two_factor_verify": Spec("special", statuses={"anonymous": {302}, "signed_in": {200}}),
+    "api_token": page(),
+    "api_token_rotate": post(),
+    "api_token_revoke": post(),
+    # Single sign-on is off unless configured (tests/core/test_single_sign_on.py turns it on).
+    "oidc_start": Spec("special", statuses={"anonymous": {404}, "signed_in": {404}}),
+    "oidc_callback": Spec("special", statuses={"anonymous": {404}, "signed_in": {404}}),
+    # --- end sign-in ---
     "password_change_done": page(),
     "set_language": Spec("special", statuses={"anonymous": {204, 302}, "signed_in": {204, 302}}),
     "api-schema": Spec("public"),
@@ -1574,7 +1586,8 @@ def expected_admin(case: Case, role: str):
     staff = role in ("administrator", "province_supervisor", "city_supervisor", "auditor")
     name = pattern.name
     if name == "admin:login":
-        return ({302} if staff else {200}), None
+        # Anonymous: to the portal's sign-in page (password, then the second factor).
+        return ({302} if staff or role == "anonymous" else {200}), None
     if name == "admin:logout":
         # The admin sends whoever may not use it back to its index (then to its sign-in).
         return ({405} if staff else {302}), ("/admin/" if not staff else None)
