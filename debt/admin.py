@@ -8,6 +8,7 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin.base import ScopedAdminMixin, ServiceSavedAdmin
+from core.admin.columns import money_column
 
 from . import services
 from .models import (
@@ -44,11 +45,11 @@ class DebtProfileAdmin(ServiceSavedAdmin):
     list_display = [
         "region",
         "year",
-        "general_limit",
-        "special_limit",
-        "general_balance",
-        "special_balance",
-        "financial_capacity",
+        money_column(DebtProfile, "general_limit"),
+        money_column(DebtProfile, "special_limit"),
+        money_column(DebtProfile, "general_balance"),
+        money_column(DebtProfile, "special_balance"),
+        money_column(DebtProfile, "financial_capacity"),
         "grade",
         "published",
     ]
@@ -153,7 +154,15 @@ class TermAssessmentAdmin(ServiceSavedAdmin):
 class BondIssueAdmin(ServiceSavedAdmin):
     resource_classes = [BondIssueResource]
     save_service = staticmethod(_save_record)
-    list_display = ["code", "name", "region", "bond_type", "amount", "rate", "issue_date"]
+    list_display = [
+        "code",
+        "name",
+        "region",
+        "bond_type",
+        money_column(BondIssue, "amount"),
+        "rate",
+        "issue_date",
+    ]
     list_filter = ["bond_type", "issue_date"]
     search_fields = ["code", "name", "region__name", "project"]
     list_select_related = ["region"]
@@ -173,7 +182,7 @@ class CreditRatingAdmin(ServiceSavedAdmin):
 
 @admin.register(DebtDefault)
 class DebtDefaultAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["record", "profile", "overdue_amount", "created_at"]
+    list_display = ["record", "profile", money_column(DebtDefault, "overdue_amount"), "created_at"]
     list_select_related = ["record", "record__department", "profile", "profile__region"]
 
     def has_add_permission(self, request):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.money import format_money
 from core.scope import scope_queryset
 from credit_records.models import DishonestyRecord
 
@@ -324,7 +325,7 @@ def _debt_limit_compliance(inputs, subject, user):
             "balances stayed within their limits; overdue debt %(overdue)s (100 million yuan)."
         )
     return Explanation(
-        text=text % {"overdue": inputs["overdue_amount"], **_years(inputs)},
+        text=text % {"overdue": format_money(inputs["overdue_amount"]), **_years(inputs)},
         groups=_assessment_group(inputs, subject, user),
     )
 

@@ -15,6 +15,7 @@ from core.admin.base import (
     ServiceSavedAdmin,
     SpreadsheetRulesMixin,
 )
+from core.admin.columns import money_column
 from core.forms import ModelForm
 
 from . import services
@@ -100,11 +101,11 @@ class ProcurementProjectAdmin(ServiceSavedAdmin):
         "title",
         "purchaser",
         "method",
-        "budget",
+        money_column(ProcurementProject, "budget"),
         "notice_date",
         "award_date",
         "supplier",
-        "award_amount",
+        money_column(ProcurementProject, "award_amount"),
     ]
     list_filter = ["method", ("purchaser__region", admin.RelatedOnlyFieldListFilter), "notice_date"]
     search_fields = ["code", "title", "purchaser__name", "purchaser__uscc", "supplier__name"]
@@ -125,8 +126,8 @@ class ContractAdmin(ParentFixedOnChangeMixin, ServiceSavedAdmin):
         "project",
         "number",
         "signed_date",
-        "amount",
-        "supplementary_amount",
+        money_column(Contract, "amount"),
+        money_column(Contract, "supplementary_amount"),
         "payment_term_days",
         "acceptance_period_days",
         "late_interest_rate",
@@ -160,12 +161,12 @@ class PaymentAdmin(ParentFixedOnChangeMixin, ServiceSavedAdmin):
     list_display = [
         "contract",
         "sequence",
-        "amount",
-        "disputed_amount",
+        money_column(Payment, "amount"),
+        money_column(Payment, "disputed_amount"),
         "due_date",
         "paid_date",
         "late_days",
-        "late_interest",
+        money_column(Payment, "late_interest"),
     ]
     list_filter = ["paid_date", "due_date"]
     search_fields = ["contract__project__code", "contract__project__title"]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from core.charts import Bar, bar_chart
 from core.cockpit import Figure, Panel, list_url
+from core.money import format_money
 
 from . import selectors
 from .models import FlagRule
@@ -64,7 +65,7 @@ def procurement_panel(user) -> Panel | None:
                 list_url("procurement:payment_list", paid="false", late="true", sme="true"),
                 alert=True,
             ),
-            "owed_sme": f"{payments['owed_sme']:,.2f}",
+            "owed_sme": format_money(payments["owed_sme"]),
         },
     )
 

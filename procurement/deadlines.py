@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.deadlines import DeadlineSource, DueItem, days_phrase
+from core.money import format_money
 from core.notifications import liaisons_of, supervisors_of
 
 from . import rules
@@ -45,7 +46,7 @@ def _payment_items(start, end):
                 _("%(purchaser)s must pay %(amount)s yuan to %(supplier)s by %(date)s.")
                 % {
                     "purchaser": project.purchaser.name,
-                    "amount": f"{payment.amount:,.2f}",
+                    "amount": format_money(payment.amount),
                     "supplier": project.supplier.name if project.supplier else "",
                     "date": payment.due_date.isoformat(),
                 },

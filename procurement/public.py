@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Department
+from core.money import format_money
 from core.public import public_page, render_public
 from core.validators import normalize_uscc
 
@@ -237,7 +238,7 @@ def ocds_release(project: ProcurementProject, request=None) -> dict:
                     {
                         "id": f"{release_ocid}-amendment-1",
                         "description": _("Supplementary contracts: %(amount)s yuan")
-                        % {"amount": f"{contract.supplementary_amount:,.2f}"},
+                        % {"amount": format_money(contract.supplementary_amount)},
                     }
                 ]
             if payments:

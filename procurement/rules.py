@@ -31,6 +31,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.calendar import add_working_days, statutory_end
+from core.money import format_money
 
 CENT = Decimal("0.01")
 # Days of a year when an annual rate becomes a daily one: the People's Bank of China's
@@ -276,7 +277,7 @@ def stars(score: int) -> int:
 
 
 def _money(value) -> str:
-    return f"{Decimal(str(value)):,.2f}"
+    return format_money(value)
 
 
 def describe_flag(rule: str, evidence: dict) -> str:

@@ -106,6 +106,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
             ],
+            # ``money`` (amounts as 1,234,567.80) is used on nearly every page.
+            "builtins": ["core.templatetags.chengxin_format"],
         },
     },
 ]

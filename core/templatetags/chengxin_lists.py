@@ -4,7 +4,9 @@ again at the first page.
 
 ``{% sort_th "field" label %}`` renders the whole ``<th>``, with ``aria-sort`` on it (where
 ARIA wants it) and the column's state spelt out for screen readers; ``{% sort_link "field"
-label %}`` is the link alone, for a heading that carries more than the link."""
+label %}`` is the link alone, for a heading that carries more than the link.
+
+``{% chosen_filter_count filter %}``: how many filters a list is filtered by."""
 
 from django import template
 from django.utils.html import format_html
@@ -68,3 +70,18 @@ def sort_th(context, field: str, label, css_class: str = "") -> str:
         format_html(' aria-sort="{}"', state) if state != "none" else "",
         link,
     )
+
+
+@register.simple_tag
+def chosen_filter_count(filterset) -> int:
+    """How many of a list's filters are set (the sort order is not a filter): shown on the
+    folded filter form of a phone, so a filtered list never looks like the whole list."""
+    data = getattr(filterset, "data", None) or {}
+    count = 0
+    for name in filterset.form.fields:
+        if name == "o":
+            continue
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        if any(value not in (None, "") for value in values):
+            count += 1
+    return count

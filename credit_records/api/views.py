@@ -334,7 +334,7 @@ class CommendationViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Commendations (守信激励) of departments and officials in your scope."""
+    """Commendations (表彰) of departments and officials in your scope."""
 
     queryset = Commendation.objects.select_related("department", "official")
     serializer_class = s.CommendationSerializer

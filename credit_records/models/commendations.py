@@ -1,4 +1,5 @@
-"""Commendations (守信激励) and commitments with their fulfilment (守信践诺)."""
+"""Commendations (表彰, on which the incentives for keeping faith, 守信激励, rest) and
+commitments with their fulfilment (守信践诺)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,7 +25,8 @@ class CommendationLevel(models.TextChoices):
 
 
 class Commendation(BaseModel):
-    """An honour that rewards trustworthiness (守信激励), for a department or an official."""
+    """An honour that rewards trustworthiness (表彰; the incentive it earns is 守信激励), for a
+    department or an official."""
 
     title = models.CharField(_("title"), max_length=200)
     level = models.CharField(_("level"), max_length=12, choices=CommendationLevel.choices)

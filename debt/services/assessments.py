@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from core import notifications
 from core.models import NotificationKind, Region, User
+from core.money import format_money
 from core.notifications import notify_translated, supervisors_of
 from core.roles import Role
 from core.services import ensure_in_scope, ensure_role, save_with_history
@@ -215,8 +216,8 @@ def _draft_limit_warning(assessment: RiskAssessment, *, actor) -> None:
             % {
                 "year": profile.year,
                 "region": profile.region.name,
-                "balance": profile.general_balance,
-                "limit": profile.general_limit,
+                "balance": format_money(profile.general_balance),
+                "limit": format_money(profile.general_limit),
             }
         )
     if assessment.special_limit_breached:
@@ -228,8 +229,8 @@ def _draft_limit_warning(assessment: RiskAssessment, *, actor) -> None:
             % {
                 "year": profile.year,
                 "region": profile.region.name,
-                "balance": profile.special_balance,
-                "limit": profile.special_limit,
+                "balance": format_money(profile.special_balance),
+                "limit": format_money(profile.special_limit),
             }
         )
     breaches.append(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import WorkflowConflict
 from core.models import Department, User
+from core.money import format_money
 from core.roles import Role
 from core.services import ensure_in_scope, ensure_role, save_with_history
 from credit_records.models import RecordCategory, RecordSource
@@ -118,7 +119,11 @@ def debt_default_report(
         facts=facts,
         source=RecordSource.DEBT,
         internal_notes=_("From the %(year)s debt profile of %(region)s (overdue: %(amount)s).")
-        % {"year": profile.year, "region": profile.region.name, "amount": profile.overdue_amount},
+        % {
+            "year": profile.year,
+            "region": profile.region.name,
+            "amount": format_money(profile.overdue_amount),
+        },
     )
     link = DebtDefault(
         profile=profile, record=record, overdue_amount=profile.overdue_amount, created_by=actor

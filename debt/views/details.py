@@ -20,6 +20,7 @@ class Fact:
     label: str
     value: object
     prose: bool = False
+    money: bool = False  # an amount (亿元): shown as 1,234.50
 
 
 class DebtRecordDetailView(DebtPageMixin, ScopedQuerysetMixin, DetailView):
@@ -38,8 +39,14 @@ class DebtRecordDetailView(DebtPageMixin, ScopedQuerysetMixin, DetailView):
             value = getattr(self.object, name)
             if field.choices:
                 value = getattr(self.object, f"get_{name}_display")()
+            kind = field.get_internal_type()
             facts.append(
-                Fact(str(field.verbose_name), value, prose=field.get_internal_type() == "TextField")
+                Fact(
+                    str(field.verbose_name),
+                    value,
+                    prose=kind == "TextField",
+                    money=kind == "DecimalField" and not field.choices,
+                )
             )
         return facts
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 
+from core.money import format_money
 from core.scope import get_in_scope_or_404
 from core.views import add_form_errors
 
@@ -91,7 +92,7 @@ class DebtDefaultView(DebtPageMixin, FormView):
             "facts": _(
                 "Overdue government debt of %(amount)s (100 million yuan) at the end of %(year)s."
             )
-            % {"amount": self.profile.overdue_amount, "year": self.profile.year},
+            % {"amount": format_money(self.profile.overdue_amount), "year": self.profile.year},
         }
 
     def get_context_data(self, **kwargs):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import BaseModel
+from core.money import format_money
 
 from .purchases import MONEY, ProcurementProject
 
@@ -349,8 +350,8 @@ class Payment(BaseModel):
                             "and its supplementary amounts (%(limit)s yuan)."
                         )
                         % {
-                            "total": f"{others + self.amount:,.2f}",
-                            "limit": f"{contract.total_amount:,.2f}",
+                            "total": format_money(others + self.amount),
+                            "limit": format_money(contract.total_amount),
                         }
                     }
                 )

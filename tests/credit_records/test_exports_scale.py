@@ -348,8 +348,8 @@ def test_an_empty_xlsx_export_still_has_its_header_row():
     from core.exports import write_xlsx
 
     handle = io.BytesIO()
-    write_xlsx(handle, [], ["决定文号", "部门"], "失信记录")
+    write_xlsx(handle, [], ["决定文书号", "部门"], "失信记录")
     handle.seek(0)
     sheet = openpyxl.load_workbook(handle).active
-    assert [cell.value for cell in sheet[1]] == ["决定文号", "部门"]
+    assert [cell.value for cell in sheet[1]] == ["决定文书号", "部门"]
     assert sheet.max_row == 1

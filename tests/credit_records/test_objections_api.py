@@ -299,7 +299,7 @@ def test_the_register_exports_exactly_the_filtered_rows_in_scope(
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.values)
-    assert rows[0][:5] == ("决定文号", "部门", "统一社会信用代码", "地区", "异议理由")
+    assert rows[0][:5] == ("决定文书号", "部门", "统一社会信用代码", "地区", "异议理由")
     assert [row[0] for row in rows[1:]] == ["宁财罚〔2026〕40号"]
     assert rows[1][4] == "其他"
     assert "理由不成立" in rows[1]
