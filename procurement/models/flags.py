@@ -29,6 +29,9 @@ class FlagRule(models.TextChoices):
     # Raised by the credit office closing a complaint from the public with this outcome
     # (credit_records' complaints, through procurement's registered outcome handler).
     COMPLAINT = "complaint", _("Found on a complaint from the public")
+    # Raised by accepting an item of public-resource trading credit information in the
+    # intake queue (credit_records' intake, through procurement's registered handler).
+    TRADING_VIOLATION = "trading_violation", _("Violation found by the trading platform")
 
 
 class FlagStatus(models.TextChoices):
