@@ -180,22 +180,25 @@ def intake_receive(
         )
     )
     home = _home_region(source)
-    results = []
+    results: list = [None] * len(items)
+    # Inserted in document-number order: two batches overlapping in any order then wait on
+    # each other's rows in the same order, never in a deadlock.
+    order = sorted(range(len(items)), key=lambda i: cleaned[i][0].get(document_key, ""))
     with transaction.atomic():
-        for index, (values, errors) in enumerate(cleaned):
+        for index in order:
+            values, errors = cleaned[index]
             if errors:
-                results.append(ItemResult(index, REFUSED, errors=errors))
+                results[index] = ItemResult(index, REFUSED, errors=errors)
                 continue
             document = values[document_key]
             if document in existing:
-                results.append(ItemResult(index, DUPLICATE, document, existing[document]))
+                results[index] = ItemResult(index, DUPLICATE, document, existing[document])
                 continue
-            results.append(
-                _stage(source, kind, items[index], values, document, departments, home, actor)
-            )
-            results[-1].index = index
-            if results[-1].item_id is not None:
-                existing[document] = results[-1].item_id
+            result = _stage(source, kind, items[index], values, document, departments, home, actor)
+            result.index = index
+            results[index] = result
+            if result.item_id is not None:
+                existing[document] = result.item_id
     return results
 
 
