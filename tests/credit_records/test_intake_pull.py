@@ -30,7 +30,7 @@ class Feed:
 
 def serve(feed: Feed):
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server's name)
+        def do_GET(self):
             query = parse_qs(urlparse(self.path).query)
             since = query.get("since", [""])[0]
             etag = f'"page-{since or "start"}"'
@@ -117,9 +117,7 @@ def test_an_unchanged_page_answered_304_stages_nothing(regions, feed_server):
 
 @pytest.mark.django_db
 @override_settings(CHENGXIN_INTAKE_PULL_TIMEOUT=1)
-def test_a_source_that_times_out_or_fails_is_recorded_and_tried_again_later(
-    regions, feed_server
-):
+def test_a_source_that_times_out_or_fails_is_recorded_and_tried_again_later(regions, feed_server):
     slow = make_source(code="slow", endpoint_url=feed_server(Feed({"": ([], "")}, delay=3)))
     broken = make_source(code="broken", endpoint_url=feed_server(Feed({})))
 
