@@ -150,6 +150,9 @@ def clean_item(kind: str, raw) -> tuple[dict, dict[str, str]]:
     payload but not read; empty optional fields are left out."""
     if not isinstance(raw, dict):
         return {}, {"item": _("An item must be an object of fields.")}
+    if _holds_nul(raw):
+        # No database keeps a NUL character in text: refused, never a server error.
+        return {}, {"item": _("An item may not contain NUL characters.")}
     values, errors = {}, {}
     for field in FIELDS[kind]:
         value = raw.get(field.key)
@@ -182,6 +185,16 @@ def clean_item(kind: str, raw) -> tuple[dict, dict[str, str]]:
             continue
         values[field.key] = value
     return values, errors
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 def _invalid(field: Field) -> str:

@@ -97,7 +97,8 @@ class IntakeViewSet(viewsets.GenericViewSet):
         if not isinstance(items, list) or not items:
             raise ValidationError({"items": [_("Send a non-empty list of items.")]})
         code = data.get("source")
-        source = IntakeSource.objects.filter(code=code).first() if isinstance(code, str) else None
+        known = isinstance(code, str) and "\x00" not in code
+        source = IntakeSource.objects.filter(code=code).first() if known else None
         if source is None:
             raise ValidationError({"source": [_("No intake source has this code.")]})
         services.ensure_may_push(request.user, source, kind)
