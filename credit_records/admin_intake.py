@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -41,6 +41,7 @@ class IntakeSourceAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "code"]
     readonly_fields = ["cursor", "etag", "last_pulled_at", "next_pull_at", "last_error"]
     autocomplete_fields = ["account"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class IntakeActionForm(ActionForm):
