@@ -20,6 +20,7 @@ from core.admin.base import ReadOnlyAdmin, ScopedAdminMixin, refusal_message
 from core.exceptions import WorkflowConflict
 
 from . import intake_files
+from .intake_formats import FIELDS
 from .models import CourtCase, IntakeItem, IntakeKind, IntakeSource
 from .services import intake as services
 
@@ -122,8 +123,22 @@ class IntakeItemAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_fields(self, request, obj=None):
+        names = [field.name for field in IntakeItem._meta.fields if field.name != "id"]
+        return ["payload_shown" if name == "payload" else name for name in names]
+
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in IntakeItem._meta.fields]
+        return self.get_fields(request, obj)
+
+    @admin.display(description=gettext_lazy("payload as received"))
+    def payload_shown(self, item):
+        """The raw payload, each key under the standard's Chinese name where it has one."""
+        from django.utils.html import format_html_join
+
+        labels = {field.key: field.label for field in FIELDS.get(item.kind, ())}
+        return format_html_join(
+            "", "<div>{}：{}</div>", ((labels.get(k, k), v) for k, v in item.payload.items())
+        )
 
     def get_urls(self):
         info = (self.model._meta.app_label, self.model._meta.model_name)
