@@ -35,7 +35,10 @@ def _settlement_items(start, end):
         yield DueItem(
             object_id=case.pk,
             due_date=case.settle_by,
-            recipients=[*liaisons_of(case.department), *supervisors_of(case.department.region)],
+            recipients=lambda case=case: [
+                *liaisons_of(case.department),
+                *supervisors_of(case.department.region),
+            ],
             describe=describe,
             url=court_case_url(case),
             target=case,
