@@ -25,6 +25,9 @@ class Role(models.TextChoices):
     SUPERVISOR = "Supervisor", _("Supervisor")
     LIAISON = "Department liaison", _("Department liaison")
     AUDITOR = "Auditor", _("Auditor")
+    # A platform's account (a court, the provincial credit platform, the trading platform)
+    # that pushes records on the intake API with its token; it reads nothing.
+    INTAKE = "Intake platform", _("Intake platform")
 
 
 # Roles whose members work in the Django admin as well as the workspace.
@@ -35,6 +38,7 @@ SCOPE_KIND = {
     Role.SUPERVISOR: "region",
     Role.LIAISON: "department",
     Role.AUDITOR: "region",
+    Role.INTAKE: None,
 }
 
 # Explicit grants per role: "app_label.model" -> actions (view, add, change, delete, import,
@@ -56,6 +60,7 @@ ROLE_GRANTS: dict[Role, dict[str, set[str]]] = {
         "core.issuedreport": {"view", "add"},
     },
     Role.AUDITOR: {},
+    Role.INTAKE: {},
 }
 
 

@@ -21,6 +21,7 @@ from core.exceptions import WorkflowConflict
 
 from . import (
     admin_complaints,  # noqa: F401  (registers the complaint register's admin)
+    admin_intake,  # noqa: F401  (registers the intake sources, queue and court cases)
     services,
 )
 from .actions import RECORD_ACTIONS, RecordAction

@@ -16,6 +16,8 @@ class CreditRecordsConfig(AppConfig):
         from . import checks, deadlines  # noqa: F401  (system checks, the record deadlines)
         from .cockpit import overdue_rectifications, records_panel, regions_panel
         from .complaint_deadlines import register_sources as register_complaint_deadlines
+        from .court_case_deadlines import open_court_cases
+        from .court_case_deadlines import register_sources as register_court_case_deadlines
         from .grants import GRANTS
         from .views import register_export_sources
 
@@ -35,6 +37,10 @@ class CreditRecordsConfig(AppConfig):
         register_cockpit_panel(regions_panel, order=20)
         register_overdue(overdue_rectifications, order=10)
         register_complaint_deadlines()
+        # Intake: the court cases' settlement deadlines, and the open court cases among the
+        # overdue figures (aim: zero).
+        register_court_case_deadlines()
+        register_overdue(open_court_cases, order=15)
         register_public_nav(_("Complaints"), "public:complaints", order=70)
         register_public_nav(_("Verify a report"), "public:report_verify", order=80)
         register_workspace(
@@ -77,6 +83,16 @@ class CreditRecordsConfig(AppConfig):
                         _("Complaints"),
                         "workspace:complaint_list",
                         "credit_records.view_complaint",
+                    ),
+                    (
+                        _("Intake queue"),
+                        "workspace:intake_list",
+                        "credit_records.view_intakeitem",
+                    ),
+                    (
+                        _("Court enforcement cases"),
+                        "workspace:court_case_list",
+                        "credit_records.view_courtcase",
                     ),
                 ],
             ),

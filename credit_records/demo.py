@@ -557,4 +557,7 @@ def seed_demo() -> dict[str, int]:
     from .complaint_demo import seed_complaints
 
     created["complaints"] = seed_complaints()
+    from .intake_demo import seed_intake
+
+    created["intake"] = seed_intake()
     return created

@@ -22,6 +22,10 @@ GRANTS = {
         # complainant's details are read through selectors.complaints.complainant_for only.
         "credit_records.complaint": {"view", "change", "export"},
         "credit_records.complaintevent": {"view"},
+        # Intake: the queue's decisions and file imports, and the court cases' settlement
+        # (services.intake, services.court_cases); the sources are the administrators'.
+        "credit_records.intakeitem": {"view", "add", "change", "import", "export"},
+        "credit_records.courtcase": {"view", "change", "export"},
     },
     Role.LIAISON: {
         "credit_records.publicofficial": {"view"},
@@ -37,5 +41,8 @@ GRANTS = {
         "credit_records.creditrepairapplication": {"view", "add"},
         "credit_records.accountabilityentry": {"view"},
         "credit_records.objection": {"view", "add"},
+        "credit_records.courtcase": {"view"},
     },
+    # A platform account pushes items into the intake queue and reads nothing.
+    Role.INTAKE: {"credit_records.intakeitem": {"add"}},
 }

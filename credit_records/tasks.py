@@ -11,3 +11,10 @@ from . import deadlines
 @shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=240, time_limit=300)
 def scan_deadlines() -> dict[str, int]:
     return deadlines.run_scan()
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def pull_intake_sources() -> int:
+    from .services.intake_pull import pull_due_sources
+
+    return pull_due_sources()

@@ -7,6 +7,7 @@ from core import views as core_views
 from core.reports import views as report_views
 
 from . import views
+from .views import intake as intake_views
 
 app_name = "workspace"
 
@@ -49,6 +50,18 @@ urlpatterns = [
     path("claims/<int:pk>/review/", views.ClaimReviewView.as_view(), name="claim_review"),
     path("repairs/<int:pk>/decide/", views.RepairDecisionView.as_view(), name="repair_decide"),
     path("objections/", views.ObjectionListView.as_view(), name="objection_list"),
+    path("intake/", intake_views.IntakeQueueView.as_view(), name="intake_list"),
+    path(
+        "intake/<int:pk>/<slug:action>/",
+        intake_views.IntakeActionView.as_view(),
+        name="intake_action",
+    ),
+    path("court-cases/", intake_views.CourtCaseListView.as_view(), name="court_case_list"),
+    path(
+        "court-cases/<int:pk>/settle/",
+        intake_views.CourtCaseSettleView.as_view(),
+        name="court_case_settle",
+    ),
     path(
         "objections/<int:pk>/<slug:action>/",
         views.ObjectionStepView.as_view(),

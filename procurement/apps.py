@@ -15,7 +15,8 @@ class ProcurementConfig(AppConfig):
         from core.public_cache import register_public_app
         from core.roles import register_grants
         from credit_records.complaint_outcomes import register_outcome_handler
-        from credit_records.models import ComplaintOutcome
+        from credit_records.models import ComplaintOutcome, IntakeKind
+        from credit_records.services.intake_handlers import register_intake_handler
 
         from .cockpit import procurement_overdue, procurement_panel
         from .deadlines import (
@@ -27,7 +28,7 @@ class ProcurementConfig(AppConfig):
         )
         from .grants import GRANTS
         from .profile import purchaser_credit_panel
-        from .services.flags import flag_from_complaint
+        from .services.flags import flag_from_complaint, flag_from_trading_item
         from .views import register_export_sources
         from .views_arrears import register_agreement_export_sources
 
@@ -44,6 +45,9 @@ class ProcurementConfig(AppConfig):
         register_overdue(procurement_overdue, order=20)
         # A complaint closed with "a procurement red flag" raises it here.
         register_outcome_handler(ComplaintOutcome.RED_FLAG, flag_from_complaint)
+        # Trading-platform credit information about a purchaser, accepted in the intake
+        # queue, raises a red flag here.
+        register_intake_handler(IntakeKind.TRADING, flag_from_trading_item)
         register_grants(self.label, GRANTS)
         register_public_app(self.label)
         register_public_nav(_("Government procurement"), "public:procurement", order=30)

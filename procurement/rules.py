@@ -405,4 +405,11 @@ def describe_flag(rule: str, evidence: dict) -> str:
             "category": dict(ComplaintCategory.choices).get(e["category"], e["category"]),
             "finding": e["finding"],
         }
+    if rule == "trading_violation":
+        return _("%(document)s by %(authority)s: %(violation)s; %(result)s") % {
+            "document": e.get("document_number", ""),
+            "authority": e.get("authority", ""),
+            "violation": e.get("violation_type", ""),
+            "result": e.get("penalty_content", ""),
+        }
     return ""

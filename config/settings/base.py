@@ -349,6 +349,19 @@ CHENGXIN_COMPLAINT_HANDLING_DAYS = env.int("CHENGXIN_COMPLAINT_HANDLING_DAYS", d
 # An overdue complaint is notified the day after its limit and escalated to the parent
 # region's office this many days later.
 CHENGXIN_COMPLAINT_ESCALATION_DAYS = env.int("CHENGXIN_COMPLAINT_ESCALATION_DAYS", default=15)
+# Intake from other systems (credit_records/services/intake*). A court's pre-listing notice
+# against a government body (府院联动) gives the department this many working days to settle
+# before it is listed as a dishonest judgment debtor. 10 is a configurable assumption: courts
+# commonly send a 履行告知/预警 notice with a period of about ten days before listing under
+# 《最高人民法院关于公布失信被执行人名单信息的若干规定》 art. 1, and provincial 府院联动 schemes
+# fix their own period; set the province's figure here.
+CHENGXIN_COURT_CASE_SETTLE_WORKING_DAYS = env.int(
+    "CHENGXIN_COURT_CASE_SETTLE_WORKING_DAYS", default=10
+)
+# A pull of a source's endpoint gives up after this many seconds (connect and read each).
+CHENGXIN_INTAKE_PULL_TIMEOUT = env.int("CHENGXIN_INTAKE_PULL_TIMEOUT", default=20)
+# How often the beat looks for sources due to be pulled (each source has its own interval).
+CHENGXIN_INTAKE_SCAN_SECONDS = env.int("CHENGXIN_INTAKE_SCAN_SECONDS", default=300)
 # Abuse of the public form, without outside services: complaints filed per client address
 # (counted in the cache, like CHENGXIN_PUBLIC_API_RATE), status look-ups per address, the
 # window in which the same description about the same department and category is refused as
@@ -428,6 +441,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "debt.tasks.scan_warnings",
         "schedule": CHENGXIN_SCAN_SECONDS,
         "options": {"expires": CHENGXIN_SCAN_SECONDS},
+    },
+    "intake-pull": {
+        "task": "credit_records.tasks.pull_intake_sources",
+        "schedule": CHENGXIN_INTAKE_SCAN_SECONDS,
+        "options": {"expires": CHENGXIN_INTAKE_SCAN_SECONDS},
     },
     "export-jobs-maintenance": {
         "task": "credit_records.tasks.maintain_export_jobs",

@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from . import complaints, objections, public, views
+from . import complaints, intake, objections, public, views
 
 app_name = "api"
 
@@ -20,6 +20,8 @@ router.register("commitments", views.CommitmentViewSet, basename="commitment")
 router.register("credit-repairs", views.CreditRepairViewSet, basename="credit-repair")
 router.register("objections", objections.ObjectionViewSet, basename="objection")
 router.register("complaints", complaints.ComplaintViewSet, basename="complaint")
+# Pushes from other systems into the intake queue (platform accounts with the intake role).
+router.register("intake", intake.IntakeViewSet, basename="intake")
 # Anyone, no sign-in: published records only.
 router.register("public/records", public.PublicRecordViewSet, basename="public-record")
 

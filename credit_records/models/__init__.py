@@ -1,6 +1,7 @@
 """Credit files, one module per topic: public officials, dishonesty records, their timeline
 and evidence, rectification, reviews (fault tolerance, credit repair), commendations and
-commitments, accountability, objections, complaints from the public."""
+commitments, accountability, objections, complaints from the public, intake from other
+systems."""
 
 from .accountability import AccountabilityEntry, AccountabilityKind
 from .commendations import Commendation, CommendationLevel, Commitment, CommitmentStatus
@@ -15,6 +16,17 @@ from .complaints import (
     ComplaintEventAction,
     ComplaintOutcome,
     ComplaintStatus,
+)
+from .intake import (
+    OPEN_COURT_CASE_STATUSES,
+    OPEN_INTAKE_STATUSES,
+    CourtCase,
+    CourtCaseStatus,
+    IntakeFormat,
+    IntakeItem,
+    IntakeKind,
+    IntakeSource,
+    IntakeStatus,
 )
 from .objections import Objection, ObjectionGrounds, ObjectionOutcome, ObjectionStatus
 from .officials import PublicOfficial
@@ -37,6 +49,8 @@ __all__ = [
     "COUNTING_STATUSES",
     "HANDLED_COMPLAINT_STATUSES",
     "OPEN_COMPLAINT_STATUSES",
+    "OPEN_COURT_CASE_STATUSES",
+    "OPEN_INTAKE_STATUSES",
     "OPEN_STATUSES",
     "RECTIFYING_STATUSES",
     "TWO_DAYS",
@@ -55,10 +69,17 @@ __all__ = [
     "ComplaintEventAction",
     "ComplaintOutcome",
     "ComplaintStatus",
+    "CourtCase",
+    "CourtCaseStatus",
     "CreditRepairApplication",
     "DeadlineExtension",
     "DishonestyRecord",
     "FaultToleranceClaim",
+    "IntakeFormat",
+    "IntakeItem",
+    "IntakeKind",
+    "IntakeSource",
+    "IntakeStatus",
     "Objection",
     "ObjectionGrounds",
     "ObjectionOutcome",

@@ -41,6 +41,7 @@ class RecordSource(models.TextChoices):
     API = "api", _("Credit platform API")
     PROCUREMENT = "procurement", _("Procurement oversight")
     DEBT = "debt", _("Debt oversight")
+    INTAKE = "intake", _("Intake from another system")
 
 
 class RecordStatus(models.TextChoices):

@@ -34,6 +34,9 @@ class FlagRule(models.TextChoices):
     # Government agreements and the arrears ledger (models/agreements.py, models/arrears.py).
     OBLIGATION_OVERDUE = "obligation_overdue", _("Agreement obligation overdue")
     INSTALMENT_OVERDUE = "instalment_overdue", _("Arrears repayment instalment overdue")
+    # Raised by accepting an item of public-resource trading credit information in the
+    # intake queue (credit_records' intake, through procurement's registered handler).
+    TRADING_VIOLATION = "trading_violation", _("Violation found by the trading platform")
 
 
 class FlagStatus(models.TextChoices):

@@ -261,6 +261,24 @@ def flag_from_complaint(*, complaint, actor, reason: str) -> str:
     return _("Red flag #%(id)d") % {"id": flag.pk}
 
 
+def flag_from_trading_item(item, *, actor) -> str:
+    """Accepting an intake item of public-resource trading credit information about a
+    purchaser (registered with credit_records' ``intake_handlers`` from
+    ``ProcurementConfig.ready``): a red flag against the purchaser, once per item, which an
+    official confirms as a violation (counted in the purchaser's score) or dismisses. The
+    intake service has checked the actor's role and scope. Returns the flag's reference."""
+    payload = item.payload
+    key = f"intake:{item.pk}"
+    evidence = {
+        name: str(payload.get(name, ""))[:1000]
+        for name in ("document_number", "authority", "violation_type", "penalty_content")
+    }
+    evidence["source"] = item.source.name
+    raise_flags([Finding(FlagRule.TRADING_VIOLATION, key, item.department_id, evidence)])
+    flag = RedFlag.objects.get(rule=FlagRule.TRADING_VIOLATION, object_key=key)
+    return _("Red flag #%(id)d") % {"id": flag.pk}
+
+
 def evaluate_project(
     project: ProcurementProject,
     today: datetime.date | None = None,

@@ -24,7 +24,7 @@ def group_permissions(role: Role) -> set[str]:
 def test_the_four_role_groups_exist_after_migrate(db):
     names = set(Group.objects.values_list("name", flat=True))
     assert {role.value for role in Role} <= names
-    assert len(Role) == 4
+    assert len(Role) == 5
 
 
 def test_a_supervisor_can_view_add_change_import_and_export_departments(db):

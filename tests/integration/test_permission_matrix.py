@@ -367,6 +367,15 @@ WEB = {
         slugs={s: (f"{CR}.change_objection",) for s in ("acknowledge", "suspend", "decide")},
     ),
     "workspace:attachment_download": page(f"{CR}.view_attachment", "attachment"),
+    # Intake: the queue and its decisions, the court cases and their settlement.
+    "workspace:intake_list": listing(f"{CR}.view_intakeitem", "intakeitem"),
+    "workspace:intake_action": post(
+        f"{CR}.change_intakeitem",
+        "intakeitem",
+        slugs={s: (f"{CR}.change_intakeitem",) for s in ("accept", "reject", "match")},
+    ),
+    "workspace:court_case_list": listing(f"{CR}.view_courtcase", "courtcase"),
+    "workspace:court_case_settle": post(f"{CR}.change_courtcase", "courtcase"),
     "workspace:official_list": listing(f"{CR}.view_publicofficial", "official", "publicofficial"),
     "workspace:official_create": page(f"{CR}.add_publicofficial"),
     "workspace:official_detail": page(f"{CR}.view_publicofficial", "official"),
@@ -563,6 +572,15 @@ API = {
             for action in ("accept", "reject", "assign", "close")
         },
     ),
+    # Pushes into the intake queue (POST only; the intake role's accounts and supervisors).
+    "api:intake": (
+        f"{CR}.intakeitem",
+        "intakeitem",
+        {
+            action: ("POST", (f"{CR}.add_intakeitem",))
+            for action in ("penalties", "court-cases", "trading")
+        },
+    ),
     "procurement-api:supplier": ("procurement.supplier", "supplier", {}),
     "procurement-api:project": ("procurement.procurementproject", "procurementproject", {}),
     "procurement-api:contract": ("procurement.contract", "contract", {}),
@@ -648,6 +666,8 @@ ADMIN_READ_ONLY = {
     f"{CR}.accountabilityentry",
     f"{CR}.objection",
     f"{CR}.complaint",
+    f"{CR}.intakeitem",
+    f"{CR}.courtcase",
     "procurement.redflag",
     "procurement.violation",
     "debt.riskassessment",
@@ -675,6 +695,7 @@ ADMIN_SCOPE = {
     **dict.fromkeys(AXES, "full"),
     "core.user": "scoped",
     "procurement.supplier": "shared",
+    "credit_records.intakesource": "shared",
     "evaluations.scheme": "shared",
     "evaluations.indicator": "shared",
 }
@@ -765,7 +786,14 @@ def build_world() -> World:
         ReminderLog,
     )
     from credit_records import services as cs
-    from credit_records.models import AccountabilityEntry, Commendation, Commitment, Severity
+    from credit_records.models import (
+        AccountabilityEntry,
+        Commendation,
+        Commitment,
+        IntakeKind,
+        IntakeSource,
+        Severity,
+    )
     from debt import services as ds
     from debt.models import BondIssue, CreditRating, DebtAudit, EmergencyEvent, TermAssessment
     from evaluations import services as es
@@ -825,6 +853,11 @@ def build_world() -> World:
         )[0],
     )
 
+    intake_source = IntakeSource.objects.create(
+        code="matrix-source", name="矩阵归集来源", kind=IntakeKind.PENALTY
+    )
+    put("intakesource", "shared", intake_source)
+
     users = {
         "administrator": UserFactory(username="m_admin", role="Administrator", is_superuser=True),
         "province_supervisor": UserFactory(
@@ -876,6 +909,7 @@ def build_world() -> World:
         put("public_record", side, published)
         draft = make_record(department, state="draft", decision_number=f"{m}-REC-{SECRET}")
         put("draft_record", side, draft)
+        _intake_rows(put, side, department, intake_source)
         put("unpublished_record", side, draft)
         rectifying = make_record(
             department, state="rectification_required", decision_number=f"{m}-REC-RECT"
@@ -1255,6 +1289,39 @@ def build_world() -> World:
     )
 
 
+def _intake_rows(put, side, department, source):
+    """An item waiting in the intake queue and an open court case, for each side."""
+    from credit_records.models import CourtCase, IntakeItem, IntakeKind, IntakeStatus
+
+    m = _marker(side)
+    put(
+        "intakeitem",
+        side,
+        IntakeItem.objects.create(
+            source=source,
+            kind=IntakeKind.PENALTY,
+            document_number=f"{m}-INTAKE",
+            subject_name=department.name,
+            subject_uscc=department.uscc,
+            department=department,
+            region=department.region,
+            status=IntakeStatus.STAGED,
+            payload={"document_number": f"{m}-INTAKE"},
+        ),
+    )
+    put(
+        "courtcase",
+        side,
+        CourtCase.objects.create(
+            case_number=f"{m}-COURT",
+            court="矩阵法院",
+            department=department,
+            notice_date=datetime.date(2026, 3, 2),
+            settle_by=datetime.date(2026, 3, 16),
+        ),
+    )
+
+
 def _axes_rows(put):
     """django-axes' sign-in records: one per side, its user name marked."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -1401,6 +1468,7 @@ def _sides(obj_kind):
         "indicator",
         "calendarday",
         "loanprimerate",
+        "intakesource",
         "group",
         "tokenproxy",
     ):
@@ -1779,6 +1847,8 @@ SHOWN_AS = {
     "objection": lambda objection: objection.record.decision_number,
     "complaint": lambda complaint: complaint.tracking_number,
     "arrearsitem": lambda item: item.reference,
+    "intakeitem": lambda item: item.document_number,
+    "courtcase": lambda case: case.case_number,
 }
 
 
