@@ -30,6 +30,7 @@ register_workspace(
         [
             (_("My exports"), "workspace:export_list", None),
             (_("Watching and saved views"), "workspace:watch_list", None),
+            (_("My sessions"), "session_list", None),
         ],
     ),
     order=90,

@@ -1,8 +1,9 @@
 """The platform's models, one module per topic: organisations (regions, departments), users,
 the working-day calendar, reference rates (the LPR), the deadline ledger, notifications,
 background exports, the abstract review (filed → decided) that the apps' requests share, saved
-views and watches."""
+views and watches, the access log and the users' signed-in sessions."""
 
+from .access import AccessAction, DataAccess, UserSession
 from .base import BaseModel, choice_labels
 from .calendar import CalendarDay, CalendarSource
 from .deadlines import ReminderLog
@@ -25,9 +26,11 @@ from .watching import SavedView, Watch
 
 __all__ = [
     "PARENT_LEVEL",
+    "AccessAction",
     "BaseModel",
     "CalendarDay",
     "CalendarSource",
+    "DataAccess",
     "Department",
     "DepartmentKind",
     "ExportFormat",
@@ -45,6 +48,7 @@ __all__ = [
     "SavedView",
     "UnifiedSocialCreditCodeField",
     "User",
+    "UserSession",
     "Watch",
     "choice_labels",
     "export_upload_to",
