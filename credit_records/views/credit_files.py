@@ -142,7 +142,10 @@ class ServiceFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         return redirect(self.success_url_name)
 
 
-class OfficialFormView(ServiceFormView):
+class OfficialFormView(AccessLoggedViewMixin, ServiceFormView):
+    """An official's form, which shows their employee number: opening it to edit is a view
+    in the access log."""
+
     permission_required = "credit_records.add_publicofficial"
     form_class = PublicOfficialForm
     model = PublicOfficial

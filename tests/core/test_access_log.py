@@ -269,3 +269,13 @@ def test_the_retention_task_is_on_the_beat_schedule():
 
     schedule = settings.CELERY_BEAT_SCHEDULE["access-log-retention"]
     assert schedule["task"] == purge_access_log.name
+
+
+def test_opening_an_officials_form_to_edit_is_logged_and_saving_it_is_not_a_view(
+    supervisor, officials
+):
+    client = signed_in(supervisor)
+    assert client.get(f"/workspace/officials/{officials[0].pk}/edit/").status_code == 200
+    assert DataAccess.objects.get().object_id == str(officials[0].pk)
+    assert client.get("/workspace/officials/new/").status_code == 200
+    assert DataAccess.objects.count() == 1
