@@ -43,7 +43,12 @@ class DataAccessResource(resources.ModelResource):
 class DataAccessAdmin(PersonalAdminMixin, SpreadsheetRulesMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [DataAccessResource]
     list_display = ["at", "username", "action", "content_type", "label", "ip_address"]
-    list_filter = ["action", "at", "content_type", ("user", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "action",
+        "at",
+        ("content_type", admin.RelatedOnlyFieldListFilter),
+        ("user", admin.RelatedOnlyFieldListFilter),
+    ]
     date_hierarchy = "at"
     search_fields = ["username", "label", "object_id", "ip_address"]
     list_select_related = ["content_type"]
