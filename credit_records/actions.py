@@ -13,11 +13,15 @@ moves the status names its transition, and its states and role check are the tra
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed, has_transition_perm
 
+from core.admin.base import refusal_message
+from core.exceptions import WorkflowConflict
 from core.roles import Role
 
 from . import selectors, services
@@ -276,3 +280,30 @@ _ACTIONS = [
 
 # In this order on the record page: the step that moves the record on comes first.
 RECORD_ACTIONS: dict[str, RecordAction] = {action.slug: action for action in _ACTIONS}
+
+
+@dataclass
+class BulkOutcome:
+    """What ``take_on_each`` did: the records the step was taken on, and the ones refused,
+    each with the service's reason."""
+
+    done: list = field(default_factory=list)
+    refused: list[tuple[DishonestyRecord, str]] = field(default_factory=list)
+
+
+def take_on_each(action: RecordAction, records, *, actor, **arguments) -> BulkOutcome:
+    """Take ``action`` on each of ``records`` in turn, through its service, each in the
+    service's own transaction: one record refused (a colleague confirmed it a minute ago,
+    it is no draft, the role may not take the step on it) leaves the others done, and the
+    outcome names both, so that the official is told what happened to every record. Each of
+    these steps is a decision on its own record, with its own audit entry and notices; none
+    depends on another, so there is nothing an all-or-nothing rule would protect."""
+    outcome = BulkOutcome()
+    for record in records:
+        try:
+            action.service(record=record, actor=actor, **arguments)
+        except (WorkflowConflict, PermissionDenied, ValidationError, Http404) as error:
+            outcome.refused.append((record, refusal_message(error)))
+        else:
+            outcome.done.append(record)
+    return outcome

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import RegionScopedFilterSet
+from core.filters import RegionScopedFilterSet, ordering
 
 from .models import OPEN_COMPLAINT_STATUSES, Complaint, ComplaintCategory, ComplaintStatus
 
@@ -26,6 +26,16 @@ class ComplaintFilter(RegionScopedFilterSet):
         widget=forms.Select(
             choices=[("", _("Any")), ("true", _("Overdue")), ("false", _("On time"))]
         ),
+    )
+
+    o = ordering(
+        ("tracking_number", "number", _("Tracking number")),
+        ("department__name", "department", _("Department")),
+        ("category", "category", _("Category")),
+        ("received_on", "received", _("Received on")),
+        ("status", "status", _("Status")),
+        ("handling_region__code", "office", _("Handling office")),
+        choice_order={"category": ComplaintCategory.choices, "status": ComplaintStatus.choices},
     )
 
     class Meta:

@@ -13,6 +13,7 @@ from core.filters import (
     RegionScopedFilterSet,
     ScopedRegionFilter,
     filterset_user,
+    ordering,
     uscc_starts_with,
 )
 from core.models import Department, Region, RegionLevel
@@ -137,6 +138,20 @@ class DishonestyRecordFilter(RegionScopedFilterSet):
         ],
         method="filter_punctuality",
     )
+    o = ordering(
+        ("decision_number", "number", _("Decision number")),
+        ("department__name", "department", _("Department")),
+        ("category", "category", _("Category")),
+        ("severity", "severity", _("Severity")),
+        ("decision_date", "date", _("Decision date")),
+        ("status", "status", _("Status")),
+        ("rectification__deadline", "deadline", _("Rectification deadline")),
+        choice_order={
+            "category": RecordCategory.choices,
+            "severity": Severity.choices,
+            "status": RecordStatus.choices,
+        },
+    )
 
     class Meta:
         model = DishonestyRecord
@@ -154,6 +169,7 @@ class DishonestyRecordFilter(RegionScopedFilterSet):
             "escalated",
             "region_itself",
             "punctuality",
+            "o",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -205,6 +221,14 @@ class PublicOfficialFilter(FilterSet):
     )
     active = django_filters.BooleanFilter(label=_("Active"))
 
+    o = ordering(
+        ("name", "name", _("Name")),
+        ("employee_number", "number", _("Employee number")),
+        ("department__name", "department", _("Department")),
+        ("position", "position", _("Position")),
+        ("record_count", "entries", _("Accountability entries")),
+    )
+
     class Meta:
         model = PublicOfficial
         fields = ["q", "department", "active"]
@@ -238,6 +262,14 @@ class CommendationFilter(FilterSet):
         field_name="date",
         lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    o = ordering(
+        ("title", "title", _("Title")),
+        ("level", "level", _("Level")),
+        ("issuing_authority", "authority", _("Issuing authority")),
+        ("date", "date", _("Date")),
+        choice_order={"level": CommendationLevel.choices},
     )
 
     class Meta:
@@ -275,6 +307,13 @@ class CommitmentFilter(FilterSet):
         field_name="promised_date",
         lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    o = ordering(
+        ("department__name", "department", _("Department")),
+        ("promised_date", "promised", _("Promised date")),
+        ("status", "status", _("Status")),
+        choice_order={"status": CommitmentStatus.choices},
     )
 
     class Meta:
@@ -458,6 +497,16 @@ class ObjectionFilter(RegionScopedFilterSet):
         label=_("Decision overdue"),
         method="filter_overdue",
         widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
+    )
+
+    o = ordering(
+        ("record__decision_number", "record", _("Record")),
+        ("record__department__name", "department", _("Department")),
+        ("grounds", "grounds", _("Grounds of the objection")),
+        ("filed_at", "filed", _("Filed")),
+        ("decide_due", "due", _("Decision due")),
+        ("status", "status", _("Status")),
+        choice_order={"grounds": ObjectionGrounds.choices, "status": ObjectionStatus.choices},
     )
 
     class Meta:

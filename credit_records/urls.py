@@ -21,6 +21,7 @@ urlpatterns = [
     path("complaints/", include("credit_records.complaint_urls")),
     path("records/", views.RecordListView.as_view(), name="record_list"),
     path("records/new/", views.RecordCreateView.as_view(), name="record_create"),
+    path("records/selected/", views.RecordBulkView.as_view(), name="record_bulk"),
     path("records/<int:pk>/", views.RecordDetailView.as_view(), name="record_detail"),
     path(
         "records/<int:pk>/history/",

@@ -5,7 +5,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import ScopedFilterSet, region_filter
+from core.filters import ScopedFilterSet, ordering_over, region_filter
 from core.models import RegionLevel
 
 from .models import (
@@ -41,6 +41,23 @@ class DebtProfileFilter(ScopedFilterSet):
         label=_("Level"), choices=RegionLevel.choices, field_name="region__level"
     )
 
+    o = ordering_over(
+        DebtProfile,
+        "region__name",
+        "region__code",
+        "year",
+        "general_limit",
+        "special_limit",
+        "general_balance",
+        "special_balance",
+        "financial_capacity",
+        "principal_due",
+        "interest_due",
+        "overdue_amount",
+        "new_debt",
+        "assessment__grade",
+    )
+
     class Meta:
         model = DebtProfile
         fields = ["region", "year", "grade", "limit_breached", "level"]
@@ -57,6 +74,19 @@ class RiskAssessmentFilter(ScopedFilterSet):
     year = django_filters.NumberFilter(label=_("Year"), field_name="profile__year")
     grade = django_filters.MultipleChoiceFilter(label=_("Grade"), choices=Grade.choices)
 
+    o = ordering_over(
+        RiskAssessment,
+        "profile__region__name",
+        "profile__year",
+        "debt_ratio",
+        "limit_utilisation",
+        "debt_service_ratio",
+        "overdue_ratio",
+        "new_debt_ratio",
+        "grade",
+        "computed_at",
+    )
+
     class Meta:
         model = RiskAssessment
         fields = ["region", "year", "grade"]
@@ -69,6 +99,19 @@ class RiskWarningFilter(ScopedFilterSet):
     ground = django_filters.ChoiceFilter(label=_("Ground"), choices=WarningGround.choices)
     grade = django_filters.ChoiceFilter(label=_("Grade"), choices=Grade.choices)
     overdue = django_filters.BooleanFilter(label=_("Response overdue"), method="filter_overdue")
+
+    o = ordering_over(
+        RiskWarning,
+        "title",
+        "region__name",
+        "kind",
+        "ground",
+        "grade",
+        "status",
+        "response_deadline",
+        "issued_at",
+        "responded_at",
+    )
 
     class Meta:
         model = RiskWarning
@@ -91,6 +134,19 @@ class BondIssueFilter(ScopedFilterSet):
         label=_("Issued until"), field_name="issue_date", lookup_expr="lte"
     )
 
+    o = ordering_over(
+        BondIssue,
+        "region__name",
+        "code",
+        "name",
+        "bond_type",
+        "amount",
+        "rate",
+        "issue_date",
+        "maturity_date",
+        "project",
+    )
+
     class Meta:
         model = BondIssue
         fields = ["region", "bond_type", "issued_from", "issued_to"]
@@ -99,6 +155,15 @@ class BondIssueFilter(ScopedFilterSet):
 class CreditRatingFilter(ScopedFilterSet):
     region = region_filter()
     agency = django_filters.CharFilter(label=_("Rating agency"), lookup_expr="icontains")
+
+    o = ordering_over(
+        CreditRating,
+        "region__name",
+        "agency",
+        "rating",
+        "outlook",
+        "rated_on",
+    )
 
     class Meta:
         model = CreditRating
@@ -110,6 +175,17 @@ class EmergencyEventFilter(ScopedFilterSet):
     level = django_filters.ChoiceFilter(label=_("Level"), choices=EmergencyLevel.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=EmergencyStatus.choices)
 
+    o = ordering_over(
+        EmergencyEvent,
+        "region__name",
+        "title",
+        "level",
+        "status",
+        "occurred_on",
+        "amount_involved",
+        "resolved_on",
+    )
+
     class Meta:
         model = EmergencyEvent
         fields = ["region", "level", "status"]
@@ -118,6 +194,17 @@ class EmergencyEventFilter(ScopedFilterSet):
 class DebtAuditFilter(ScopedFilterSet):
     region = region_filter()
     q = django_filters.CharFilter(label=_("Search"), method="search")
+
+    o = ordering_over(
+        DebtAudit,
+        "region__name",
+        "report_number",
+        "leading_official",
+        "position",
+        "term_start",
+        "term_end",
+        "report_date",
+    )
 
     class Meta:
         model = DebtAudit
@@ -136,6 +223,17 @@ class DebtAuditFilter(ScopedFilterSet):
 
 class TermAssessmentFilter(ScopedFilterSet):
     region = region_filter()
+
+    o = ordering_over(
+        TermAssessment,
+        "region__name",
+        "period_start",
+        "period_end",
+        "borrowing_score",
+        "use_score",
+        "management_score",
+        "conclusion",
+    )
 
     class Meta:
         model = TermAssessment

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import FilterSet
+from core.filters import FilterSet, ordering
 
 from .models import (
     FeedbackStatus,
@@ -35,6 +35,14 @@ class RoundFilter(FilterSet):
     level = django_filters.ChoiceFilter(label=_("subjects"), choices=SubjectLevel.choices)
     scheme = django_filters.ModelChoiceFilter(label=_("scheme"), queryset=Scheme.objects.all())
     year = YearFilter(label=_("year"), field_name="period_end__year")
+    o = ordering(
+        ("name", "name", _("Name")),
+        ("organiser__code", "organiser", _("Organising region")),
+        ("level", "level", _("Subjects")),
+        ("period_start", "period", _("Period")),
+        ("status", "status", _("Status")),
+        choice_order={"level": SubjectLevel.choices, "status": RoundStatus.choices},
+    )
 
     class Meta:
         model = Round

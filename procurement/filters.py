@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import FilterSet, RegionScopedFilterSet
+from core.filters import FilterSet, RegionScopedFilterSet, ordering
 from core.validators import normalize_uscc
 
 from .models import (
@@ -84,6 +84,18 @@ class ProjectFilter(PurchaserFiltersMixin):
         label=_("Contract not signed in time"), method="filter_signing_overdue", widget=YES_NO
     )
 
+    o = ordering(
+        ("code", "code", _("Project code")),
+        ("title", "title", _("Title")),
+        ("purchaser__name", "purchaser", _("Purchaser")),
+        ("method", "method", _("Method")),
+        ("budget", "budget", _("Budget (yuan)")),
+        ("supplier__name", "supplier", _("Supplier")),
+        ("award_amount", "award", _("Award amount (yuan)")),
+        ("open_flags", "flags", _("Red flags")),
+        choice_order={"method": ProcurementMethod.choices},
+    )
+
     class Meta:
         model = ProcurementProject
         fields = ["q", "region", "purchaser", "method", "stage", "noticed_from", "noticed_to"]
@@ -134,6 +146,16 @@ class ContractFilter(PurchaserFiltersMixin):
         label=_("Not filed in time"), method="filter_filing_overdue", widget=YES_NO
     )
 
+    o = ordering(
+        ("project__code", "project", _("Project")),
+        ("project__purchaser__name", "purchaser", _("Purchaser")),
+        ("project__supplier__name", "supplier", _("Supplier")),
+        ("signed_date", "signed", _("Signed on")),
+        ("amount", "amount", _("Contract amount (yuan)")),
+        ("supplementary_amount", "supplementary", _("Supplementary amount (yuan)")),
+        ("filed_date", "filed", _("Filed on")),
+    )
+
     class Meta:
         model = Contract
         fields = ["q", "region", "purchaser", "signed_from", "signed_to", "filed", "acceptance"]
@@ -172,6 +194,15 @@ class PaymentFilter(PurchaserFiltersMixin):
         label=_("Due to"), field_name="due_date", lookup_expr="lte", **DATE
     )
 
+    o = ordering(
+        ("contract__project__code", "project", _("Project")),
+        ("contract__project__purchaser__name", "purchaser", _("Purchaser")),
+        ("contract__project__supplier__name", "supplier", _("Supplier")),
+        ("amount", "amount", _("Amount (yuan)")),
+        ("due_date", "due", _("Due date")),
+        ("paid_date", "paid", _("Paid on")),
+    )
+
     class Meta:
         model = Payment
         fields = ["q", "region", "purchaser", "paid", "late", "sme", "due_from", "due_to"]
@@ -202,6 +233,15 @@ class RedFlagFilter(PurchaserFiltersMixin):
         label=_("Raised to"), field_name="raised_at", lookup_expr="date__lte", **DATE
     )
 
+    o = ordering(
+        ("rule", "rule", _("Rule")),
+        ("purchaser__name", "purchaser", _("Purchaser")),
+        ("project__code", "project", _("Project")),
+        ("raised_at", "raised", _("Raised at")),
+        ("status", "status", _("Status")),
+        choice_order={"rule": FlagRule.choices, "status": FlagStatus.choices},
+    )
+
     class Meta:
         model = RedFlag
         fields = ["region", "purchaser", "rule", "status", "project", "raised_from", "raised_to"]
@@ -216,6 +256,15 @@ class ViolationFilter(PurchaserFiltersMixin):
     )
     decided_to = django_filters.DateFilter(
         label=_("Decided to"), field_name="decided_on", lookup_expr="lte", **DATE
+    )
+
+    o = ordering(
+        ("decision_number", "number", _("Decision number")),
+        ("purchaser__name", "purchaser", _("Purchaser")),
+        ("kind", "kind", _("Kind")),
+        ("severity", "severity", _("Severity")),
+        ("decided_on", "decided", _("Decided on")),
+        choice_order={"kind": ViolationKind.choices, "severity": ViolationSeverity.choices},
     )
 
     class Meta:

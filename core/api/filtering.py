@@ -5,6 +5,8 @@ DRF and django-filter ignore a query parameter they do not know, so ``?severty=s
 filter must be an error: 400, naming the parameter.
 """
 
+import functools
+
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
@@ -35,6 +37,9 @@ class StrictDjangoFilterBackend(DjangoFilterBackend):
     """The view's FilterSet (``filterset_class``), and a 400 for any query parameter that is
     neither one of its filters nor a pagination, format or ordering parameter."""
 
+    def get_filterset_class(self, view, queryset=None):
+        return without_page_ordering(super().get_filterset_class(view, queryset))
+
     def filter_queryset(self, request, queryset, view):
         allowed = self.allowed_parameters(request, queryset, view)
         unknown = sorted(set(request.query_params) - allowed)
@@ -61,3 +66,18 @@ class StrictDjangoFilterBackend(DjangoFilterBackend):
             if issubclass(backend, OrderingFilter) and getattr(view, "ordering_fields", None):
                 allowed.add(backend.ordering_param)
         return allowed
+
+
+@functools.cache
+def without_page_ordering(filterset_class):
+    """The FilterSet without the workspace list's ``o`` (its sortable headings,
+    ``core.filters.OrderingFilter``): the API orders with ``ordering`` and its view's
+    ``ordering_fields``, one way, and a list's ``o`` may name a column only the page's
+    queryset annotates."""
+    if filterset_class is None or "o" not in filterset_class.base_filters:
+        return filterset_class
+    trimmed = type(filterset_class.__name__, (filterset_class,), {"__module__": __name__})
+    trimmed.base_filters = {
+        name: item for name, item in filterset_class.base_filters.items() if name != "o"
+    }
+    return trimmed

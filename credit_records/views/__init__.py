@@ -9,6 +9,7 @@ from core.export_jobs import register_source
 # too, where the pages' URLs are.
 from credit_records.actions import RECORD_ACTIONS, RecordAction
 
+from .bulk import RecordBulkView
 from .complaints import ComplaintListView
 from .credit_files import (
     CommendationFormView,
@@ -62,6 +63,7 @@ __all__ = [
     "OfficialListView",
     "RecordAction",
     "RecordActionView",
+    "RecordBulkView",
     "RecordCreateView",
     "RecordDetailView",
     "RecordHistoryExportView",

@@ -82,6 +82,14 @@ class RecordListView(
     def export_columns(self):
         return record_export_columns()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The bulk actions (views/bulk.py): a row's checkbox shows when something can be
+        # done with the ticked rows.
+        context["can_confirm"] = self.request.user.has_perm(RECORD_ACTIONS["confirm"].permission)
+        context["can_bulk"] = context["can_confirm"] or context["can_export"]
+        return context
+
 
 def record_export_columns() -> list[Column]:
     """The record list's columns, read with one ``values_list()`` query (no model instances:

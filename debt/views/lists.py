@@ -39,6 +39,12 @@ from .base import VIEW_DEBT, DebtPageMixin, _choice, _field
 
 
 @dataclass
+class Header:
+    label: object
+    sort: str = ""  # the ``o`` parameter that sorts by this column, if it sorts
+
+
+@dataclass
 class Cell:
     text: object
     url: str = ""
@@ -70,9 +76,10 @@ class DebtListView(DebtPageMixin, ScopedQuerysetMixin, ExportMixin, FilterView):
             if self.link_first_column:
                 cells[0].url = self.row_url(obj)
             rows.append(cells)
-        context.update(
-            title=self.title, lead=self.lead, headers=[c.header for c in columns], rows=rows
-        )
+        # A heading sorts when the FilterSet's ``o`` offers its column (by its source).
+        sortable = getattr(self.filterset.filters.get("o"), "param_map", {})
+        headers = [Header(c.header, c.source if c.source in sortable else "") for c in columns]
+        context.update(title=self.title, lead=self.lead, headers=headers, rows=rows)
         context["create_url"] = self.create_url()
         return context
 

@@ -372,6 +372,8 @@ WEB = {
     # Background exports: each user's own jobs (a superuser may fetch any file).
     "workspace:export_list": page(),
     "workspace:export_create": post(),
+    # The record list's bulk actions (confirm the ticked drafts, export the ticked rows).
+    "workspace:record_bulk": post(f"{CR}.view_dishonestyrecord"),
     "workspace:export_download": page((), "exportjob"),
     "workspace:commitment_list": listing(f"{CR}.view_commitment", "commitment", "commitment"),
     "workspace:commitment_create": page(f"{CR}.add_commitment"),
