@@ -3,7 +3,8 @@ with 100,000 published records, ``python -m bench exports`` the spreadsheet expo
 imports (bench/exports.py), ``python -m bench imports`` validated record imports through the
 admin's resource (bench/imports.py), ``python -m bench scan`` the deadline scan over a
 province's backlog (bench/scan.py), ``python -m bench load`` the whole portal under gunicorn
-and wrk (bench/load.py). Options after ``python -m bench`` alone go to the public one.
+and wrk (bench/load.py), ``python -m bench reports`` a department's credit report
+(bench/reports.py). Options after ``python -m bench`` alone go to the public one.
 
 Fills a scratch PostgreSQL database (``DATABASE_URL``, default
 postgres://postgres@127.0.0.1:5432/chengxin_bench, created if missing) with 100,000
@@ -289,6 +290,10 @@ def main(argv=None) -> int:
         from bench import imports
 
         return imports.main(argv[1:])
+    if argv[:1] == ["reports"]:
+        from bench import reports
+
+        return reports.main(argv[1:])
     if argv[:1] == ["scan"]:
         from bench import scan
 
@@ -301,9 +306,9 @@ def main(argv=None) -> int:
         return public(argv[1:])
     if argv:
         return public(argv)
-    from bench import exports, imports, load
+    from bench import exports, imports, load, reports
 
-    if public([]) or exports.main([]) or imports.main([]):
+    if public([]) or exports.main([]) or imports.main([]) or reports.main([]):
         return 1
     if load.require_wrk() is None:
         print("Skipping the load benchmark (no wrk).")

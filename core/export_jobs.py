@@ -19,6 +19,7 @@ got, and deletes expired jobs and their files.
 
 import logging
 import tempfile
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -76,6 +77,10 @@ class ExportSource:
     view_permissions: tuple[str, ...] = ()
     # The list's own annotations, applied after the scope (what its view does too).
     prepare: Callable[[QuerySet], QuerySet] | None = None
+    # A source that can also be exported as a ZIP with one file per row (a city's credit
+    # reports): ``archive(params, user)`` checks the job's query string (raising
+    # ``ExportRefused``) and returns ``entry(row) -> (file name, bytes)``.
+    archive: Callable | None = None
 
     def allowed(self, user) -> bool:
         return bool(
@@ -161,6 +166,11 @@ def export_job_create(*, actor, view_name: str, query: str, fmt: str) -> ExportJ
         raise ExportRefused(_("Unknown export format."))
     query = filter_query(query)
     source = export_source(user=actor, view_name=view_name, query=query, fmt=fmt)
+    if fmt == ExportFormat.ZIP:
+        archive = get_source(view_name).archive
+        if archive is None:
+            raise ExportRefused(_("This list cannot be exported as a ZIP file."))
+        archive(QueryDict(query), actor)  # refuses a job whose parameters are wrong
     active = ExportJob.objects.filter(
         requested_by=actor, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]
     )
@@ -237,13 +247,20 @@ def _write(job: ExportJob) -> None:
     _progress(job.pk, rows_total=source.queryset.count())
     filename = export_filename(source.name, job.format)
     counter = _Counter(job.pk)
-    native = job.format == ExportFormat.XLSX
-    rows = counter.count(export_rows(source.queryset, source.columns, native=native))
-    headers = [str(column.header) for column in source.columns]
     storage = job.file.storage
     with tempfile.TemporaryFile(suffix=f".{job.format}") as handle:
-        types = column_types(source.queryset, source.columns)
-        write_export(handle, job.format, rows, headers, source.name, types)
+        if job.format == ExportFormat.ZIP:
+            entry = get_source(job.view_name).archive(QueryDict(job.query), user)
+            # Every file reports progress: a PDF takes a fraction of a second, not a row's
+            # microseconds.
+            counter.every = 1
+            _write_archive(handle, counter.count(source.queryset.iterator()), entry)
+        else:
+            native = job.format == ExportFormat.XLSX
+            rows = counter.count(export_rows(source.queryset, source.columns, native=native))
+            headers = [str(column.header) for column in source.columns]
+            types = column_types(source.queryset, source.columns)
+            write_export(handle, job.format, rows, headers, source.name, types)
         handle.seek(0)
         name = storage.save(export_upload_to(job, filename), File(handle))
     finished = ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(
@@ -261,18 +278,27 @@ def _write(job: ExportJob) -> None:
         raise ExportAbandoned
 
 
+def _write_archive(handle, rows, entry) -> None:
+    """One file per row in a ZIP; stored, not deflated: PDFs are compressed already."""
+    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive:
+        for row in rows:
+            name, content = entry(row)
+            archive.writestr(name, content)
+
+
 class _Counter:
     """Counts the rows as the writer takes them and reports progress every few thousand."""
 
     def __init__(self, job_id: int):
         self.job_id = job_id
         self.written = 0
+        self.every = PROGRESS_ROWS
 
     def count(self, rows):
         for row in rows:
             yield row
             self.written += 1
-            if self.written % PROGRESS_ROWS == 0:
+            if self.written % self.every == 0:
                 _progress(self.job_id, rows_written=self.written)
 
 

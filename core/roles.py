@@ -47,10 +47,14 @@ ROLE_GRANTS: dict[Role, dict[str, set[str]]] = {
     Role.SUPERVISOR: {
         "core.region": {"view", "export"},
         "core.department": {"view", "add", "change", "import", "export"},
+        # Credit reports: issue official reports for departments in scope, read the register.
+        "core.issuedreport": {"view", "add", "export"},
     },
     Role.LIAISON: {
         "core.region": {"view"},
         "core.department": {"view"},
+        # A liaison asks for their own department's report (honours, projects, funding).
+        "core.issuedreport": {"view", "add"},
     },
     Role.AUDITOR: {},
 }

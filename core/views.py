@@ -325,6 +325,7 @@ class ExportJobDownloadView(LoginRequiredMixin, View):
         content_type = {
             "csv": "text/csv; charset=utf-8",
             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "zip": "application/zip",
         }[job.format]
         response = FileResponse(
             job.file.open("rb"),

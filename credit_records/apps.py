@@ -25,6 +25,10 @@ class CreditRecordsConfig(AppConfig):
         register_public_nav(_("Home"), "public:home", order=0, exact=True)
         register_public_nav(_("Dishonesty records"), "public:record_list", order=10)
         register_export_sources()
+        # Its sections of a department's credit report (core.reports).
+        from .reports import register_report_sections
+
+        register_report_sections()
         # The workspace home's cockpit: records first, the regions' standing beside the
         # debt grades (debt registers order 30), overdue rectifications first among overdue.
         register_cockpit_panel(records_panel, order=10)
@@ -32,6 +36,7 @@ class CreditRecordsConfig(AppConfig):
         register_overdue(overdue_rectifications, order=10)
         register_complaint_deadlines()
         register_public_nav(_("Complaints"), "public:complaints", order=70)
+        register_public_nav(_("Verify a report"), "public:report_verify", order=80)
         register_workspace(
             (
                 _("Credit files"),
@@ -63,6 +68,11 @@ class CreditRecordsConfig(AppConfig):
                         "credit_records.view_objection",
                     ),
                     (_("Regions"), "workspace:region_list", "core.view_region"),
+                    (
+                        _("Issued credit reports"),
+                        "workspace:report_list",
+                        "core.view_issuedreport",
+                    ),
                     (
                         _("Complaints"),
                         "workspace:complaint_list",

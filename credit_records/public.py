@@ -28,6 +28,7 @@ from core.keyset import InvalidCursor, paginate
 from core.models import Department
 from core.public import cached_count, public_page, render_public
 from core.public_cache import versioned_key
+from core.reports.forms import PublicReportForm
 from core.validators import normalize_uscc
 
 from . import selectors
@@ -280,6 +281,7 @@ def department_detail(request, uscc: str):
             .exists(),
             "commendations": [public_commendation(c) for c in commendations],
             "records_query": urlencode({"q": department.uscc}),
+            "report_form": PublicReportForm(auto_id="report-%s"),
         },
     )
 

@@ -8,6 +8,7 @@ public navigation (``core.public.register_public_nav``) point to: ``evaluations`
 from django.urls import include, path
 
 from core.public import language
+from core.reports import views as report_views
 
 from . import public
 
@@ -20,6 +21,12 @@ urlpatterns = [
     path("records.json", public.record_list_json, name="record_list_json"),
     path("records/<int:pk>/", public.record_detail, name="record"),
     path("departments/<str:uscc>/", public.department_detail, name="department"),
+    path(
+        "departments/<str:uscc>/report.pdf",
+        report_views.public_report,
+        name="department_report",
+    ),
+    path("reports/verify/", report_views.verify, name="report_verify"),
     path("language/", language, name="language"),
     path("sitemap.xml", public.sitemap, name="sitemap"),
     path("procurement/", include("procurement.public_urls")),

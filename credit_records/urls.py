@@ -1,9 +1,10 @@
 """The workspace's URLs (namespace ``workspace``): records, departments, regions, officials,
-commendations, commitments, and core's inbox and background exports."""
+commendations, commitments, and core's inbox, background exports and credit reports."""
 
 from django.urls import include, path
 
 from core import views as core_views
+from core.reports import views as report_views
 
 from . import views
 
@@ -16,6 +17,17 @@ urlpatterns = [
         "departments/<str:uscc>/",
         views.DepartmentDetailView.as_view(),
         name="department_detail",
+    ),
+    path(
+        "departments/<str:uscc>/report.pdf",
+        report_views.OfficialReportView.as_view(),
+        name="department_report",
+    ),
+    path("reports/", report_views.IssuedReportListView.as_view(), name="report_list"),
+    path(
+        "departments/reports.zip",
+        report_views.ReportsExportView.as_view(),
+        name="department_reports_export",
     ),
     path("regions/", views.RegionListView.as_view(), name="region_list"),
     path("complaints/", include("credit_records.complaint_urls")),

@@ -33,6 +33,9 @@ class DebtConfig(AppConfig):
         register_public_app(self.label)
         register_public_nav(_("Government debt"), "public:debt", order=40)
         register_export_sources()
+        from .reports import register_report_sections
+
+        register_report_sections()
         register_workspace(
             (
                 _("Government debt"),

@@ -22,6 +22,9 @@ class EvaluationsConfig(AppConfig):
         register_cockpit_panel(evaluations_panel, order=50)
         # The last day of feedback of a round in review gets the portal's reminders.
         register_sources()
+        from .reports import register_report_sections
+
+        register_report_sections()
         register_public_app(self.label)
         register_public_nav(_("Evaluation results"), "public:evaluations", order=20)
         register_workspace(

@@ -39,6 +39,9 @@ class ProcurementConfig(AppConfig):
         register_public_app(self.label)
         register_public_nav(_("Government procurement"), "public:procurement", order=30)
         register_export_sources()
+        from .reports import register_report_sections
+
+        register_report_sections()
         # Payment due dates roll past holidays (Civil Code art. 203): when the working-day
         # calendar changes (a new year's notice, an administrator's local day), they are
         # worked out again.

@@ -345,6 +345,13 @@ CHENGXIN_COMPLAINT_STATUS_RATE = env.str("CHENGXIN_COMPLAINT_STATUS_RATE", defau
 CHENGXIN_COMPLAINT_DUPLICATE_DAYS = env.int("CHENGXIN_COMPLAINT_DUPLICATE_DAYS", default=30)
 CHENGXIN_COMPLAINT_MAX_FILES = env.int("CHENGXIN_COMPLAINT_MAX_FILES", default=5)
 
+# Credit reports (core/reports): how long an issued report is valid (months; 发改财金〔2025〕565号
+# reports are checked when used, so they expire), and how many verifications (by code or
+# file) and public reports one client address may ask for (counted in the cache).
+CHENGXIN_REPORT_VALID_MONTHS = env.int("CHENGXIN_REPORT_VALID_MONTHS", default=3)
+CHENGXIN_REPORT_VERIFY_RATE = env.str("CHENGXIN_REPORT_VERIFY_RATE", default="30/hour")
+CHENGXIN_REPORT_PUBLIC_RATE = env.str("CHENGXIN_REPORT_PUBLIC_RATE", default="20/hour")
+
 # Integrity evaluations: the lowest totals of the grades 优秀, 良好 and 合格 (below: 不合格).
 CHENGXIN_EVALUATION_GRADES = env.list(
     "CHENGXIN_EVALUATION_GRADES", cast=str, default=["90", "80", "60"]

@@ -1,5 +1,6 @@
-"""The admin of the working-day calendar, of the loan prime rates and of what the portal sends
-each user; the site's titles; the translations of django-axes' admin."""
+"""The admin of the working-day calendar, of the loan prime rates, of what the portal sends
+each user and of the register of issued credit reports; the site's titles; the translations
+of django-axes' admin."""
 
 from django.contrib import admin, messages
 from django.http import Http404
@@ -7,9 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin.base import RevertNeedsChangePermissionMixin
+from core.admin.base import RevertNeedsChangePermissionMixin, ScopedAdminMixin
 from core.holidays import calendar_changed, sync_calendar
-from core.models import CalendarDay, CalendarSource, LoanPrimeRate, Notification, ReminderLog
+from core.models import (
+    CalendarDay,
+    CalendarSource,
+    IssuedReport,
+    LoanPrimeRate,
+    Notification,
+    ReminderLog,
+)
 from core.scope import scope_queryset
 
 admin.site.site_header = _("Chengxin government integrity portal")
@@ -197,3 +205,24 @@ DJANGO_ADMIN_MESSAGES = [
     gettext_noop("Change or view list link"),
     gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
 ]
+
+
+@admin.register(IssuedReport)
+class IssuedReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The register of issued credit reports (core.reports): read only, since it is what
+    verification trusts; a report is issued from the department's page or the API."""
+
+    list_display = ["code", "department", "variant", "purpose", "issued_at", "valid_until"]
+    list_filter = ["variant", "purpose", "issued_at"]
+    search_fields = ["code", "department__name", "department__uscc", "sha256"]
+    date_hierarchy = "issued_at"
+    list_select_related = ["department"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,7 +1,8 @@
 """The platform's models, one module per topic: organisations (regions, departments), users,
 the working-day calendar, reference rates (the LPR), the deadline ledger, notifications,
 background exports, the abstract review (filed → decided) that the apps' requests share, saved
-views and watches, the access log and the users' signed-in sessions."""
+views and watches, the register of issued credit reports, the access log and the users'
+signed-in sessions."""
 
 from .access import AccessAction, DataAccess, UserSession
 from .base import BaseModel, choice_labels
@@ -20,6 +21,7 @@ from .organisations import (
     kind_for_uscc,
 )
 from .rates import LoanPrimeRate
+from .reports import IssuedReport, ReportPurpose, ReportVariant
 from .reviews import Review, ReviewStatus, one_pending_per
 from .users import User
 from .watching import SavedView, Watch
@@ -36,6 +38,7 @@ __all__ = [
     "ExportFormat",
     "ExportJob",
     "ExportStatus",
+    "IssuedReport",
     "LoanPrimeRate",
     "Notification",
     "NotificationKind",
@@ -43,6 +46,8 @@ __all__ = [
     "RegionLevel",
     "RegionQuerySet",
     "ReminderLog",
+    "ReportPurpose",
+    "ReportVariant",
     "Review",
     "ReviewStatus",
     "SavedView",

@@ -21,6 +21,8 @@ class ExportStatus(models.TextChoices):
 class ExportFormat(models.TextChoices):
     CSV = "csv", "CSV"
     XLSX = "xlsx", "XLSX"
+    # A file per row, packed (a city's credit reports): sources with an ``archive``.
+    ZIP = "zip", "ZIP"
 
 
 def export_upload_to(instance, filename: str) -> str:

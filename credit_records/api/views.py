@@ -25,8 +25,10 @@ from core.api.filtering import StrictDjangoFilterBackend, StrictOrderingFilter
 from core.api.parsers import JSONParser
 from core.api.permissions import ModelPermissions
 from core.filters import DepartmentFilter, RegionFilter
-from core.models import Department, Region
+from core.models import Department, Region, ReportVariant
 from core.public_cache import CachedCountPaginator
+from core.reports.serializers import IssuedReportSerializer, ReportRequestSerializer
+from core.reports.services import report_issue
 from core.scope import scope_queryset
 from core.validators import normalize_uscc
 
@@ -130,11 +132,33 @@ class DepartmentViewSet(
     # PostgreSQL cannot compare, is a 404 from the URL itself.
     lookup_value_regex = r"[0-9A-Za-z]+"
     ordering_fields = ["name", "uscc", "region__code"]
+    action_permissions = {"report": ["core.view_department", "core.add_issuedreport"]}
 
     def get_object(self):
         # A code in the URL may be typed in lower case, like anywhere else.
         self.kwargs[self.lookup_field] = normalize_uscc(self.kwargs[self.lookup_field])
         return super().get_object()
+
+    @extend_schema(
+        summary="Issue the department's official credit report (政务信用报告)",
+        request=ReportRequestSerializer,
+        responses={201: IssuedReportSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def report(self, request, uscc=None, format=None):
+        """Render the report as a PDF, enter it in the register and return its verification
+        code, number, validity and the file itself (base64)."""
+        department = self.get_object()
+        serializer = ReportRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        issued = report_issue(
+            department=department,
+            variant=ReportVariant.OFFICIAL,
+            actor=request.user,
+            **serializer.validated_data,
+        )
+        data = IssuedReportSerializer(issued.report, context={"issued": issued}).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(

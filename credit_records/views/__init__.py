@@ -3,7 +3,12 @@
 (officials, commendations, commitments). The inbox, background exports and the site root
 are core's (``core.views``)."""
 
+import dataclasses
+
+from django.utils.translation import gettext_lazy
+
 from core.export_jobs import register_source
+from core.reports.archive import DEPARTMENT_REPORTS_SOURCE, department_reports_archive
 
 # The record actions' table lives beside the services (credit_records.actions); named here
 # too, where the pages' URLs are.
@@ -91,3 +96,15 @@ def register_export_sources() -> None:
         ComplaintListView,
     ):
         register_source(view.as_export_source())
+    # The departments' credit reports, a PDF each in a ZIP (a city's at once): the department
+    # list's rows and filter, issued for the requester (core.reports.archive).
+    register_source(
+        dataclasses.replace(
+            DepartmentListView.as_export_source(),
+            name=DEPARTMENT_REPORTS_SOURCE,
+            columns=list,
+            filename=gettext_lazy("credit-reports"),
+            permission="core.add_issuedreport",
+            archive=department_reports_archive,
+        )
+    )

@@ -13,6 +13,7 @@ from core.filters import RegionFilter
 from core.holidays import missing_years
 from core.models import Department, Region
 from core.profile import panels_for
+from core.reports.forms import OfficialReportForm
 from core.roles import Role, role_of
 from core.scope import scope_queryset
 from core.views import HISTORY_USER, ExportMixin, ScopedQuerysetMixin
@@ -64,6 +65,13 @@ class DepartmentListView(
     @classmethod
     def prepare_rows(cls, queryset, *, exporting):
         return selectors.with_standing_grade(selectors.with_honours_eligibility(queryset))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The credit reports of the listed departments, as a ZIP made in the background.
+        if self.request.user.has_perm("core.add_issuedreport"):
+            context["report_form"] = OfficialReportForm(auto_id="zip-%s")
+        return context
 
     def export_columns(self):
         m = Department
@@ -117,6 +125,7 @@ class DepartmentDetailView(
             officials=department.officials.all(),
             history=department.history.select_related(*HISTORY_USER)[:20],
             can_add_record=user.has_perm("credit_records.add_dishonestyrecord"),
+            can_issue_report=user.has_perm("core.add_issuedreport"),
             extra_panels=panels_for(department, user),
         )
         return context

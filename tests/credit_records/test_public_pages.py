@@ -17,8 +17,10 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.translation import gettext, override
+from pypdf import PdfReader
 
 from core.models import Department
+from core.reports.services import period_limit_start
 from credit_records import services
 from credit_records.demo import demo_decision_number, seed_demo
 from credit_records.demo_objections import demo_objection_number
@@ -49,6 +51,10 @@ def fresh_cache():
 
 def body(response) -> str:
     content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response["Content-Type"] == "application/pdf":
+        # A credit report: its text, the lines joined (a table cell wraps a long number).
+        pages = PdfReader(io.BytesIO(content)).pages
+        return "".join(page.extract_text() for page in pages).replace("\n", "")
     return content.decode("utf-8-sig")
 
 
@@ -172,9 +178,13 @@ def every_public_text(client) -> dict[str, str]:
     ]
     for record in published_records():
         urls += [f"/public/records/{record.pk}/", f"/api/v1/public/records/{record.pk}/"]
+    today = timezone.localdate()
+    report_start = period_limit_start(today).isoformat()
     for department in Department.objects.all():
         urls += [
             f"/public/departments/{department.uscc}/",
+            # The public credit report, over the longest period it may cover (five years).
+            f"/public/departments/{department.uscc}/report.pdf?period_start={report_start}",
             f"/public/records/?q={department.uscc.lower()}",
             f"/public/records.csv?q={department.uscc}",
         ]
@@ -183,7 +193,7 @@ def every_public_text(client) -> dict[str, str]:
     texts = {}
     # Every download and API answer counts against one client's rate limit: not the subject.
     rest = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"public": "10000/minute"}}
-    with override_settings(REST_FRAMEWORK=rest):
+    with override_settings(REST_FRAMEWORK=rest, CHENGXIN_REPORT_PUBLIC_RATE="10000/minute"):
         responses = [(url, get(client, url)) for url in urls]
     for url, response in responses:
         text = body(response)
@@ -211,6 +221,10 @@ def test_no_public_page_or_export_shows_anything_the_disclosure_rules_keep_back(
         assert number in texts["/api/v1/public/records/"]
     for masked, _number, _position in list(OFFICIALS.values())[:5]:
         assert masked in everything
+    # The public reports list the published records (and are read, not skipped as binary).
+    reports = "\n".join(text for url, text in texts.items() if "/report.pdf" in url)
+    for number in PUBLISHED:
+        assert number in reports
 
 
 def test_the_public_pages_show_the_demos_published_records_and_no_other(demo):

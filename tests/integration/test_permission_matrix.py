@@ -311,6 +311,9 @@ WEB = {
     "public:language": Spec("special", statuses={"anonymous": {302}, "signed_in": {302}}),
     "public:record": Spec("public", obj="public_record"),
     "public:department": Spec("public", obj="department"),
+    # A department's public credit report (PDF, published data only); the verification page
+    # (no parameters) is one of "public:*".
+    "public:department_report": Spec("public", obj="department"),
     "public:procurement_release": Spec("public", obj="procurementproject"),
     "public:procurement_project": Spec("public", obj="procurementproject"),
     "public:procurement_purchaser": Spec("public", obj="department"),
@@ -318,6 +321,14 @@ WEB = {
     "workspace:home": page(),
     "workspace:department_list": listing("core.view_department", "department", "department"),
     "workspace:department_detail": page("core.view_department", "department"),
+    # The official credit report: the form (GET) and the PDF (POST), for departments in scope;
+    # the register of issued reports.
+    "workspace:department_report": page(
+        ("core.view_department", "core.add_issuedreport"), "department"
+    ),
+    "workspace:report_list": page("core.view_issuedreport"),
+    # The listed departments' reports as a background ZIP export (a POST).
+    "workspace:department_reports_export": post(("core.view_department", "core.add_issuedreport")),
     "workspace:region_list": page("core.view_region"),
     "workspace:record_list": listing(f"{CR}.view_dishonestyrecord", "record", "dishonestyrecord"),
     "workspace:record_create": page(f"{CR}.add_dishonestyrecord"),
@@ -476,7 +487,11 @@ WEB = {
 CHANGE_RECORD = (f"{CR}.change_dishonestyrecord",)
 API = {
     "api:region": ("core.region", "region", {}),
-    "api:department": ("core.department", "department", {}),
+    "api:department": (
+        "core.department",
+        "department",
+        {"report": ("POST", ("core.view_department", "core.add_issuedreport"))},
+    ),
     "api:official": (f"{CR}.publicofficial", "official", {}),
     "api:record": (
         f"{CR}.dishonestyrecord",
@@ -598,6 +613,8 @@ PUBLIC_API = {"api:public-record": "public_record"}
 # Admin models whose admin withholds an action from everyone, by design (read-only admins:
 # state changes go through the services). Everything else follows the model permissions.
 ADMIN_READ_ONLY = {
+    # The register of issued credit reports is what verification trusts.
+    "core.issuedreport",
     f"{CR}.rectification",
     f"{CR}.faulttoleranceclaim",
     f"{CR}.creditrepairapplication",
@@ -715,7 +732,14 @@ def _pdf(name):
 def build_world() -> World:
     from rest_framework.authtoken.models import Token, TokenProxy
 
-    from core.models import CalendarDay, LoanPrimeRate, Notification, Region, ReminderLog
+    from core.models import (
+        CalendarDay,
+        IssuedReport,
+        LoanPrimeRate,
+        Notification,
+        Region,
+        ReminderLog,
+    )
     from credit_records import services as cs
     from credit_records.models import AccountabilityEntry, Commendation, Commitment, Severity
     from debt import services as ds
@@ -799,6 +823,20 @@ def build_world() -> World:
             )
         official = OfficialFactory(department=department, name=f"官员{m}")
         put("official", side, official)
+        put(
+            "issuedreport",
+            side,
+            IssuedReport.objects.create(
+                code=f"{m}-REPORT-CODE",
+                department=department,
+                variant="official",
+                purpose="honours",
+                period_start=today - datetime.timedelta(days=365),
+                period_end=today,
+                valid_until=today + datetime.timedelta(days=90),
+                sha256="0" * 64,
+            ),
+        )
         published = make_record(
             department,
             state="confirmed",

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0004_saved_views_and_watches'),
+        ('core', '0005_issuedreport'),
     ]
 
     operations = [
