@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import healthz
+from core import account_views
 from core.signin.views import SignInView
 from core.views import PasswordChangeView, site_root
 from credit_records import public
@@ -41,6 +42,30 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # --- One's own account: sessions, password reset by email (core/account_views.py) ---
+    path("accounts/sessions/", account_views.SessionListView.as_view(), name="session_list"),
+    path("accounts/sessions/end/", account_views.SessionEndView.as_view(), name="session_end"),
+    path(
+        "accounts/password/reset/",
+        account_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        account_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    # --- end of the account pages ---
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/procurement/", include("procurement.api.urls")),

@@ -12,13 +12,15 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from . import backends, checks, public_cache, tasks  # noqa: F401 (checks register)
+        from . import backends, checks, public_cache, sessions, tasks  # noqa: F401
         from .roles import sync_role_groups
 
         # Writes to what the public pages show make their cached copies stale; changes to who
         # has which permission, the users' cached permissions.
         public_cache.connect_signals()
         backends.connect_signals()
+        # Sign-in and sign-out keep each user's list of sessions ("My sessions").
+        sessions.connect_signals()
 
         # Every migrate (re)grants the role groups their permissions, so permissions added by
         # later apps and models reach the roles without a manual step.

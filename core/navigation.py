@@ -32,6 +32,7 @@ register_workspace(
             (_("Watching and saved views"), "workspace:watch_list", None),
             (_("Two-factor sign-in"), "two_factor_setup", None),
             (_("API token"), "api_token", None),
+            (_("My sessions"), "session_list", None),
         ],
     ),
     order=90,

@@ -15,8 +15,9 @@ DOMAIN_APPS = {"core"}
 ACCOUNT_MODELS = ("user", "historicaluser")
 # What the portal sends each user (notifications, and the log of the reminders sent): not
 # audited credit data either. Everyone reads their own in the workspace inbox; only
-# administrators browse everyone's in the admin.
-PERSONAL_MODELS = ("notification", "reminderlog")
+# administrators browse everyone's in the admin. The access log (who read whose personal data)
+# and the signed-in sessions are administrators' only too.
+PERSONAL_MODELS = ("notification", "reminderlog", "dataaccess", "usersession")
 
 
 class Role(models.TextChoices):

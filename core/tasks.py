@@ -8,7 +8,7 @@ message queued by an older worker, and the beat schedule, still find them."""
 
 from celery import shared_task
 
-from core import export_jobs, notifications
+from core import access_log, export_jobs, notifications, sessions
 
 
 @shared_task(
@@ -57,3 +57,19 @@ def run_export_job(job_id: int) -> str:
 )
 def maintain_export_jobs() -> dict[str, int]:
     return export_jobs.export_jobs_maintain()
+
+
+@shared_task(
+    name="core.tasks.purge_access_log",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=50 * 60,
+    time_limit=55 * 60,
+)
+def purge_access_log() -> dict[str, int]:
+    """The access log's rows past CHENGXIN_ACCESS_LOG_RETENTION_DAYS, and the rows of
+    sessions that expired without a sign-out."""
+    return {
+        "access_log": access_log.purge_expired(),
+        "sessions": sessions.purge_stale(),
+    }

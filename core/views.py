@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from core import export_jobs, notifications, watching
+from core import access_log, export_jobs, notifications, watching
 from core.exports import (
     HISTORY_FORMATS,
     Column,
@@ -106,6 +106,12 @@ class ExportMixin:
         ):
             return self.export_in_background(fmt)
         name = str(source.filename)
+        access_log.record(
+            request,
+            action=access_log.AccessAction.EXPORT,
+            model=filterset.qs.model,
+            label=access_log.list_label(filterset.qs.model, request),
+        )
         if history:
             return history_response(
                 HISTORY_FORMATS[fmt],
@@ -313,6 +319,9 @@ class ExportJobDownloadView(LoginRequiredMixin, View):
         export_jobs.export_job_check_download(job=job, user=request.user)
         if not job.file or not job.file.storage.exists(job.file.name):
             raise Http404(_("The file of this export is no longer kept."))
+        access_log.record(
+            request, action=access_log.AccessAction.DOWNLOAD, obj=job, label=job.filename
+        )
         content_type = {
             "csv": "text/csv; charset=utf-8",
             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

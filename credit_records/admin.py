@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.access_log import AccessLoggedAdminMixin
 from core.admin.base import (
     ReadOnlyAdmin,
     ReadOnlyInline,
@@ -246,7 +247,7 @@ class DishonestyRecordAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHist
 
 
 @admin.register(PublicOfficial)
-class PublicOfficialAdmin(ServiceSavedAdmin):
+class PublicOfficialAdmin(AccessLoggedAdminMixin, ServiceSavedAdmin):
     resource_classes = [PublicOfficialResource]
     save_service = staticmethod(
         lambda actor, obj: services.official_save(actor=actor, official=obj)
@@ -348,7 +349,7 @@ class CreditRepairApplicationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AccountabilityEntry)
-class AccountabilityEntryAdmin(ReadOnlyAdmin):
+class AccountabilityEntryAdmin(AccessLoggedAdminMixin, ReadOnlyAdmin):
     list_display = ["official", "record", "kind", "created_at", "exempted_at"]
     list_filter = ["kind", ("exempted_at", admin.EmptyFieldListFilter)]
     search_fields = ["official__name", "official__employee_number", "record__decision_number"]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core import access_log
 from core.exports import Column, export_response
 from core.views import add_form_errors
 
@@ -168,6 +169,12 @@ class FeedbackAttachmentDownloadView(LoginRequiredMixin, View):
             handle = attachment.file.open("rb")
         except FileNotFoundError:
             raise Http404(_("The file is missing from storage.")) from None
+        access_log.record(
+            request,
+            action=access_log.AccessAction.DOWNLOAD,
+            obj=attachment,
+            label=attachment.original_name,
+        )
         response = FileResponse(
             handle,
             as_attachment=True,
@@ -210,6 +217,12 @@ class FeedbackExportView(LoginRequiredMixin, View):
             "subject__region__code", "filed_at", "pk"
         )
         fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+        access_log.record(
+            request,
+            action=access_log.AccessAction.EXPORT,
+            obj=evaluation_round,
+            label=f"{evaluation_round} {_('Feedback')}",
+        )
         return export_response(
             fmt,
             rows,

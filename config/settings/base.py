@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "core.signin.middleware.RequireTwoFactorMiddleware",
     # --- end sign-in ---
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Keeps the signed-in session's row (its last activity) for "My sessions" (core/sessions.py).
+    "core.sessions.SessionActivityMiddleware",
     # After the user and messages are known, so its 400 page has the usual layout.
     "core.middleware.RejectNulCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -452,6 +454,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300,
         "options": {"expires": 300},
     },
+    # The access log's expired rows and the rows of sessions that expired unseen.
+    "access-log-retention": {
+        "task": "core.tasks.purge_access_log",
+        "schedule": 6 * 60 * 60,
+        "options": {"expires": 60 * 60},
+    },
 }
 # Fail fast when the broker is down: a user's action must not hang on a side effect.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
@@ -651,6 +659,28 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 CHENGXIN_PROXY_COUNT = env.int("CHENGXIN_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "core.network.client_ip"
 REST_FRAMEWORK["NUM_PROXIES"] = CHENGXIN_PROXY_COUNT
+
+# --- Access log, sessions, password reset (core/access_log.py, core/sessions.py) -----------
+# Views of civil servants' personal data and every export or report download are logged
+# (who, when, what, from which address) and kept this many days, then deleted by the
+# "access-log-retention" beat task. Three years by default: the Personal Information
+# Protection Law keeps the records of processing at least three years (PIPL art. 56), which
+# also covers the six months the Cybersecurity Law asks of network logs (art. 21).
+CHENGXIN_ACCESS_LOG_RETENTION_DAYS = env.int("CHENGXIN_ACCESS_LOG_RETENTION_DAYS", default=3 * 365)
+# A signed-in session's last activity ("My sessions") is written at most this often.
+CHENGXIN_SESSION_TOUCH_MINUTES = env.int("CHENGXIN_SESSION_TOUCH_MINUTES", default=5)
+# A password reset link works once, and only this long after it was sent (Django's
+# PASSWORD_RESET_TIMEOUT, in seconds; Django's own default of three days is long for a link
+# that lets anyone holding the mailbox into a supervisory account).
+PASSWORD_RESET_TIMEOUT = env.int("CHENGXIN_PASSWORD_RESET_MINUTES", default=60) * 60
+# Reset requests per client address and per email address entered (counted in the cache,
+# like CHENGXIN_PUBLIC_API_RATE): mail bombing an official, or probing many addresses.
+CHENGXIN_PASSWORD_RESET_RATE_PER_IP = env.str(
+    "CHENGXIN_PASSWORD_RESET_RATE_PER_IP", default="10/hour"
+)
+CHENGXIN_PASSWORD_RESET_RATE_PER_EMAIL = env.str(
+    "CHENGXIN_PASSWORD_RESET_RATE_PER_EMAIL", default="3/hour"
+)
 
 for _folder in (
     VAR_DIR,

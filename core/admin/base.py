@@ -19,7 +19,7 @@ from import_export.formats.base_formats import CSV, TSV, XLSX
 from import_export.forms import ImportForm, SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
-from core import bulk_writes, import_errors
+from core import access_log, bulk_writes, import_errors
 from core.exceptions import WorkflowConflict
 from core.exports import (
     XLSX_CONTENT_TYPE,
@@ -358,6 +358,12 @@ class SpreadsheetRulesMixin:
 
     def _do_file_export(self, file_format, request, queryset, export_form=None):
         response = super()._do_file_export(file_format, request, queryset, export_form)
+        access_log.record(
+            request,
+            action=access_log.AccessAction.EXPORT,
+            model=self.model,
+            label=access_log.list_label(self.model, request),
+        )
         filename = self.get_export_filename(request, queryset, file_format)
         response["Content-Disposition"] = content_disposition(filename)
         if isinstance(file_format, XLSX):

@@ -1,8 +1,10 @@
 """The platform's models, one module per topic: organisations (regions, departments), users,
 the working-day calendar, reference rates (the LPR), the deadline ledger, notifications,
 background exports, the abstract review (filed → decided) that the apps' requests share, saved
-views and watches, the register of issued credit reports."""
+views and watches, the register of issued credit reports, the access log and the users'
+signed-in sessions."""
 
+from .access import AccessAction, DataAccess, UserSession
 from .base import BaseModel, choice_labels
 from .calendar import CalendarDay, CalendarSource
 from .deadlines import ReminderLog
@@ -26,9 +28,11 @@ from .watching import SavedView, Watch
 
 __all__ = [
     "PARENT_LEVEL",
+    "AccessAction",
     "BaseModel",
     "CalendarDay",
     "CalendarSource",
+    "DataAccess",
     "Department",
     "DepartmentKind",
     "ExportFormat",
@@ -49,6 +53,7 @@ __all__ = [
     "SavedView",
     "UnifiedSocialCreditCodeField",
     "User",
+    "UserSession",
     "Watch",
     "choice_labels",
     "export_upload_to",

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import ListView
 from rest_framework.throttling import SimpleRateThrottle
 
-from core import export_jobs
+from core import access_log, export_jobs
 from core.exports import content_disposition
 from core.models import Department, IssuedReport, ReportVariant
 from core.public import render_public
@@ -194,6 +194,12 @@ class OfficialReportView(LoginRequiredMixin, PermissionRequiredMixin, View):
         except ValidationError as error:
             add_form_errors(form, error)
             return self.render_form(form, status=400)
+        access_log.record(
+            request,
+            action=access_log.AccessAction.DOWNLOAD,
+            obj=issued.report,
+            label=f"{report_number(issued.report)} {self.department.name}",
+        )
         return pdf_response(issued)
 
 

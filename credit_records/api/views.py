@@ -20,6 +20,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from core.access_log import AccessLoggedViewSetMixin
 from core.api.filtering import StrictDjangoFilterBackend, StrictOrderingFilter
 from core.api.parsers import JSONParser
 from core.api.permissions import ModelPermissions
@@ -166,6 +167,7 @@ class DepartmentViewSet(
     partial_update=extend_schema(responses={200: s.OfficialSerializer, **WRITE_ERRORS}),
 )
 class OfficialViewSet(
+    AccessLoggedViewSetMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

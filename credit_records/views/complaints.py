@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django_filters.views import FilterView
 
+from core import access_log
 from core.exceptions import WorkflowConflict
 from core.exports import Column, field_label
 from core.scope import get_in_scope_or_404
@@ -158,6 +159,12 @@ class ComplaintAttachmentDownloadView(LoginRequiredMixin, View):
             handle = attachment.file.open("rb")
         except FileNotFoundError:
             raise Http404(_("The file is missing from storage.")) from None
+        access_log.record(
+            request,
+            action=access_log.AccessAction.DOWNLOAD,
+            obj=attachment,
+            label=attachment.original_name,
+        )
         response = FileResponse(
             handle,
             as_attachment=True,

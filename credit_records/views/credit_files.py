@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
+from core.access_log import AccessLoggedViewMixin
 from core.exceptions import WorkflowConflict
 from core.exports import Column, field_label
 from core.scope import get_in_scope_or_404
@@ -38,8 +39,16 @@ from credit_records.models import (
 
 
 class OfficialListView(
-    LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, ExportMixin, FilterView
+    LoginRequiredMixin,
+    PermissionRequiredMixin,
+    AccessLoggedViewMixin,
+    ScopedQuerysetMixin,
+    ExportMixin,
+    FilterView,
 ):
+    """Names and employee numbers of civil servants: each page shown is in the access log
+    (PIPL art. 51), each export too (``ExportMixin``)."""
+
     permission_required = "credit_records.view_publicofficial"
     export_source = "workspace:official_list"
     export_permission = "credit_records.export_publicofficial"
@@ -74,8 +83,15 @@ class OfficialListView(
 
 
 class OfficialDetailView(
-    LoginRequiredMixin, PermissionRequiredMixin, ScopedQuerysetMixin, DetailView
+    LoginRequiredMixin,
+    PermissionRequiredMixin,
+    AccessLoggedViewMixin,
+    ScopedQuerysetMixin,
+    DetailView,
 ):
+    """An official's file (employee number, accountability entries, commendations): each view
+    is in the access log."""
+
     permission_required = "credit_records.view_publicofficial"
     model = PublicOfficial
     queryset = PublicOfficial.objects.select_related("department", "department__region")
@@ -126,7 +142,10 @@ class ServiceFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         return redirect(self.success_url_name)
 
 
-class OfficialFormView(ServiceFormView):
+class OfficialFormView(AccessLoggedViewMixin, ServiceFormView):
+    """An official's form, which shows their employee number: opening it to edit is a view
+    in the access log."""
+
     permission_required = "credit_records.add_publicofficial"
     form_class = PublicOfficialForm
     model = PublicOfficial

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
+from core import access_log
 from core.exceptions import WorkflowConflict
 from core.exports import Column, export_stem, field_label, history_response
 from core.models import Department
@@ -131,6 +132,12 @@ class RecordHistoryExportView(LoginRequiredMixin, PermissionRequiredMixin, View)
             scope_queryset(request.user, DishonestyRecord.objects.all()), pk=pk
         )
         fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+        access_log.record(
+            request,
+            action=access_log.AccessAction.EXPORT,
+            obj=record,
+            label=f"{record.decision_number} {_('history')}",
+        )
         return history_response(
             fmt,
             DishonestyRecord,
@@ -409,6 +416,12 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
             handle = attachment.file.open("rb")
         except FileNotFoundError:
             raise Http404(_("The file is missing from storage.")) from None
+        access_log.record(
+            request,
+            action=access_log.AccessAction.DOWNLOAD,
+            obj=attachment,
+            label=attachment.original_name,
+        )
         response = FileResponse(
             handle,
             as_attachment=True,

@@ -497,3 +497,25 @@ def test_a_city_zip_with_a_period_over_five_years_is_refused(
         },
     )
     assert ExportJob.objects.count() == 0
+
+
+def test_downloading_an_official_report_is_in_the_access_log(
+    login, department_with_file, nanjing_supervisor
+):
+    from core.models import AccessAction, DataAccess
+
+    today = timezone.localdate()
+    page = login(nanjing_supervisor).post(
+        f"/workspace/departments/{department_with_file.uscc}/report.pdf",
+        {
+            "purpose": "honours",
+            "period_start": (today - relativedelta(years=1)).isoformat(),
+            "period_end": today.isoformat(),
+            "sections": ["standing"],
+        },
+    )
+    assert page.status_code == 200
+    entry = DataAccess.objects.get()
+    assert entry.action == AccessAction.DOWNLOAD
+    assert entry.object_id == str(IssuedReport.objects.get().pk)
+    assert department_with_file.name in entry.label

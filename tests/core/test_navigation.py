@@ -49,6 +49,7 @@ def test_a_supervisor_finds_every_page_in_six_entries_and_the_admin(nanjing_supe
             "workspace:watch_list",
             "two_factor_setup",
             "api_token",
+            "session_list",
         ]
     }
     # The menus are <details> drop-downs: every link is in the page, no script needed.

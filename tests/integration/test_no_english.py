@@ -120,8 +120,9 @@ def admin_urls(user, request) -> list[str]:
 
 
 # Pages whose data are accounts by their login names (picking an account for an API token,
-# the sign-in attempts, the users themselves): a login name is typed, not translated.
-LOGIN_PAGES = ("/admin/core/user/", "/admin/axes/", "/admin/authtoken/")
+# the sign-in attempts, the users themselves, who viewed what in the access log): a login
+# name is typed, not translated.
+LOGIN_PAGES = ("/admin/core/user/", "/admin/axes/", "/admin/authtoken/", "/admin/core/dataaccess/")
 
 
 @pytest.fixture

@@ -307,6 +307,13 @@ WEB = {
     "oidc_callback": Spec("special", statuses={"anonymous": {404}, "signed_in": {404}}),
     # --- end sign-in ---
     "password_change_done": page(),
+    # One's own sessions, and the password reset by email (anyone; a bad link is a page too).
+    "session_list": page(),
+    "session_end": post(),
+    "password_reset": Spec("special", statuses={"anonymous": {200}, "signed_in": {200}}),
+    "password_reset_done": Spec("special", statuses={"anonymous": {200}, "signed_in": {200}}),
+    "password_reset_confirm": Spec("special", statuses={"anonymous": {200}, "signed_in": {200}}),
+    "password_reset_complete": Spec("special", statuses={"anonymous": {200}, "signed_in": {200}}),
     "set_language": Spec("special", statuses={"anonymous": {204, 302}, "signed_in": {204, 302}}),
     "api-schema": Spec("public"),
     "api-docs": Spec("public"),
@@ -677,6 +684,8 @@ ADMIN_READ_ONLY = {
     "evaluations.indicator",
     "evaluations.round",
     "evaluations.scorefeedback",
+    # The access log: written by the views that log, deleted only by the retention task.
+    "core.dataaccess",
 }
 # django-axes' records of sign-in attempts are written by the sign-in, never by hand.
 AXES = {"axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
@@ -692,6 +701,7 @@ ADMIN_SCOPE = {
     "core.loanprimerate": "shared",
     "core.notification": "full",
     "core.reminderlog": "full",
+    "core.dataaccess": "full",
     **dict.fromkeys(AXES, "full"),
     "core.user": "scoped",
     "procurement.supplier": "shared",
@@ -1261,6 +1271,7 @@ def build_world() -> World:
     put("notification", "in", objects["own_notification"]["city_supervisor"])
     put("group", "shared", users["auditor"].groups.first())
     _axes_rows(put)
+    _access_rows(put, users["city_supervisor"], suzhou_supervisor)
     _export_jobs(put, users["city_supervisor"], suzhou_supervisor)
 
     clients, api_clients = {"anonymous": Client()}, {"anonymous": Client()}
@@ -1339,6 +1350,21 @@ def _axes_rows(put):
         )
         put("accesslog", side, AccessLog.objects.create(**common))
         put("accessfailurelog", side, AccessFailureLog.objects.create(**common))
+
+
+def _access_rows(put, nanjing, suzhou):
+    """The access log: one row per side, its label marked."""
+    from core.models import DataAccess
+
+    for side, user in (("in", nanjing), ("out", suzhou)):
+        m = _marker(side)
+        put(
+            "dataaccess",
+            side,
+            DataAccess.objects.create(
+                user=user, username=user.username, action="view", label=f"{m}-ACCESS", path="/"
+            ),
+        )
 
 
 def _export_jobs(put, nanjing, suzhou):
@@ -1621,6 +1647,10 @@ def fill(world: World, case: Case, role: str) -> str:
             values["object_id"] = record.pk
         elif param == "id":  # the admin's password change of a user
             values[param] = obj.pk
+        elif param == "uidb64":  # a password reset link: one that is not valid
+            values[param] = "MA"
+        elif param == "token":
+            values[param] = "no-such-token"
         elif param == "url":  # the admin's catch-all
             values[param] = "no/such/page/"
         else:
