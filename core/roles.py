@@ -17,6 +17,15 @@ ACCOUNT_MODELS = ("user", "historicaluser")
 # audited credit data either. Everyone reads their own in the workspace inbox; only
 # administrators browse everyone's in the admin.
 PERSONAL_MODELS = ("notification", "reminderlog")
+# What only administrators see: the webhook subscriptions (their secrets sign what other
+# systems trust), the outbox and the deliveries. The transparency log is public anyway.
+ADMIN_ONLY_MODELS = (
+    "webhooksubscription",
+    "webhookdelivery",
+    "webhookattempt",
+    "outboxevent",
+    "transparencyhead",
+)
 
 
 class Role(models.TextChoices):
@@ -90,7 +99,9 @@ def permissions_for(role: Role) -> models.QuerySet:
         query &= models.Q(content_type__app_label__in=sorted(DOMAIN_APPS))
         # Accounts and personal messages are the administrators' business, not part of the
         # audited credit data.
-        query &= ~models.Q(content_type__model__in=ACCOUNT_MODELS + PERSONAL_MODELS)
+        query &= ~models.Q(
+            content_type__model__in=ACCOUNT_MODELS + PERSONAL_MODELS + ADMIN_ONLY_MODELS
+        )
     for label, actions in ROLE_GRANTS[role].items():
         app_label, model = label.split(".")
         query |= models.Q(

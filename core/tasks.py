@@ -50,3 +50,29 @@ def run_export_job(job_id: int) -> str:
 )
 def maintain_export_jobs() -> dict[str, int]:
     return export_jobs.export_jobs_maintain()
+
+
+@shared_task(
+    name="core.tasks.deliver_webhooks",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def deliver_webhooks() -> int:
+    from core import webhooks
+
+    return webhooks.deliver_due()
+
+
+@shared_task(
+    name="core.tasks.transparency_checkpoint",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def transparency_checkpoint() -> str:
+    from core import transparency
+
+    return str(transparency.checkpoint_create())

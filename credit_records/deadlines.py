@@ -25,7 +25,7 @@ from core.deadlines import DeadlineSource, DueItem, days_phrase, register, send_
 from core.models import NotificationKind
 from core.notifications import email_people, liaisons_of, notify_translated, supervisors_of
 
-from . import event_reasons, objection_deadlines
+from . import event_reasons, exchange, objection_deadlines
 from .models import (
     COUNTING_STATUSES,
     AccountabilityEntry,
@@ -457,6 +457,7 @@ def expire_disclosures(today: datetime.date | None = None) -> int:
                 continue
             record = DishonestyRecord.objects.get(pk=pk)
             _history(record, str(RecordEventAction.DISCLOSURE_EXPIRED.label))
+            exchange.publication_sync(record, actor=None, cause="ended")
             _event(
                 record,
                 RecordEventAction.DISCLOSURE_EXPIRED,

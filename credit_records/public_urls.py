@@ -8,6 +8,7 @@ public navigation (``core.public.register_public_nav``) point to: ``evaluations`
 from django.urls import include, path
 
 from core.public import language
+from core.public_transparency import transparency_page
 
 from . import public
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path("records/<int:pk>/", public.record_detail, name="record"),
     path("departments/<str:uscc>/", public.department_detail, name="department"),
     path("language/", language, name="language"),
+    path("transparency/", transparency_page, name="transparency"),
     path("sitemap.xml", public.sitemap, name="sitemap"),
     path("procurement/", include("procurement.public_urls")),
     path("debt/", include("debt.public_urls")),

@@ -1,11 +1,18 @@
 """The platform's models, one module per topic: organisations (regions, departments), users,
 the working-day calendar, reference rates (the LPR), the deadline ledger, notifications,
 background exports, the abstract review (filed → decided) that the apps' requests share, saved
-views and watches."""
+views and watches, the event outbox and webhooks, the transparency log."""
 
 from .base import BaseModel, choice_labels
 from .calendar import CalendarDay, CalendarSource
 from .deadlines import ReminderLog
+from .events import (
+    DeliveryStatus,
+    OutboxEvent,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from .exports import ExportFormat, ExportJob, ExportStatus, export_upload_to
 from .notifications import Notification, NotificationKind
 from .organisations import (
@@ -20,14 +27,22 @@ from .organisations import (
 )
 from .rates import LoanPrimeRate
 from .reviews import Review, ReviewStatus, one_pending_per
+from .transparency import (
+    GENESIS_HASH,
+    TransparencyCheckpoint,
+    TransparencyEntry,
+    TransparencyHead,
+)
 from .users import User
 from .watching import SavedView, Watch
 
 __all__ = [
+    "GENESIS_HASH",
     "PARENT_LEVEL",
     "BaseModel",
     "CalendarDay",
     "CalendarSource",
+    "DeliveryStatus",
     "Department",
     "DepartmentKind",
     "ExportFormat",
@@ -36,6 +51,7 @@ __all__ = [
     "LoanPrimeRate",
     "Notification",
     "NotificationKind",
+    "OutboxEvent",
     "Region",
     "RegionLevel",
     "RegionQuerySet",
@@ -43,9 +59,15 @@ __all__ = [
     "Review",
     "ReviewStatus",
     "SavedView",
+    "TransparencyCheckpoint",
+    "TransparencyEntry",
+    "TransparencyHead",
     "UnifiedSocialCreditCodeField",
     "User",
     "Watch",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "choice_labels",
     "export_upload_to",
     "kind_for_uscc",

@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from . import complaints, objections, public, views
+from . import complaints, exchange, objections, public, transparency, views
 
 app_name = "api"
 
@@ -20,7 +20,19 @@ router.register("commitments", views.CommitmentViewSet, basename="commitment")
 router.register("credit-repairs", views.CreditRepairViewSet, basename="credit-repair")
 router.register("objections", objections.ObjectionViewSet, basename="objection")
 router.register("complaints", complaints.ComplaintViewSet, basename="complaint")
+# Platform accounts (core.read_exchange_feed): changes to published records, by cursor.
+router.register("exchange/records", exchange.ExchangeRecordViewSet, basename="exchange-record")
 # Anyone, no sign-in: published records only.
 router.register("public/records", public.PublicRecordViewSet, basename="public-record")
+router.register(
+    "public/transparency/checkpoints",
+    transparency.PublicCheckpointViewSet,
+    basename="public-transparency-checkpoint",
+)
+router.register(
+    "public/transparency/entries",
+    transparency.PublicEntryViewSet,
+    basename="public-transparency-entry",
+)
 
 urlpatterns = router.urls
