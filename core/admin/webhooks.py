@@ -3,8 +3,11 @@ the events, each delivery with its attempts, and the "resend" action; the transp
 entries and checkpoints, read-only. Administrators only (``roles.ADMIN_ONLY_MODELS``): a
 subscription's secret signs what other systems trust."""
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -18,6 +21,14 @@ from core.models import (
     WebhookSubscription,
 )
 from core.webhooks import delivery_resend
+
+
+def data(value) -> str:
+    """Stored data (URLs, identifiers, JSON, a receiver's answer) shown as it is, isolated in
+    <bdi>: it is not interface text to translate."""
+    if not isinstance(value, str):
+        value = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+    return format_html("<bdi>{}</bdi>", value) if value else ""
 
 
 class SubscriptionForm(forms.ModelForm):
@@ -46,7 +57,12 @@ class SubscriptionForm(forms.ModelForm):
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(admin.ModelAdmin):
     form = SubscriptionForm
-    list_display = ["name", "target_url", "active", "created_at"]
+    list_display = ["name", "target", "active", "created_at"]
+
+    @admin.display(description=_("target URL"), ordering="target_url")
+    def target(self, obj):
+        return data(obj.target_url)
+
     list_filter = ["active"]
     search_fields = ["name", "target_url"]
 
@@ -55,8 +71,16 @@ class AttemptInline(admin.TabularInline):
     model = WebhookAttempt
     extra = 0
     can_delete = False
-    fields = ["attempted_at", "status_code", "duration_ms", "response_excerpt", "error"]
+    fields = ["attempted_at", "status_code", "duration_ms", "answer", "problem"]
     readonly_fields = fields
+
+    @admin.display(description=_("response"))
+    def answer(self, obj):
+        return data(obj.response_excerpt)
+
+    @admin.display(description=_("error"))
+    def problem(self, obj):
+        return data(obj.error)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -112,35 +136,53 @@ class WebhookDeliveryAdmin(ReadOnlyModelAdmin):
 
 @admin.register(OutboxEvent)
 class OutboxEventAdmin(ReadOnlyModelAdmin):
-    list_display = ["id", "event_type", "object_repr", "actor", "created_at", "dispatched_at"]
-    list_filter = ["event_type"]
+    list_display = ["id", "label", "object_repr", "actor", "created_at", "dispatched_at"]
     search_fields = ["object_repr"]
-    readonly_fields = [
-        "event_type",
-        "content_type",
-        "object_id",
+    fields = readonly_fields = [
+        "label",
         "object_repr",
-        "payload",
+        "data_sent",
         "actor",
         "created_at",
         "dispatched_at",
     ]
 
+    @admin.display(description=_("event type"))
+    def label(self, obj):
+        return obj.label
+
+    @admin.display(description=_("payload"))
+    def data_sent(self, obj):
+        return data(obj.payload)
+
 
 @admin.register(TransparencyEntry)
 class TransparencyEntryAdmin(ReadOnlyModelAdmin):
-    list_display = ["seq", "recorded_at", "event_type", "object_type", "object_id", "entry_hash"]
-    list_filter = ["event_type"]
-    readonly_fields = [
+    list_display = ["seq", "recorded_at", "label", "object_id", "entry_hash"]
+    fields = readonly_fields = [
         "seq",
         "recorded_at",
-        "event_type",
-        "object_type",
+        "label",
+        "kind",
         "object_id",
-        "facts",
+        "published",
         "prev_hash",
         "entry_hash",
     ]
+
+    @admin.display(description=_("event type"))
+    def label(self, obj):
+        from core.public_transparency import event_label
+
+        return event_label(obj.event_type)
+
+    @admin.display(description=_("object type"))
+    def kind(self, obj):
+        return data(obj.object_type)
+
+    @admin.display(description=_("published facts"))
+    def published(self, obj):
+        return data(obj.facts)
 
 
 @admin.register(TransparencyCheckpoint)

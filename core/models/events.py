@@ -55,7 +55,15 @@ class OutboxEvent(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.event_type} {self.object_repr}"
+        return f"#{self.pk} {self.label} {self.object_repr}"
+
+    @property
+    def label(self) -> str:
+        """The event type as people read it (the registered label)."""
+        from core.events import EVENT_TYPES
+
+        kind = EVENT_TYPES.get(self.event_type)
+        return str(kind.label) if kind else self.event_type
 
 
 class WebhookSubscription(BaseModel):
