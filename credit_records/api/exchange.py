@@ -126,7 +126,7 @@ class ExchangeRecordViewSet(viewsets.GenericViewSet):
         ],
         responses=ExchangePageSerializer,
     )
-    def list(self, request):
+    def list(self, request, *args, **kwargs):
         after = 0
         cursor = request.query_params.get("cursor", "")
         if cursor:

@@ -60,7 +60,7 @@ class PublicCheckpointViewSet(PublicOpenDataMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return TransparencyCheckpoint.objects.order_by("-date")
 
-    def list(self, request):
+    def list(self, request, *args, **kwargs):
         return Response(self.get_serializer(self.get_queryset(), many=True).data)
 
 
@@ -77,7 +77,7 @@ class PublicEntryViewSet(PublicOpenDataMixin, viewsets.GenericViewSet):
         parameters=[OpenApiParameter("after", int, description="The last seq already read")],
         responses=EntryPageSerializer,
     )
-    def list(self, request):
+    def list(self, request, *args, **kwargs):
         raw = request.query_params.get("after", "0") or "0"
         if not raw.isdigit():
             raise ValidationError({"after": [_("A whole number, 0 or more.")]})

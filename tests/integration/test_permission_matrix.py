@@ -627,6 +627,7 @@ EVENT_RECORDS = {
     "core.transparencyentry",
     "core.transparencycheckpoint",
 }
+ADMIN_READ_ONLY |= EVENT_RECORDS
 ADMIN_NO_ADD = {"core.notification", "core.reminderlog", *AXES, *EVENT_RECORDS}
 ADMIN_NO_CHANGE = {"core.notification", "core.reminderlog", *EVENT_RECORDS}
 # How each admin model's rows relate to scope: "scoped" (the world has an in and an out
@@ -640,7 +641,11 @@ ADMIN_SCOPE = {
     "core.notification": "full",
     "core.reminderlog": "full",
     "core.webhooksubscription": "full",
-    **dict.fromkeys(EVENT_RECORDS, "full"),
+    "core.outboxevent": "full",
+    "core.webhookdelivery": "full",
+    # The transparency log is public: every reader of the admin sees it whole.
+    "core.transparencyentry": "shared",
+    "core.transparencycheckpoint": "shared",
     **dict.fromkeys(AXES, "full"),
     "core.user": "scoped",
     "procurement.supplier": "shared",
@@ -1153,20 +1158,14 @@ def build_world() -> World:
                 retry_since=timezone.now(),
             ),
         )
-        put(
-            "transparencyentry",
-            side,
-            TransparencyEntry.objects.filter(object_id=record.pk).first(),
-        )
-        put(
-            "transparencycheckpoint",
-            side,
-            TransparencyCheckpoint.objects.create(
-                date=today - datetime.timedelta(days=1 if side == "in" else 2),
-                entry_count=0,
-                head_hash="0" * 64,
-            ),
-        )
+    put("transparencyentry", "shared", TransparencyEntry.objects.order_by("seq").first())
+    put(
+        "transparencycheckpoint",
+        "shared",
+        TransparencyCheckpoint.objects.create(
+            date=today - datetime.timedelta(days=1), entry_count=0, head_hash="0" * 64
+        ),
+    )
     # The admin's token pages take the user's key (``TokenProxy.pk``), not the token's.
     put("tokenproxy", "shared", TokenProxy.objects.get(user=users["no_role"]))
     # Reference rows loaded by migrations have no history yet: the admin's history pages need
@@ -1332,6 +1331,8 @@ def _sides(obj_kind):
         "indicator",
         "calendarday",
         "loanprimerate",
+        "transparencyentry",
+        "transparencycheckpoint",
         "group",
         "tokenproxy",
     ):
