@@ -136,7 +136,7 @@ class WebhookDeliveryAdmin(ReadOnlyModelAdmin):
 
 @admin.register(OutboxEvent)
 class OutboxEventAdmin(ReadOnlyModelAdmin):
-    list_display = ["id", "label", "object_repr", "actor", "created_at", "dispatched_at"]
+    list_display = ["sequence", "label", "object_repr", "actor", "created_at", "dispatched_at"]
     search_fields = ["object_repr"]
     fields = readonly_fields = [
         "label",
@@ -146,6 +146,10 @@ class OutboxEventAdmin(ReadOnlyModelAdmin):
         "created_at",
         "dispatched_at",
     ]
+
+    @admin.display(description=_("sequence number"), ordering="id")
+    def sequence(self, obj):
+        return obj.pk
 
     @admin.display(description=_("event type"))
     def label(self, obj):

@@ -42,7 +42,10 @@ class TransparencyEntry(BaseModel):
         ordering = ["seq"]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.event_type} {self.object_type}:{self.object_id}"
+        from core.events import EVENT_TYPES
+
+        kind = EVENT_TYPES.get(self.event_type)
+        return f"#{self.seq} {kind.label if kind else self.event_type}"
 
 
 class TransparencyCheckpoint(BaseModel):

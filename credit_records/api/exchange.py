@@ -113,6 +113,7 @@ class ExchangeRecordViewSet(viewsets.GenericViewSet):
     permission_classes = [ReadsExchangeFeed]
     serializer_class = ExchangePageSerializer
     pagination_class = None
+    schema_single_object = True
 
     def get_queryset(self):
         return TransparencyEntry.objects.filter(event_type__in=list(FEED_ACTIONS)).order_by("seq")

@@ -69,6 +69,7 @@ class PublicEntryViewSet(PublicOpenDataMixin, viewsets.GenericViewSet):
     first, 500 at a time; ``next_after`` continues, null at the end."""
 
     serializer_class = EntryPageSerializer
+    schema_single_object = True
 
     def get_queryset(self):
         return TransparencyEntry.objects.order_by("seq")

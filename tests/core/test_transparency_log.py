@@ -197,3 +197,17 @@ def test_concurrent_appends_keep_one_chain(require_postgres, regions, nanjing_de
     assert sorted(TransparencyEntry.objects.values_list("seq", flat=True)) == [1, 2, 3, 4, 5, 6]
     count, _head, problem = transparency.verify_chain()
     assert (count, problem) == (6, None)
+
+
+@pytest.mark.django_db
+def test_the_open_data_answers_what_the_openapi_schema_documents(client, three_entries):
+    from .test_api_schema_truth import conforms
+
+    transparency.checkpoint_create(datetime.date.today())
+    conforms(
+        client.get("/api/v1/public/transparency/entries/"), "/api/v1/public/transparency/entries/"
+    )
+    conforms(
+        client.get("/api/v1/public/transparency/checkpoints/"),
+        "/api/v1/public/transparency/checkpoints/",
+    )

@@ -191,3 +191,12 @@ def test_only_platform_accounts_read_the_feed(nanjing_supervisor, nanjing_liaiso
         client.force_authenticate(user)
         assert client.get(FEED).status_code == status
     assert APIClient().get(FEED).status_code in (401, 403)
+
+
+@pytest.mark.django_db
+def test_the_feed_answers_what_the_openapi_schema_documents(platform, nanjing_department):
+    from ..core.test_api_schema_truth import conforms
+
+    make_record(nanjing_department, state="confirmed")
+    page = conforms(platform.get(FEED), "/api/v1/exchange/records/")
+    assert len(page["results"]) == 1
