@@ -1,7 +1,8 @@
 """``python -m bench``: every benchmark; ``python -m bench public`` the public disclosure pages
 with 100,000 published records, ``python -m bench exports`` the spreadsheet exports and
 imports (bench/exports.py), ``python -m bench imports`` validated record imports through the
-admin's resource (bench/imports.py), ``python -m bench load`` the whole portal under gunicorn
+admin's resource (bench/imports.py), ``python -m bench scan`` the deadline scan over a
+province's backlog (bench/scan.py), ``python -m bench load`` the whole portal under gunicorn
 and wrk (bench/load.py). Options after ``python -m bench`` alone go to the public one.
 
 Fills a scratch PostgreSQL database (``DATABASE_URL``, default
@@ -288,6 +289,10 @@ def main(argv=None) -> int:
         from bench import imports
 
         return imports.main(argv[1:])
+    if argv[:1] == ["scan"]:
+        from bench import scan
+
+        return scan.main(argv[1:])
     if argv[:1] == ["load"]:
         from bench import load
 

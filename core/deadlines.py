@@ -12,6 +12,7 @@ or a module it imports there.
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -29,7 +30,9 @@ class DueItem:
 
     object_id: int
     due_date: datetime.date
-    recipients: list
+    # The people to remind, or a callable returning them: called only when a reminder goes
+    # out, so a scan that finds nothing new looks nobody up.
+    recipients: list | Callable[[], Iterable]
     # Called under each recipient's language: (title, message) for ``days_left``.
     describe: Callable[[int], tuple[str, str]]
     url: str = ""
@@ -75,7 +78,12 @@ def days_phrase(days_left: int) -> str:
 
 def send_reminders(today: datetime.date | None = None) -> int:
     """Remind of every deadline reaching a reminder stage (default 7, 3 and 1 days before).
-    Returns how many reminders went out."""
+    Returns how many reminders went out.
+
+    Items are taken a batch at a time: one query finds which of a batch's stages went out
+    already, so a scan with nothing new to send costs a query per batch however many
+    deadlines sit in the reminder windows, and an item's recipients (a ``recipients``
+    callable) are looked up only when its reminder is actually sent."""
     today = today or timezone.localdate()
     stages = sorted(settings.CHENGXIN_REMINDER_DAYS)
     if not stages:
@@ -83,44 +91,74 @@ def send_reminders(today: datetime.date | None = None) -> int:
     end = today + datetime.timedelta(days=max(stages))
     sent = 0
     for source in SOURCES.values():
-        for item in source.items(today, end):
-            days_left = (item.due_date - today).days
-            reached = [stage for stage in stages if stage >= days_left]
-            if days_left < 0 or not reached:
-                continue
-            current = min(reached)
-            with transaction.atomic():
-                try:
-                    with transaction.atomic():
-                        ReminderLog.objects.create(
-                            kind=source.kind,
-                            object_id=item.object_id,
-                            due_date=item.due_date,
-                            days_before=current,
-                        )
-                except IntegrityError:
-                    continue  # this stage went out already (or is going out right now)
-                # Earlier stages that were skipped (the deadline was set late) never go out.
-                ReminderLog.objects.bulk_create(
-                    [
-                        ReminderLog(
-                            kind=source.kind,
-                            object_id=item.object_id,
-                            due_date=item.due_date,
-                            days_before=stage,
-                        )
-                        for stage in reached
-                        if stage != current
-                    ],
-                    ignore_conflicts=True,
-                )
-                notify_translated(
-                    item.recipients,
-                    kind=NotificationKind.REMINDER,
-                    describe=item.describe,
-                    url=item.url,
-                    target=item.target,
-                    days_left=days_left,
-                )
-                sent += 1
+        for batch in batches(source.items(today, end), REMINDER_BATCH):
+            sent += _remind_batch(source, batch, today, stages)
+    return sent
+
+
+# How many deadlines a reminder scan looks at per query of the reminder log.
+REMINDER_BATCH = 500
+
+
+def batches(iterable: Iterable, size: int):
+    """Lists of up to ``size`` items of ``iterable``, in order (itertools.batched, which
+    arrives with Python 3.12)."""
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _remind_batch(source: DeadlineSource, batch, today, stages) -> int:
+    due = []
+    for item in batch:
+        days_left = (item.due_date - today).days
+        reached = [stage for stage in stages if stage >= days_left]
+        if days_left >= 0 and reached:
+            due.append((item, days_left, reached, min(reached)))
+    if not due:
+        return 0
+    logged = set(
+        ReminderLog.objects.filter(
+            kind=source.kind, object_id__in={item.object_id for item, *_ in due}
+        ).values_list("object_id", "due_date", "days_before")
+    )
+    sent = 0
+    for item, days_left, reached, current in due:
+        if (item.object_id, item.due_date, current) in logged:
+            continue
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    ReminderLog.objects.create(
+                        kind=source.kind,
+                        object_id=item.object_id,
+                        due_date=item.due_date,
+                        days_before=current,
+                    )
+            except IntegrityError:
+                continue  # another scan sent this stage a moment ago (or is sending it)
+            # Earlier stages that were skipped (the deadline was set late) never go out.
+            ReminderLog.objects.bulk_create(
+                [
+                    ReminderLog(
+                        kind=source.kind,
+                        object_id=item.object_id,
+                        due_date=item.due_date,
+                        days_before=stage,
+                    )
+                    for stage in reached
+                    if stage != current
+                ],
+                ignore_conflicts=True,
+            )
+            recipients = item.recipients() if callable(item.recipients) else item.recipients
+            notify_translated(
+                recipients,
+                kind=NotificationKind.REMINDER,
+                describe=item.describe,
+                url=item.url,
+                target=item.target,
+                days_left=days_left,
+            )
+            sent += 1
     return sent

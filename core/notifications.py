@@ -60,6 +60,37 @@ def supervisors_of(region: Region | None) -> list[User]:
     return []
 
 
+class RecipientCache:
+    """``liaisons_of`` and ``supervisors_of`` for a batch of deadlines: each department's
+    liaisons and each region's office looked up once, however many deadlines they have."""
+
+    def __init__(self):
+        self._liaisons: dict[int, list[User]] = {}
+        self._supervisors: dict[int | None, list[User]] = {}
+
+    def prefetch_liaisons(self, department_ids: Iterable[int]) -> None:
+        """Load the liaisons of every department of ``department_ids`` in one query."""
+        missing = {pk for pk in department_ids if pk not in self._liaisons}
+        if not missing:
+            return
+        for pk in missing:
+            self._liaisons[pk] = []
+        for user in User.objects.filter(
+            is_active=True, department_id__in=missing, groups__name=Role.LIAISON.value
+        ).distinct():
+            self._liaisons[user.department_id].append(user)
+
+    def liaisons(self, department: Department) -> list[User]:
+        self.prefetch_liaisons([department.pk])
+        return self._liaisons[department.pk]
+
+    def supervisors(self, region: Region | None) -> list[User]:
+        key = region.pk if region is not None else None
+        if key not in self._supervisors:
+            self._supervisors[key] = supervisors_of(region)
+        return self._supervisors[key]
+
+
 def notify(
     recipients: Iterable[User],
     *,
@@ -101,6 +132,55 @@ def notify_translated(recipients, *, kind, describe, url="", target=None, **desc
                 users, kind=kind, title=str(title), message=str(message), url=url, target=target
             )
     return created
+
+
+def notify_batch(notices: Iterable[dict]) -> list[Notification]:
+    """Many ``notify_translated`` at once, for a scan's batch: one insert for every
+    notification and one task that emails them, instead of a task per email.
+
+    Each notice is a dict of ``recipients``, ``kind``, ``describe`` (called under each
+    recipient's language, returns (title, message)), ``url`` and ``target``."""
+    from .tasks import send_notification_emails
+
+    pending = []
+    for notice in notices:
+        by_language: dict[str, dict[int, User]] = {}
+        for user in notice["recipients"]:
+            if user is not None and user.is_active:
+                language = user.language or settings.LANGUAGE_CODE
+                by_language.setdefault(language, {})[user.pk] = user
+        for language, users in by_language.items():
+            with translation.override(language):
+                title, message = notice["describe"]()
+                title, message = str(title), str(message)
+            pending += [
+                Notification(
+                    recipient=user,
+                    kind=notice["kind"],
+                    title=title,
+                    message=message,
+                    url=notice.get("url", ""),
+                    target=notice.get("target"),
+                )
+                for user in users.values()
+            ]
+    created = Notification.objects.bulk_create(pending)
+    ids = [notification.pk for notification in created if notification.pk is not None]
+    if ids:
+        enqueue(send_notification_emails, ids)
+    return created
+
+
+def send_notification_emails(notification_ids: Iterable[int]) -> int:
+    """Send the emails of ``notification_ids`` (those nobody sent yet); returns how many went.
+    One failing is left to the pending-email scan and does not stop the others."""
+    sent = 0
+    for notification_id in notification_ids:
+        try:
+            sent += send_notification_email(notification_id)
+        except Exception:
+            continue
+    return sent
 
 
 def _render_email(notification: Notification) -> tuple[str, str]:
@@ -165,13 +245,7 @@ def send_pending_emails(*, older_than_seconds: int = 30, limit: int = 500) -> in
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
-    sent = 0
-    for notification_id in list(pending):
-        try:
-            sent += send_notification_email(notification_id)
-        except Exception:
-            continue
-    return sent
+    return send_notification_emails(list(pending))
 
 
 def email_people(addresses: Iterable[str], *, subject: str, body: str) -> None:

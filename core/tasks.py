@@ -22,6 +22,13 @@ def send_notification_email(notification_id: int) -> bool:
     return notifications.send_notification_email(notification_id)
 
 
+# A scan's batch of notifications: one message for all of them (each still claimed one by
+# one, so a redelivered message sends nothing twice).
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=240, time_limit=300)
+def send_notification_emails(notification_ids: list[int]) -> int:
+    return notifications.send_notification_emails(notification_ids)
+
+
 @shared_task(
     name="credit_records.tasks.send_pending_emails",
     acks_late=True,

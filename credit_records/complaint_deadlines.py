@@ -59,7 +59,7 @@ def _decision_items(start, end):
         yield DueItem(
             object_id=complaint.pk,
             due_date=complaint.decision_due,
-            recipients=_recipients(complaint),
+            recipients=lambda complaint=complaint: _recipients(complaint),
             describe=describe,
             url=complaint_url(complaint),
             target=complaint,
@@ -86,7 +86,7 @@ def _handling_items(start, end):
         yield DueItem(
             object_id=complaint.pk,
             due_date=complaint.handling_due,
-            recipients=_recipients(complaint),
+            recipients=lambda complaint=complaint: _recipients(complaint),
             describe=describe,
             url=complaint_url(complaint),
             target=complaint,

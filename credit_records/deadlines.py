@@ -14,22 +14,26 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.deadlines import DeadlineSource, DueItem, days_phrase, register, send_reminders
-from core.models import NotificationKind
-from core.notifications import email_people, liaisons_of, notify_translated, supervisors_of
+from core.notifications import RecipientCache, liaisons_of, supervisors_of
 
-from . import event_reasons, exchange, objection_deadlines
+from . import event_reasons, exchange, ladder, objection_deadlines
+from .ladder import (  # noqa: F401  (the services call these through this module)
+    LADDER_STATUSES,
+    escalate_overdue,
+    ladder_pause_ended,
+    ladder_restart,
+    next_step_due,
+)
 from .models import (
     COUNTING_STATUSES,
-    AccountabilityEntry,
-    AccountabilityKind,
     Commitment,
     CommitmentStatus,
     CreditRepairApplication,
@@ -41,10 +45,6 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-
-# The ladder runs while the department has to act; a submitted report pauses it (the
-# supervisor's turn) and verification ends it.
-LADDER_STATUSES = [RecordStatus.RECTIFICATION_REQUIRED, RecordStatus.IN_PROGRESS]
 
 
 def _record_url(record_id: int) -> str:
@@ -74,7 +74,10 @@ def _rectification_items(start, end):
         yield DueItem(
             object_id=rectification.pk,
             due_date=rectification.deadline,
-            recipients=[*liaisons_of(department), *supervisors_of(department.region)],
+            recipients=lambda department=department: [
+                *liaisons_of(department),
+                *supervisors_of(department.region),
+            ],
             describe=describe,
             url=_record_url(record.pk),
             target=record,
@@ -103,9 +106,9 @@ def _explanation_items(start, end):
         yield DueItem(
             object_id=rectification.pk,
             due_date=rectification.explanation_due,
-            recipients=[
-                *liaisons_of(record.department),
-                *supervisors_of(record.department.region),
+            recipients=lambda department=record.department: [
+                *liaisons_of(department),
+                *supervisors_of(department.region),
             ],
             describe=describe,
             url=_record_url(record.pk),
@@ -130,9 +133,9 @@ def _commitment_items(start, end):
         yield DueItem(
             object_id=commitment.pk,
             due_date=commitment.promised_date,
-            recipients=[
-                *liaisons_of(commitment.department),
-                *supervisors_of(commitment.department.region),
+            recipients=lambda department=commitment.department: [
+                *liaisons_of(department),
+                *supervisors_of(department.region),
             ],
             describe=describe,
             url=reverse("workspace:commitment_list") + f"?department={commitment.department.uscc}",
@@ -160,7 +163,7 @@ def _repair_review_items(start, end):
         yield DueItem(
             object_id=application.pk,
             due_date=application.review_due,
-            recipients=supervisors_of(record.department.region),
+            recipients=lambda region=record.department.region: supervisors_of(region),
             describe=describe,
             url=_record_url(record.pk),
             target=record,
@@ -183,254 +186,6 @@ for _source in objection_deadlines.SOURCES:
     register(_source)
 
 
-def _step_delays() -> list[int]:
-    """Days each step waits: after the deadline for step 1, then after the previous step."""
-    return list(settings.CHENGXIN_ESCALATION_DAYS[:3])
-
-
-def next_step_due(rectification: Rectification) -> datetime.date | None:
-    """The day the rectification's next ladder step falls due (None after the last step)."""
-    return _next_step_due(
-        delays=_step_delays(),
-        level=rectification.escalation_level,
-        deadline=rectification.deadline,
-        clock_from=rectification.ladder_clock_from,
-        paused_days=rectification.ladder_paused_days,
-    )
-
-
-def _next_step_due(*, delays, level, deadline, clock_from, paused_days) -> datetime.date | None:
-    if level >= len(delays):
-        return None
-    return (clock_from or deadline) + datetime.timedelta(days=delays[level] + paused_days)
-
-
-def escalate_overdue(today: datetime.date | None = None) -> int:
-    """Take every overdue rectification up its ladder; returns the number of steps taken.
-
-    Each step's delay counts from the day the previous step fell due (step 1 from the
-    deadline), and days the ladder stood paused do not count. A step is dated the day it fell
-    due, so a scan that resumes after days down takes every step that fell due meanwhile."""
-    today = today or timezone.localdate()
-    delays = _step_delays()
-    if not delays:
-        return 0
-    # A cheap superset from the indexed dates (paused days only push a step later); the exact
-    # due day is worked out below.
-    due = Q(escalation_level=0, deadline__lte=today - datetime.timedelta(days=delays[0]))
-    if len(delays) > 1:
-        due |= Q(
-            escalation_level__gt=0,
-            ladder_clock_from__lte=today - datetime.timedelta(days=min(delays[1:])),
-        )
-    candidates = (
-        Rectification.objects.filter(
-            due, record__status__in=LADDER_STATUSES, escalation_level__lt=len(delays)
-        )
-        .values_list(
-            "pk", "deadline", "escalation_level", "ladder_clock_from", "ladder_paused_days"
-        )
-        .order_by("pk")
-    )
-    steps = 0
-    for pk, deadline, level, clock_from, paused_days in candidates:
-        while True:
-            step_due = _next_step_due(
-                delays=delays,
-                level=level,
-                deadline=deadline,
-                clock_from=clock_from,
-                paused_days=paused_days,
-            )
-            if step_due is None or today < step_due:
-                break
-            seen = {"deadline": deadline, "clock_from": clock_from, "paused_days": paused_days}
-            if not _take_step(pk, level + 1, seen=seen, due=step_due):
-                break
-            level, clock_from, paused_days = level + 1, step_due, 0
-            steps += 1
-    return steps
-
-
-@transaction.atomic
-def _take_step(rectification_id: int, step: int, *, seen: dict, due: datetime.date) -> bool:
-    """Claim one step with a conditional update (only one worker wins), then apply it.
-
-    The claim also tests the clock the scan read (deadline, clock start, paused days): an
-    extension or a returned report committed in between moves the step's due day, and the
-    step is then not taken on the stale one.
-
-    The record's status is tested through ``record_id__in`` on purpose: a filter across the
-    join (``record__status__in``) makes Django write ``WHERE id IN (SELECT … JOIN …)``, the
-    level test moves into that subquery, and PostgreSQL's recheck of a row a concurrent scan
-    has just updated then reads the subquery's stale snapshot: both workers "win" the step."""
-    claimed = Rectification.objects.filter(
-        pk=rectification_id,
-        escalation_level=step - 1,
-        deadline=seen["deadline"],
-        ladder_clock_from=seen["clock_from"],
-        ladder_paused_days=seen["paused_days"],
-        record_id__in=DishonestyRecord.objects.filter(status__in=LADDER_STATUSES).values("pk"),
-    ).update(escalation_level=step, ladder_clock_from=due, ladder_paused_days=0)
-    if not claimed:
-        return False
-    rectification = Rectification.objects.select_related(
-        "record", "record__department", "record__department__region__parent"
-    ).get(pk=rectification_id)
-    {1: _step_overdue, 2: _step_escalate, 3: _step_accountability}[step](rectification)
-    return True
-
-
-def ladder_pause_ended(
-    rectification: Rectification, *, paused_since: datetime.date, today: datetime.date
-) -> int:
-    """The ladder resumes (a report was returned): the days it stood paused since its clock
-    started are added to the clock. Returns the days added; the caller saves."""
-    started = rectification.ladder_clock_from or rectification.deadline
-    days = max(0, (today - max(paused_since, started)).days)
-    rectification.ladder_paused_days += days
-    return days
-
-
-def ladder_restart(rectification: Rectification) -> int:
-    """Start the ladder again (the deadline was moved to a future day); the steps already
-    taken stay in the timeline. Returns the level it stood at; the caller saves."""
-    level = rectification.escalation_level
-    rectification.escalation_level = 0
-    rectification.escalated_to = None
-    rectification.ladder_clock_from = None
-    rectification.ladder_paused_days = 0
-    return level
-
-
-def _event(record, action, reason_code: str, **params) -> None:
-    """A system step on the record's timeline; its reason is worded in each reader's language
-    (see event_reasons)."""
-    from .services.base import log_event
-
-    log_event(
-        record, action=action, actor=None, **event_reasons.reason_fields(reason_code, **params)
-    )
-
-
-def _history(instance, reason: str) -> None:
-    instance._change_reason = reason[:100]
-    instance.save()
-
-
-def _step_overdue(rectification: Rectification) -> None:
-    record = rectification.record
-    department = record.department
-    _event(
-        record,
-        RecordEventAction.OVERDUE,
-        event_reasons.OVERDUE,
-        date=rectification.deadline.isoformat(),
-    )
-    _history(rectification, str(RecordEventAction.OVERDUE.label))
-    notify_translated(
-        [*liaisons_of(department), *supervisors_of(department.region)],
-        kind=NotificationKind.OVERDUE,
-        describe=lambda: (
-            _("Rectification of %(number)s is overdue") % {"number": record.decision_number},
-            _("%(department)s did not complete the rectification by %(date)s.")
-            % {"department": department.name, "date": rectification.deadline.isoformat()},
-        ),
-        url=_record_url(record.pk),
-        target=record,
-    )
-    if department.head_email:
-        with translation.override(settings.LANGUAGE_CODE):
-            email_people(
-                [department.head_email],
-                subject=_("[Chengxin] Rectification of %(number)s is overdue")
-                % {"number": record.decision_number},
-                body=_(
-                    "Dear %(head)s,\n\nthe rectification of %(number)s by %(department)s was "
-                    "due on %(date)s and has not been completed.\n"
-                )
-                % {
-                    "head": department.head_name or department.name,
-                    "number": record.decision_number,
-                    "department": department.name,
-                    "date": rectification.deadline.isoformat(),
-                },
-            )
-
-
-def _step_escalate(rectification: Rectification) -> None:
-    record = rectification.record
-    region = record.department.region
-    target = region.parent or region
-    rectification.escalated_to = target
-    _history(rectification, str(RecordEventAction.ESCALATED.label))
-    _event(record, RecordEventAction.ESCALATED, event_reasons.ESCALATED, region=target.name)
-    # The department hears of it too: escalation is the ladder's warning before accountability.
-    notify_translated(
-        [*supervisors_of(target), *liaisons_of(record.department)],
-        kind=NotificationKind.ESCALATED,
-        describe=lambda: (
-            _("Escalated: rectification of %(number)s is overdue")
-            % {"number": record.decision_number},
-            _("%(department)s (%(region)s) has not rectified %(number)s, due %(date)s.")
-            % {
-                "department": record.department.name,
-                "region": region.name,
-                "number": record.decision_number,
-                "date": rectification.deadline.isoformat(),
-            },
-        ),
-        url=_record_url(record.pk),
-        target=record,
-    )
-
-
-def _step_accountability(rectification: Rectification) -> None:
-    record = rectification.record
-    officials = list(record.officials.all())
-    for official in officials:
-        AccountabilityEntry.objects.get_or_create(
-            official=official,
-            record=record,
-            kind=AccountabilityKind.PROPOSAL,
-            defaults={
-                "note": _("Rectification overdue since %(date)s.")
-                % {"date": rectification.deadline.isoformat()}
-            },
-        )
-    # The claim raised the level with an update(), which writes no history row; steps 1
-    # and 2 save the rectification, and so must this one.
-    _history(rectification, str(RecordEventAction.ACCOUNTABILITY_PROPOSED.label))
-    record = DishonestyRecord.objects.get(pk=record.pk)
-    record.honours_extended = True
-    _history(record, str(RecordEventAction.ACCOUNTABILITY_PROPOSED.label))
-    names = [official.name for official in officials]
-    _event(
-        record,
-        RecordEventAction.ACCOUNTABILITY_PROPOSED,
-        event_reasons.ACCOUNTABILITY_PROPOSED,
-        names=names,
-        months=settings.CHENGXIN_HONOURS_EXTENSION_MONTHS,
-    )
-    recipients = [*liaisons_of(record.department), *supervisors_of(record.department.region)]
-    if rectification.escalated_to_id:
-        recipients += supervisors_of(rectification.escalated_to)
-    notify_translated(
-        recipients,
-        kind=NotificationKind.ACCOUNTABILITY,
-        describe=lambda: (
-            _("Accountability proposed: %(number)s") % {"number": record.decision_number},
-            _(
-                "The rectification of %(number)s is still overdue; accountability is proposed "
-                "for: %(names)s."
-            )
-            % {"number": record.decision_number, "names": event_reasons.list_names(names)},
-        ),
-        url=_record_url(record.pk),
-        target=record,
-    )
-
-
 def expire_disclosures(today: datetime.date | None = None) -> int:
     """Write the audit entry of every record whose maximum disclosure period has ended. The
     public pages already hide it by date; this records when it left: on ``disclosure_ends``,
@@ -446,26 +201,44 @@ def expire_disclosures(today: datetime.date | None = None) -> int:
         status__in=COUNTING_STATUSES,
         disclose=True,
         disclosure_ended_early_on__isnull=True,
-    ).values_list("pk", flat=True)
+    )
+    pending = list(due.order_by("pk").values_list("pk", flat=True))
     expired = 0
-    for pk in list(due):
-        with transaction.atomic():
-            claimed = DishonestyRecord.objects.filter(
-                pk=pk, disclosure_expired_on__isnull=True
-            ).update(disclosure_expired_on=F("disclosure_ends"))
-            if not claimed:
-                continue
-            record = DishonestyRecord.objects.get(pk=pk)
-            _history(record, str(RecordEventAction.DISCLOSURE_EXPIRED.label))
-            exchange.publication_sync(record, actor=None, cause="ended")
-            _event(
-                record,
-                RecordEventAction.DISCLOSURE_EXPIRED,
-                event_reasons.DISCLOSURE_EXPIRED,
-                date=record.disclosure_ends.isoformat(),
-            )
-            expired += 1
+    # A backlog (a province's first scan) in batches that each commit, like the ladder's.
+    for start in range(0, len(pending), settings.CHENGXIN_LADDER_BATCH):
+        expired += _expire_batch(due, pending[start : start + settings.CHENGXIN_LADDER_BATCH])
     return expired
+
+
+@transaction.atomic
+def _expire_batch(due, pks) -> int:
+    rows = due.filter(pk__in=pks)
+    if connection.features.has_select_for_update_skip_locked:
+        rows = rows.select_for_update(skip_locked=True)
+    records = list(rows)
+    if not records:
+        return 0
+    claimed = DishonestyRecord.objects.filter(
+        pk__in=[record.pk for record in records], disclosure_expired_on__isnull=True
+    ).update(disclosure_expired_on=F("disclosure_ends"))
+    if claimed != len(records):
+        raise ladder.StepConflict  # the rows are locked: not expected; the next scan retries
+    effects = ladder.Effects(RecipientCache())
+    for record in records:
+        record.disclosure_expired_on = record.disclosure_ends
+        effects.changed(record, RecordEventAction.DISCLOSURE_EXPIRED.label)
+        effects.event(
+            record,
+            RecordEventAction.DISCLOSURE_EXPIRED,
+            event_reasons.DISCLOSURE_EXPIRED,
+            date=record.disclosure_ends.isoformat(),
+        )
+    effects.write()
+    # The record left public view: its publication event (the feed, webhooks, the
+    # transparency log), in this batch's transaction.
+    for record in records:
+        exchange.publication_sync(record, actor=None, cause="ended")
+    return len(records)
 
 
 def _escalate_complaints(today: datetime.date) -> int:
@@ -482,7 +255,9 @@ def run_scan(today: datetime.date | None = None) -> dict[str, int | None]:
     today = today or timezone.localdate()
     phases = {
         "reminders": send_reminders,
-        "escalation_steps": escalate_overdue,
+        "escalation_steps": lambda day: escalate_overdue(
+            day, budget_seconds=settings.CHENGXIN_SCAN_BUDGET_SECONDS
+        ),
         "disclosures_ended": expire_disclosures,
         "objection_steps": objection_deadlines.escalate_overdue_objections,
         "complaint_steps": _escalate_complaints,

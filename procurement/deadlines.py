@@ -53,7 +53,7 @@ def _payment_items(start, end):
         yield DueItem(
             object_id=payment.pk,
             due_date=payment.due_date,
-            recipients=_recipients(purchaser),
+            recipients=lambda purchaser=purchaser: _recipients(purchaser),
             describe=describe,
             url=_project_url(project),
         )
@@ -93,7 +93,7 @@ def _signing_items(start, end):
         yield DueItem(
             object_id=project.pk,
             due_date=deadline,
-            recipients=_recipients(project.purchaser),
+            recipients=lambda purchaser=project.purchaser: _recipients(purchaser),
             describe=describe,
             url=_project_url(project),
         )
@@ -135,7 +135,7 @@ def _filing_items(start, end):
         yield DueItem(
             object_id=contract.pk,
             due_date=deadline,
-            recipients=_recipients(project.purchaser),
+            recipients=lambda purchaser=project.purchaser: _recipients(purchaser),
             describe=describe,
             url=_project_url(project),
         )

@@ -240,6 +240,11 @@ CHENGXIN_ESCALATION_DAYS = env.list("CHENGXIN_ESCALATION_DAYS", cast=int, defaul
 CHENGXIN_HONOURS_EXTENSION_MONTHS = env.int("CHENGXIN_HONOURS_EXTENSION_MONTHS", default=12)
 # How often beat runs the deadline scan (seconds). The scan is idempotent.
 CHENGXIN_SCAN_SECONDS = env.int("CHENGXIN_SCAN_SECONDS", default=60)
+# A backlog of overdue rectifications is taken up the ladder this many at a time, each batch
+# committed on its own; a scan starts no new batch after this many seconds (its task is
+# stopped at 240) and leaves the rest to the next scan or to another worker's.
+CHENGXIN_LADDER_BATCH = env.int("CHENGXIN_LADDER_BATCH", default=200)
+CHENGXIN_SCAN_BUDGET_SECONDS = env.int("CHENGXIN_SCAN_BUDGET_SECONDS", default=180)
 # A worker claims a notification's email before sending it; a claim older than this that was
 # never marked sent is taken as lost (the worker died mid-send) and the email is sent again.
 CHENGXIN_EMAIL_CLAIM_SECONDS = env.int("CHENGXIN_EMAIL_CLAIM_SECONDS", default=600)

@@ -12,7 +12,7 @@ from django.db import close_old_connections, connection
 
 from core import notifications
 from core.models import Notification, NotificationKind, ReminderLog
-from credit_records import deadlines, services
+from credit_records import deadlines, ladder, services
 from credit_records.models import (
     AccountabilityEntry,
     AccountabilityKind,
@@ -117,14 +117,13 @@ def side_by_side(call, workers=2):
 def slow_steps(monkeypatch):
     """Each ladder step takes a moment inside its transaction, as a busy worker's would: the
     other worker reaches the same step while the first still holds it."""
-    for name in ("_step_overdue", "_step_escalate", "_step_accountability"):
-        step = getattr(deadlines, name)
+    for level, step in list(ladder.STEPS.items()):
 
-        def slowed(rectification, step=step):
+        def slowed(rectifications, effects, step=step):
             time.sleep(0.3)
-            step(rectification)
+            step(rectifications, effects)
 
-        monkeypatch.setattr(deadlines, name, slowed)
+        monkeypatch.setitem(ladder.STEPS, level, slowed)
 
 
 def test_two_workers_scanning_at_once_take_every_effect_exactly_once(everything_due, slow_steps):

@@ -1,0 +1,197 @@
+"""A backlog of deadlines at province scale: the escalation ladder (and the end of
+disclosure) works through a backlog in batches that each commit, a scan out of time leaves the
+rest to the next one, and a scan with nothing new to send costs the same few queries however
+many deadlines wait in the reminder windows."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from core.models import Notification, NotificationKind, ReminderLog
+from credit_records import deadlines, ladder
+from credit_records.models import (
+    AccountabilityEntry,
+    AccountabilityKind,
+    RecordEvent,
+    Rectification,
+    Severity,
+)
+
+from ..builders.clock import at
+from ..builders.core import UserFactory
+from ..builders.records import OfficialFactory, make_record, make_rectifying_record
+from ..builders.tasks import celery_eager
+
+pytestmark = pytest.mark.django_db
+
+DEADLINE = datetime.date(2026, 3, 22)
+# Days 1, 15 and 30 (the default ladder): 60 days on, all three steps are due.
+ALL_DUE = DEADLINE + datetime.timedelta(days=60)
+
+
+@pytest.fixture
+def people(jiangning_department, regions, nanjing_supervisor):
+    return {
+        "liaison": UserFactory(
+            username="jiangning-liaison", role="Department liaison", department=jiangning_department
+        ),
+        "office": UserFactory(
+            username="jiangning-office", role="Supervisor", region=regions["320115"]
+        ),
+        "city": nanjing_supervisor,
+    }
+
+
+def rectifying(department, people, count, *, deadline=DEADLINE, officials=()):
+    return [
+        make_rectifying_record(
+            department,
+            deadline=deadline,
+            supervisor=people["office"],
+            liaison=people["liaison"],
+            officials=list(officials),
+        )
+        for _ in range(count)
+    ]
+
+
+@pytest.fixture
+def backlog(time_machine, jiangning_department, people):
+    """Five rectifications, each with all three ladder steps overdue."""
+    time_machine.move_to(at(datetime.date(2026, 3, 2)), tick=False)
+    official = OfficialFactory(department=jiangning_department)
+    records = rectifying(jiangning_department, people, 5, officials=[official])
+    Notification.objects.all().delete()
+    time_machine.move_to(at(ALL_DUE, 3), tick=False)
+    return records
+
+
+@override_settings(CHENGXIN_LADDER_BATCH=2)
+def test_a_backlog_is_taken_up_the_ladder_batch_by_batch_every_step_once_and_in_order(
+    backlog, django_capture_on_commit_callbacks
+):
+    with celery_eager(), django_capture_on_commit_callbacks(execute=True):
+        assert deadlines.escalate_overdue() == 15
+    assert deadlines.escalate_overdue() == 0
+
+    for record in backlog:
+        rectification = Rectification.objects.get(record=record)
+        assert rectification.escalation_level == 3
+        assert rectification.escalated_to.code == "320100"  # Jiangning's parent: Nanjing
+        assert [row.escalation_level for row in rectification.history.order_by("history_id")][
+            -3:
+        ] == [1, 2, 3]
+        assert list(
+            RecordEvent.objects.filter(record=record)
+            .filter(action__in=["overdue", "escalated", "accountability_proposed"])
+            .order_by("pk")
+            .values_list("action", flat=True)
+        ) == ["overdue", "escalated", "accountability_proposed"]
+        record.refresh_from_db()
+        assert record.honours_extended
+        assert record.history.first().honours_extended  # the change has its history row
+    # Overdue: liaison and county office; escalated: city and liaison; accountability:
+    # liaison, county office and the city it was escalated to. Five records each.
+    assert Notification.objects.filter(kind=NotificationKind.OVERDUE).count() == 10
+    assert Notification.objects.filter(kind=NotificationKind.ESCALATED).count() == 10
+    assert Notification.objects.filter(kind=NotificationKind.ACCOUNTABILITY).count() == 15
+    # Every notification emailed, by the batch's one task.
+    assert not Notification.objects.filter(email_sent_at__isnull=True).exists()
+    entries = AccountabilityEntry.objects.filter(
+        record__in=backlog, kind=AccountabilityKind.PROPOSAL
+    )
+    assert entries.count() == 5  # one official on each record
+    assert all(entry.history.count() == 1 for entry in entries)
+
+
+@override_settings(CHENGXIN_LADDER_BATCH=2)
+def test_a_scan_out_of_time_leaves_the_rest_to_the_next_scan_which_resumes_it(backlog):
+    # No time at all: the first batch is always taken, then the scan stops.
+    assert deadlines.escalate_overdue(budget_seconds=0) == 6  # two rectifications, 3 steps
+    assert Rectification.objects.filter(escalation_level=3).count() == 2
+    assert Rectification.objects.filter(escalation_level=0).count() == 3
+
+    assert deadlines.escalate_overdue(budget_seconds=0) == 6
+    assert deadlines.escalate_overdue(budget_seconds=0) == 3
+    assert deadlines.escalate_overdue(budget_seconds=0) == 0
+    assert Rectification.objects.filter(escalation_level=3).count() == 5
+    assert RecordEvent.objects.filter(action="overdue").count() == 5
+
+
+def queries_of(call):
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured)
+
+
+@override_settings(CHENGXIN_LADDER_BATCH=50)
+def test_a_catch_up_costs_the_same_queries_for_three_rectifications_as_for_nine(
+    time_machine, jiangning_department, people
+):
+    """A pass claims its steps with one update per level and writes everything they cause in
+    bulk: the queries grow with the passes (one per step of the ladder), not the rows."""
+    time_machine.move_to(at(datetime.date(2026, 3, 2)), tick=False)
+    first, *small = rectifying(jiangning_department, people, 4)
+    time_machine.move_to(at(datetime.date(2026, 3, 3)), tick=False)
+    many = rectifying(
+        jiangning_department, people, 9, deadline=DEADLINE + datetime.timedelta(days=1)
+    )
+
+    def catch_up(records):
+        pks = [record.rectification.pk for record in records]
+        return queries_of(lambda: ladder.escalate_batch(pks, today=ALL_DUE))
+
+    time_machine.move_to(at(ALL_DUE, 3), tick=False)
+    catch_up([first])  # what any first batch looks up once (content types, groups)
+    few, more = catch_up(small), catch_up(many)
+
+    assert Rectification.objects.filter(escalation_level=3).count() == 13
+    assert more == few
+
+
+def test_a_scan_with_nothing_new_to_remind_costs_the_same_queries_for_many_deadlines(
+    time_machine, jiangning_department, people
+):
+    today = datetime.date(2026, 6, 1)
+    time_machine.move_to(at(today), tick=False)
+    rectifying(jiangning_department, people, 3, deadline=today + datetime.timedelta(days=3))
+    deadlines.send_reminders(today)
+    sent = ReminderLog.objects.count()
+    few = queries_of(lambda: deadlines.send_reminders(today))
+
+    rectifying(jiangning_department, people, 12, deadline=today + datetime.timedelta(days=2))
+    assert deadlines.send_reminders(today) == 12
+    many = queries_of(lambda: deadlines.send_reminders(today))
+
+    assert ReminderLog.objects.count() > sent
+    assert many == few
+
+
+@override_settings(CHENGXIN_LADDER_BATCH=2)
+def test_a_backlog_of_ended_disclosures_is_recorded_in_batches_each_once(
+    time_machine, nanjing_department, nanjing_liaison
+):
+    decided = datetime.date(2025, 3, 10)  # a general record: disclosed for twelve months
+    time_machine.move_to(at(datetime.date(2025, 4, 1)), tick=False)
+    records = [
+        make_record(
+            nanjing_department,
+            liaison=nanjing_liaison,
+            state="confirmed",
+            decision_date=decided,
+            severity=Severity.GENERAL,
+        )
+        for _ in range(5)
+    ]
+    time_machine.move_to(at(datetime.date(2026, 5, 1)), tick=False)
+
+    assert deadlines.expire_disclosures() == 5
+    assert deadlines.expire_disclosures() == 0
+    for record in records:
+        record.refresh_from_db()
+        assert record.disclosure_expired_on == datetime.date(2026, 3, 10)
+        assert record.history.filter(disclosure_expired_on__isnull=False).count() == 1
+        assert RecordEvent.objects.filter(record=record, action="disclosure_expired").count() == 1
