@@ -20,6 +20,7 @@ from core.models import GENESIS_HASH, TransparencyCheckpoint, TransparencyEntry,
 from credit_records import exchange, services
 
 from ..builders.records import make_objection, make_record
+from .test_api_schema_truth import conforms
 
 
 def verify(*args) -> str:
@@ -201,8 +202,6 @@ def test_concurrent_appends_keep_one_chain(require_postgres, regions, nanjing_de
 
 @pytest.mark.django_db
 def test_the_open_data_answers_what_the_openapi_schema_documents(client, three_entries):
-    from .test_api_schema_truth import conforms
-
     transparency.checkpoint_create(datetime.date.today())
     conforms(
         client.get("/api/v1/public/transparency/entries/"), "/api/v1/public/transparency/entries/"

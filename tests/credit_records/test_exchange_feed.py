@@ -13,6 +13,7 @@ from credit_records.models import Severity
 
 from ..builders.core import UserFactory
 from ..builders.records import make_objection, make_record
+from ..core.test_api_schema_truth import conforms
 
 FEED = "/api/v1/exchange/records/"
 
@@ -195,8 +196,6 @@ def test_only_platform_accounts_read_the_feed(nanjing_supervisor, nanjing_liaiso
 
 @pytest.mark.django_db
 def test_the_feed_answers_what_the_openapi_schema_documents(platform, nanjing_department):
-    from ..core.test_api_schema_truth import conforms
-
     make_record(nanjing_department, state="confirmed")
     page = conforms(platform.get(FEED), "/api/v1/exchange/records/")
     assert len(page["results"]) == 1
