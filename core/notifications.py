@@ -21,23 +21,24 @@ from .roles import Role
 logger = logging.getLogger(__name__)
 
 
+def send_task(task, *args) -> None:
+    """Send ``task`` to the broker now, never raising: a side effect must not turn a user's
+    successful action into an error."""
+    try:
+        # One connection attempt, not kombu's default of retrying until
+        # broker_connection_timeout has passed (6 s per message measured with a timeout of
+        # 3): the official would wait that long for every recipient. ``retry=False``
+        # alone does not stop those connection retries.
+        with task.app.pool.acquire(block=True) as connection:
+            connection.ensure_connection(max_retries=0)
+            task.apply_async(args=args, retry=False, connection=connection)
+    except Exception:  # the broker may be down; the periodic scan catches up
+        logger.exception("Could not queue %s%r; the next scan will do it.", task.name, args)
+
+
 def enqueue(task, *args) -> None:
-    """Send ``task`` to the broker once the current transaction commits, never raising: a
-    side effect must not turn a user's successful action into an error."""
-
-    def send():
-        try:
-            # One connection attempt, not kombu's default of retrying until
-            # broker_connection_timeout has passed (6 s per message measured with a timeout of
-            # 3): the official would wait that long for every recipient. ``retry=False``
-            # alone does not stop those connection retries.
-            with task.app.pool.acquire(block=True) as connection:
-                connection.ensure_connection(max_retries=0)
-                task.apply_async(args=args, retry=False, connection=connection)
-        except Exception:  # the broker may be down; the periodic scan catches up
-            logger.exception("Could not queue %s%r; the next scan will do it.", task.name, args)
-
-    transaction.on_commit(send)
+    """Send ``task`` to the broker once the current transaction commits, never raising."""
+    transaction.on_commit(lambda: send_task(task, *args))
 
 
 def liaisons_of(department: Department) -> QuerySet[User]:

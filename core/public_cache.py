@@ -48,6 +48,11 @@ PRIVATE_MODELS = frozenset(
         "core.reminderlog",
         "core.calendarday",
         "core.exportjob",
+        # The outbox and webhook deliveries: written on every delivery attempt, never shown.
+        "core.outboxevent",
+        "core.webhooksubscription",
+        "core.webhookdelivery",
+        "core.webhookattempt",
     }
 )
 

@@ -18,6 +18,15 @@ ACCOUNT_MODELS = ("user", "historicaluser")
 # administrators browse everyone's in the admin. The access log (who read whose personal data)
 # and the signed-in sessions are administrators' only too.
 PERSONAL_MODELS = ("notification", "reminderlog", "dataaccess", "usersession")
+# What only administrators see: the webhook subscriptions (their secrets sign what other
+# systems trust), the outbox and the deliveries. The transparency log is public anyway.
+ADMIN_ONLY_MODELS = (
+    "webhooksubscription",
+    "webhookdelivery",
+    "webhookattempt",
+    "outboxevent",
+    "transparencyhead",
+)
 
 
 class Role(models.TextChoices):
@@ -100,7 +109,9 @@ def permissions_for(role: Role) -> models.QuerySet:
         query &= models.Q(content_type__app_label__in=sorted(DOMAIN_APPS))
         # Accounts and personal messages are the administrators' business, not part of the
         # audited credit data.
-        query &= ~models.Q(content_type__model__in=ACCOUNT_MODELS + PERSONAL_MODELS)
+        query &= ~models.Q(
+            content_type__model__in=ACCOUNT_MODELS + PERSONAL_MODELS + ADMIN_ONLY_MODELS
+        )
     for label, actions in ROLE_GRANTS[role].items():
         app_label, model = label.split(".")
         query |= models.Q(

@@ -73,3 +73,29 @@ def purge_access_log() -> dict[str, int]:
         "access_log": access_log.purge_expired(),
         "sessions": sessions.purge_stale(),
     }
+
+
+@shared_task(
+    name="core.tasks.deliver_webhooks",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def deliver_webhooks() -> int:
+    from core import webhooks
+
+    return webhooks.deliver_due()
+
+
+@shared_task(
+    name="core.tasks.transparency_checkpoint",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def transparency_checkpoint() -> str:
+    from core import transparency
+
+    return str(transparency.checkpoint_create())

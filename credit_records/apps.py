@@ -22,6 +22,9 @@ class CreditRecordsConfig(AppConfig):
         from .views import register_export_sources
 
         register_grants(self.label, GRANTS)
+        from .exchange import register_event_types
+
+        register_event_types()
         register_watching()
         register_public_app(self.label)
         register_public_nav(_("Home"), "public:home", order=0, exact=True)
@@ -43,6 +46,7 @@ class CreditRecordsConfig(AppConfig):
         register_overdue(open_court_cases, order=15)
         register_public_nav(_("Complaints"), "public:complaints", order=70)
         register_public_nav(_("Verify a report"), "public:report_verify", order=80)
+        register_public_nav(_("Transparency log"), "public:transparency", order=85)
         register_workspace(
             (
                 _("Credit files"),

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from core.deadlines import DeadlineSource, DueItem, days_phrase, register, send_reminders
 from core.notifications import RecipientCache, liaisons_of, supervisors_of
 
-from . import event_reasons, ladder, objection_deadlines
+from . import event_reasons, exchange, ladder, objection_deadlines
 from .ladder import (  # noqa: F401  (the services call these through this module)
     LADDER_STATUSES,
     escalate_overdue,
@@ -234,6 +234,10 @@ def _expire_batch(due, pks) -> int:
             date=record.disclosure_ends.isoformat(),
         )
     effects.write()
+    # The record left public view: its publication event (the feed, webhooks, the
+    # transparency log), in this batch's transaction.
+    for record in records:
+        exchange.publication_sync(record, actor=None, cause="ended")
     return len(records)
 
 

@@ -560,4 +560,24 @@ def seed_demo() -> dict[str, int]:
     from .intake_demo import seed_intake
 
     created["intake"] = seed_intake()
+    created["subscriptions"] = seed_subscription()
     return created
+
+
+def seed_subscription() -> int:
+    """The provincial public credit platform, subscribed to the publication events (a demo
+    address under ``.invalid``: deliveries fail and are retried, as the admin shows)."""
+    from core.models import WebhookSubscription
+
+    from .exchange import FEED_ACTIONS
+
+    _subscription, was_created = WebhookSubscription.objects.get_or_create(
+        name="江苏省公共信用信息平台（演示）",
+        defaults={
+            "target_url": "https://credit.jiangsu.demo.invalid/webhooks/chengxin",
+            "event_types": sorted(FEED_ACTIONS),
+            "secret": "demo-secret-change-me",
+            "active": True,
+        },
+    )
+    return int(was_created)

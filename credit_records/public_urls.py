@@ -8,6 +8,7 @@ public navigation (``core.public.register_public_nav``) point to: ``evaluations`
 from django.urls import include, path
 
 from core.public import language
+from core.public_transparency import transparency_page
 from core.reports import views as report_views
 
 from . import public
@@ -28,6 +29,7 @@ urlpatterns = [
     ),
     path("reports/verify/", report_views.verify, name="report_verify"),
     path("language/", language, name="language"),
+    path("transparency/", transparency_page, name="transparency"),
     path("sitemap.xml", public.sitemap, name="sitemap"),
     path("procurement/", include("procurement.public_urls")),
     path("debt/", include("debt.public_urls")),

@@ -30,6 +30,12 @@ class DebtConfig(AppConfig):
         register_cockpit_panel(debt_panel, order=30)
         register_overdue(debt_overdue, order=30)
         register_grants(self.label, GRANTS)
+        from core.events import EventType
+        from core.events import register as register_event
+
+        from .services.risk_warnings import WARNING_ISSUED
+
+        register_event(EventType(WARNING_ISSUED, _("Debt-risk warning issued")))
         register_public_app(self.label)
         register_public_nav(_("Government debt"), "public:debt", order=40)
         register_export_sources()

@@ -19,6 +19,12 @@ class EvaluationsConfig(AppConfig):
         from .grants import GRANTS
 
         register_grants(self.label, GRANTS)
+        from core.events import EventType
+        from core.events import register as register_event
+
+        from .services.rounds import ROUND_PUBLISHED
+
+        register_event(EventType(ROUND_PUBLISHED, _("Evaluation results published")))
         register_cockpit_panel(evaluations_panel, order=50)
         # The last day of feedback of a round in review gets the portal's reminders.
         register_sources()

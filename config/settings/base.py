@@ -390,6 +390,23 @@ CHENGXIN_EVALUATION_FEEDBACK_WORKING_DAYS = env.int(
     "CHENGXIN_EVALUATION_FEEDBACK_WORKING_DAYS", default=5
 )
 
+# Webhooks (core/webhooks.py, docs/exchange.md): how often beat runs the delivery scan, the
+# seconds a receiver has to answer, the first retry delay (doubling after each failure up to
+# the maximum) and the hours after which a failing delivery is given up (an administrator may
+# resend it). Targets must be HTTPS unless HTTP is allowed, and may resolve to private,
+# loopback or link-local addresses only inside the networks listed (CIDR).
+CHENGXIN_WEBHOOK_SCAN_SECONDS = env.int("CHENGXIN_WEBHOOK_SCAN_SECONDS", default=30)
+CHENGXIN_WEBHOOK_TIMEOUT = env.int("CHENGXIN_WEBHOOK_TIMEOUT", default=10)
+CHENGXIN_WEBHOOK_RETRY_BASE_SECONDS = env.int("CHENGXIN_WEBHOOK_RETRY_BASE_SECONDS", default=60)
+CHENGXIN_WEBHOOK_RETRY_MAX_SECONDS = env.int("CHENGXIN_WEBHOOK_RETRY_MAX_SECONDS", default=6 * 3600)
+CHENGXIN_WEBHOOK_RETRY_HOURS = env.int("CHENGXIN_WEBHOOK_RETRY_HOURS", default=72)
+CHENGXIN_WEBHOOK_ALLOW_HTTP = env.bool("CHENGXIN_WEBHOOK_ALLOW_HTTP", default=False)
+CHENGXIN_WEBHOOK_NETWORKS = env.list("CHENGXIN_WEBHOOK_NETWORKS", default=[])
+# The 数据来源单位 (data source unit) named in every record the exchange feed and webhooks send.
+CHENGXIN_EXCHANGE_SOURCE_UNIT = env.str(
+    "CHENGXIN_EXCHANGE_SOURCE_UNIT", default="江苏省政务诚信监督平台"
+)
+
 # --- Celery --------------------------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or "filesystem://"
@@ -448,6 +465,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "credit_records.tasks.pull_intake_sources",
         "schedule": CHENGXIN_INTAKE_SCAN_SECONDS,
         "options": {"expires": CHENGXIN_INTAKE_SCAN_SECONDS},
+    },
+    "deliver-webhooks": {
+        "task": "core.tasks.deliver_webhooks",
+        "schedule": CHENGXIN_WEBHOOK_SCAN_SECONDS,
+        "options": {"expires": CHENGXIN_WEBHOOK_SCAN_SECONDS},
+    },
+    # Yesterday's transparency checkpoint: made once, whichever hourly run comes first.
+    "transparency-checkpoint": {
+        "task": "core.tasks.transparency_checkpoint",
+        "schedule": 3600,
+        "options": {"expires": 3600},
     },
     "export-jobs-maintenance": {
         "task": "credit_records.tasks.maintain_export_jobs",

@@ -7,4 +7,5 @@ from . import (  # noqa: F401  (register the admins)
     accounts,
     platform,
     signin,
+    webhooks,
 )

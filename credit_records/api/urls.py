@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from . import complaints, intake, objections, public, views
+from . import complaints, exchange, intake, objections, public, transparency, views
 
 app_name = "api"
 
@@ -22,7 +22,19 @@ router.register("objections", objections.ObjectionViewSet, basename="objection")
 router.register("complaints", complaints.ComplaintViewSet, basename="complaint")
 # Pushes from other systems into the intake queue (platform accounts with the intake role).
 router.register("intake", intake.IntakeViewSet, basename="intake")
+# Platform accounts (core.read_exchange_feed): changes to published records, by cursor.
+router.register("exchange/records", exchange.ExchangeRecordViewSet, basename="exchange-record")
 # Anyone, no sign-in: published records only.
 router.register("public/records", public.PublicRecordViewSet, basename="public-record")
+router.register(
+    "public/transparency/checkpoints",
+    transparency.PublicCheckpointViewSet,
+    basename="public-transparency-checkpoint",
+)
+router.register(
+    "public/transparency/entries",
+    transparency.PublicEntryViewSet,
+    basename="public-transparency-entry",
+)
 
 urlpatterns = router.urls

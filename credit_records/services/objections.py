@@ -18,6 +18,7 @@ from core.exceptions import WorkflowConflict
 from core.models import User
 from core.roles import Role
 from core.services import ensure_in_scope, ensure_role, review_decide, save_with_history
+from credit_records import exchange
 from credit_records.models import (
     COUNTING_STATUSES,
     AccountabilityEntry,
@@ -186,6 +187,7 @@ def objection_acknowledge(
     save_with_history(
         objection, actor=actor, reason=str(RecordEventAction.OBJECTION_ACKNOWLEDGED.label)
     )
+    exchange.publication_sync(record, actor=actor, cause="suspended")
     tell(
         record,
         to="liaisons",
@@ -214,6 +216,7 @@ def objection_suspend_disclosure(
         objection.acknowledged_by = actor
     _suspend(objection, record, actor=actor, reason=reason)
     save_with_history(objection, actor=actor, reason=reason)
+    exchange.publication_sync(record, actor=actor, cause="suspended")
     tell(
         record,
         to="liaisons",
@@ -323,6 +326,21 @@ def objection_decide(
             entry.exempted_at = objection.decided_at
             save_with_history(entry, actor=actor, reason=reason)
     save_with_history(objection, actor=actor, reason=reason)
+    exchange.workflow_event(
+        exchange.OBJECTION_DECIDED,
+        record,
+        actor=actor,
+        obj=objection,
+        upheld=uphold,
+        outcome=objection.outcome or "",
+        corrections=objection.corrections or {},
+        reason=reason,
+    )
+    # Rejected: a record whose disclosure was suspended is back in view.
+    cause = (
+        ("withdrawn" if outcome == ObjectionOutcome.WITHDRAWN else "corrected") if uphold else ""
+    )
+    exchange.publication_sync(record, actor=actor, cause=cause)
     if uphold:
         title = (
             gettext_lazy("Objection upheld, record withdrawn: %(number)s")

@@ -17,7 +17,7 @@ from core.exceptions import WorkflowConflict
 from core.models import Department, User
 from core.roles import Role
 from core.services import ensure_in_scope, ensure_role, save_with_history
-from credit_records import deadlines
+from credit_records import deadlines, exchange
 from credit_records.models import (
     AccountabilityEntry,
     DishonestyRecord,
@@ -152,6 +152,8 @@ def record_confirm(*, record: DishonestyRecord, actor: User | None, reason: str 
         AccountabilityEntry.objects.get_or_create(
             official=official, record=record, defaults={"note": reason}
         )
+    exchange.workflow_event(exchange.RECORD_CONFIRMED, record, actor=actor, reason=reason)
+    exchange.publication_sync(record, actor=actor)
     return record
 
 

@@ -15,6 +15,7 @@ from core.exceptions import WorkflowConflict
 from core.models import User
 from core.roles import Role
 from core.services import ensure_in_scope, ensure_role, review_decide, save_with_history
+from credit_records import exchange
 from credit_records.models import (
     AccountabilityEntry,
     CreditRepairApplication,
@@ -78,6 +79,10 @@ def fault_tolerance_claim_review(
         ):
             entry.exempted_at = claim.decided_at
             save_with_history(entry, actor=actor, reason=reason)
+        exchange.workflow_event(
+            exchange.EXEMPTION_APPROVED, record, actor=actor, obj=claim, reason=reason
+        )
+        exchange.publication_sync(record, actor=actor, cause="exempted")
     else:
         log_event(record, action="claim_rejected", actor=actor, reason=reason)
     return claim
@@ -151,6 +156,11 @@ def credit_repair_decide(
         actor=actor,
         reason=reason,
     )
+    if approve:
+        exchange.workflow_event(
+            exchange.REPAIR_APPROVED, record, actor=actor, obj=application, reason=reason
+        )
+        exchange.publication_sync(record, actor=actor, cause="repaired")
     tell(
         record,
         to="liaisons",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from core import events
 from core.exceptions import WorkflowConflict
 from core.models import NotificationKind, Region, User
 from core.notifications import notify_translated, supervisors_of
@@ -26,6 +27,9 @@ from .base import _ensure_region_in_scope, _warning_url
 # --------------------------------------------------------------------------------------------
 # Risk warnings: draft → issued (deadline) → responded → closed; a draft may be withdrawn
 # --------------------------------------------------------------------------------------------
+
+# The webhook event of an issued warning (registered in debt/apps.py).
+WARNING_ISSUED = "debt.warning_issued"
 
 
 def _require_text(value, field: str, message) -> str:
@@ -152,6 +156,20 @@ def warning_issue(
     warning.escalation_level = 0
     save_with_history(warning, actor=actor, reason=_("Warning issued"))
     region = warning.region
+    events.emit(
+        WARNING_ISSUED,
+        warning,
+        {
+            "region_code": region.code,
+            "region": region.name,
+            "kind": warning.kind,
+            "grade": warning.grade,
+            "title": warning.title,
+            "required_response": warning.required_response,
+            "response_deadline": deadline.isoformat(),
+        },
+        actor=actor,
+    )
     notify_translated(
         supervisors_of(region),
         kind=NotificationKind.WORKFLOW,

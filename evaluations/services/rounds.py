@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django_fsm import can_proceed
 
+from core import events
 from core.exceptions import WorkflowConflict
 from core.models import Department, Region, User
 from core.roles import Role
@@ -25,6 +26,9 @@ from .base import _locked_round
 from .feedback import feedback_review_opened, open_feedback_count, unanswered_message
 from .results import grade_cutoffs, results_refresh
 from .schemes import scheme_validate_weights
+
+# The webhook event of a published round (registered in evaluations/apps.py).
+ROUND_PUBLISHED = "evaluation.published"
 
 
 def subject_candidates(organiser: Region, level: str):
@@ -158,6 +162,17 @@ def _transition(evaluation_round: Round, method_name: str, *, actor, reason: str
     if method_name == "submit_for_review":
         feedback_review_opened(locked)
     save_with_history(locked, actor=actor, reason=reason)
+    if method_name == "publish":
+        events.emit(
+            ROUND_PUBLISHED,
+            locked,
+            {
+                "round": str(locked),
+                "published_at": locked.published_at.isoformat(),
+                "grade_cutoffs": locked.grade_cutoffs,
+            },
+            actor=actor,
+        )
     evaluation_round.refresh_from_db()
     return locked
 

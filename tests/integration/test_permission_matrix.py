@@ -39,7 +39,14 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone, translation
 
-from core.roles import ACCOUNT_MODELS, DOMAIN_APPS, PERSONAL_MODELS, ROLE_GRANTS, Role
+from core.roles import (
+    ACCOUNT_MODELS,
+    ADMIN_ONLY_MODELS,
+    DOMAIN_APPS,
+    PERSONAL_MODELS,
+    ROLE_GRANTS,
+    Role,
+)
 from tests.builders.files import pdf_bytes
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -98,7 +105,7 @@ def has_perm(role: str, perm: str) -> bool:
     if (
         enum == Role.AUDITOR
         and app_label in DOMAIN_APPS
-        and model not in ACCOUNT_MODELS + PERSONAL_MODELS
+        and model not in ACCOUNT_MODELS + PERSONAL_MODELS + ADMIN_ONLY_MODELS
         and action in ("view", "export")
     ):
         return _permission_exists(perm)
@@ -658,9 +665,15 @@ API = {
         "scorefeedback",
         {"answer": ("POST", ("evaluations.change_scorefeedback",))},
     ),
+    # Platform accounts: the exchange feed (core.read_exchange_feed, checked below).
+    "api:exchange-record": ("core.outboxevent", "record", {}),
 }
 # Anyone, no sign-in.
-PUBLIC_API = {"api:public-record": "public_record"}
+PUBLIC_API = {
+    "api:public-record": "public_record",
+    "api:public-transparency-checkpoint": "transparencycheckpoint",
+    "api:public-transparency-entry": "transparencyentry",
+}
 
 # Admin models whose admin withholds an action from everyone, by design (read-only admins:
 # state changes go through the services). Everything else follows the model permissions.
@@ -689,8 +702,16 @@ ADMIN_READ_ONLY = {
 }
 # django-axes' records of sign-in attempts are written by the sign-in, never by hand.
 AXES = {"axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
-ADMIN_NO_ADD = {"core.notification", "core.reminderlog", *AXES}
-ADMIN_NO_CHANGE = {"core.notification", "core.reminderlog"}
+# The outbox, deliveries and the transparency log are written by the services, never by hand.
+EVENT_RECORDS = {
+    "core.outboxevent",
+    "core.webhookdelivery",
+    "core.transparencyentry",
+    "core.transparencycheckpoint",
+}
+ADMIN_READ_ONLY |= EVENT_RECORDS
+ADMIN_NO_ADD = {"core.notification", "core.reminderlog", *AXES, *EVENT_RECORDS}
+ADMIN_NO_CHANGE = {"core.notification", "core.reminderlog", *EVENT_RECORDS}
 # How each admin model's rows relate to scope: "scoped" (the world has an in and an out
 # object), "shared" (reference data every reader sees), "full" (rows that belong to no
 # region: only a role that sees the whole province reads them in the admin).
@@ -702,6 +723,12 @@ ADMIN_SCOPE = {
     "core.notification": "full",
     "core.reminderlog": "full",
     "core.dataaccess": "full",
+    "core.webhooksubscription": "full",
+    "core.outboxevent": "full",
+    "core.webhookdelivery": "full",
+    # The transparency log is public: every reader of the admin sees it whole.
+    "core.transparencyentry": "shared",
+    "core.transparencycheckpoint": "shared",
     **dict.fromkeys(AXES, "full"),
     "core.user": "scoped",
     "procurement.supplier": "shared",
@@ -787,6 +814,7 @@ def _pdf(name):
 def build_world() -> World:
     from rest_framework.authtoken.models import Token, TokenProxy
 
+    from core.events import events_of
     from core.models import (
         CalendarDay,
         IssuedReport,
@@ -794,6 +822,10 @@ def build_world() -> World:
         Notification,
         Region,
         ReminderLog,
+        TransparencyCheckpoint,
+        TransparencyEntry,
+        WebhookDelivery,
+        WebhookSubscription,
     )
     from credit_records import services as cs
     from credit_records.models import (
@@ -1281,6 +1313,36 @@ def build_world() -> World:
         clients[role] = client
         token = Token.objects.create(user=user)
         api_clients[role] = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    # The event outbox, a webhook and its delivery, the transparency log: no region's, each
+    # side's record gives its own.
+    for side in ("in", "out"):
+        record = objects["record"][side]
+        event = events_of(record).first()
+        put("outboxevent", side, event)
+        hook = WebhookSubscription.objects.create(
+            name=f"{_marker(side)}-HOOK", target_url="https://example.org/hook", secret=SECRET
+        )
+        put("webhooksubscription", side, hook)
+        put(
+            "webhookdelivery",
+            side,
+            WebhookDelivery.objects.create(
+                subscription=hook,
+                event=event,
+                content_type_id=event.content_type_id,
+                object_id=event.object_id,
+                next_attempt_at=timezone.now(),
+                retry_since=timezone.now(),
+            ),
+        )
+    put("transparencyentry", "shared", TransparencyEntry.objects.order_by("seq").first())
+    put(
+        "transparencycheckpoint",
+        "shared",
+        TransparencyCheckpoint.objects.create(
+            date=today - datetime.timedelta(days=1), entry_count=0, head_hash="0" * 64
+        ),
+    )
     # The admin's token pages take the user's key (``TokenProxy.pk``), not the token's.
     put("tokenproxy", "shared", TokenProxy.objects.get(user=users["no_role"]))
     # Reference rows loaded by migrations have no history yet: the admin's history pages need
@@ -1495,6 +1557,8 @@ def _sides(obj_kind):
         "calendarday",
         "loanprimerate",
         "intakesource",
+        "transparencyentry",
+        "transparencycheckpoint",
         "group",
         "tokenproxy",
     ):
@@ -1735,6 +1799,8 @@ def expected_api(case: Case, role: str):
     perms = (f"{app}.view_{name}",)
     if prefix == "procurement-api:purchaser":
         perms = ("core.view_department", "procurement.view_procurementproject")
+    if prefix == "api:exchange-record":
+        perms = ("core.read_exchange_feed",)
     if suffix in actions:
         method, action_perms = actions[suffix]
         if method == "POST":
