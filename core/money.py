@@ -24,14 +24,22 @@ def to_decimal(value) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def format_money(value, *, empty: str = NO_AMOUNT) -> str:
+def format_money(value, *, empty: str = NO_AMOUNT, exact: bool = False) -> str:
     """``value`` rounded half up to the cent (四舍五入, as a payment is reckoned; 0.005 becomes
     0.01, where Python's own formatting would round half to even and show 0.00), with a comma
     between thousands and two decimals, never in scientific notation: "1,234,567.80",
-    "-1,234.50", "0.00". ``empty`` for ``None``, an empty value or anything not a number."""
+    "-1,234.50", "0.00". ``empty`` for ``None``, an empty value or anything not a number.
+
+    ``exact`` keeps every decimal the value has beyond the cents, unrounded: where a comparison
+    is the point (a debt balance of 20.0001 亿元 above its limit of 20), rounding would show
+    "20.00 above 20.00"."""
     number = to_decimal(value)
     if number is None:
         return empty
+    if exact and number.as_tuple().exponent < -2:
+        digits = -number.normalize().as_tuple().exponent
+        if digits > 2:
+            return f"{number:,.{digits}f}"
     with localcontext() as context:
         # Room for every digit of the largest amount a column holds and its cents.
         context.prec = max(context.prec, len(number.as_tuple().digits) + 4)

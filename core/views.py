@@ -19,14 +19,9 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from core import access_log, export_jobs, notifications, watching
-from core.exports import (
-    HISTORY_FORMATS,
-    Column,
-    export_response,
-    export_stem,
-    history_response,
-)
+from core.exports import Column, export_response, export_stem
 from core.forms import PasswordChangeForm
+from core.history_exports import HISTORY_FORMATS, history_response
 from core.models import ExportStatus, Notification, NotificationKind, SavedView
 from core.scope import scope_queryset
 

@@ -16,7 +16,8 @@ from django_filters.views import FilterView
 
 from core import access_log
 from core.exceptions import WorkflowConflict
-from core.exports import Column, export_stem, field_label, history_response
+from core.exports import Column, export_stem, field_label
+from core.history_exports import history_response
 from core.models import Department
 from core.public_cache import CachedCountPaginator
 from core.scope import get_in_scope_or_404, scope_queryset

@@ -216,8 +216,8 @@ def _draft_limit_warning(assessment: RiskAssessment, *, actor) -> None:
             % {
                 "year": profile.year,
                 "region": profile.region.name,
-                "balance": format_money(profile.general_balance),
-                "limit": format_money(profile.general_limit),
+                "balance": format_money(profile.general_balance, exact=True),
+                "limit": format_money(profile.general_limit, exact=True),
             }
         )
     if assessment.special_limit_breached:
@@ -229,8 +229,8 @@ def _draft_limit_warning(assessment: RiskAssessment, *, actor) -> None:
             % {
                 "year": profile.year,
                 "region": profile.region.name,
-                "balance": format_money(profile.special_balance),
-                "limit": format_money(profile.special_limit),
+                "balance": format_money(profile.special_balance, exact=True),
+                "limit": format_money(profile.special_limit, exact=True),
             }
         )
     breaches.append(

@@ -72,11 +72,11 @@ def test_a_supervisor_ticks_two_drafts_and_confirms_them(browser_page, live_serv
     assert page.locator("[data-bulk-count]").inner_text() == "已勾选 3 条"
 
     # A heading sorts: the decision number, then the other way round.
-    page.get_by_role("link", name="决定文号", exact=False).first.click()
+    page.get_by_role("link", name="决定文书号", exact=False).first.click()
     page.wait_for_url("**o=number**")
     first_cells = page.locator("tbody tr td:nth-child(2) a")
     assert first_cells.first.inner_text() == "宁政督〔2026〕31号"
-    page.get_by_role("link", name="决定文号", exact=False).first.click()
+    page.get_by_role("link", name="决定文书号", exact=False).first.click()
     page.wait_for_url("**o=-number**")
     assert first_cells.first.inner_text() == "宁政督〔2026〕33号"
 

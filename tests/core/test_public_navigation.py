@@ -19,6 +19,8 @@ def test_the_apps_fill_the_public_navigation_in_order():
         "Government procurement",
         "Government debt",
         "Complaints",
+        "Verify a report",
+        "Transparency log",
     ]
     assert [item["url"] for item in items] == [
         "/public/",
@@ -27,6 +29,8 @@ def test_the_apps_fill_the_public_navigation_in_order():
         "/public/procurement/",
         "/public/debt/",
         "/public/complaints/",
+        "/public/reports/verify/",
+        "/public/transparency/",
     ]
     # The home page is current only on itself; the others on their pages below them too.
-    assert [item["current"] for item in items] == [False, True, False, False, False, False]
+    assert [item["current"] for item in items] == [False, True] + [False] * 6

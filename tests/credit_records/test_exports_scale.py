@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext
 from tablib import Dataset
 
-from core import exports
+from core import exports, history_exports
 from core.exports import Column, neutralise_formula
 from credit_records import services
 from credit_records.models import Commendation, Commitment, DishonestyRecord, PublicOfficial
@@ -161,7 +161,7 @@ def test_the_history_of_one_record_says_who_changed_what_from_what_to_what(
 
     assert response.status_code == 200
     header, *rows = csv_rows(response)
-    assert header == [str(text) for text in exports.history_headers()]
+    assert header == [str(text) for text in history_exports.history_headers()]
     assert header[1:3] == ["时间", "操作人"]
     changed = [row for row in rows if row[4] == "作出决定机关"]
     assert len(changed) == 1

@@ -28,7 +28,7 @@ DAY = datetime.date(2026, 3, 2)
 def numbers(response) -> list[str]:
     """The decision numbers of the page's rows, in order."""
     return re.findall(
-        r'<td><a href="/workspace/records/\d+/">([^<]+)</a></td>', response.content.decode()
+        r'<td[^>]*><a href="/workspace/records/\d+/">([^<]+)</a></td>', response.content.decode()
     )
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils.translation import gettext
 
-from core import exports
+from core import history_exports
 
 from ..builders.debt import make_profile
 
@@ -48,7 +48,9 @@ def test_every_debt_list_downloads_its_change_history(path, login, auditor, regi
     xlsx_response = client.get(path, {"export": "history-xlsx"})
 
     assert csv_response.status_code == 200
-    assert csv_rows(csv_response)[0] == [str(header) for header in exports.history_headers()]
+    assert csv_rows(csv_response)[0] == [
+        str(header) for header in history_exports.history_headers()
+    ]
     assert xlsx_response.status_code == 200
     assert xlsx_response["Content-Type"].startswith("application/vnd.openxmlformats")
 

@@ -140,3 +140,13 @@ def test_dates_codes_and_amounts_are_kept_on_one_line(
     public_css = Path(finders.find("css/public.css")).read_text(encoding="utf-8")
     assert ".nowrap, .mono, .table .num { white-space: nowrap; }" in workspace_css
     assert ".nowrap, .pub-mono, .pub-table .num { white-space: nowrap; }" in public_css
+
+
+def test_an_exact_amount_keeps_the_decimals_that_decide_a_comparison():
+    from core.money import format_money
+
+    assert format_money(Decimal("20.0001"), exact=True) == "20.0001"
+    assert format_money(Decimal("20.0001")) == "20.00"
+    assert format_money(Decimal("20"), exact=True) == "20.00"
+    assert format_money(Decimal("1234567.125"), exact=True) == "1,234,567.125"
+    assert format_money(Decimal("20.10"), exact=True) == "20.10"

@@ -250,7 +250,7 @@ def test_the_ledger_page_and_the_exports_show_the_arrears(login, nanjing_supervi
     make_arrears(purchaser, amount="2500", due=TODAY - datetime.timedelta(days=31))
     client = login(nanjing_supervisor)
     page = client.get("/workspace/procurement/arrears/ledger/").content.decode()
-    assert purchaser.name in page and "2500.00" in page
+    assert purchaser.name in page and "2,500.00" in page
     csv = client.get("/workspace/procurement/arrears/?export=csv")
     text = (
         b"".join(csv.streaming_content).decode("utf-8-sig")
@@ -270,7 +270,7 @@ def test_the_public_page_sums_by_city_and_never_names_an_individual_business(
     make_arrears(purchaser, amount="300", name="南京某建设有限公司")
     make_arrears(suzhou_purchaser, amount="100")
     page = client.get("/public/procurement/arrears/").content.decode()
-    assert "南京市" in page and "苏州市" in page and "1000.00" in page
+    assert "南京市" in page and "苏州市" in page and "1,000.00" in page
     assert "张三五金店" not in page and "个体工商户" in page
     assert "南京某建设有限公司" in page
     assert client.get("/public/procurement/arrears/?city=999999").status_code == 404
