@@ -119,11 +119,14 @@ def timed(label, call, profile=False):
         import cProfile
 
         profiler = cProfile.Profile()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with connection.execute_wrapper(counting):
         result = profiler.runcall(call) if profiler else call()
-    elapsed = time.perf_counter() - started
-    print(f"{label}: {elapsed:.1f} s, {count[0]:,} queries → {result}")
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(
+        f"{label}: {elapsed:.1f} s ({cpu:.1f} s of this process's CPU), "
+        f"{count[0]:,} queries → {result}"
+    )
     if profiler:
         import pstats
 
