@@ -116,22 +116,26 @@ class AgreementDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailVie
         return context
 
 
-class _ServiceFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
-    """A form whose save goes through a service; its errors go next to the fields."""
+class ServiceFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """A form whose save goes through a service, about an object in the user's scope (looked
+    up by ``pk`` when the URL has one); the service's errors go next to the fields, and a
+    saved form leads to the object's page (``detail_url``)."""
 
-    template_name = "procurement/agreement_form.html"
+    model = None
+    context_name = "object"  # what the template calls the object
+    detail_url = ""
     title = ""
-    agreement = None
+    obj = None
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and "pk" in kwargs:
-            self.agreement = get_in_scope_or_404(
-                request.user, Agreement.objects.select_related("department"), pk=kwargs["pk"]
+            self.obj = get_in_scope_or_404(
+                request.user, self.model.objects.select_related("department"), pk=kwargs["pk"]
             )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.title, agreement=self.agreement, **kwargs)
+        return super().get_context_data(title=self.title, **{self.context_name: self.obj}, **kwargs)
 
     def apply(self, form):
         raise NotImplementedError
@@ -146,7 +150,18 @@ class _ServiceFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
             form.add_error(None, conflict.message)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
-        return redirect("procurement:agreement_detail", pk=(target or self.agreement).pk)
+        return redirect(self.detail_url, pk=(target or self.obj).pk)
+
+
+class _ServiceFormView(ServiceFormView):
+    template_name = "procurement/agreement_form.html"
+    model = Agreement
+    context_name = "agreement"
+    detail_url = "procurement:agreement_detail"
+
+    @property
+    def agreement(self):
+        return self.obj
 
 
 class AgreementCreateView(_ServiceFormView):

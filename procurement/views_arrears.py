@@ -3,20 +3,16 @@ ledger (what each department and region owes, aged, the SME share, progress agai
 baseline; procurement's late SME payments read from the payments), the arrears items (list
 with filters and exports, page, forms) and their repayment plans."""
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import DetailView, FormView, TemplateView
+from django.views.generic import DetailView, TemplateView
 
-from core.exceptions import WorkflowConflict
 from core.exports import Column, field_label
 from core.scope import get_in_scope_or_404, scope_queryset
-from core.views import HISTORY_USER, add_form_errors
+from core.views import HISTORY_USER
 
 from . import agreement_rules as ar
 from . import ledger, services
@@ -29,7 +25,7 @@ from .forms_agreements import (
 )
 from .models import ArrearsItem, RedFlag
 from .views import MONEY, ScopedListView, _money
-from .views_agreements import ComplaintLinkMixin
+from .views_agreements import ComplaintLinkMixin, ServiceFormView
 
 GROUPINGS = {
     "department": gettext_lazy("Department"),
@@ -162,35 +158,15 @@ class ArrearsDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView)
         return context
 
 
-class _ArrearsFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+class _ArrearsFormView(ServiceFormView):
     template_name = "procurement/arrears_form.html"
-    title = ""
-    item = None
+    model = ArrearsItem
+    context_name = "item"
+    detail_url = "procurement:arrears_detail"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and "pk" in kwargs:
-            self.item = get_in_scope_or_404(
-                request.user, ArrearsItem.objects.select_related("department"), pk=kwargs["pk"]
-            )
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.title, item=self.item, **kwargs)
-
-    def apply(self, form):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            target = self.apply(form)
-        except ValidationError as error:
-            add_form_errors(form, error)
-            return self.form_invalid(form)
-        except WorkflowConflict as conflict:
-            form.add_error(None, conflict.message)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return redirect("procurement:arrears_detail", pk=(target or self.item).pk)
+    @property
+    def item(self):
+        return self.obj
 
 
 class ArrearsCreateView(_ArrearsFormView):
