@@ -32,6 +32,9 @@ def test_a_nanjing_supervisor_signs_in_to_a_chinese_workspace_scoped_to_nanjing(
     assert not navigation.get_by_role("link", name="部门").is_visible()
     navigation.locator("summary", has_text="信用档案").click()
     navigation.get_by_role("link", name="部门").click()
+    # Read the list once it is there, not the page the click left (the home page has tables).
+    page.wait_for_url("**/workspace/departments/**")
+    page.locator("table tbody tr").first.wait_for()
     names = page.locator("table tbody tr td:first-child").all_inner_texts()
     assert sorted(names) == ["南京市江宁区住房和城乡建设局", "南京市财政局"]
 
