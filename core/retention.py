@@ -37,6 +37,7 @@ archived again. So a crash loses no row and archives none twice.
 """
 
 import datetime
+import fcntl
 import gzip
 import json
 import os
@@ -101,6 +102,8 @@ class ArchiveResult:
     rows: int = 0
     files: list[Path] = field(default_factory=list)
     archived: bool = True
+    # Another run was archiving this table: left to it.
+    busy: bool = False
 
 
 def years_before(moment: datetime.datetime, years: int) -> datetime.datetime:
@@ -290,7 +293,19 @@ def archive(target: Target, *, cutoff, batch_size: int = 5000, dry_run=False) ->
         return result
     folder = Path(settings.CHENGXIN_ARCHIVE_DIR) / target.name
     folder.mkdir(parents=True, exist_ok=True)
-    settle_pending(target, folder)
+    # One run per table at a time: another run's pending file would look abandoned.
+    with open(folder / ".lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            result.busy = True
+            return result
+        settle_pending(target, folder)
+        _archive_batches(target, cutoff, batch_size, folder, result)
+    return result
+
+
+def _archive_batches(target: Target, cutoff, batch_size: int, folder: Path, result) -> None:
     after = None
     while True:
         with transaction.atomic():
@@ -299,7 +314,7 @@ def archive(target: Target, *, cutoff, batch_size: int = 5000, dry_run=False) ->
                 batch = batch.filter(pk__gt=after)
             rows = list(batch[:batch_size])
             if not rows:
-                return result
+                return
             keys = [row.pk for row in rows]
             children = [
                 (model, list(model.objects.filter(**{f"{column}__in": keys}).order_by("pk")))

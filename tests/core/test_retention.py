@@ -6,6 +6,7 @@ changes nothing; the transparency log is never touched; expired export files lea
 with their rows; bad options are refused with a translated message and change nothing."""
 
 import datetime
+import fcntl
 import os
 import re
 from io import StringIO
@@ -77,6 +78,8 @@ def archived(folder: Path, table: str) -> list[dict]:
     """Every row in the table's archive files (pending ones included: there must be none)."""
     rows = []
     for path in sorted((folder / table).glob("*")):
+        if path.name == ".lock":
+            continue
         assert path.name.endswith(".jsonl.gz"), path
         rows += list(retention.read_archive(path))
     return rows
@@ -230,6 +233,21 @@ def test_a_run_killed_after_the_commit_keeps_its_archive_on_the_next_run(archive
 
     assert not Notification.objects.exists()
     assert sorted(row["pk"] for row in archived(archive_dir, table)) == keys
+
+
+@pytest.mark.django_db
+def test_a_table_another_run_is_archiving_is_left_to_it(archive_dir):
+    keys = make_notifications(UserFactory(), 3, read=True, days_old=400)
+    table = Notification._meta.label_lower
+    (archive_dir / table).mkdir(parents=True)
+    with open(archive_dir / table / ".lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+
+        output = run("--only", table)
+
+    assert "另一次运行正在归档" in output
+    assert sorted(Notification.objects.values_list("pk", flat=True)) == keys
+    assert archived(archive_dir, table) == []
 
 
 @pytest.mark.django_db

@@ -57,7 +57,9 @@ class Command(BaseCommand):
             only=only or None, before=cutoff, batch_size=batch_size, dry_run=dry_run
         )
         for result in results:
-            if dry_run:
+            if result.busy:
+                line = _("%(table)s: skipped, another run is archiving it") % {"table": result.name}
+            elif dry_run:
                 line = _("%(table)s: %(rows)d rows would go") % {
                     "table": result.name,
                     "rows": result.rows,
