@@ -378,6 +378,7 @@ class Builder:
         self.rectifying_records: list[tuple[int, datetime.date]] = []
         self.closed_records: list[tuple[int, datetime.date]] = []
         self.published_ids: list[int] = []
+        self.record_official_pairs: list[tuple[int, int]] = []
 
         def row(number, kind):
             severity = rng.choices(("general", "serious", "minor"), (70, 25, 5))[0]
@@ -411,9 +412,12 @@ class Builder:
             # A window that ended was ended by an earlier scan, which noted the day.
             expired_on = ends if kind == "expired" else None
             created = datetime.datetime.combine(decision, datetime.time(9), tzinfo=datetime.UTC)
+            department = departments[rng.randrange(len(departments))]
+            if number % 3 == 0 and department in self.officials_of:
+                self.record_official_pairs.append((number, self.officials_of[department][0]))
             return (
                 number,
-                departments[rng.randrange(len(departments))],
+                department,
                 rng.choices(categories, weights)[0],
                 severity,
                 f"{MARKER}〔{decision.year}〕{number}号",
@@ -468,20 +472,13 @@ class Builder:
         return made
 
     def record_officials(self) -> int:
+        """A third of the records name an official of their department."""
         from credit_records.models import DishonestyRecord
 
         Through = DishonestyRecord.officials.through
-        execute(
-            "INSERT INTO {through} (dishonestyrecord_id, publicofficial_id) "
-            "SELECT r.id, o.first FROM {records} r JOIN LATERAL ("
-            " SELECT min(id) AS first FROM {officials} WHERE department_id = r.department_id"
-            ") o ON o.first IS NOT NULL WHERE r.id % 3 = 0".format(
-                through=Through._meta.db_table,
-                records=DishonestyRecord._meta.db_table,
-                officials="credit_records_publicofficial",
-            )
+        return copy(
+            Through, ["dishonestyrecord_id", "publicofficial_id"], self.record_official_pairs
         )
-        return Through.objects.count()
 
     def timeline(self) -> int:
         from credit_records.models import RecordEvent
