@@ -262,6 +262,9 @@ CHENGXIN_SCAN_SECONDS = env.int("CHENGXIN_SCAN_SECONDS", default=60)
 # stopped at 240) and leaves the rest to the next scan or to another worker's.
 CHENGXIN_LADDER_BATCH = env.int("CHENGXIN_LADDER_BATCH", default=200)
 CHENGXIN_SCAN_BUDGET_SECONDS = env.int("CHENGXIN_SCAN_BUDGET_SECONDS", default=180)
+# A scan that finds a backlog of more than two batches queues this many workers in all
+# (itself and helpers) to share it; set it to the number of Celery worker processes.
+CHENGXIN_LADDER_WORKERS = env.int("CHENGXIN_LADDER_WORKERS", default=2)
 # A worker claims a notification's email before sending it; a claim older than this that was
 # never marked sent is taken as lost (the worker died mid-send) and the email is sent again.
 CHENGXIN_EMAIL_CLAIM_SECONDS = env.int("CHENGXIN_EMAIL_CLAIM_SECONDS", default=600)
