@@ -6,8 +6,8 @@ PostgreSQL database (``BENCH_DATABASE_URL``, default
 postgres://postgres@127.0.0.1:5432/chengxin_bench), collects the static files, starts
 gunicorn (``--workers``, default 2) on the production settings over plain HTTP with a Redis
 cache (``BENCH_CACHE_URL``, default redis://127.0.0.1:6379/8), signs a province supervisor in
-(a session cookie and an API token) and drives each page with wrk (Debian package ``wrk``)
-for ``--duration`` seconds with ``--connections`` clients:
+(a session verified by an authenticator, and an API token) and drives each page with wrk
+(Debian package ``wrk``) for ``--duration`` seconds with ``--connections`` clients:
 
 - ``trivial view``: /bench/ping/, every middleware and no work: the framework's floor;
 - the public record list and a public department page (anonymous: served from the cache);
@@ -87,7 +87,6 @@ def sign_in() -> tuple[str, str]:
     """A province supervisor (sees every record): a session id and an API token."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.test import Client
     from rest_framework.authtoken.models import Token
 
     from core.models import Region
@@ -102,11 +101,29 @@ def sign_in() -> tuple[str, str]:
         user.region = province
         user.save()
         user_assign_role(user=user, role=Role.SUPERVISOR, region=province, actor=None)
-    client = Client()
-    client.force_login(user)
+    client = verified_client(user)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     token, _created = Token.objects.get_or_create(user=user)
     return session, token.key
+
+
+def verified_client(user):
+    """A test client signed in as ``user`` with a session an authenticator has verified, as
+    after the two-step sign-in: supervisors must give a code (``CHENGXIN_TWO_FACTOR_ROLES``),
+    and django-otp reads the verifying device on every request."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, name="bench", defaults={"confirmed": True}
+    )
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
 
 
 def targets(session_header: str, token: str) -> list[dict]:
