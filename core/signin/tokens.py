@@ -55,9 +55,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         # The user with their region and department, as a session's (core/backends.py): the
         # scope of every query reads them.
         token = (
-            Token.objects.select_related("user__region", "user__department")
-            .filter(key=key)
-            .first()
+            Token.objects.select_related("user__region", "user__department").filter(key=key).first()
         )
         if token is None:
             raise exceptions.AuthenticationFailed(

@@ -87,9 +87,7 @@ class RecordListView(
     def paginate_queryset(self, queryset, page_size):
         # The page reads what its rows show (the department's name and code, no region, no
         # rectification row: its deadline is an annotation), not the records' long texts.
-        queryset = (
-            queryset.select_related(None).select_related("department").only(*LIST_ROW_FIELDS)
-        )
+        queryset = queryset.select_related(None).select_related("department").only(*LIST_ROW_FIELDS)
         return self._paginate(queryset, page_size)
 
     def get_context_data(self, **kwargs):
