@@ -135,6 +135,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # in-process memory cache by default; several web processes should share one, e.g.
 # CACHE_URL=redis://127.0.0.1:6379/1.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Django's, reusing its Redis client instead of building one per operation (core/cache.py).
+    CACHES["default"]["BACKEND"] = "core.cache.RedisCache"
 
 AUTH_USER_MODEL = "core.User"
 # django-axes first: it refuses a locked-out username and address before the password is
