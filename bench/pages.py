@@ -37,7 +37,7 @@ import sys
 import time
 
 from bench.__main__ import DEFAULT_DATABASE_URL, ensure_database, populate, setup_django
-from bench.load import BENCH_USER, DEFAULT_CACHE_URL, ROOT, server_environment, verified_client
+from bench.load import BENCH_USER, DEFAULT_CACHE_URL, ROOT, server_environment, signed_in_client
 
 COUNTY_USER = "bench-county-supervisor"
 
@@ -257,7 +257,7 @@ def main(argv=None) -> int:
         pages += [(who, page) for page in pages_for(user, token)]
     clients = {"": Client()}
     for who, (user, _token) in officials:
-        clients[who] = verified_client(user)
+        clients[who] = signed_in_client(user)
     for who, (name, path, headers, signed_in) in pages:
         if args.only and args.only not in name and name != "trivial view":
             continue
