@@ -18,6 +18,8 @@ today in Asia/Shanghai, sent with an RFC 6266/5987 ``filename*`` so Chinese name
 import csv
 import datetime
 import itertools
+import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -470,9 +472,21 @@ def write_xlsx_rust(handle, rows, headers, sheet, types: dict | None = None) -> 
     # Takes rows as dicts keyed by header; it writes every str as a text cell (never a
     # formula or a URL), ints and floats as numbers, dates with their column's format, and
     # streams rows to the file in constant memory.
+    #
+    # Given a buffer, the writer assembles the whole workbook in memory before copying it
+    # out (measured: 150 MB more at 1,000,000 rows); given a path, it streams the zip to the
+    # file. So it writes a temporary file, copied into ``handle`` a megabyte at a time.
     types = types or {}
+    with tempfile.TemporaryDirectory(prefix="chengxin-xlsx-") as folder:
+        path = os.path.join(folder, "export.xlsx")
+        _write_xlsx_rust_file(path, rows, headers, sheet, types)
+        with open(path, "rb") as written:
+            shutil.copyfileobj(written, handle, 1024 * 1024)
+
+
+def _write_xlsx_rust_file(path, rows, headers, sheet, types: dict) -> None:
     (
-        rustpy_xlsxwriter.FastExcel(handle)
+        rustpy_xlsxwriter.FastExcel(path)
         .format(bold_headers=True, datetime_format=DATETIME_FORMAT)
         .freeze(row=1)
         .sheet(
