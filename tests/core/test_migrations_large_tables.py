@@ -18,7 +18,7 @@ from django.db.migrations.operations.base import Operation
 
 from core.filters import DepartmentFilter
 from core.migration_operations import AddIndexConcurrentlyIfPostgres
-from core.models import Department
+from core.models import Department, Region
 from core.search import name_contains, name_indexes
 
 # The last migration of each app before issue 25; everything after is checked.
@@ -308,3 +308,27 @@ def test_on_sqlite_the_name_indexes_are_not_created(db):
     statements = [str(sql) for sql in editor._model_indexes_sql(Department)]
     assert not any("gin" in sql.lower() for sql in statements)
     assert any("department_region_active" in sql for sql in statements)
+
+
+@pytest.mark.django_db
+def test_the_admin_and_its_autocompletes_find_departments_by_name_part_credit_code_or_region():
+    from django.contrib import admin
+
+    departments = make_departments()
+    finance = departments["南京市鼓楼区财政局"]
+    wujiang = departments["苏州市吴江区市场监督管理局"]
+    wujiang.region = Region.objects.get(code="320509")  # 吴江区
+    wujiang.save()
+    department_admin = admin.site._registry[Department]
+
+    def search(term):
+        queryset, _duplicates = department_admin.get_search_results(
+            None, Department.objects.all(), term
+        )
+        return set(queryset)
+
+    assert search("财政") == {finance}
+    assert search(finance.uscc[:12].lower()) >= {finance}
+    assert search("吴江区") == {wujiang}
+    assert search("南京 财政") == {finance}
+    assert search("苏州 财政") == set()
