@@ -4,8 +4,10 @@ imports (bench/exports.py), ``python -m bench imports`` validated record imports
 admin's resource (bench/imports.py), ``python -m bench scan`` the deadline scan over a
 province's backlog (bench/scan.py), ``python -m bench load`` the whole portal under gunicorn
 and wrk (bench/load.py), ``python -m bench reports`` a department's credit report
-(bench/reports.py), ``python -m bench names`` department name searches over 40,000
-departments (bench/names.py). Options after ``python -m bench`` alone go to the public one.
+(bench/reports.py), ``python -m bench province`` the whole portal over a province's data
+(bench/province.py: 1,000,000 records, 40,000 departments, 5,000,000 history rows),
+``python -m bench names`` department name searches over 40,000 departments (bench/names.py).
+Options after ``python -m bench`` alone go to the public one.
 
 Fills a scratch PostgreSQL database (``DATABASE_URL``, default
 postgres://postgres@127.0.0.1:5432/chengxin_bench, created if missing) with 100,000
@@ -303,6 +305,10 @@ def main(argv=None) -> int:
         from bench import names
 
         return names.main(argv[1:])
+    if argv[:1] == ["province"]:
+        from bench import province
+
+        return province.main(argv[1:])
     if argv[:1] == ["load"]:
         from bench import load
 

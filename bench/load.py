@@ -87,7 +87,6 @@ def sign_in() -> tuple[str, str]:
     """A province supervisor (sees every record): a session id and an API token."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.test import Client
     from rest_framework.authtoken.models import Token
 
     from core.models import Region
@@ -102,11 +101,29 @@ def sign_in() -> tuple[str, str]:
         user.region = province
         user.save()
         user_assign_role(user=user, role=Role.SUPERVISOR, region=province, actor=None)
-    client = Client()
-    client.force_login(user)
+    client = signed_in_client(user)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     token, _created = Token.objects.get_or_create(user=user)
     return session, token.key
+
+
+def signed_in_client(user):
+    """A test client signed in as ``user``, with the second factor passed as the sign-in
+    page passes it (supervisors must use one: ``CHENGXIN_TWO_FACTOR_ROLES``), so that the
+    two-factor middleware's cost is measured and the pages answer instead of redirecting."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
 
 
 def targets(session_header: str, token: str) -> list[dict]:

@@ -2,7 +2,7 @@
 
 Fills a scratch PostgreSQL database (``DATABASE_URL``, default
 postgres://postgres@127.0.0.1:5432/chengxin_bench_names, created if missing) with Jiangsu's
-13 cities and their counties (core.reference holds 40 of them) and ``--departments`` (default
+13 cities and 95 counties (core.reference) and ``--departments`` (default
 40,000) departments with realistic, unique names — region plus bureau (南京市鼓楼区财政局),
 the bureaus' centres and offices (苏州市吴江区市场监督管理局信息中心), schools, towns and
 streets — and ``--records``

@@ -10,31 +10,40 @@ or a module it imports there.
 """
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.models import NotificationKind, ReminderLog
-from core.notifications import notify_translated
+from core.notifications import RecipientCache, notify_batch
 
 
-@dataclass
+@dataclass(kw_only=True)
 class DueItem:
-    """One deadline that may need a reminder."""
+    """One deadline that may need a reminder.
+
+    Who is reminded: the liaisons of ``department``, the supervising office of ``region``
+    (its own supervisors or its nearest ancestor's, as ``supervisors_of``) and
+    ``recipients``. Departments and regions are looked up for a whole batch of reminders at
+    once, so a source should name its people that way where it can."""
 
     object_id: int
     due_date: datetime.date
-    # The people to remind, or a callable returning them: called only when a reminder goes
-    # out, so a scan that finds nothing new looks nobody up.
-    recipients: list | Callable[[], Iterable]
     # Called under each recipient's language: (title, message) for ``days_left``.
     describe: Callable[[int], tuple[str, str]]
+    department: object = None
+    region: object = None
+    # Anyone else to remind, or a callable returning them: called only when a reminder goes
+    # out, so a scan that finds nothing new looks nobody up (but it costs queries per item:
+    # prefer ``department`` and ``region``).
+    recipients: list | tuple | Callable[[], Iterable] = ()
     url: str = ""
     # What the deadline belongs to (a record, a contract …): the notification points at it.
     target: object = None
@@ -80,10 +89,12 @@ def send_reminders(today: datetime.date | None = None) -> int:
     """Remind of every deadline reaching a reminder stage (default 7, 3 and 1 days before).
     Returns how many reminders went out.
 
-    Items are taken a batch at a time: one query finds which of a batch's stages went out
-    already, so a scan with nothing new to send costs a query per batch however many
-    deadlines sit in the reminder windows, and an item's recipients (a ``recipients``
-    callable) are looked up only when its reminder is actually sent."""
+    Items are taken a batch at a time, each batch in its own transaction: one query finds
+    which of a batch's stages went out already (so a scan with nothing new to send costs a
+    query per batch however many deadlines sit in the reminder windows), one insert claims
+    the rest, one query per kind of recipient finds the people, and one insert writes the
+    notifications, whose emails one task sends. A worker that dies mid-batch leaves none of
+    it behind, and the next scan sends the batch whole."""
     today = today or timezone.localdate()
     stages = sorted(settings.CHENGXIN_REMINDER_DAYS)
     if not stages:
@@ -96,7 +107,9 @@ def send_reminders(today: datetime.date | None = None) -> int:
     return sent
 
 
-# How many deadlines a reminder scan looks at per query of the reminder log.
+# How many deadlines a reminder scan takes per batch (per query of the reminder log, per
+# claim, per insert of notifications). A claim sends five parameters per stage: at three
+# stages an item, 500 stay well inside PostgreSQL's 65,535 and SQLite's 32,766.
 REMINDER_BATCH = 500
 
 
@@ -109,56 +122,108 @@ def batches(iterable: Iterable, size: int):
 
 
 def _remind_batch(source: DeadlineSource, batch, today, stages) -> int:
-    due = []
+    due = {}
     for item in batch:
         days_left = (item.due_date - today).days
         reached = [stage for stage in stages if stage >= days_left]
         if days_left >= 0 and reached:
-            due.append((item, days_left, reached, min(reached)))
+            # An item listed twice by its source is reminded once.
+            due[(item.object_id, item.due_date)] = (item, days_left, reached, min(reached))
     if not due:
         return 0
     logged = set(
         ReminderLog.objects.filter(
-            kind=source.kind, object_id__in={item.object_id for item, *_ in due}
+            kind=source.kind, object_id__in={object_id for object_id, _day in due}
         ).values_list("object_id", "due_date", "days_before")
     )
-    sent = 0
-    for item, days_left, reached, current in due:
-        if (item.object_id, item.due_date, current) in logged:
-            continue
-        with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    ReminderLog.objects.create(
-                        kind=source.kind,
-                        object_id=item.object_id,
-                        due_date=item.due_date,
-                        days_before=current,
-                    )
-            except IntegrityError:
-                continue  # another scan sent this stage a moment ago (or is sending it)
-            # Earlier stages that were skipped (the deadline was set late) never go out.
-            ReminderLog.objects.bulk_create(
-                [
-                    ReminderLog(
-                        kind=source.kind,
-                        object_id=item.object_id,
-                        due_date=item.due_date,
-                        days_before=stage,
-                    )
-                    for stage in reached
-                    if stage != current
-                ],
-                ignore_conflicts=True,
-            )
-            recipients = item.recipients() if callable(item.recipients) else item.recipients
-            notify_translated(
-                recipients,
-                kind=NotificationKind.REMINDER,
-                describe=item.describe,
-                url=item.url,
-                target=item.target,
-                days_left=days_left,
-            )
-            sent += 1
-    return sent
+    due = {
+        key: (item, days_left, reached, current)
+        for key, (item, days_left, reached, current) in due.items()
+        if (*key, current) not in logged
+    }
+    if not due:
+        return 0
+    with transaction.atomic():
+        # The current stage and, in the same insert, the earlier stages that were skipped
+        # (the deadline was set late): those never go out.
+        claimed = claim_stages(
+            source.kind,
+            [
+                (*key, stage)
+                for key, (_item, _days, reached, _now) in due.items()
+                for stage in reached
+            ],
+        )
+        reminders = [
+            (item, days_left)
+            for key, (item, days_left, _reached, current) in due.items()
+            if (*key, current) in claimed
+        ]
+        people = RecipientCache()
+        people.prefetch_liaisons(
+            {item.department.pk for item, _days in reminders if item.department is not None}
+        )
+        people.prefetch_supervisors(item.region for item, _days in reminders)
+        notify_batch(
+            {
+                "recipients": _recipients(item, people),
+                "kind": NotificationKind.REMINDER,
+                "describe": functools.partial(item.describe, days_left),
+                "url": item.url,
+                "target": item.target,
+            }
+            for item, days_left in reminders
+        )
+    return len(reminders)
+
+
+def _recipients(item: DueItem, people: RecipientCache) -> list:
+    others = item.recipients() if callable(item.recipients) else item.recipients
+    return [
+        *(people.liaisons(item.department) if item.department is not None else ()),
+        *(people.supervisors(item.region) if item.region is not None else ()),
+        *others,
+    ]
+
+
+def claim_stages(kind: str, stages: list[tuple[int, datetime.date, int]]) -> set[tuple]:
+    """Log the reminder stages ``stages`` (object id, due date, days before) of ``kind``
+    that nobody logged yet, in one insert; returns those this call logged.
+
+    The claim is the unique constraint: ``INSERT … ON CONFLICT DO NOTHING RETURNING`` (on
+    PostgreSQL, and on SQLite from 3.35) inserts only the stages nobody else holds and names
+    exactly those, which ``bulk_create(ignore_conflicts=True)`` cannot tell. Two scans at
+    once: PostgreSQL makes the second wait on the first's uncommitted rows, then skip them
+    if the first commits (or insert them if it rolled back), so each stage is sent by one
+    scan. The rows go in sorted, so two inserts over the same stages lock them in the same
+    order and cannot deadlock."""
+    if not stages:
+        return set()
+    meta = ReminderLog._meta
+    fields = [meta.get_field(name) for name in ("kind", "object_id", "due_date", "days_before")]
+    sent_at = meta.get_field("sent_at")
+    quote = connection.ops.quote_name
+    now = timezone.now()
+    params = []
+    for object_id, due_date, days_before in sorted(set(stages)):
+        params += [
+            field.get_db_prep_save(value, connection)
+            for field, value in zip(fields, (kind, object_id, due_date, days_before), strict=True)
+        ]
+        params.append(sent_at.get_db_prep_save(now, connection))
+    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * (len(params) // 5))
+    columns = ", ".join(quote(field.column) for field in [*fields, sent_at])
+    returned = ", ".join(quote(field.column) for field in fields[1:])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {rows} "
+            f"ON CONFLICT DO NOTHING RETURNING {returned}",
+            params,
+        )
+        inserted = cursor.fetchall()
+    due_date = fields[2]
+    # SQLite returns the date as text.
+    return {
+        (int(object_id), due_date.to_python(day), int(days_before))
+        for object_id, day, days_before in inserted
+    }

@@ -361,12 +361,54 @@ def export_jobs_maintain(*, now=None) -> dict[str, int]:
         created_at__lt=now - timedelta(minutes=1),
     ).values_list("pk", flat=True)
     sent = sum(_send(pk) for pk in list(unsent))
+    return {"failed": failed, "sent": sent, "deleted": export_jobs_expire(now=now)}
+
+
+def export_jobs_expire(*, now=None, dry_run: bool = False) -> int:
+    """Delete the jobs past their expiry (``CHENGXIN_EXPORT_KEEP_DAYS`` after they were
+    asked for) with their files; how many (to be) deleted. Also run by the retention command
+    (core/retention.py)."""
+    now = now or timezone.now()
+    expired = ExportJob.objects.filter(expires_at__lt=now)
+    if dry_run:
+        return expired.count()
     deleted = 0
-    for job in ExportJob.objects.filter(expires_at__lt=now).only("pk", "file"):
+    for job in expired.only("pk", "file").iterator():
         if job.file:
             job.file.storage.delete(job.file.name)
         deleted += ExportJob.objects.filter(pk=job.pk).delete()[0]
-    return {"failed": failed, "sent": sent, "deleted": deleted}
+    return deleted
+
+
+def export_files_orphaned(*, now=None) -> list[str]:
+    """Files under MEDIA_ROOT/exports/ that no job points at and older than a job's
+    expiry: left by a worker stopped between writing the file and recording it, or by a
+    job deleted with its requester's account. Older than the expiry, so never the file of a
+    job still being written."""
+    now = now or timezone.now()
+    storage = ExportJob._meta.get_field("file").storage
+    if not storage.exists("exports"):
+        return []
+    before = now - timedelta(days=settings.CHENGXIN_EXPORT_KEEP_DAYS)
+    found = []
+    for name in storage.listdir("exports")[1]:
+        path = f"exports/{name}"
+        if (
+            storage.get_modified_time(path) < before
+            and not ExportJob.objects.filter(file=path).exists()
+        ):
+            found.append(path)
+    return found
+
+
+def export_files_sweep(*, now=None, dry_run: bool = False) -> int:
+    """Delete the orphaned export files (``export_files_orphaned``); how many."""
+    orphans = export_files_orphaned(now=now)
+    if not dry_run:
+        storage = ExportJob._meta.get_field("file").storage
+        for path in orphans:
+            storage.delete(path)
+    return len(orphans)
 
 
 def export_jobs_visible_to(user) -> QuerySet:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -60,6 +60,13 @@ def supervisors_of(region: Region | None) -> list[User]:
     return []
 
 
+def _ancestry(region: Region) -> list[str]:
+    """The codes of ``region`` and its ancestors, the root first (from its path, kept by
+    ``Region.save``)."""
+    codes = [code for code in region.path.split("/") if code]
+    return codes if codes and codes[-1] == region.code else [*codes, region.code]
+
+
 class RecipientCache:
     """``liaisons_of`` and ``supervisors_of`` for a batch of deadlines: each department's
     liaisons and each region's office looked up once, however many deadlines they have."""
@@ -83,6 +90,34 @@ class RecipientCache:
     def liaisons(self, department: Department) -> list[User]:
         self.prefetch_liaisons([department.pk])
         return self._liaisons[department.pk]
+
+    def prefetch_supervisors(self, regions: Iterable[Region | None]) -> None:
+        """Load the offices of every region of ``regions`` in one query: the supervisors of
+        the regions and of all their ancestors (named by the regions' materialised paths),
+        each region then given its own or its nearest ancestor's, as ``supervisors_of``."""
+        missing = {
+            region.pk: region
+            for region in regions
+            if region is not None and region.pk not in self._supervisors
+        }
+        if not missing:
+            return
+        ancestries = {pk: _ancestry(region) for pk, region in missing.items()}
+        by_code: dict[str, list[User]] = {}
+        for user in (
+            User.objects.filter(
+                is_active=True,
+                region__code__in={code for codes in ancestries.values() for code in codes},
+                groups__name=Role.SUPERVISOR.value,
+            )
+            .annotate(region_code=F("region__code"))
+            .distinct()
+        ):
+            by_code.setdefault(user.region_code, []).append(user)
+        for pk, codes in ancestries.items():
+            self._supervisors[pk] = next(
+                (by_code[code] for code in reversed(codes) if code in by_code), []
+            )
 
     def supervisors(self, region: Region | None) -> list[User]:
         key = region.pk if region is not None else None

@@ -33,10 +33,15 @@ HANDLING_STATUSES = [ComplaintStatus.ACCEPTED, ComplaintStatus.INVESTIGATING]
 
 
 def _recipients(complaint):
-    people = supervisors_of(complaint.handling_region)
+    return [*supervisors_of(complaint.handling_region), *_assignee(complaint)]
+
+
+def _assignee(complaint) -> list:
+    """The official the complaint is assigned to, who is reminded beside the handling
+    region's office."""
     if complaint.assigned_to_id and complaint.assigned_to.is_active:
-        people.append(complaint.assigned_to)
-    return people
+        return [complaint.assigned_to]
+    return []
 
 
 def _decision_items(start, end):
@@ -59,7 +64,8 @@ def _decision_items(start, end):
         yield DueItem(
             object_id=complaint.pk,
             due_date=complaint.decision_due,
-            recipients=lambda complaint=complaint: _recipients(complaint),
+            region=complaint.handling_region,
+            recipients=_assignee(complaint),
             describe=describe,
             url=complaint_url(complaint),
             target=complaint,
@@ -86,7 +92,8 @@ def _handling_items(start, end):
         yield DueItem(
             object_id=complaint.pk,
             due_date=complaint.handling_due,
-            recipients=lambda complaint=complaint: _recipients(complaint),
+            region=complaint.handling_region,
+            recipients=_assignee(complaint),
             describe=describe,
             url=complaint_url(complaint),
             target=complaint,

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy
 
 from core.cockpit import Figure, list_url
 from core.deadlines import DeadlineSource, DueItem, days_phrase, register
-from core.notifications import liaisons_of, supervisors_of
 from core.scope import scope_queryset
 
 from .models import OPEN_COURT_CASE_STATUSES, CourtCase, CourtCaseStatus
@@ -35,10 +34,8 @@ def _settlement_items(start, end):
         yield DueItem(
             object_id=case.pk,
             due_date=case.settle_by,
-            recipients=lambda case=case: [
-                *liaisons_of(case.department),
-                *supervisors_of(case.department.region),
-            ],
+            department=case.department,
+            region=case.department.region,
             describe=describe,
             url=court_case_url(case),
             target=case,

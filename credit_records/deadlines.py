@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.deadlines import DeadlineSource, DueItem, days_phrase, register, send_reminders
-from core.notifications import RecipientCache, liaisons_of, supervisors_of
+from core.notifications import RecipientCache
 
 from . import event_reasons, exchange, ladder, objection_deadlines
 from .ladder import (  # noqa: F401  (the services call these through this module)
@@ -74,10 +74,8 @@ def _rectification_items(start, end):
         yield DueItem(
             object_id=rectification.pk,
             due_date=rectification.deadline,
-            recipients=lambda department=department: [
-                *liaisons_of(department),
-                *supervisors_of(department.region),
-            ],
+            department=department,
+            region=department.region,
             describe=describe,
             url=_record_url(record.pk),
             target=record,
@@ -106,10 +104,8 @@ def _explanation_items(start, end):
         yield DueItem(
             object_id=rectification.pk,
             due_date=rectification.explanation_due,
-            recipients=lambda department=record.department: [
-                *liaisons_of(department),
-                *supervisors_of(department.region),
-            ],
+            department=record.department,
+            region=record.department.region,
             describe=describe,
             url=_record_url(record.pk),
             target=record,
@@ -133,10 +129,8 @@ def _commitment_items(start, end):
         yield DueItem(
             object_id=commitment.pk,
             due_date=commitment.promised_date,
-            recipients=lambda department=commitment.department: [
-                *liaisons_of(department),
-                *supervisors_of(department.region),
-            ],
+            department=commitment.department,
+            region=commitment.department.region,
             describe=describe,
             url=reverse("workspace:commitment_list") + f"?department={commitment.department.uscc}",
         )
@@ -163,7 +157,7 @@ def _repair_review_items(start, end):
         yield DueItem(
             object_id=application.pk,
             due_date=application.review_due,
-            recipients=lambda region=record.department.region: supervisors_of(region),
+            region=record.department.region,
             describe=describe,
             url=_record_url(record.pk),
             target=record,

@@ -60,7 +60,7 @@ def acknowledge_items(start: datetime.date, end: datetime.date):
         yield DueItem(
             object_id=objection.pk,
             due_date=objection.acknowledge_due,
-            recipients=lambda region=record.department.region: supervisors_of(region),
+            region=record.department.region,
             describe=describe,
             url=_record_url(record.pk),
             target=record,
@@ -82,7 +82,7 @@ def decision_items(start: datetime.date, end: datetime.date):
         yield DueItem(
             object_id=objection.pk,
             due_date=objection.decide_due,
-            recipients=lambda region=record.department.region: supervisors_of(region),
+            region=record.department.region,
             describe=describe,
             url=_record_url(record.pk),
             target=record,

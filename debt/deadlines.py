@@ -56,7 +56,7 @@ def warning_response_items(start: datetime.date, end: datetime.date):
         yield DueItem(
             object_id=warning.pk,
             due_date=warning.response_deadline,
-            recipients=lambda region=warning.region: supervisors_of(region),
+            region=warning.region,
             describe=describe,
             url=_url(warning.pk),
             target=warning,

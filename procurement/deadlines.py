@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy
 
 from core.deadlines import DeadlineSource, DueItem, days_phrase
 from core.money import format_money
-from core.notifications import liaisons_of, supervisors_of
 
 from . import rules
 from .models import Contract, Payment, ProcurementProject
@@ -21,10 +20,6 @@ from .models import Contract, Payment, ProcurementProject
 # Rolling a deadline past rest days (Civil Code art. 203) moves it at most this far: longer
 # than the notices' longest holiday (9 days) with an office's local days beside it.
 ROLL_MARGIN = datetime.timedelta(days=31)
-
-
-def _recipients(purchaser) -> list:
-    return [*liaisons_of(purchaser), *supervisors_of(purchaser.region)]
 
 
 def _project_url(project) -> str:
@@ -55,7 +50,8 @@ def _payment_items(start, end):
         yield DueItem(
             object_id=payment.pk,
             due_date=payment.due_date,
-            recipients=lambda purchaser=purchaser: _recipients(purchaser),
+            department=purchaser,
+            region=purchaser.region,
             describe=describe,
             url=_project_url(project),
         )
@@ -95,7 +91,8 @@ def _signing_items(start, end):
         yield DueItem(
             object_id=project.pk,
             due_date=deadline,
-            recipients=lambda purchaser=project.purchaser: _recipients(purchaser),
+            department=project.purchaser,
+            region=project.purchaser.region,
             describe=describe,
             url=_project_url(project),
         )
@@ -137,7 +134,8 @@ def _filing_items(start, end):
         yield DueItem(
             object_id=contract.pk,
             due_date=deadline,
-            recipients=lambda purchaser=project.purchaser: _recipients(purchaser),
+            department=project.purchaser,
+            region=project.purchaser.region,
             describe=describe,
             url=_project_url(project),
         )
@@ -180,7 +178,8 @@ def _obligation_items(start, end):
         yield DueItem(
             object_id=obligation.pk,
             due_date=obligation.due_date,
-            recipients=lambda department=agreement.department: _recipients(department),
+            department=agreement.department,
+            region=agreement.department.region,
             describe=describe,
             url=reverse("procurement:agreement_detail", args=[agreement.pk]),
             target=agreement,
@@ -212,7 +211,8 @@ def _instalment_items(start, end):
         yield DueItem(
             object_id=instalment.pk,
             due_date=instalment.due_date,
-            recipients=lambda department=item.department: _recipients(department),
+            department=item.department,
+            region=item.department.region,
             describe=describe,
             url=reverse("procurement:arrears_detail", args=[item.pk]),
             target=item,

@@ -491,6 +491,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 6 * 60 * 60,
         "options": {"expires": 60 * 60},
     },
+    # Old history and log rows archived, then deleted (core/retention.py); once a day.
+    "archive-old-rows": {
+        "task": "core.tasks.archive_old_rows",
+        "schedule": 24 * 60 * 60,
+        "options": {"expires": 6 * 60 * 60},
+    },
 }
 # Fail fast when the broker is down: a user's action must not hang on a side effect.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
@@ -698,6 +704,18 @@ REST_FRAMEWORK["NUM_PROXIES"] = CHENGXIN_PROXY_COUNT
 # Protection Law keeps the records of processing at least three years (PIPL art. 56), which
 # also covers the six months the Cybersecurity Law asks of network logs (art. 21).
 CHENGXIN_ACCESS_LOG_RETENTION_DAYS = env.int("CHENGXIN_ACCESS_LOG_RETENTION_DAYS", default=3 * 365)
+# --- Retention (core/retention.py, manage.py archive_old_rows, docs/deployment.md) ---------
+# History rows (django-simple-history), finished webhook deliveries and the reminder logs of
+# deadlines long past are archived to CHENGXIN_ARCHIVE_DIR, then deleted, once older than
+# this many years. 0 (the default) keeps them for ever: the history of dishonesty records
+# belongs to the credit files, whose retention is the archives office's decision under the
+# Archives Law, not the portal's; set it once that decision is made.
+CHENGXIN_HISTORY_RETENTION_YEARS = env.int("CHENGXIN_HISTORY_RETENTION_YEARS", default=0)
+# Read notifications older than this many days are archived, then deleted (0: kept). Unread
+# ones are kept whatever their age: they are still the official's to do.
+CHENGXIN_NOTIFICATION_RETENTION_DAYS = env.int("CHENGXIN_NOTIFICATION_RETENTION_DAYS", default=365)
+# Where the archives go: one folder per table of gzipped JSON Lines files (loaddata reads them).
+CHENGXIN_ARCHIVE_DIR = Path(env.str("CHENGXIN_ARCHIVE_DIR", default="") or VAR_DIR / "archive")
 # A signed-in session's last activity ("My sessions") is written at most this often.
 CHENGXIN_SESSION_TOUCH_MINUTES = env.int("CHENGXIN_SESSION_TOUCH_MINUTES", default=5)
 # A password reset link works once, and only this long after it was sent (Django's

@@ -143,7 +143,7 @@ def test_the_baseline_is_in_the_migration_graph(loader):
 
 def test_no_migration_since_the_baseline_locks_a_large_table_to_build_an_index(loader):
     checked = new_migrations(loader)
-    assert ("core", "0010_department_name_search") in {(m.app_label, m.name) for m in checked}
+    assert ("core", "0011_department_name_search") in {(m.app_label, m.name) for m in checked}
     problems = []
     for migration in checked:
         state = loader.project_state((migration.app_label, migration.name), at_end=False)
@@ -152,7 +152,7 @@ def test_no_migration_since_the_baseline_locks_a_large_table_to_build_an_index(l
 
 
 def test_the_department_name_indexes_are_built_concurrently_outside_a_transaction(loader):
-    migration = loader.graph.nodes[("core", "0010_department_name_search")]
+    migration = loader.graph.nodes[("core", "0011_department_name_search")]
     assert migration.atomic is False
     added = [op for op in migration.operations if isinstance(op, AddIndexConcurrentlyIfPostgres)]
     assert {op.index.name for op in added} == {
@@ -191,12 +191,12 @@ def synthetic(operations: list[Operation], *, atomic: bool = True) -> migrations
     ids=["AddIndex", "history", "unique", "foreign key", "unique field", "AlterField", "SQL"],
 )
 def test_the_check_catches_an_index_that_would_lock_a_large_table(loader, operation):
-    state = loader.project_state(("core", "0010_department_name_search"))
+    state = loader.project_state(("core", "0011_department_name_search"))
     assert blocking_operations(synthetic([operation]), state)
 
 
 def test_the_check_catches_a_concurrent_index_in_an_atomic_migration(loader):
-    state = loader.project_state(("core", "0010_department_name_search"))
+    state = loader.project_state(("core", "0011_department_name_search"))
     index = models.Index(fields=["head_name"], name="dept_head_name")
     operation = AddIndexConcurrentlyIfPostgres("department", index)
     assert blocking_operations(synthetic([operation]), state)
@@ -204,7 +204,7 @@ def test_the_check_catches_a_concurrent_index_in_an_atomic_migration(loader):
 
 
 def test_the_check_lets_small_tables_and_unindexed_fields_be(loader):
-    state = loader.project_state(("core", "0010_department_name_search"))
+    state = loader.project_state(("core", "0011_department_name_search"))
     operations = [
         migrations.AddIndex("region", models.Index(fields=["name"], name="region_name_plain")),
         migrations.AddField("department", "motto", models.CharField(max_length=50, blank=True)),

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.db import close_old_connections, connection
 
+from core import deadlines as engine
 from core import notifications
 from core.models import Notification, NotificationKind, ReminderLog
 from credit_records import deadlines, ladder, services
@@ -202,6 +203,60 @@ def test_many_scans_racing_repeatedly_still_take_each_step_once(everything_due):
     assert RecordEvent.objects.filter(action="disclosure_expired").count() == 1
     assert Notification.objects.count() == 11
     assert len(mail.outbox) == 11
+
+
+def test_two_workers_reminding_the_same_backlog_at_once_send_each_reminder_once(
+    require_postgres, time_machine, regions, jiangning_department, monkeypatch
+):
+    """The reminders of a backlog, batch by batch, by two workers at once: each batch's
+    stages are claimed by one insert, which the other worker's waits on and then skips."""
+    liaison = UserFactory(
+        username="jiangning-liaison",
+        role="Department liaison",
+        department=jiangning_department,
+        email="liaison@jiangning.gov.cn",
+    )
+    office = UserFactory(
+        username="jiangning-office",
+        role="Supervisor",
+        region=regions["320115"],
+        email="office@jiangning.gov.cn",
+    )
+    time_machine.move_to(at(TODAY), tick=False)
+    records = [
+        make_rectifying_record(
+            jiangning_department,
+            deadline=TODAY + datetime.timedelta(days=3),
+            supervisor=office,
+            liaison=liaison,
+        )
+        for _ in range(12)
+    ]
+    Notification.objects.all().delete()
+    mail.outbox.clear()
+    monkeypatch.setattr(engine, "REMINDER_BATCH", 5)
+    notify_batch = engine.notify_batch
+
+    def slow_notify_batch(notices):
+        time.sleep(0.3)  # a busy worker: the other one reaches the batch while it is held
+        return notify_batch(notices)
+
+    monkeypatch.setattr(engine, "notify_batch", slow_notify_batch)
+
+    outcomes = side_by_side(lambda: deadlines.send_reminders(TODAY))
+
+    assert [outcome for outcome in outcomes if isinstance(outcome, Exception)] == []
+    assert sum(outcomes) == 12
+    reminded = Notification.objects.filter(kind=NotificationKind.REMINDER)
+    assert sorted(reminded.values_list("target_id", "recipient__username")) == sorted(
+        (record.pk, username)
+        for record in records
+        for username in ("jiangning-liaison", "jiangning-office")
+    )
+    assert sorted(ReminderLog.objects.values_list("object_id", "days_before")) == sorted(
+        (record.rectification.pk, stage) for record in records for stage in (3, 7)
+    )
+    assert len(mail.outbox) == 24
 
 
 # --- The pending-email scan -------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from core.models import Notification, NotificationKind, ReminderLog
+from core.models import Notification, NotificationKind, ReminderLog, User
 from credit_records import deadlines, ladder
 from credit_records.models import (
     AccountabilityEntry,
@@ -195,3 +195,192 @@ def test_a_backlog_of_ended_disclosures_is_recorded_in_batches_each_once(
         assert record.disclosure_expired_on == datetime.date(2026, 3, 10)
         assert record.history.filter(disclosure_expired_on__isnull=False).count() == 1
         assert RecordEvent.objects.filter(record=record, action="disclosure_expired").count() == 1
+
+
+# --- A first scan's reminders over a backlog ------------------------------------------------------
+
+SCAN_DAY = datetime.date(2026, 6, 1)
+
+
+@pytest.fixture
+def reminding(time_machine, jiangning_department, nanjing_department, people):
+    """Open rectifications in two departments (a county's and a city's), made on the scan's
+    day; returns a maker of ``count`` of them due ``days`` later."""
+    nanjing_people = {
+        "liaison": UserFactory(
+            username="nanjing-liaison", role="Department liaison", department=nanjing_department
+        ),
+        "office": people["city"],
+    }
+    time_machine.move_to(at(SCAN_DAY), tick=False)
+
+    def make(count, days):
+        made = []
+        for n in range(count):
+            department, who = (
+                (jiangning_department, people) if n % 2 else (nanjing_department, nanjing_people)
+            )
+            made += rectifying(
+                department, who, 1, deadline=SCAN_DAY + datetime.timedelta(days=days)
+            )
+        Notification.objects.all().delete()  # "rectification required": not what this is about
+        return made
+
+    return make
+
+
+def reminder_count():
+    return Notification.objects.filter(kind=NotificationKind.REMINDER).count()
+
+
+def test_a_batch_of_twelve_reminders_costs_the_same_queries_as_three_and_queues_one_email_task(
+    reminding, django_capture_on_commit_callbacks
+):
+    reminding(1, 7)
+    deadlines.send_reminders(SCAN_DAY)  # what any first batch looks up once (content types)
+
+    def scan():
+        with django_capture_on_commit_callbacks() as queued:
+            queries = queries_of(lambda: deadlines.send_reminders(SCAN_DAY))
+        return queries, len(queued)
+
+    reminding(3, 3)
+    before = reminder_count()
+    few, few_tasks = scan()
+    # Each reminder reaches the department's liaison and its office (Jiangning's county
+    # office, or Nanjing's city office for the city's department).
+    assert reminder_count() - before == 3 * 2
+
+    reminding(12, 1)
+    before = reminder_count()
+    many, many_tasks = scan()
+    assert reminder_count() - before == 12 * 2
+
+    assert many == few
+    assert few_tasks == many_tasks == 1  # the batch's one email task
+
+
+def test_a_batch_of_reminders_is_emailed_by_its_one_task_each_recipient_in_their_language(
+    reminding, people, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    people["office"].language = "en"
+    people["office"].save()
+    records = reminding(4, 3)
+    for user in User.objects.filter(
+        username__in=["jiangning-office", "jiangning-liaison", "nanjing", "nanjing-liaison"]
+    ):
+        user.email = f"{user.username}@example.gov.cn"
+        user.save()
+    mail.outbox.clear()
+
+    with celery_eager(), django_capture_on_commit_callbacks(execute=True):
+        assert deadlines.send_reminders(SCAN_DAY) == 4
+
+    titles = set(
+        Notification.objects.filter(kind=NotificationKind.REMINDER).values_list(
+            "recipient__username", "title"
+        )
+    )
+    jiangning = [record for record in records if record.department.region.code == "320115"]
+    nanjing = [record for record in records if record not in jiangning]
+    assert jiangning and nanjing
+    assert titles == {
+        *(
+            ("jiangning-office", f"Rectification of {record.decision_number} is due in 3 days")
+            for record in jiangning
+        ),
+        *(
+            ("jiangning-liaison", f"{record.decision_number} 的整改期限：还有 3 天到期")
+            for record in jiangning
+        ),
+        *(("nanjing", f"{record.decision_number} 的整改期限：还有 3 天到期") for record in nanjing),
+        *(
+            ("nanjing-liaison", f"{record.decision_number} 的整改期限：还有 3 天到期")
+            for record in nanjing
+        ),
+    }
+    assert len(titles) == 8
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        f"{username}@example.gov.cn" for username, _title in titles
+    )
+    assert not Notification.objects.filter(email_sent_at__isnull=True).exists()
+
+
+def test_a_batch_logs_the_stages_it_skipped_and_never_sends_them_or_a_sent_one_again(reminding):
+    due_tomorrow = reminding(2, 1)
+    due_in_two_days = reminding(2, 2)
+
+    assert deadlines.send_reminders(SCAN_DAY) == 4
+    assert deadlines.send_reminders(SCAN_DAY) == 0
+
+    def stages(records):
+        return {
+            record.rectification.pk: sorted(
+                ReminderLog.objects.filter(
+                    kind="rectification", object_id=record.rectification.pk
+                ).values_list("days_before", flat=True)
+            )
+            for record in records
+        }
+
+    assert set(map(tuple, stages(due_tomorrow).values())) == {(1, 3, 7)}
+    assert set(map(tuple, stages(due_in_two_days).values())) == {(3, 7)}
+    assert reminder_count() == 4 * 2  # one reminder each, to two people
+
+    # The next day the ones due in two days reach the last stage: that one goes out, nothing
+    # else does.
+    assert deadlines.send_reminders(SCAN_DAY + datetime.timedelta(days=1)) == 2
+    assert set(map(tuple, stages(due_in_two_days).values())) == {(1, 3, 7)}
+    assert reminder_count() == 6 * 2
+
+
+def test_a_stage_another_scan_claimed_first_is_not_claimed_again(reminding):
+    from core import deadlines as engine
+
+    (record,) = reminding(1, 3)
+    pk = record.rectification.pk
+    due = SCAN_DAY + datetime.timedelta(days=3)
+    ReminderLog.objects.create(kind="rectification", object_id=pk, due_date=due, days_before=3)
+
+    claimed = engine.claim_stages("rectification", [(pk, due, 3), (pk, due, 7)])
+
+    assert claimed == {(pk, due, 7)}
+    assert engine.claim_stages("rectification", [(pk, due, 3), (pk, due, 7)]) == set()
+    assert deadlines.send_reminders(SCAN_DAY) == 0
+    assert reminder_count() == 0
+
+
+def test_a_batch_that_fails_midway_leaves_nothing_behind_and_the_next_scan_sends_it(
+    reminding, monkeypatch
+):
+    from core import deadlines as engine
+
+    records = reminding(3, 3)
+    rectifications = [record.rectification.pk for record in records]
+    monkeypatch.setattr(engine, "REMINDER_BATCH", 2)
+    notify_batch, calls = engine.notify_batch, []
+
+    def dies_in_the_second_batch(notices):
+        calls.append(1)
+        if len(calls) == 2:
+            list(notices)  # the recipients were looked up, then the worker died
+            raise RuntimeError("the worker died")
+        return notify_batch(notices)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(engine, "notify_batch", dies_in_the_second_batch)
+        with pytest.raises(RuntimeError):
+            deadlines.send_reminders(SCAN_DAY)
+    # The first batch committed; of the second, neither its stages nor its notifications.
+    reminded = set(ReminderLog.objects.values_list("object_id", flat=True))
+    assert len(reminded) == 2 and reminded < set(rectifications)
+    assert reminder_count() == 2 * 2
+
+    assert deadlines.send_reminders(SCAN_DAY) == 1
+    assert deadlines.send_reminders(SCAN_DAY) == 0
+    assert reminder_count() == 3 * 2
+    assert sorted(
+        ReminderLog.objects.filter(days_before=3).values_list("object_id", flat=True)
+    ) == sorted(rectifications)

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("core", "0009_events_and_transparency"),
+        ("core", "0010_all_counties"),
     ]
 
     operations = [
