@@ -134,6 +134,47 @@ def timed(label, call, profile=False):
     return elapsed, count[0], result
 
 
+def _share(today, index, parts, results):
+    from django.db import connection
+
+    from credit_records import ladder
+
+    connection.close()  # a forked process opens its own connection
+    started = time.process_time()
+    steps = ladder.escalate_overdue(today, share=(index, parts))
+    results.put((steps, time.process_time() - started))
+
+
+def catch_up_in_processes(today, workers: int):
+    """The catch-up shared by ``workers`` processes, each taking the backlog from its own
+    point as the scan's helper tasks do (``ladder.escalate_overdue(share=…)``)."""
+    import multiprocessing
+
+    from django.db import connection
+
+    connection.close()
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    started = time.perf_counter()
+    processes = [
+        context.Process(target=_share, args=(today, index, workers, results))
+        for index in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    shares = [results.get() for _process in processes]
+    for process in processes:
+        process.join()
+    elapsed = time.perf_counter() - started
+    steps = sum(steps for steps, _cpu in shares)
+    print(
+        f"Ladder catch-up in {workers} processes: {elapsed:.1f} s, "
+        f"steps per process {[s for s, _c in shares]}, "
+        f"CPU per process {[round(c, 1) for _s, c in shares]} s"
+    )
+    return elapsed, 0, steps
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench scan", description=__doc__.split("\n")[0]
@@ -141,6 +182,12 @@ def main(argv=None) -> int:
     parser.add_argument("--overdue", type=int, default=45_000)
     parser.add_argument("--window", type=int, default=10_000)
     parser.add_argument("--profile", action="store_true", help="profile the catch-up")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes sharing the catch-up, as the scan's helper tasks share it",
+    )
     args = parser.parse_args(argv)
 
     url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
@@ -161,9 +208,12 @@ def main(argv=None) -> int:
     today = timezone.localdate()
     populate(args.overdue, args.window, today)
     timed("Reminders, first scan", lambda: deadlines.send_reminders(today))
-    seconds, queries, steps = timed(
-        "Ladder catch-up", lambda: deadlines.escalate_overdue(today), args.profile
-    )
+    if args.workers > 1:
+        seconds, queries, steps = catch_up_in_processes(today, args.workers)
+    else:
+        seconds, queries, steps = timed(
+            "Ladder catch-up", lambda: deadlines.escalate_overdue(today), args.profile
+        )
     print(
         f"  {steps:,} steps: {seconds / max(steps, 1) * 1000:.2f} ms and "
         f"{queries / max(steps, 1):.2f} queries per step; "

@@ -250,7 +250,7 @@ def run_scan(today: datetime.date | None = None) -> dict[str, int | None]:
     phases = {
         "reminders": send_reminders,
         "escalation_steps": lambda day: escalate_overdue(
-            day, budget_seconds=settings.CHENGXIN_SCAN_BUDGET_SECONDS
+            day, budget_seconds=settings.CHENGXIN_SCAN_BUDGET_SECONDS, fan_out=True
         ),
         "disclosures_ended": expire_disclosures,
         "objection_steps": objection_deadlines.escalate_overdue_objections,

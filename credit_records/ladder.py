@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from core.models import NotificationKind
-from core.notifications import RecipientCache, email_people, notify_batch
+from core.notifications import RecipientCache, email_people, notify_batch, send_task
 from core.public_cache import invalidate_public_pages
 
 from . import event_reasons
@@ -121,7 +121,9 @@ def candidates(today: datetime.date, delays: list[int]) -> list[int]:
     )
 
 
-def escalate_overdue(today: datetime.date | None = None, *, budget_seconds=None) -> int:
+def escalate_overdue(
+    today: datetime.date | None = None, *, budget_seconds=None, share=(0, 1), fan_out=False
+) -> int:
     """Take every overdue rectification up its ladder; returns the number of steps taken.
 
     Each step's delay counts from the day the previous step fell due (step 1 from the
@@ -132,13 +134,28 @@ def escalate_overdue(today: datetime.date | None = None, *, budget_seconds=None)
     With ``budget_seconds`` the scan starts no new batch once that time has passed (the first
     is always taken, so every scan makes progress) and leaves
     the rest to the next scan (the beat's next run, or another worker's scan running now):
-    a backlog never holds one worker past its time limit."""
+    a backlog never holds one worker past its time limit.
+
+    A backlog is spread over the workers: with ``fan_out``, a scan that finds more than two
+    batches queues ``CHENGXIN_LADDER_WORKERS - 1`` helper tasks. Worker ``k`` of ``n``
+    (``share``) starts its walk through the backlog ``k/n`` of the way along and wraps round,
+    so the workers begin on different batches and only meet at the end, where the locks
+    (``SKIP LOCKED``) keep them off each other's rows and the re-read under lock skips
+    what another already stepped."""
     today = today or timezone.localdate()
     delays = step_delays()
     if not delays:
         return 0
     pending = candidates(today, delays)
     size = max(1, settings.CHENGXIN_LADDER_BATCH)
+    workers = max(1, settings.CHENGXIN_LADDER_WORKERS)
+    if fan_out and workers > 1 and len(pending) > 2 * size:
+        _queue_helpers(today, workers)
+    index, parts = share
+    if parts > 1 and pending:
+        # Start on a batch boundary, so two workers' batches do not overlap half-way.
+        start = (len(pending) * index // parts) // size * size
+        pending = pending[start:] + pending[:start]
     stop_at = None if budget_seconds is None else time.monotonic() + budget_seconds
     recipients = RecipientCache()  # for the whole scan: a backlog names the same offices
     steps = 0
@@ -155,6 +172,13 @@ def escalate_overdue(today: datetime.date | None = None, *, budget_seconds=None)
         except StepConflict:
             logger.warning("Escalation: a batch changed under the scan; the next scan retries")
     return steps
+
+
+def _queue_helpers(today: datetime.date, workers: int) -> None:
+    from .tasks import escalate_backlog
+
+    for index in range(1, workers):
+        send_task(escalate_backlog, today.isoformat(), index, workers)
 
 
 def escalate_batch(pks, *, today: datetime.date, delays=None, recipients=None) -> int:

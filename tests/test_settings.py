@@ -133,6 +133,19 @@ def test_database_and_broker_urls_move_the_same_settings_onto_postgresql_and_red
     assert settings["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/3"
 
 
+def test_sessions_are_read_from_the_cache_only_when_every_process_shares_it(var_dir):
+    env = clean_environment(var_dir)
+    env.pop("CACHE_URL", None)
+    alone = read_settings("config.settings.base", env, "SESSION_ENGINE")
+    shared = read_settings(
+        "config.settings.base",
+        clean_environment(var_dir, CACHE_URL="redis://127.0.0.1:6379/1"),
+        "SESSION_ENGINE",
+    )
+    assert alone["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    assert shared["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+
+
 # --- Production refuses to start half-configured ---------------------------------------------
 
 

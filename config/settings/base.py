@@ -138,6 +138,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # in-process memory cache by default; several web processes should share one, e.g.
 # CACHE_URL=redis://127.0.0.1:6379/1.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Django's, reusing its Redis client instead of building one per operation (core/cache.py).
+    CACHES["default"]["BACKEND"] = "core.cache.RedisCache"
 
 AUTH_USER_MODEL = "core.User"
 # django-axes first: it refuses a locked-out username and address before the password is
@@ -265,6 +268,9 @@ CHENGXIN_SCAN_SECONDS = env.int("CHENGXIN_SCAN_SECONDS", default=60)
 # stopped at 240) and leaves the rest to the next scan or to another worker's.
 CHENGXIN_LADDER_BATCH = env.int("CHENGXIN_LADDER_BATCH", default=200)
 CHENGXIN_SCAN_BUDGET_SECONDS = env.int("CHENGXIN_SCAN_BUDGET_SECONDS", default=180)
+# A scan that finds a backlog of more than two batches queues this many workers in all
+# (itself and helpers) to share it; set it to the number of Celery worker processes.
+CHENGXIN_LADDER_WORKERS = env.int("CHENGXIN_LADDER_WORKERS", default=2)
 # A worker claims a notification's email before sending it; a claim older than this that was
 # never marked sent is taken as lost (the worker died mid-send) and the email is sent again.
 CHENGXIN_EMAIL_CLAIM_SECONDS = env.int("CHENGXIN_EMAIL_CLAIM_SECONDS", default=600)
@@ -648,6 +654,15 @@ SESSION_COOKIE_AGE = env.int("CHENGXIN_SESSION_HOURS", default=8) * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Sessions are read from the cache (and written through to the database, which "My sessions"
+# and a cache eviction fall back on) when the cache is shared by every process: a signed-in
+# request then makes no session query. With the in-process cache a sign-out in one process
+# would not reach another's copy, so the database alone.
+SESSION_ENGINE = env.str(
+    "DJANGO_SESSION_ENGINE",
+    default="django.contrib.sessions.backends."
+    + ("db" if CACHES["default"]["BACKEND"].endswith("LocMemCache") else "cached_db"),
+)
 # No script of ours reads the CSRF cookie: forms carry the token in a hidden field.
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"

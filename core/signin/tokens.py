@@ -52,7 +52,11 @@ def token_revoke(*, user) -> bool:
 
 class ExpiringTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
-        token = Token.objects.select_related("user").filter(key=key).first()
+        # The user with their region and department, as a session's (core/backends.py): the
+        # scope of every query reads them.
+        token = (
+            Token.objects.select_related("user__region", "user__department").filter(key=key).first()
+        )
         if token is None:
             raise exceptions.AuthenticationFailed(
                 _("This API token is not valid: it was revoked, rotated or never issued.")

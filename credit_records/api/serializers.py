@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.plain import PlainRepresentationMixin
 from core.models import Department, Region
 from core.scope import scope_queryset
 from core.services import department_save
@@ -286,7 +287,7 @@ class OfficialIdsField(serializers.Field):
         return list(ids)
 
 
-class RecordSerializer(serializers.ModelSerializer):
+class RecordSerializer(PlainRepresentationMixin, serializers.ModelSerializer):
     department = serializers.CharField(source="department.uscc", read_only=True)
     officials = OfficialIdsField()
     department_name = serializers.CharField(source="department.name", read_only=True)

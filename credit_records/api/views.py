@@ -230,6 +230,14 @@ class RecordViewSet(
     action_permissions = {action.api_name: [action.permission] for action in API_RECORD_ACTIONS}
 
     def get_queryset(self):
+        # The model permission check reads the queryset's model before the list reads the
+        # queryset: built once a request (scope, annotations), each use clones it.
+        built = self.__dict__.get("_built_queryset")
+        if built is None:
+            built = self._built_queryset = self._build_queryset()
+        return built.all()
+
+    def _build_queryset(self):
         queryset = super().get_queryset()
         if self.action == "list":
             # A list row names its department, not the region (50 instances fewer a page),

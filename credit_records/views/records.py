@@ -21,6 +21,7 @@ from core.history_exports import history_response
 from core.models import Department
 from core.public_cache import CachedCountPaginator
 from core.scope import get_in_scope_or_404, scope_queryset
+from core.urls_memo import pk_url
 from core.views import HISTORY_USER, ExportMixin, ScopedQuerysetMixin, add_form_errors
 from credit_records import selectors, services
 from credit_records.actions import RECORD_ACTIONS
@@ -61,7 +62,7 @@ class RecordListView(
     # The count of 100,000 records in scope costs more than the page: kept until the data changes.
     paginator_class = CachedCountPaginator
 
-    def paginate_queryset(self, queryset, page_size):
+    def _paginate(self, queryset, page_size):
         # A page beyond the last (a bookmark from before records were closed or filtered
         # away) shows the last page instead of "not found"; a page that is not a number,
         # the first.
@@ -83,13 +84,62 @@ class RecordListView(
     def export_columns(self):
         return record_export_columns()
 
+    def paginate_queryset(self, queryset, page_size):
+        # The page reads what its rows show (the department's name and code, no region, no
+        # rectification row: its deadline is an annotation), not the records' long texts.
+        queryset = queryset.select_related(None).select_related("department").only(*LIST_ROW_FIELDS)
+        return self._paginate(queryset, page_size)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # The bulk actions (views/bulk.py): a row's checkbox shows when something can be
         # done with the ticked rows.
         context["can_confirm"] = self.request.user.has_perm(RECORD_ACTIONS["confirm"].permission)
         context["can_bulk"] = context["can_confirm"] or context["can_export"]
+        context["rows"] = record_rows(context["object_list"])
         return context
+
+
+# What a row of the record list shows (record_rows).
+LIST_ROW_FIELDS = (
+    "status",
+    "decision_number",
+    "category",
+    "severity",
+    "decision_date",
+    "department__name",
+    "department__uscc",
+)
+
+
+def record_rows(records) -> list[dict]:
+    """The record list's rows, ready to print: the template's loop prints values, it does not
+    reverse a URL, translate or format a date 25 times (docs/performance.md)."""
+    detail_url = pk_url("workspace:record_detail")
+    select = _("Select %(number)s")
+    rows = []
+    for record in records:
+        deadline = record.deadline
+        rows.append(
+            {
+                "pk": record.pk,
+                "status": record.status,
+                "severity": record.severity,
+                "url": detail_url(record.pk),
+                "number": record.decision_number,
+                "select_label": select % {"number": record.decision_number},
+                "department": record.department.name,
+                "uscc": record.department.uscc,
+                "category_label": record.get_category_display(),
+                "severity_label": record.get_severity_display(),
+                "status_label": record.get_status_display(),
+                # Dates as the template's ``date:"Y-m-d"`` prints them.
+                "date": record.decision_date.isoformat(),
+                "deadline": deadline.isoformat() if deadline else "",
+                "overdue": record.overdue,
+            }
+        )
+    return rows
 
 
 def record_export_columns() -> list[Column]:

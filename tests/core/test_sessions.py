@@ -109,6 +109,19 @@ def test_signing_out_everywhere_works_with_the_cache_session_engine(official):
     assert signed_in(office)
 
 
+@override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cached_db")
+def test_signing_out_everywhere_works_with_the_cached_db_session_engine(official):
+    # The default with a shared cache (config/settings/base.py): sessions read from the cache.
+    office = sign_in(official)
+    home = sign_in(official)
+    assert signed_in(home)
+
+    office.post("/accounts/sessions/end/", {"scope": "others"})
+
+    assert not signed_in(home)
+    assert signed_in(office)
+
+
 def test_signing_out_removes_the_session_from_the_list(official):
     office = sign_in(official)
     home = sign_in(official)

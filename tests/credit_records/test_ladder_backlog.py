@@ -121,6 +121,51 @@ def test_a_scan_out_of_time_leaves_the_rest_to_the_next_scan_which_resumes_it(ba
     assert RecordEvent.objects.filter(action="overdue").count() == 5
 
 
+@override_settings(CHENGXIN_LADDER_BATCH=2, CHENGXIN_LADDER_WORKERS=3)
+def test_a_scan_over_a_large_backlog_queues_helpers_that_start_elsewhere_in_it(
+    backlog, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr(ladder, "send_task", lambda task, *args: queued.append((task, args)))
+    # Five rectifications are more than two batches of two: two helpers, shares 1/3 and 2/3.
+    assert deadlines.escalate_overdue(budget_seconds=0, fan_out=True) == 6
+    assert [(task.name, args) for task, args in queued] == [
+        ("credit_records.tasks.escalate_backlog", (ALL_DUE.isoformat(), 1, 3)),
+        ("credit_records.tasks.escalate_backlog", (ALL_DUE.isoformat(), 2, 3)),
+    ]
+    stepped_first = set(
+        Rectification.objects.filter(escalation_level=3).values_list("pk", flat=True)
+    )
+    ordered = sorted(r.rectification.pk for r in backlog)
+    assert stepped_first == set(ordered[:2])  # the scan itself starts at the beginning
+
+    # Helper 2 of 3 finds the three left and starts two thirds along them, on a batch
+    # boundary (the third left, the fifth in all), wrapping round: out of time after its
+    # first batch, it has taken the fifth and the third.
+    from credit_records.tasks import escalate_backlog
+
+    with override_settings(CHENGXIN_SCAN_BUDGET_SECONDS=0):
+        assert escalate_backlog(ALL_DUE.isoformat(), 2, 3) == 6
+    levels = dict(Rectification.objects.values_list("pk", "escalation_level"))
+    assert [levels[pk] for pk in ordered] == [3, 3, 3, 0, 3]
+    # A helper finds the rest whatever the others did, and never steps a row twice.
+    assert escalate_backlog(ALL_DUE.isoformat(), 1, 3) == 3
+    assert escalate_backlog(ALL_DUE.isoformat(), 1, 3) == 0
+    assert RecordEvent.objects.filter(action="overdue").count() == 5
+    assert len(queued) == 2  # helpers queue no helpers
+
+
+@override_settings(CHENGXIN_LADDER_BATCH=2, CHENGXIN_LADDER_WORKERS=3)
+def test_a_small_backlog_or_a_single_worker_queues_no_helper(backlog, monkeypatch):
+    queued = []
+    monkeypatch.setattr(ladder, "send_task", lambda task, *args: queued.append(args))
+    with override_settings(CHENGXIN_LADDER_BATCH=3):  # five is less than two batches of three
+        deadlines.escalate_overdue(budget_seconds=0, fan_out=True)
+    with override_settings(CHENGXIN_LADDER_WORKERS=1):
+        deadlines.escalate_overdue(budget_seconds=0, fan_out=True)
+    assert queued == []
+
+
 def queries_of(call):
     with CaptureQueriesContext(connection) as captured:
         call()
