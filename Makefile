@@ -10,7 +10,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The suite runs on every core (pytest-xdist; one test database per worker, one file per worker).
 PYTEST_ARGS ?= -n auto --dist loadfile
-# make bench BENCH=load (or public, exports, reports): one benchmark; empty runs them all.
+# make bench BENCH=load (or public, exports, reports, scan, names): one benchmark; empty runs
+# them all.
 BENCH ?=
 
 .PHONY: run test lint format migrate demo messages bench lock clean

@@ -6,6 +6,7 @@ province's backlog (bench/scan.py), ``python -m bench load`` the whole portal un
 and wrk (bench/load.py), ``python -m bench reports`` a department's credit report
 (bench/reports.py), ``python -m bench province`` the whole portal over a province's data
 (bench/province.py: 1,000,000 records, 40,000 departments, 5,000,000 history rows),
+``python -m bench names`` department name searches over 40,000 departments (bench/names.py),
 ``python -m bench pages`` the signed-in pages' CPU time per request (bench/pages.py).
 Options after ``python -m bench`` alone go to the public one.
 
@@ -301,6 +302,10 @@ def main(argv=None) -> int:
         from bench import scan
 
         return scan.main(argv[1:])
+    if argv[:1] == ["names"]:
+        from bench import names
+
+        return names.main(argv[1:])
     if argv[:1] == ["province"]:
         from bench import province
 

@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from core.forms import CheckboxDropdown, YesNoAllSelect
 from core.models import Department, DepartmentKind, Region, RegionLevel
 from core.scope import regions_in_scope
+from core.search import name_contains
 from core.validators import normalize_uscc
 
 
@@ -205,6 +206,15 @@ def uscc_starts_with(field: str, value: str) -> Q:
     return Q(**{f"{field}__startswith": code})
 
 
+def department_name_contains(path: str, value: str) -> Q:
+    """Rows whose department (at ``path``: "department", "record__department") has ``value``
+    in its name. The departments are found first, through the name indexes (core/search.py),
+    then the rows by their department's id: a join to every row's department and a test of
+    its name would read the whole of a large table."""
+    departments = Department.objects.filter(name_contains("name", value)).values("pk")
+    return Q(**{f"{path}__in": departments})
+
+
 class DepartmentFilter(RegionScopedFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="search", help_text=_("Name or credit code")
@@ -225,7 +235,7 @@ class DepartmentFilter(RegionScopedFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | uscc_starts_with("uscc", value))
+        return queryset.filter(name_contains("name", value) | uscc_starts_with("uscc", value))
 
 
 class RegionFilter(FilterSet):

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import RegionScopedFilterSet, ordering
+from core.filters import RegionScopedFilterSet, department_name_contains, ordering
 
 from .models import OPEN_COMPLAINT_STATUSES, Complaint, ComplaintCategory, ComplaintStatus
 
@@ -48,7 +48,7 @@ class ComplaintFilter(RegionScopedFilterSet):
             return queryset
         return queryset.filter(
             Q(tracking_number__iexact=value.replace(" ", ""))
-            | Q(department__name__icontains=value)
+            | department_name_contains("department", value)
             | Q(department__uscc__startswith=value.upper())
         )
 

@@ -12,11 +12,13 @@ from core.filters import (
     OrderingFilter,
     RegionScopedFilterSet,
     ScopedRegionFilter,
+    department_name_contains,
     filterset_user,
     ordering,
     uscc_starts_with,
 )
 from core.models import Department, Region, RegionLevel
+from core.search import name_contains
 from core.validators import normalize_uscc
 
 from .models import (
@@ -188,7 +190,7 @@ class DishonestyRecordFilter(RegionScopedFilterSet):
             return queryset
         return queryset.filter(
             Q(decision_number__icontains=value)
-            | Q(department__name__icontains=value)
+            | department_name_contains("department", value)
             | uscc_starts_with("department__uscc", value)
         )
 
@@ -283,7 +285,7 @@ class CommendationFilter(FilterSet):
         return queryset.filter(
             Q(title__icontains=value)
             | Q(issuing_authority__icontains=value)
-            | Q(department__name__icontains=value)
+            | department_name_contains("department", value)
         )
 
     def by_uscc(self, queryset, name, value):
@@ -324,7 +326,9 @@ class CommitmentFilter(FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(content__icontains=value) | Q(department__name__icontains=value))
+        return queryset.filter(
+            Q(content__icontains=value) | department_name_contains("department", value)
+        )
 
     def by_uscc(self, queryset, name, value):
         return queryset.filter(department__uscc=normalize_uscc(value)) if value else queryset
@@ -465,7 +469,7 @@ class PublicRecordFilter(FilterSet):
             return queryset
         # Departments first (a few thousand rows), then their records through the index.
         departments = Department.objects.filter(
-            Q(name__icontains=value) | Q(uscc=normalize_uscc(value))
+            name_contains("name", value) | Q(uscc=normalize_uscc(value))
         )
         return queryset.filter(department__in=departments.values("pk"))
 
@@ -519,7 +523,7 @@ class ObjectionFilter(RegionScopedFilterSet):
             return queryset
         return queryset.filter(
             Q(record__decision_number__icontains=value)
-            | Q(record__department__name__icontains=value)
+            | department_name_contains("record__department", value)
             | uscc_starts_with("record__department__uscc", value)
         )
 

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    # Index expressions with an operator class (core/search.py's trigram index) and the
+    # array lookups; harmless on SQLite.
+    "django.contrib.postgres",
     "django_filters",
     "import_export",
     "rest_framework",

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.fields import UnifiedSocialCreditCodeField
+from core.search import name_indexes
 from core.validators import validate_region_code, validate_uscc
 
 from .base import BaseModel
@@ -228,7 +229,11 @@ class Department(BaseModel):
             ("import_department", _("Can import departments")),
             ("export_department", _("Can export departments")),
         ]
-        indexes = [models.Index(fields=["region", "active"], name="department_region_active")]
+        indexes = [
+            models.Index(fields=["region", "active"], name="department_region_active"),
+            # Search by any part of the name (core.search.name_contains), PostgreSQL only.
+            *name_indexes("department_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from core.models import Department, Region, RegionLevel
 from core.roles import Role
 from core.scope import scope_queryset
+from core.search import name_contains
 from core.validators import normalize_uscc
 
 from ..models import (
@@ -175,7 +176,7 @@ def resolve_department(text: str) -> Department:
     if len(exact) == 1:
         return exact[0]
     matches = list(
-        active.filter(Q(name__icontains=text) | Q(uscc__startswith=code))
+        active.filter(name_contains("name", text) | Q(uscc__startswith=code))
         .select_related("region")
         .order_by("name")[: CANDIDATES_SHOWN + 1]
     )
