@@ -215,6 +215,26 @@ def department_name_contains(path: str, value: str) -> Q:
     return Q(**{f"{path}__in": departments})
 
 
+# Up to this many departments a search names them by id (see departments_matching).
+MATCHING_DEPARTMENTS_LISTED = 2000
+
+
+def departments_matching(path: str, value: str) -> Q:
+    """Rows whose department (at ``path``) has ``value`` in its name or begins its credit
+    code with it. The departments are looked up first (through the name indexes and the
+    code's), and up to ``MATCHING_DEPARTMENTS_LISTED`` of them are then named by id: an
+    ``IN (ids)`` PostgreSQL can combine with other indexed conditions of an OR (the decision
+    number's), where a subquery in an OR makes it test every row of a large table (2.6 s
+    over a million records)."""
+    departments = Department.objects.filter(
+        name_contains("name", value) | uscc_starts_with("uscc", value)
+    ).values_list("pk", flat=True)
+    ids = list(departments[: MATCHING_DEPARTMENTS_LISTED + 1])
+    if len(ids) > MATCHING_DEPARTMENTS_LISTED:
+        return Q(**{f"{path}__in": departments})
+    return Q(**{f"{path}__in": ids})
+
+
 class DepartmentFilter(RegionScopedFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="search", help_text=_("Name or credit code")

@@ -13,6 +13,7 @@ from core.filters import (
     RegionScopedFilterSet,
     ScopedRegionFilter,
     department_name_contains,
+    departments_matching,
     filterset_user,
     ordering,
     uscc_starts_with,
@@ -189,9 +190,7 @@ class DishonestyRecordFilter(RegionScopedFilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(decision_number__icontains=value)
-            | department_name_contains("department", value)
-            | uscc_starts_with("department__uscc", value)
+            name_contains("decision_number", value) | departments_matching("department", value)
         )
 
     def by_uscc(self, queryset, name, value):

@@ -12,6 +12,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from core.models import BaseModel, Department
+from core.search import name_indexes
 
 from .officials import PublicOfficial
 
@@ -266,6 +267,9 @@ class DishonestyRecord(ConcurrentTransitionMixin, BaseModel):
                 ),
                 name="record_public_severity",
             ),
+            # The workspace's and the API's search by any part of the decision number
+            # (core/search.py; PostgreSQL only, built concurrently).
+            *name_indexes("record_decision_number", "decision_number"),
         ]
 
     def __str__(self) -> str:
