@@ -400,9 +400,9 @@ class Builder:
             decision = today - datetime.timedelta(days=age)
             minimum, ends = disclosure_window(severity, decision)
             if repaired is not None and repaired < minimum:
-                repaired = None  # repair comes after the minimum period; leave it published
-                if kind == "repaired":
-                    status = "verified"
+                # A repair comes after the minimum period: decided that much earlier.
+                decision -= minimum - repaired
+                minimum, ends = disclosure_window(severity, decision)
             if status in RECTIFYING:
                 self.rectifying_records.append((number, decision))
             elif status in ("verified", "closed"):
