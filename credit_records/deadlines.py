@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import calendar
 from core.deadlines import DeadlineSource, DueItem, days_phrase, register, send_reminders
 from core.notifications import RecipientCache
 
@@ -257,11 +258,13 @@ def run_scan(today: datetime.date | None = None) -> dict[str, int | None]:
         "complaint_steps": _escalate_complaints,
     }
     result: dict[str, int | None] = {}
-    for name, phase in phases.items():
-        try:
-            result[name] = phase(today)
-        except Exception:
-            logger.exception("Deadline scan for %s: %s failed", today, name)
-            result[name] = None
+    # One read of the working-day calendar for the whole scan, not one per deadline.
+    with calendar.preloaded():
+        for name, phase in phases.items():
+            try:
+                result[name] = phase(today)
+            except Exception:
+                logger.exception("Deadline scan for %s: %s failed", today, name)
+                result[name] = None
     logger.info("Deadline scan for %s: %s", today, result)
     return result

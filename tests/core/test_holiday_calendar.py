@@ -308,3 +308,22 @@ def test_a_flushed_database_gets_its_calendar_back():
     # National Day 2026: 1–7 October off; Saturday 10 October worked instead (调休).
     assert not CalendarDay.objects.get(date=datetime.date(2026, 10, 1)).is_working_day
     assert CalendarDay.objects.get(date=datetime.date(2026, 10, 10)).is_working_day
+
+
+def test_a_preloaded_calendar_answers_as_the_table_does_without_a_query_per_question(
+    django_assert_num_queries,
+):
+    # 2026's Spring Festival (Feb 15-23 off, Feb 14 and 28 worked) and National Day.
+    days = [datetime.date(2026, 2, 10) + datetime.timedelta(days=n) for n in range(240)]
+    expected = [
+        (calendar.add_working_days(day, 10), calendar.roll_to_working_day(day)) for day in days
+    ]
+    with django_assert_num_queries(1), calendar.preloaded():
+        got = [
+            (calendar.add_working_days(day, 10), calendar.roll_to_working_day(day))
+            for day in days
+        ]
+        with calendar.preloaded():  # nested: the outer read serves
+            calendar.is_working_day(days[0])
+    assert got == expected
+    assert calendar.roll_to_working_day(datetime.date(2026, 2, 15)) == datetime.date(2026, 2, 24)
