@@ -320,8 +320,7 @@ def test_a_preloaded_calendar_answers_as_the_table_does_without_a_query_per_ques
     ]
     with django_assert_num_queries(1), calendar.preloaded():
         got = [
-            (calendar.add_working_days(day, 10), calendar.roll_to_working_day(day))
-            for day in days
+            (calendar.add_working_days(day, 10), calendar.roll_to_working_day(day)) for day in days
         ]
         with calendar.preloaded():  # nested: the outer read serves
             calendar.is_working_day(days[0])
