@@ -95,10 +95,5 @@ done
 if all_running; then
   banner
 fi
-# Whichever exits first (or Ctrl-C) ends the session; the traps stop the other. The status is
-# taken here, not by `set -e`: on Ctrl-C the worker may exit (status 1) before bash has run the
-# INT trap, and errexit would then end the script with that status before the trap (which
-# exits 0) got its turn; the next command below runs the pending trap first.
-status=0
-wait -n "${pids[@]}" || status=$?
-exit "$status"
+# Whichever exits first (or Ctrl-C) ends the session; the traps stop the other.
+wait -n "${pids[@]}"

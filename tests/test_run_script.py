@@ -21,6 +21,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _default_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_everything_and_exits_0_after_the_banner(tmp_path):
     port = free_port()
     env = {
@@ -45,6 +49,11 @@ def test_ctrl_c_stops_everything_and_exits_0_after_the_banner(tmp_path):
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches
+            # A terminal's shell starts `make run` with Ctrl-C's default action. This test may
+            # run under a process that ignores SIGINT (a CI job started in the background by a
+            # non-interactive shell): bash would inherit that, and a signal ignored on entry
+            # cannot be trapped, so the script's Ctrl-C trap would never run.
+            preexec_fn=_default_sigint,
         )
     try:
         deadline = time.monotonic() + 45
