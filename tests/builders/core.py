@@ -32,12 +32,24 @@ def valid_uscc(sequence: int, region_code: str = "320100", prefix: str = "11") -
     )
 
 
+def _nanjing() -> Region:
+    """南京市, loaded again first if a transactional test earlier on this worker flushed the
+    reference regions."""
+    region = Region.objects.filter(code="320100").first()
+    if region is None:
+        from core.reference import load_jiangsu_regions
+
+        load_jiangsu_regions(Region)
+        region = Region.objects.get(code="320100")
+    return region
+
+
 class DepartmentFactory(DjangoModelFactory):
     class Meta:
         model = Department
 
     name = factory.Sequence(lambda n: f"测试部门{n}")
-    region = factory.LazyFunction(lambda: Region.objects.get(code="320100"))
+    region = factory.LazyFunction(lambda: _nanjing())
     kind = DepartmentKind.ORGAN
     uscc = factory.LazyAttributeSequence(
         lambda o, n: valid_uscc(n + 1000, o.region.code, PREFIX_BY_KIND[o.kind])
