@@ -12,6 +12,9 @@ run, side by side:
   page; the workspace record list, a department profile and the API list for a province and
   for a county supervisor; the workspace's department search; each page's throughput
   relative to the trivial view;
+- ``profile``: where the signed-in pages' time goes, in-process (``bench/page_profile.py``):
+  each page's CPU, SQL and queries a request, its profile summed by library, and its slowest
+  functions;
 - ``search``: searching departments by part of their name (2, 3 and 4+ characters), one
   client, through the workspace's department list;
 - ``history``: a record's workspace page with 5,000,000 history rows in the table, then with
@@ -38,7 +41,7 @@ import time
 from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/chengxin_bench_province"
-PARTS = ["load", "search", "history", "exports", "imports", "evaluation", "scan"]
+PARTS = ["load", "profile", "search", "history", "exports", "imports", "evaluation", "scan"]
 SEARCH_TERMS = {
     "2 characters": ["财政", "教育", "中学", "卫生", "鼓楼"],
     "3 characters": ["财政局", "苏州市", "人民医", "审计局", "第3中"],
@@ -192,7 +195,12 @@ def _record_count() -> int:
 
 def measure_imports(args, url: str) -> dict:
     from bench import imports
+    from bench.exports import ensure_superuser
 
+    # The importer is the admin's user: without one, each history row's author would be
+    # looked up a row at a time (the road of an import with no user), as the first runs here
+    # did (2,700 rows/s, half of it that).
+    ensure_superuser()
     rows = min(100_000, _record_count())
     results = {}
     for name in ("preview", "confirm"):
@@ -335,6 +343,38 @@ def load_targets(
     ]
 
 
+def measure_profile(args) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.test import Client, override_settings
+    from rest_framework.authtoken.models import Token
+
+    from bench import page_profile
+
+    users = {name: get_user_model().objects.get(username=name) for name in PROFILED_USERS}
+    clients = {name: signed_in_client(name) for name in PROFILED_USERS}
+    tokens = {name: Token.objects.get_or_create(user=user)[0].key for name, user in users.items()}
+    results = {}
+    for target in load_targets("", "", tokens[PROFILED_USERS[0]], tokens[PROFILED_USERS[1]]):
+        if target["name"] == "trivial view" or target["name"].startswith("public"):
+            continue
+        who = PROFILED_USERS[1] if "county" in target["name"] else PROFILED_USERS[0]
+        if target["name"].startswith("API"):
+            client, headers = Client(), target["headers"]
+        else:
+            client, headers = clients[who], {}
+        # As the server keeps them: the filter forms' fragments cached (the other parts time
+        # pages as rendered).
+        with override_settings(CHENGXIN_PUBLIC_PAGE_CACHE_SECONDS=SERVER_FRAGMENT_SECONDS):
+            figures = page_profile.measure(client, target["path"], headers=headers, runs=args.runs)
+        page_profile.print_report(target["name"], figures)
+        results[target["name"]] = figures
+    return results
+
+
+PROFILED_USERS = ("prov-supervisor", "county-supervisor")
+SERVER_FRAGMENT_SECONDS = 120  # config/settings/base.py's default
+
+
 def measure_load(args, url: str) -> list[dict]:
     import subprocess
     from urllib.parse import quote
@@ -357,7 +397,7 @@ def measure_load(args, url: str) -> list[dict]:
         check=True,
     )
     sessions, tokens = [], []
-    for username in ("prov-supervisor", "county-supervisor"):
+    for username in PROFILED_USERS:
         user = get_user_model().objects.get(username=username)
         client = load.signed_in_client(user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
@@ -449,6 +489,8 @@ def main(argv=None) -> int:
         with contextlib.suppress(KeyboardInterrupt):
             if part == "load":
                 figures["load"] = measure_load(args, url)
+            elif part == "profile":
+                figures["profile"] = measure_profile(args)
             elif part == "search":
                 figures["search"] = measure_search(args)
             elif part == "history":
