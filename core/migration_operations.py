@@ -7,6 +7,8 @@ on the other databases the project runs on (SQLite, the embedded default).
   migration that uses it must say ``atomic = False``: PostgreSQL refuses a concurrent build
   inside a transaction. tests/core/test_migrations_large_tables.py makes every new migration
   that indexes a large table use it.
+* ``AddIndexConcurrentlyOnPostgres``: the same for an index every database should have (a
+  plain B-tree), built plainly on the others.
 * ``CreateExtensionIfPostgres`` / ``TrigramExtensionIfPostgres``: ``CREATE EXTENSION IF NOT
   EXISTS``, which needs a superuser or the database's owner with a trusted extension
   (pg_trgm is trusted since PostgreSQL 13); docs/deployment.md says what to do without
@@ -39,6 +41,28 @@ class AddIndexConcurrentlyIfPostgres(AddIndexConcurrently):
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if is_postgres(schema_editor):
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class AddIndexConcurrentlyOnPostgres(AddIndexConcurrently):
+    """An index every database should have (a plain B-tree): ``CREATE INDEX CONCURRENTLY`` on
+    PostgreSQL, a plain ``CREATE INDEX`` elsewhere (SQLite has no concurrent build, and its
+    one writer at a time has nothing to keep going)."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if is_postgres(schema_editor):
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+        else:
+            migrations.AddIndex.database_forwards(
+                self, app_label, schema_editor, from_state, to_state
+            )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if is_postgres(schema_editor):
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+        else:
+            migrations.AddIndex.database_backwards(
+                self, app_label, schema_editor, from_state, to_state
+            )
 
 
 class RemoveIndexConcurrentlyIfPostgres(RemoveIndexConcurrently):

@@ -35,6 +35,13 @@ def scope_queryset(user, queryset: QuerySet[M]) -> QuerySet[M]:
         lookup = getattr(model, "scope_region_lookup", None)
         if lookup is None:
             return queryset.none()
+        department = getattr(model, "scope_department_lookup", None)
+        if department and department != "pk" and lookup == f"{department}__region":
+            # The departments of the subtree, by id, rather than a join through every row's
+            # department to its region: over a million records a county's list read 5,000
+            # rows of the list-order index to find its 50 (docs/performance.md).
+            departments = Department.objects.filter(region__path__startswith=user.region.path)
+            return queryset.filter(**{f"{department}__in": departments.values("pk")})
         path_lookup = f"{lookup}__path__startswith" if lookup else "path__startswith"
         return queryset.filter(**{path_lookup: user.region.path})
     return queryset.none()

@@ -225,6 +225,12 @@ class DishonestyRecord(ConcurrentTransitionMixin, BaseModel):
             # The workspace list's and the API's default order (Meta.ordering): the first page
             # reads 25 index entries instead of sorting every record in scope.
             models.Index(fields=["-decision_date", "-id"], name="record_list_order"),
+            # The same order within a department: a county's list (its departments named by
+            # core.scope) and a department's profile read each department's newest records
+            # from the index instead of fetching all of them to sort.
+            models.Index(
+                fields=["department", "-decision_date", "-id"], name="record_department_order"
+            ),
             # The public pages (selectors.published_records): partial indexes over the records
             # that may be published at all, with exactly the selector's day-independent
             # conditions, so PostgreSQL knows it may use them. Each serves one filter in the

@@ -346,3 +346,14 @@ def test_the_admin_and_its_autocompletes_find_departments_by_name_part_credit_co
     assert search("吴江区") == {wujiang}
     assert search("南京 财政") == {finance}
     assert search("苏州 财政") == set()
+
+
+def test_the_department_order_index_is_built_on_every_database(db):
+    # Concurrently on PostgreSQL (the check above), plainly elsewhere: SQLite has it too.
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(
+            cursor, "credit_records_dishonestyrecord"
+        )
+    index = constraints["record_department_order"]
+    assert index["index"] and index["columns"] == ["department_id", "decision_date", "id"]
+    assert index["orders"] == ["ASC", "DESC", "DESC"]

@@ -368,3 +368,24 @@ def test_an_anonymous_visitor_cannot_open_a_department(client, nanjing_departmen
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
     assert client.get(ADMIN_LIST).status_code == 302
+
+
+# --- Rows that hang from a department: named by the subtree's departments ------------------
+
+
+def test_a_supervisor_s_records_are_those_of_the_departments_of_their_subtree(
+    nanjing_supervisor, departments
+):
+    from credit_records.models import DishonestyRecord
+    from tests.builders.records import RecordFactory
+
+    nanjing, jiangning, _suzhou = departments
+    for department in departments:
+        RecordFactory(department=department)
+    scoped = scope_queryset(nanjing_supervisor, DishonestyRecord.objects.all())
+    assert {record.department for record in scoped} == {nanjing, jiangning}
+    # Named by the departments' ids, not a join through each record's department to its
+    # region: the list's order index then serves a county's page (docs/performance.md).
+    sql = str(scoped.query)
+    assert '"department_id" IN (SELECT' in sql
+    assert sql.split(" WHERE ")[0].count("JOIN") == 0
