@@ -133,6 +133,25 @@ def test_database_and_broker_urls_move_the_same_settings_onto_postgresql_and_red
     assert settings["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/3"
 
 
+@pytest.mark.parametrize(("variable", "prepared"), [(None, True), ("true", True), ("false", False)])
+def test_postgresql_queries_are_prepared_unless_a_pooler_forbids_it(var_dir, variable, prepared):
+    extra = {} if variable is None else {"DATABASE_PREPARED_STATEMENTS": variable}
+    env = clean_environment(var_dir, DATABASE_URL="postgres://u@h:5432/db", **extra)
+    options = read_settings("config.settings.base", env, "DATABASES")["DATABASES"]["default"]
+    options = options.get("OPTIONS", {})
+    if prepared:
+        assert options["server_side_binding"] is True
+        assert options["prepare_threshold"] == 5
+    else:
+        assert "server_side_binding" not in options and "prepare_threshold" not in options
+
+
+def test_sqlite_takes_no_postgresql_options(var_dir):
+    settings = read_settings("config.settings.base", clean_environment(var_dir), "DATABASES")
+    options = settings["DATABASES"]["default"]["OPTIONS"]
+    assert "server_side_binding" not in options and "prepare_threshold" not in options
+
+
 def test_sessions_are_read_from_the_cache_only_when_every_process_shares_it(var_dir):
     env = clean_environment(var_dir)
     env.pop("CACHE_URL", None)
