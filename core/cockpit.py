@@ -14,13 +14,22 @@ gathers them into one "what is overdue" panel across the apps.
 Every figure links to the list that makes it up (a list URL with filter parameters, built
 with ``list_url``); the list's total equals the figure (tests/core/test_cockpit.py follows
 each link).
+
+Over a province (a million records) the home's figures take seconds to count, so
+``cached_figures`` keeps them for ``CHENGXIN_COCKPIT_CACHE_SECONDS`` under the viewer's scope
+and permissions: every supervisor of a region shares them, the page says when they were
+counted and offers to count again.
 """
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone, translation
 
 
 @dataclass
@@ -103,3 +112,33 @@ def list_url(name: str, *args, **params) -> str:
         for item in value if isinstance(value, list | tuple) else [value]:
             pairs.append((key, str(item)))
     return f"{url}?{urlencode(pairs)}" if pairs else url
+
+
+def figures_key(user) -> str:
+    """What the home's figures depend on: the viewer's scope (the whole province, a region's
+    subtree or a department), their permissions (panels show only what they may open) and
+    the language of the labels; never who they are."""
+    scope = (
+        bool(user.has_full_scope),
+        user.region_id,
+        user.department_id,
+        user.is_superuser,
+        tuple(sorted(user.get_all_permissions())),
+        translation.get_language(),
+    )
+    return "cockpit:" + hashlib.sha256(repr(scope).encode()).hexdigest()
+
+
+def cached_figures(user, compute: Callable[[], dict], *, fresh: bool = False) -> dict:
+    """``compute()``'s figures with ``as_of``, when they were counted: kept for
+    ``CHENGXIN_COCKPIT_CACHE_SECONDS`` (0: counted at every request, ``as_of`` None) for
+    everyone with the same scope and permissions; ``fresh`` counts them again."""
+    seconds = settings.CHENGXIN_COCKPIT_CACHE_SECONDS
+    if seconds <= 0:
+        return {**compute(), "as_of": None}
+    key = figures_key(user)
+    figures = None if fresh else cache.get(key)
+    if figures is None:
+        figures = {**compute(), "as_of": timezone.now()}
+        cache.set(key, figures, seconds)
+    return figures

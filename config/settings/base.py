@@ -253,6 +253,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 # rate limit per client address.
 CHENGXIN_PUBLIC_MAX_AGE = env.int("CHENGXIN_PUBLIC_MAX_AGE", default=300)
 CHENGXIN_PUBLIC_CACHE_SECONDS = env.int("CHENGXIN_PUBLIC_CACHE_SECONDS", default=120)
+# The workspace home's figures, counted over the viewer's whole scope, are kept this long for
+# everyone with the same scope and permissions (core.cockpit.cached_figures; 0: not kept).
+CHENGXIN_COCKPIT_CACHE_SECONDS = env.int("CHENGXIN_COCKPIT_CACHE_SECONDS", default=300)
 # How long the server keeps a rendered anonymous public page (and a list's filter form) at
 # most (0: not at all). Any change to what they show replaces them at once
 # (core/public_cache.py); this bounds the writes that send no signal.

@@ -20,6 +20,7 @@ AXES_ENABLED = False
 # Tests read each response's template context, which a cached page has not: the page cache
 # is switched on by the tests of it (tests/core/test_public_cache.py).
 CHENGXIN_PUBLIC_PAGE_CACHE_SECONDS = 0
+CHENGXIN_COCKPIT_CACHE_SECONDS = 0
 # Kept per user in the cache only in the tests of the cache itself (test_permission_cache.py).
 CHENGXIN_PERMISSION_CACHE_SECONDS = 0
 # The second factor is asked of no role by default, so that the tests' force_login() reaches

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from core.cockpit import cockpit_for, list_url
+from core.cockpit import cached_figures, cockpit_for, list_url
 from core.exports import Column, field_label
 from core.filters import RegionFilter
 from core.holidays import missing_years
@@ -32,14 +32,13 @@ class WorkspaceHomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["summary"] = selectors.workspace_summary(user)
-        context["by_region"] = selectors.department_counts_by_region(user)
-        escalated = selectors.escalated_rectifications(user)
-        context["escalated"] = escalated[: self.escalations_shown]
-        # The record list's "escalated to my office" filter has them all.
-        context["escalated_total"] = escalated.count()
-        # The cockpit: the panels the apps registered (core.cockpit), in their order.
-        context["cockpit"] = cockpit_for(user)
+        # Counted over the whole scope (a province: a million records, seconds of queries):
+        # kept a few minutes for everyone with the same scope and permissions.
+        context.update(
+            cached_figures(
+                user, lambda: self.figures(user), fresh=self.request.GET.get("fresh") == "1"
+            )
+        )
         # "Confirmed records" counts every record but the drafts: its link lists the same.
         context["entered_url"] = list_url("workspace:record_list", status=ENTERED_STATUSES)
         # Administrators keep the working-day calendar: they are told when the State
@@ -47,6 +46,18 @@ class WorkspaceHomeView(LoginRequiredMixin, TemplateView):
         if role_of(user) == Role.ADMINISTRATOR:
             context["calendar_missing_years"] = missing_years()
         return context
+
+    def figures(self, user) -> dict:
+        escalated = selectors.escalated_rectifications(user)
+        return {
+            "summary": selectors.workspace_summary(user),
+            "by_region": selectors.department_counts_by_region(user),
+            "escalated": list(escalated[: self.escalations_shown]),
+            # The record list's "escalated to my office" filter has them all.
+            "escalated_total": escalated.count(),
+            # The cockpit: the panels the apps registered (core.cockpit), in their order.
+            "cockpit": cockpit_for(user),
+        }
 
 
 class DepartmentListView(

@@ -402,3 +402,79 @@ def test_a_county_supervisor_sees_their_county_without_a_breakdown(login, datase
     assert links["/workspace/records/?status=verified"] == 1
     assert links["/workspace/records/?status=confirmed"] == 1
     assert links["/workspace/records/?punctuality=due"] == 1
+
+
+# --- Kept for everyone with the same scope (core.cockpit.cached_figures) --------------------
+
+
+def drafts_shown(response) -> int:
+    return response.context["summary"]["drafts"]
+
+
+@pytest.fixture
+def kept_figures(settings):
+    from django.core.cache import cache
+
+    settings.CHENGXIN_COCKPIT_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_the_home_s_figures_are_kept_for_supervisors_of_the_same_scope(
+    kept_figures, login, regions, nanjing_department, suzhou_department
+):
+    from credit_records.models import DishonestyRecord
+
+    from ..builders.records import RecordFactory
+
+    RecordFactory(department=nanjing_department)
+    first = UserFactory(role="Supervisor", region=regions["320100"])
+    second = UserFactory(role="Supervisor", region=regions["320100"])
+    counted = login(first).get("/workspace/")
+    assert drafts_shown(counted) == 1
+    assert "本页数字统计于" in counted.content.decode()
+
+    RecordFactory(department=nanjing_department)  # a second draft, counted at the next count
+    assert DishonestyRecord.objects.filter(status="draft").count() == 2
+    with CaptureQueriesContext(connection) as kept_queries:
+        kept = login(second).get("/workspace/")
+    assert drafts_shown(kept) == 1  # the first supervisor's count, kept
+    assert kept.context["as_of"] == counted.context["as_of"]
+    with CaptureQueriesContext(connection) as counting_queries:
+        recounted = login(second).get("/workspace/?fresh=1")
+    assert drafts_shown(recounted) == 2
+    assert recounted.context["as_of"] > counted.context["as_of"]
+    assert len(kept_queries) < len(counting_queries)
+
+
+def test_a_supervisor_of_another_scope_or_with_other_permissions_counts_their_own(
+    kept_figures, login, regions, nanjing_department, suzhou_department
+):
+    from ..builders.records import RecordFactory
+
+    RecordFactory(department=nanjing_department)
+    nanjing = UserFactory(role="Supervisor", region=regions["320100"])
+    assert drafts_shown(login(nanjing).get("/workspace/")) == 1
+    suzhou = UserFactory(role="Supervisor", region=regions["320500"])
+    assert drafts_shown(login(suzhou).get("/workspace/")) == 0
+    # A liaison of the Nanjing department: the same department's records, but their own scope.
+    liaison = UserFactory(role="Department liaison", department=nanjing_department)
+    RecordFactory(department=nanjing_department)
+    assert drafts_shown(login(liaison).get("/workspace/")) == 2
+
+
+def test_with_no_keeping_the_home_counts_at_every_request_and_says_no_time(
+    login, regions, nanjing_department
+):
+    from ..builders.records import RecordFactory
+
+    supervisor = UserFactory(role="Supervisor", region=regions["320100"])
+    client = login(supervisor)
+    RecordFactory(department=nanjing_department)
+    assert drafts_shown(client.get("/workspace/")) == 1
+    RecordFactory(department=nanjing_department)
+    response = client.get("/workspace/")
+    assert drafts_shown(response) == 2
+    assert response.context["as_of"] is None
+    assert "本页数字统计于" not in response.content.decode()
